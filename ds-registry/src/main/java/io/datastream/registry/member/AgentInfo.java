@@ -1,0 +1,26 @@
+package io.datastream.registry.member;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an agent publishes about itself.
+ *
+ * @param id              agent id (stable across restarts)
+ * @param host            host name
+ * @param version         software version
+ * @param labels          labels from its config, matched by task host selectors
+ * @param tasks           ids of the tasks it runs
+ * @param status          per-task status
+ * @param router          the router it is connected to now ("host:port"), or null
+ * @param startedAtMillis when the agent started
+ * @param updatedAtMillis when this was written
+ */
+public record AgentInfo(String id, String host, String version, Map<String, String> labels, List<String> tasks,
+                        Map<String, TaskStatus> status, String router, long startedAtMillis, long updatedAtMillis) {
+    public AgentInfo {
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        tasks = tasks == null ? List.of() : List.copyOf(tasks);
+        status = status == null ? Map.of() : Map.copyOf(status);
+    }
+}

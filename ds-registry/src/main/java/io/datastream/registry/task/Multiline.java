@@ -1,0 +1,19 @@
+package io.datastream.registry.task;
+
+/**
+ * Joins continuation lines to the line before them: a record starts at a line matching
+ * {@code startPattern}; the following lines that do not match are appended (with their
+ * newlines) until {@code maxLines} lines are joined or no line came for {@code flushTimeoutMs}.
+ */
+public record Multiline(String startPattern, Integer maxLines, Long flushTimeoutMs) {
+    public static final int DEFAULT_MAX_LINES = 500;
+    public static final long DEFAULT_FLUSH_TIMEOUT_MS = 2_000;
+
+    public int maxLinesOrDefault() {
+        return maxLines == null ? DEFAULT_MAX_LINES : maxLines;
+    }
+
+    public long flushTimeoutMsOrDefault() {
+        return flushTimeoutMs == null ? DEFAULT_FLUSH_TIMEOUT_MS : flushTimeoutMs;
+    }
+}

@@ -1,0 +1,104 @@
+package io.datastream.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.datastream.registry.member.AgentInfo;
+import io.datastream.registry.member.EphemeralRegistration;
+import io.datastream.registry.member.MemberDirectory;
+import io.datastream.registry.member.RouterInfo;
+import io.datastream.registry.task.InvalidTaskException;
+import io.datastream.registry.task.TaskConflictException;
+import io.datastream.registry.task.TaskDirectory;
+import io.datastream.registry.task.TaskNotFoundException;
+import io.datastream.registry.task.TaskSpec;
+import io.datastream.registry.task.TaskStore;
+import io.datastream.registry.task.VersionedTask;
+import io.datastream.testkit.zk.EmbeddedZooKeeper;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class RegistryIT {
+    private static EmbeddedZooKeeper zk;
+    private static CuratorFramework client;
+
+    @BeforeAll
+    static void start() {
+        zk = EmbeddedZooKeeper.start();
+        client = ZkClients.start(zk.connectString());
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        zk.close();
+    }
+
+    @Test
+    void tasksAreVersionedAndStaleWritesConflict() throws Exception {
+        ZkLayout layout = new ZkLayout("/crud");
+        TaskStore store = new TaskStore(client, layout);
+        VersionedTask created = store.create(TaskSpec.of("web", List.of("/var/log/*.log"), "ds-web"));
+        assertThat(created.version()).isZero();
+        assertThatThrownBy(() -> store.create(TaskSpec.of("web", List.of("/x/*.log"), null))).isInstanceOf(TaskConflictException.class);
+
+        VersionedTask updated = store.update(TaskSpec.of("web", List.of("/var/log/**/*.log"), "ds-web"), created.version());
+        assertThat(updated.version()).isEqualTo(1);
+        assertThat(updated.spec().paths()).containsExactly("/var/log/**/*.log");
+        assertThatThrownBy(() -> store.update(TaskSpec.of("web", List.of("/y/*.log"), null), 0)).isInstanceOf(TaskConflictException.class);
+        assertThat(store.get("web").spec().paths()).containsExactly("/var/log/**/*.log");
+
+        assertThatThrownBy(() -> store.create(TaskSpec.of("bad", List.of("relative"), null))).isInstanceOf(InvalidTaskException.class);
+        assertThatThrownBy(() -> store.get("bad")).isInstanceOf(TaskNotFoundException.class);
+
+        assertThat(store.list()).extracting(t -> t.spec().id()).containsExactly("web");
+        assertThatThrownBy(() -> store.delete("web", 0)).isInstanceOf(TaskConflictException.class);
+        store.delete("web", 1);
+        assertThat(store.list()).isEmpty();
+    }
+
+    @Test
+    void aWatcherSeesTaskChangesWithinSeconds() throws Exception {
+        ZkLayout layout = new ZkLayout("/watch");
+        TaskStore store = new TaskStore(client, layout);
+        try (TaskDirectory dir = new TaskDirectory(client, layout).start()) {
+            store.create(TaskSpec.of("a", List.of("/a/*.log"), null));
+            await().atMost(Duration.ofSeconds(5)).until(() -> dir.tasks().containsKey("a"));
+            store.update(TaskSpec.of("a", List.of("/b/*.log"), null), 0);
+            await().atMost(Duration.ofSeconds(5)).until(() -> dir.tasks().get("a").spec().paths().equals(List.of("/b/*.log")));
+            store.delete("a", -1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> dir.tasks().isEmpty());
+        }
+    }
+
+    @Test
+    void ephemeralMembersAppearUpdateAndVanish() throws Exception {
+        ZkLayout layout = new ZkLayout("/members");
+        try (MemberDirectory<RouterInfo> routers = MemberDirectory.routers(client, layout).start();
+             MemberDirectory<AgentInfo> agents = MemberDirectory.agents(client, layout).start()) {
+            RouterInfo info = new RouterInfo("r1", "localhost", 7100, 7101, "0.1", 1, 1, 1000, 0, 0, false, 1);
+            EphemeralRegistration reg = new EphemeralRegistration(client, layout.router("r1"), info).start();
+            assertThat(reg.awaitCreated(5, TimeUnit.SECONDS)).isTrue();
+            await().atMost(Duration.ofSeconds(5)).until(() -> routers.get("r1") != null);
+            reg.update(new RouterInfo("r1", "localhost", 7100, 7101, "0.1", 1, 1, 1000, 500, 3, false, 2));
+            await().atMost(Duration.ofSeconds(5)).until(() -> routers.get("r1").load() == 0.5);
+
+            try (EphemeralRegistration a = new EphemeralRegistration(client, layout.agent("a1"),
+                    new AgentInfo("a1", "web-1", "0.1", Map.of("env", "prod"), List.of("web"), Map.of(), null, 1, 1)).start()) {
+                await().atMost(Duration.ofSeconds(5)).until(() -> agents.size() == 1);
+                assertThat(agents.get("a1").labels()).containsEntry("env", "prod");
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> agents.size() == 0);
+
+            reg.close();
+            await().atMost(Duration.ofSeconds(5)).until(() -> routers.size() == 0);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.datastream.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.datastream.registry.task.FieldError;
+import io.datastream.registry.task.HostSelector;
+import io.datastream.registry.task.Multiline;
+import io.datastream.registry.task.TaskSpec;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TaskSpecTest {
+
+    @Test
+    void defaultsAreFilledIn() {
+        TaskSpec t = TaskSpec.of("web", List.of("/var/log/*.log"), "ds-web");
+        assertThat(t.validate()).isEmpty();
+        assertThat(t.codec()).isEqualTo("lz4");
+        assertThat(t.maxLineBytes()).isEqualTo(TaskSpec.DEFAULT_MAX_LINE_BYTES);
+        assertThat(t.startPosition()).isEqualTo(TaskSpec.StartPosition.BEGINNING);
+        assertThat(t.overLongLines()).isEqualTo(TaskSpec.OverLongLines.TRUNCATE);
+        assertThat(t.hosts()).isEqualTo(HostSelector.ALL);
+    }
+
+    @Test
+    void everyInvalidFieldIsNamed() {
+        TaskSpec t = new TaskSpec("-bad id", List.of("relative/*.log", "/ok/[.log"), List.of(""), "bad topic!",
+                Map.of("ds.reserved", "x"), new Multiline("(unclosed", 0, 5L), 3, null, null, -1L, "gzip",
+                new HostSelector(List.of("web-[", "db-*"), Map.of()));
+        List<String> fields = t.validate().stream().map(FieldError::field).toList();
+        assertThat(fields).contains("id", "paths[0]", "paths[1]", "exclude[0]", "topic", "headers.ds.reserved",
+                "multiline.startPattern", "multiline.maxLines", "multiline.flushTimeoutMs", "maxLineBytes",
+                "rateLimitBytesPerSec", "codec", "hosts.hostnames");
+    }
+
+    @Test
+    void missingPathsAndIdAreRequired() {
+        TaskSpec t = new TaskSpec(null, null, null, null, null, null, null, null, null, null, null, null);
+        assertThat(t.validate()).extracting(FieldError::field).containsExactlyInAnyOrder("id", "paths");
+    }
+
+    @Test
+    void hostSelectorMatchesGlobsAndLabels() {
+        HostSelector s = new HostSelector(List.of("web-*"), Map.of("env", "prod"));
+        assertThat(s.matches("web-01", Map.of("env", "prod", "dc", "a"))).isTrue();
+        assertThat(s.matches("web-01", Map.of("env", "dev"))).isFalse();
+        assertThat(s.matches("db-01", Map.of("env", "prod"))).isFalse();
+        assertThat(HostSelector.ALL.matches("anything", Map.of())).isTrue();
+    }
+
+    @Test
+    void jsonRoundTripKeepsEveryField() throws Exception {
+        TaskSpec t = new TaskSpec("app", List.of("/var/log/app/**/*.log"), List.of("/var/log/app/tmp/*"), "ds-app",
+                Map.of("logType", "jvm"), new Multiline("^\\d{4}-", 200, 1000L), 4096, TaskSpec.OverLongLines.SPLIT,
+                TaskSpec.StartPosition.END, 1_000_000L, "zstd", new HostSelector(List.of("app-*"), Map.of("env", "prod")));
+        TaskSpec back = RegistryJson.read(RegistryJson.write(t), TaskSpec.class);
+        assertThat(back).isEqualTo(t);
+        assertThat(new String(RegistryJson.write(t))).contains("\"overLongLines\":\"split\"", "\"startPosition\":\"end\"");
+    }
+
+    @Test
+    void layoutPathsSitUnderTheRoot() {
+        ZkLayout l = new ZkLayout("/ds");
+        assertThat(l.task("a")).isEqualTo("/ds/tasks/a");
+        assertThat(l.agent("x")).isEqualTo("/ds/agents/x");
+        assertThat(l.router("r")).isEqualTo("/ds/routers/r");
+        assertThat(ZkLayout.name(l.router("r"))).isEqualTo("r");
+    }
+}

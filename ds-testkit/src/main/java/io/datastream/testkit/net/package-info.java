@@ -1,0 +1,2 @@
+/** Free loopback ports for tests. */
+package io.datastream.testkit.net;
