@@ -1,6 +1,7 @@
 package io.datastream.registry;
 
 import java.time.Duration;
+import org.apache.curator.RetryPolicy;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.BoundedExponentialBackoffRetry;
@@ -15,11 +16,16 @@ public final class ZkClients {
      * (0.5 s up to 5 s, 29 times) per operation; the client itself reconnects for ever.
      */
     public static CuratorFramework start(String connectString, Duration sessionTimeout) {
+        return start(connectString, sessionTimeout, new BoundedExponentialBackoffRetry(500, 5_000, 29));
+    }
+
+    /** A started client with a chosen retry policy (e.g. fail-fast for request handlers). */
+    public static CuratorFramework start(String connectString, Duration sessionTimeout, RetryPolicy retryPolicy) {
         CuratorFramework client = CuratorFrameworkFactory.builder()
                 .connectString(connectString)
                 .sessionTimeoutMs((int) sessionTimeout.toMillis())
                 .connectionTimeoutMs(10_000)
-                .retryPolicy(new BoundedExponentialBackoffRetry(500, 5_000, 29))
+                .retryPolicy(retryPolicy)
                 .build();
         client.start();
         return client;

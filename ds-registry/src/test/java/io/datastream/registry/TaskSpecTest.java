@@ -41,6 +41,18 @@ class TaskSpecTest {
     }
 
     @Test
+    void nullElementsAreReportedNotThrown() {
+        TaskSpec t = new TaskSpec("x", java.util.Arrays.asList("/a/*.log", null), null, null, null, null, null, null, null,
+                null, null, new HostSelector(java.util.Arrays.asList((String) null), null));
+        assertThat(t.validate()).extracting(FieldError::field).contains("paths[1]", "hosts.hostnames");
+    }
+
+    @Test
+    void hostNamesThatAreNotPathsNeverMatch() {
+        assertThat(new HostSelector(List.of("web-*"), Map.of()).matches("web-\u0000", Map.of())).isFalse();
+    }
+
+    @Test
     void hostSelectorMatchesGlobsAndLabels() {
         HostSelector s = new HostSelector(List.of("web-*"), Map.of("env", "prod"));
         assertThat(s.matches("web-01", Map.of("env", "prod", "dc", "a"))).isTrue();

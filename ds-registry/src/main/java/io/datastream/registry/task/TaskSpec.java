@@ -3,6 +3,8 @@ package io.datastream.registry.task;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.file.FileSystems;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,9 +60,10 @@ public record TaskSpec(String id, List<String> paths, List<String> exclude, Stri
     }
 
     public TaskSpec {
-        paths = paths == null ? List.of() : List.copyOf(paths);
-        exclude = exclude == null ? List.of() : List.copyOf(exclude);
-        headers = headers == null ? Map.of() : Map.copyOf(headers);
+        // copies that keep null elements, so validate() can name them instead of the constructor throwing
+        paths = paths == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(paths));
+        exclude = exclude == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(exclude));
+        headers = headers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(headers));
         maxLineBytes = maxLineBytes == null ? DEFAULT_MAX_LINE_BYTES : maxLineBytes;
         overLongLines = overLongLines == null ? OverLongLines.TRUNCATE : overLongLines;
         startPosition = startPosition == null ? StartPosition.BEGINNING : startPosition;
@@ -94,6 +97,10 @@ public record TaskSpec(String id, List<String> paths, List<String> exclude, Stri
             errors.add(new FieldError("headers", "at most 32 headers, got " + headers.size()));
         }
         for (Map.Entry<String, String> e : headers.entrySet()) {
+            if (e.getKey() == null) {
+                errors.add(new FieldError("headers", "header names must not be null"));
+                continue;
+            }
             if (!HEADER_KEY.matcher(e.getKey()).matches()) {
                 errors.add(new FieldError("headers." + e.getKey(), "header names are 1-64 of [A-Za-z0-9._-]"));
             } else if (e.getKey().startsWith("ds.")) {
@@ -130,10 +137,19 @@ public record TaskSpec(String id, List<String> paths, List<String> exclude, Stri
             errors.add(new FieldError("codec", "'" + codec + "' is not one of none, lz4, zstd"));
         }
         for (String h : hosts.hostnames()) {
+            if (h == null || h.isEmpty()) {
+                errors.add(new FieldError("hosts.hostnames", "must not contain empty or null globs"));
+                continue;
+            }
             try {
                 FileSystems.getDefault().getPathMatcher("glob:" + h);
             } catch (IllegalArgumentException e) {
                 errors.add(new FieldError("hosts.hostnames", "'" + h + "' is not a valid glob: " + e.getMessage()));
+            }
+        }
+        for (Map.Entry<String, String> e : hosts.labels().entrySet()) {
+            if (e.getKey() == null || e.getValue() == null) {
+                errors.add(new FieldError("hosts.labels", "label names and values must not be null"));
             }
         }
         return errors;

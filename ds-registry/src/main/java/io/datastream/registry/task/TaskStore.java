@@ -28,25 +28,27 @@ public final class TaskStore {
     /** Creates a new task (validated); a task with the same id is a conflict. */
     public VersionedTask create(TaskSpec spec) throws Exception {
         spec.validated();
+        Stat stat = new Stat();
         try {
-            zk.create().creatingParentContainersIfNeeded().forPath(layout.task(spec.id()), RegistryJson.write(spec));
+            zk.create().creatingParentContainersIfNeeded().storingStatIn(stat).forPath(layout.task(spec.id()), RegistryJson.write(spec));
         } catch (KeeperException.NodeExistsException e) {
             throw new TaskConflictException("task '" + spec.id() + "' already exists");
         }
-        return get(spec.id());
+        return new VersionedTask(spec, stat.getVersion(), stat.getMtime());
     }
 
     /** Replaces a task if its current version is {@code expectedVersion}. */
     public VersionedTask update(TaskSpec spec, int expectedVersion) throws Exception {
         spec.validated();
+        Stat stat;
         try {
-            zk.setData().withVersion(expectedVersion).forPath(layout.task(spec.id()), RegistryJson.write(spec));
+            stat = zk.setData().withVersion(expectedVersion).forPath(layout.task(spec.id()), RegistryJson.write(spec));
         } catch (KeeperException.BadVersionException e) {
             throw new TaskConflictException("task '" + spec.id() + "' is not at version " + expectedVersion + " any more; read it again");
         } catch (KeeperException.NoNodeException e) {
             throw new TaskNotFoundException(spec.id());
         }
-        return get(spec.id());
+        return new VersionedTask(spec, stat.getVersion(), stat.getMtime());
     }
 
     /** Deletes a task; {@code expectedVersion} -1 deletes whatever version is there. */
