@@ -1,0 +1,239 @@
+package io.datastream.control;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.datastream.registry.ZkLayout;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
+
+/**
+ * The control server's configuration, read from YAML. Unknown keys are rejected; every value is
+ * validated with its full key path in the error; missing values take the defaults of
+ * {@link #KEYS}, so an empty file (or none) runs on localhost against ZooKeeper at
+ * localhost:2181. Instances are always valid: the constructor checks the whole config.
+ *
+ * @param http          the REST listener
+ * @param zookeeper     where the registry lives
+ * @param auth          who may write
+ * @param allowedTopics regex a task's topic must match entirely (tasks naming other topics are refused)
+ */
+public record ControlConfig(Http http, ZooKeeper zookeeper, Auth auth, String allowedTopics) {
+
+    public static final int DEFAULT_PORT = 7400;
+    public static final int DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+    public static final int DEFAULT_SESSION_TIMEOUT_MS = 15_000;
+    public static final int DEFAULT_OPERATION_TIMEOUT_MS = 5_000;
+
+    /** Every configuration key with its default and meaning (the reference in docs/control.md lists the same). */
+    public static final List<Key> KEYS = List.of(
+            new Key("http.host", "0.0.0.0", "address the REST API listens on"),
+            new Key("http.port", String.valueOf(DEFAULT_PORT), "REST API port; 0 picks a free port"),
+            new Key("http.maxBodyBytes", String.valueOf(DEFAULT_MAX_BODY_BYTES),
+                    "largest request body accepted; larger ones are answered 413 (1024 to 16777216)"),
+            new Key("zookeeper.connect", "localhost:2181", "ZooKeeper connect string (host:port,host:port)"),
+            new Key("zookeeper.root", ZkLayout.DEFAULT_ROOT, "root path of the Datastream nodes"),
+            new Key("zookeeper.sessionTimeoutMs", String.valueOf(DEFAULT_SESSION_TIMEOUT_MS),
+                    "ZooKeeper session timeout (2000 to 120000)"),
+            new Key("zookeeper.operationTimeoutMs", String.valueOf(DEFAULT_OPERATION_TIMEOUT_MS),
+                    "longest time one API call waits for ZooKeeper before answering 503 (100 to 60000)"),
+            new Key("auth.token", "(empty)",
+                    "bearer token required for writes; empty = writes accepted only from loopback clients"),
+            new Key("allowedTopics", ".*", "regex a task's topic must match entirely; other topics are refused with 400"));
+
+    /** One configuration key, for the reference documentation. */
+    public record Key(String name, String defaultValue, String meaning) {
+    }
+
+    /**
+     * @param host         listen address
+     * @param port         listen port, 0 = any free port
+     * @param maxBodyBytes largest request body
+     */
+    public record Http(String host, Integer port, Integer maxBodyBytes) {
+        public Http {
+            host = host == null ? "0.0.0.0" : host;
+            port = port == null ? DEFAULT_PORT : port;
+            maxBodyBytes = maxBodyBytes == null ? DEFAULT_MAX_BODY_BYTES : maxBodyBytes;
+        }
+    }
+
+    /**
+     * @param connect            connect string
+     * @param root               root path
+     * @param sessionTimeoutMs   session timeout
+     * @param operationTimeoutMs bound of one API call's ZooKeeper work
+     */
+    public record ZooKeeper(String connect, String root, Integer sessionTimeoutMs, Integer operationTimeoutMs) {
+        public ZooKeeper {
+            connect = connect == null ? "localhost:2181" : connect;
+            root = root == null ? ZkLayout.DEFAULT_ROOT : root;
+            sessionTimeoutMs = sessionTimeoutMs == null ? DEFAULT_SESSION_TIMEOUT_MS : sessionTimeoutMs;
+            operationTimeoutMs = operationTimeoutMs == null ? DEFAULT_OPERATION_TIMEOUT_MS : operationTimeoutMs;
+        }
+    }
+
+    /** @param token bearer token for writes; empty = loopback-only writes */
+    public record Auth(String token) {
+        public Auth {
+            token = token == null ? "" : token;
+        }
+
+        public boolean enabled() {
+            return !token.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return "Auth[token=" + (token.isEmpty() ? "" : "***") + "]";
+        }
+    }
+
+    public ControlConfig {
+        http = http == null ? new Http(null, null, null) : http;
+        zookeeper = zookeeper == null ? new ZooKeeper(null, null, null, null) : zookeeper;
+        auth = auth == null ? new Auth(null) : auth;
+        allowedTopics = allowedTopics == null ? ".*" : allowedTopics;
+        List<String> problems = problems(http, zookeeper, allowedTopics);
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigException(problems);
+        }
+    }
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** Every default: HTTP on 0.0.0.0:7400, ZooKeeper at localhost:2181, root /datastream, no token. */
+    public static ControlConfig defaults() {
+        return new ControlConfig(null, null, null, null);
+    }
+
+    /** Reads YAML text; an empty text is the defaults. */
+    public static ControlConfig fromYaml(String yaml) {
+        try {
+            JsonNode tree = YAML.readTree(yaml == null ? "" : yaml);
+            if (tree == null || tree.isMissingNode() || tree.isNull()) {
+                return defaults();
+            }
+            if (!tree.isObject()) {
+                throw new InvalidConfigException(List.of("(root): must be a mapping of keys, was " + tree.getNodeType().name().toLowerCase()));
+            }
+            return YAML.treeToValue(tree, ControlConfig.class);
+        } catch (ValueInstantiationException e) {
+            if (e.getCause() instanceof InvalidConfigException) {
+                throw (InvalidConfigException) e.getCause();
+            }
+            throw new InvalidConfigException(List.of(path(e) + ": " + e.getOriginalMessage()));
+        } catch (UnrecognizedPropertyException e) {
+            String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
+                    .map(String::valueOf).sorted().collect(Collectors.joining(", "));
+            throw new InvalidConfigException(List.of(path(e) + ": unknown key" + (known.isEmpty() ? "" : " (known here: " + known + ")")));
+        } catch (MismatchedInputException e) {
+            String type = e.getTargetType() == null ? "another type" : friendly(e.getTargetType());
+            throw new InvalidConfigException(List.of(path(e) + ": must be " + type));
+        } catch (JsonMappingException e) {
+            throw new InvalidConfigException(List.of(path(e) + ": " + e.getOriginalMessage()));
+        } catch (JsonProcessingException e) {
+            throw new InvalidConfigException(List.of("(yaml): " + e.getOriginalMessage()));
+        }
+    }
+
+    /** Reads a YAML file. */
+    public static ControlConfig load(Path file) {
+        try {
+            return fromYaml(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            throw new InvalidConfigException(List.of("(file): " + file + " does not exist"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** The ZooKeeper layout under the configured root. */
+    public ZkLayout layout() {
+        return new ZkLayout(zookeeper.root());
+    }
+
+    /** The compiled {@link #allowedTopics} pattern. */
+    public Pattern allowedTopicsPattern() {
+        return Pattern.compile(allowedTopics);
+    }
+
+    private static List<String> problems(Http http, ZooKeeper zk, String allowedTopics) {
+        List<String> p = new ArrayList<>();
+        if (http.host().isBlank()) {
+            p.add("http.host: must not be empty");
+        }
+        if (http.port() < 0 || http.port() > 65_535) {
+            p.add("http.port: must be in [0, 65535], was " + http.port());
+        }
+        if (http.maxBodyBytes() < 1024 || http.maxBodyBytes() > 16 << 20) {
+            p.add("http.maxBodyBytes: must be in [1024, 16777216], was " + http.maxBodyBytes());
+        }
+        if (zk.connect().isBlank()) {
+            p.add("zookeeper.connect: must not be empty");
+        }
+        try {
+            new ZkLayout(zk.root());
+        } catch (IllegalArgumentException e) {
+            p.add("zookeeper.root: " + e.getMessage());
+        }
+        if (zk.sessionTimeoutMs() < 2_000 || zk.sessionTimeoutMs() > 120_000) {
+            p.add("zookeeper.sessionTimeoutMs: must be in [2000, 120000], was " + zk.sessionTimeoutMs());
+        }
+        if (zk.operationTimeoutMs() < 100 || zk.operationTimeoutMs() > 60_000) {
+            p.add("zookeeper.operationTimeoutMs: must be in [100, 60000], was " + zk.operationTimeoutMs());
+        }
+        try {
+            Pattern.compile(allowedTopics);
+        } catch (PatternSyntaxException e) {
+            p.add("allowedTopics: does not compile: " + e.getDescription());
+        }
+        return p;
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder b = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                if (b.length() > 0) {
+                    b.append('.');
+                }
+                b.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                b.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return b.length() == 0 ? "(root)" : b.toString();
+    }
+
+    private static String friendly(Class<?> type) {
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "an integer";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type.isRecord()) {
+            return "a mapping of keys";
+        }
+        return "a " + type.getSimpleName();
+    }
+}

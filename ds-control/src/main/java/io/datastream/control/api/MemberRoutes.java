@@ -1,0 +1,137 @@
+package io.datastream.control.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.datastream.control.inventory.AgentQuery;
+import io.datastream.control.inventory.HostGlob;
+import io.datastream.control.inventory.MemberIndex;
+import io.datastream.control.inventory.Page;
+import io.datastream.control.inventory.RouterQuery;
+import io.datastream.control.zk.ZkGate;
+import io.datastream.registry.RegistryJson;
+import io.datastream.registry.member.AgentInfo;
+import io.datastream.registry.member.RouterInfo;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Agent and router routes, answered from the in-memory directories the ZooKeeper watches keep
+ * (never a ZooKeeper read per request), filtered and paged by id with an {@code after} cursor.
+ * While ZooKeeper is unreachable they answer 503 rather than a list that may be stale.
+ */
+final class MemberRoutes {
+    static final String AGENTS = "/api/v1/agents";
+    static final String AGENT = "/api/v1/agents/{id}";
+    static final String ROUTERS = "/api/v1/routers";
+    static final String ROUTER = "/api/v1/routers/{id}";
+
+    private final ZkGate gate;
+    private final MemberIndex<AgentInfo> agents;
+    private final MemberIndex<RouterInfo> routers;
+
+    MemberRoutes(ZkGate gate, MemberIndex<AgentInfo> agents, MemberIndex<RouterInfo> routers) {
+        this.gate = gate;
+        this.agents = agents;
+        this.routers = routers;
+    }
+
+    void register(Javalin app) {
+        app.get(AGENTS, this::agents);
+        app.get(AGENT, this::agent);
+        app.get(ROUTERS, this::routers);
+        app.get(ROUTER, this::router);
+    }
+
+    private void agents(Context ctx) throws Exception {
+        AgentQuery query = agentQuery(ctx);
+        int limit = Http.limit(ctx);
+        String after = Http.after(ctx);
+        gate.checkConnected();
+        Page<AgentInfo> page = Page.of(agents.sorted(), AgentInfo::id, query, after, limit);
+        Http.json(ctx, page);
+    }
+
+    private void agent(Context ctx) throws Exception {
+        gate.checkConnected();
+        String id = ctx.pathParam("id");
+        AgentInfo a = agents.get(id);
+        if (a == null) {
+            throw new ApiException(404, "agent '" + id + "' is not registered (not running, or not connected to ZooKeeper)");
+        }
+        Http.json(ctx, a);
+    }
+
+    private void routers(Context ctx) throws Exception {
+        RouterQuery query = routerQuery(ctx);
+        int limit = Http.limit(ctx);
+        String after = Http.after(ctx);
+        gate.checkConnected();
+        Page<RouterInfo> page = Page.of(routers.sorted(), RouterInfo::id, query, after, limit);
+        List<ObjectNode> items = new ArrayList<>(page.items().size());
+        for (RouterInfo r : page.items()) {
+            items.add(view(r));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("items", items);
+        body.put("total", page.total());
+        if (page.next() != null) {
+            body.put("next", page.next());
+        }
+        Http.json(ctx, body);
+    }
+
+    private void router(Context ctx) throws Exception {
+        gate.checkConnected();
+        String id = ctx.pathParam("id");
+        RouterInfo r = routers.get(id);
+        if (r == null) {
+            throw new ApiException(404, "router '" + id + "' is not registered (not running, or not connected to ZooKeeper)");
+        }
+        Http.json(ctx, view(r));
+    }
+
+    /** A router as stored, plus its derived load and state. */
+    private static ObjectNode view(RouterInfo r) {
+        ObjectNode n = RegistryJson.mapper().valueToTree(r);
+        n.put("load", r.load());
+        n.put("state", RouterQuery.stateOf(r));
+        return n;
+    }
+
+    private static AgentQuery agentQuery(Context ctx) {
+        HostGlob host = glob(ctx);
+        List<AgentQuery.Label> labels = new ArrayList<>();
+        for (String l : ctx.queryParams("label")) {
+            try {
+                labels.add(AgentQuery.Label.parse(l));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badField("label", e.getMessage());
+            }
+        }
+        return new AgentQuery(host, labels, Http.param(ctx, "task"), Http.param(ctx, "state"));
+    }
+
+    private static RouterQuery routerQuery(Context ctx) {
+        HostGlob host = glob(ctx);
+        try {
+            return new RouterQuery(host, Http.param(ctx, "state"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badField("state", e.getMessage());
+        }
+    }
+
+    private static HostGlob glob(Context ctx) {
+        String host = Http.param(ctx, "host");
+        if (host == null) {
+            return null;
+        }
+        try {
+            return HostGlob.of(host);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badField("host", "'" + host + "' is not a valid glob: " + e.getMessage());
+        }
+    }
+}

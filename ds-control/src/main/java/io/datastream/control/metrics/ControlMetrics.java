@@ -1,0 +1,72 @@
+package io.datastream.control.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
+
+/**
+ * Every metric of the control server, defined once. Label values come from small bounded sets:
+ * {@code method} (HTTP verbs), {@code route} (the route templates of the API, or "unmatched"),
+ * {@code status} (HTTP status codes the API answers).
+ */
+public final class ControlMetrics {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private final Counter requests;
+    private final Histogram duration;
+    private final Counter zkUnavailable;
+
+    public ControlMetrics(BooleanSupplier zkConnected, IntSupplier agents, IntSupplier routers) {
+        requests = Counter.builder().name("ds_control_http_requests_total")
+                .help("HTTP requests answered, by method, route template and status code")
+                .labelNames("method", "route", "status").register(registry);
+        duration = Histogram.builder().name("ds_control_http_request_duration_seconds").unit(Unit.SECONDS)
+                .help("Time to answer an HTTP request, by method and route template")
+                .classicOnly().classicUpperBounds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+                .labelNames("method", "route").register(registry);
+        zkUnavailable = Counter.builder().name("ds_control_zookeeper_unavailable_total")
+                .help("API calls answered 503 because ZooKeeper was unreachable or too slow").register(registry);
+        GaugeWithCallback.builder().name("ds_control_zookeeper_connected")
+                .help("1 while the control server is connected to ZooKeeper, else 0")
+                .callback(cb -> cb.call(zkConnected.getAsBoolean() ? 1 : 0)).register(registry);
+        GaugeWithCallback.builder().name("ds_control_agents")
+                .help("Live agents registered in ZooKeeper, as the control server sees them")
+                .callback(cb -> cb.call(agents.getAsInt())).register(registry);
+        GaugeWithCallback.builder().name("ds_control_routers")
+                .help("Live routers registered in ZooKeeper, as the control server sees them")
+                .callback(cb -> cb.call(routers.getAsInt())).register(registry);
+    }
+
+    /** Counts one answered request. */
+    public void request(String method, String route, int status, double seconds) {
+        requests.labelValues(method, route, Integer.toString(status)).inc();
+        duration.labelValues(method, route).observe(seconds);
+    }
+
+    public void zooKeeperUnavailable() {
+        zkUnavailable.inc();
+    }
+
+    /** The Prometheus text exposition format. */
+    public byte[] scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        try {
+            writer.write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    public String contentType() {
+        return writer.getContentType();
+    }
+}

@@ -1,0 +1,84 @@
+package io.datastream.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class ControlConfigTest {
+
+    @Test
+    void noConfigRunsOnLocalhostDefaults() {
+        ControlConfig c = ControlConfig.fromYaml("");
+        assertThat(c).isEqualTo(ControlConfig.defaults());
+        assertThat(c.http().host()).isEqualTo("0.0.0.0");
+        assertThat(c.http().port()).isEqualTo(7400);
+        assertThat(c.zookeeper().connect()).isEqualTo("localhost:2181");
+        assertThat(c.zookeeper().root()).isEqualTo("/datastream");
+        assertThat(c.auth().token()).isEmpty();
+        assertThat(c.auth().enabled()).isFalse();
+        assertThat(c.allowedTopics()).isEqualTo(".*");
+    }
+
+    @Test
+    void everyKeyIsRead() {
+        ControlConfig c = ControlConfig.fromYaml("""
+                http: {host: 127.0.0.1, port: 0, maxBodyBytes: 4096}
+                zookeeper: {connect: "zk1:2181,zk2:2181", root: /ds/prod, sessionTimeoutMs: 30000, operationTimeoutMs: 2000}
+                auth: {token: s3cret}
+                allowedTopics: "logs-.*"
+                """);
+        assertThat(c.http().port()).isZero();
+        assertThat(c.http().maxBodyBytes()).isEqualTo(4096);
+        assertThat(c.layout().tasks()).isEqualTo("/ds/prod/tasks");
+        assertThat(c.zookeeper().operationTimeoutMs()).isEqualTo(2000);
+        assertThat(c.auth().enabled()).isTrue();
+        assertThat(c.auth().toString()).doesNotContain("s3cret");
+        assertThat(c.allowedTopicsPattern().matcher("logs-a").matches()).isTrue();
+    }
+
+    @Test
+    void unknownKeysAreNamedWithTheirPath() {
+        assertThatThrownBy(() -> ControlConfig.fromYaml("http: {prot: 1}"))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("http.prot: unknown key");
+        assertThatThrownBy(() -> ControlConfig.fromYaml("zookeper: {connect: x}"))
+                .hasMessageContaining("zookeper: unknown key");
+    }
+
+    @Test
+    void wrongTypesAndBadValuesAreNamedWithTheirPath() {
+        assertThatThrownBy(() -> ControlConfig.fromYaml("http: {port: seventy}"))
+                .hasMessageContaining("http.port: must be an integer");
+        assertThatThrownBy(() -> ControlConfig.fromYaml("http: {port: 70000}"))
+                .hasMessageContaining("http.port: must be in [0, 65535], was 70000");
+        assertThatThrownBy(() -> ControlConfig.fromYaml("zookeeper: {root: datastream}"))
+                .hasMessageContaining("zookeeper.root:");
+        assertThatThrownBy(() -> ControlConfig.fromYaml("allowedTopics: '(logs'"))
+                .hasMessageContaining("allowedTopics: does not compile");
+        assertThatThrownBy(() -> ControlConfig.fromYaml("http: {maxBodyBytes: 10}\nzookeeper: {operationTimeoutMs: 1}"))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
+                        .anyMatch(p -> p.startsWith("http.maxBodyBytes:"))
+                        .anyMatch(p -> p.startsWith("zookeeper.operationTimeoutMs:")));
+        assertThatThrownBy(() -> ControlConfig.fromYaml("- a\n- b")).hasMessageContaining("must be a mapping");
+    }
+
+    @Test
+    void loadReadsAFileAndNamesAMissingOne(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path f = dir.resolve("control.yaml");
+        Files.writeString(f, "http:\n  port: 7999\n");
+        assertThat(ControlConfig.load(f).http().port()).isEqualTo(7999);
+        assertThatThrownBy(() -> ControlConfig.load(dir.resolve("nope.yaml"))).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void theReferenceDocumentsEveryKey() throws IOException {
+        Path doc = Path.of("../docs/control.md");
+        String text = Files.readString(doc);
+        for (ControlConfig.Key k : ControlConfig.KEYS) {
+            assertThat(text).as("docs/control.md documents %s", k.name()).contains("`" + k.name() + "`");
+        }
+    }
+}
