@@ -1,0 +1,70 @@
+package io.datastream.sink.metrics;
+
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+
+/**
+ * The sink's own counters, defined once with their meaning. They are registered on the
+ * operator metric groups of the operators that count them, so a reporter shows them with the
+ * job, task and operator scope (the Prometheus reporter as
+ * {@code flink_taskmanager_job_task_operator_ds_sink_...}). Counters count work done, including
+ * work repeated after a restore from a checkpoint; the files are exactly once, the counters are not.
+ */
+public enum SinkMetric {
+    ENVELOPES_IN("ds_sink_envelopes_in_total", Operators.PARSE, "Kafka records read (each should be one envelope)."),
+    ENVELOPE_BYTES_IN("ds_sink_envelope_bytes_in_total", Operators.PARSE, "Bytes of the Kafka record values read (compressed envelopes)."),
+    ENVELOPES_CORRUPT("ds_sink_envelopes_corrupt_total", Operators.PARSE + ", " + Operators.DEDUP,
+            "Records that are not valid envelopes (parse) or whose payload does not decode (de-duplicate); each one is written as a dead letter."),
+    BATCHES_DUPLICATE("ds_sink_batches_duplicate_total", Operators.DEDUP, "Envelopes whose every line was already delivered: dropped whole, without decompression."),
+    LINES_IN("ds_sink_lines_in_total", Operators.DEDUP, "Lines in valid envelopes."),
+    LINES_DUPLICATE("ds_sink_lines_duplicate_total", Operators.DEDUP, "Lines dropped because their byte range was already delivered."),
+    LINES_OVERLAPPING("ds_sink_lines_overlapping_total", Operators.DEDUP,
+            "Lines whose byte range was partly (not wholly) delivered before: written, but a sign that a file was rewritten in place."),
+    LINES_WRITTEN("ds_sink_lines_written_total", Operators.DEDUP, "Lines handed to the file writer."),
+    BYTES_WRITTEN("ds_sink_bytes_written_total", Operators.DEDUP, "Bytes of the lines handed to the file writer, uncompressed, with newline and metadata."),
+    RANGES_EVICTED("ds_sink_dedup_ranges_evicted_total", Operators.DEDUP,
+            "Delivered ranges forgotten because a file had more than dedup.maxRangesPerFile disjoint ranges.");
+
+    private final String metricName;
+    private final String operator;
+    private final String description;
+
+    SinkMetric(String metricName, String operator, String description) {
+        this.metricName = metricName;
+        this.operator = operator;
+        this.description = description;
+    }
+
+    /** The operator names that register this metric. */
+    public String operator() {
+        return operator;
+    }
+
+    /** A Markdown table of every metric: name, operator, meaning. */
+    public static String referenceTable() {
+        StringBuilder sb = new StringBuilder("| metric | operator | meaning |\n|---|---|---|\n");
+        for (SinkMetric m : values()) {
+            sb.append("| `").append(m.metricName).append("` | ").append(m.operator).append(" | ").append(m.description).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    /** Names of the operators, as the job names them. */
+    private static final class Operators {
+        static final String PARSE = "parse envelopes";
+        static final String DEDUP = "de-duplicate lines";
+    }
+
+    public String metricName() {
+        return metricName;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** Registers this counter on {@code group}. */
+    public Counter register(MetricGroup group) {
+        return group.counter(metricName);
+    }
+}

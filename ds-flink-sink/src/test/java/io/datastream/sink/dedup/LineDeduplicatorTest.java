@@ -1,0 +1,171 @@
+package io.datastream.sink.dedup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.datastream.protocol.codec.CodecType;
+import io.datastream.sink.config.DedupConfig;
+import io.datastream.sink.config.LineFormat;
+import io.datastream.sink.deadletter.DeadLetter;
+import io.datastream.sink.deadletter.DeadLetters;
+import io.datastream.sink.decode.SourceBatch;
+import io.datastream.sink.output.OutputChunk;
+import io.datastream.sink.source.KafkaRecord;
+import io.datastream.sink.testing.SourceFile;
+import io.datastream.sink.testing.TamperedEnvelopes;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The de-duplication operator on Flink's operator test harness (real keyed state, real snapshots). */
+class LineDeduplicatorTest {
+    private static final DedupConfig DEDUP = new DedupConfig(Duration.ofHours(1), 10_000);
+
+    private final SourceFile file = new SourceFile("web", "agent-1", "host-1", "/var/log/access.log", 0xABCDEFL,
+            SourceFile.numberedLines("web", 100), 1_700_000_000_000L, 1000);
+    private final SourceFile other = new SourceFile("web", "agent-2", "host-2", "/var/log/access.log", 0xABCDEFL,
+            SourceFile.numberedLines("other", 10), 1_700_000_000_000L, 1000);
+    private KeyedOneInputStreamOperatorTestHarness<String, SourceBatch, OutputChunk> harness;
+    private long kafkaOffset;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = newHarness(null);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, SourceBatch, OutputChunk> newHarness(OperatorSubtaskState state) throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, SourceBatch, OutputChunk> h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new LineDeduplicator(DEDUP, LineFormat.RAW)), SourceBatch::fileKey, Types.STRING);
+        if (state != null) {
+            h.initializeState(state);
+        }
+        h.open();
+        return h;
+    }
+
+    private void send(SourceFile f, int from, int to) throws Exception {
+        send(f.envelope(from, to, CodecType.ZSTD), f);
+    }
+
+    private void send(byte[] value, SourceFile f) throws Exception {
+        KafkaRecord r = new KafkaRecord("ds-test", 0, kafkaOffset++, 0, value);
+        harness.processElement(new StreamRecord<>(new SourceBatch(SourceBatch.fileKey(f.source().agentId(), f.source().fingerprint()), r)));
+    }
+
+    private List<String> written() {
+        List<String> out = new ArrayList<>();
+        for (OutputChunk c : harness.extractOutputValues()) {
+            String s = new String(c.data(), StandardCharsets.UTF_8);
+            assertThat(s).endsWith("\n");
+            out.addAll(Arrays.asList(s.substring(0, s.length() - 1).split("\n", -1)));
+        }
+        return out;
+    }
+
+    private List<String> lines(SourceFile f, int from, int to) {
+        List<String> out = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            out.add(f.line(i));
+        }
+        return out;
+    }
+
+    @Test
+    void aResentBatchIsDroppedWhole() throws Exception {
+        send(file, 0, 10);
+        send(file, 0, 10);
+        send(file, 10, 20);
+        send(file, 0, 20);
+        assertThat(written()).containsExactlyElementsOf(lines(file, 0, 20));
+    }
+
+    @Test
+    void aPartialOverlapWritesOnlyTheNewLines() throws Exception {
+        send(file, 0, 10);
+        send(file, 5, 15);
+        List<String> expected = lines(file, 0, 15);
+        assertThat(written()).containsExactlyElementsOf(expected);
+        assertThat(harness.extractOutputValues()).extracting(OutputChunk::lines).containsExactly(10, 5);
+    }
+
+    @Test
+    void outOfOrderBatchesAndResendsAreWrittenOnce() throws Exception {
+        send(file, 20, 30);
+        send(file, 0, 10);
+        send(file, 5, 25);   // fills the gap [10, 20) only
+        send(file, 0, 30);   // nothing new
+        send(file, 25, 40);  // [30, 40) new
+        assertThat(written()).containsExactlyInAnyOrderElementsOf(lines(file, 0, 40));
+        assertThat(written()).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void filesAreKeyedByAgentAndFingerprint() throws Exception {
+        send(file, 0, 10);
+        send(other, 0, 10); // same fingerprint and offsets, other agent: other lines
+        assertThat(written()).containsExactlyElementsOf(concat(lines(file, 0, 10), lines(other, 0, 10)));
+    }
+
+    @Test
+    void stateSurvivesASnapshotAndRestore() throws Exception {
+        send(file, 0, 50);
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        send(file, 50, 60); // lost with the failure: not in the snapshot
+        harness.close();
+
+        harness = newHarness(snapshot);
+        send(file, 40, 70); // replay from the checkpoint's offsets, plus an overlap
+        assertThat(written()).containsExactlyElementsOf(lines(file, 50, 70));
+    }
+
+    @Test
+    void afterTheTtlAResendIsWrittenAgain() throws Exception {
+        harness.setStateTtlProcessingTime(0);
+        send(file, 0, 10);
+        harness.setStateTtlProcessingTime(Duration.ofMinutes(59).toMillis());
+        send(file, 0, 10); // within the TTL: dropped (and the read refreshes the TTL)
+        harness.setStateTtlProcessingTime(Duration.ofMinutes(59 + 61).toMillis());
+        send(file, 0, 10); // 61 minutes after the last batch: the ranges expired
+        assertThat(written()).containsExactlyElementsOf(concat(lines(file, 0, 10), lines(file, 0, 10)));
+    }
+
+    @Test
+    void aBatchWhosePayloadDoesNotDecodeIsADeadLetterAndNotMarkedDelivered() throws Exception {
+        byte[] good = file.envelope(0, 10, CodecType.ZSTD);
+        byte[] bad = TamperedEnvelopes.withBrokenPayload(good);
+        send(bad, file);
+        assertThat(harness.getSideOutput(DeadLetters.TAG)).hasSize(1);
+        DeadLetter d = harness.getSideOutput(DeadLetters.TAG).peek().getValue();
+        assertThat(d.stage()).isEqualTo(DeadLetter.STAGE_DECODE);
+        assertThat(d.value()).isEqualTo(bad);
+        send(good, file);
+        assertThat(written()).containsExactlyElementsOf(lines(file, 0, 10));
+    }
+
+    @Test
+    void everyLineIsKeptByteForByte() throws Exception {
+        SourceFile odd = new SourceFile("t", "a", "h", "/p", 1, List.of("tab\there", "", "  spaces  ", "ünïcödé ✓", "\u0000nul"), 1, 1);
+        send(odd, 0, 5);
+        assertThat(written()).containsExactly("tab\there", "", "  spaces  ", "ünïcödé ✓", "\u0000nul");
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+}
