@@ -47,7 +47,9 @@ public final class Batch {
 
     /**
      * Parses the readable bytes of {@code buf} as one batch. Nothing is allocated from sizes the
-     * bytes declare; the reader index is not moved.
+     * bytes declare; the reader index is not moved. The CRC is checked right after the magic and
+     * the version, before any field it covers is interpreted, so bytes damaged on the way are
+     * always {@link ErrorCode#CRC_MISMATCH} (docs/protocol.md, section 5).
      *
      * @throws CorruptBatchException with {@link ErrorCode#CRC_MISMATCH} when the CRC does not match,
      *         {@link ErrorCode#BATCH_TOO_LARGE} when the declared sizes are over {@code limits},
@@ -67,6 +69,14 @@ public final class Batch {
         int version = buf.getUnsignedByte(base + BatchLayout.VERSION_OFFSET);
         if (version != BatchLayout.VERSION_1) {
             throw new CorruptBatchException(ErrorCode.UNSUPPORTED_VERSION, "batch format version " + version + " is not supported (this build reads 1)");
+        }
+        // The CRC is checked before any field it covers is interpreted: bytes damaged on the way
+        // must be reported as CRC_MISMATCH (retriable), not as a bad length, limit or dictionary.
+        int stored = buf.getInt(base + BatchLayout.CRC_OFFSET);
+        int actual = BatchBuilder.crc32c(new CRC32C(), buf, base + BatchLayout.CRC_START, length - BatchLayout.CRC_START);
+        if (stored != actual) {
+            throw new CorruptBatchException(ErrorCode.CRC_MISMATCH, "CRC32C mismatch: stored 0x" + Integer.toHexString(stored)
+                    + ", computed 0x" + Integer.toHexString(actual));
         }
         int codecId = buf.getUnsignedByte(base + BatchLayout.CODEC_OFFSET);
         CodecType codec = CodecType.fromId(codecId);
@@ -98,15 +108,13 @@ public final class Batch {
         if (codec == CodecType.NONE && payload != uncompressed) {
             throw corrupt("codec none but payload length " + payload + " != uncompressed length " + uncompressed);
         }
+        if (uncompressed > codec.maxUncompressedLength(payload)) {
+            // so a few hostile bytes cannot make a reader allocate up to the limit
+            throw corrupt(payload + " bytes of " + codec + " cannot decompress to the declared " + uncompressed);
+        }
         int dictionary = buf.getInt(base + BatchLayout.DICTIONARY_ID_OFFSET);
         if (dictionary != 0) {
             throw new CorruptBatchException(ErrorCode.UNSUPPORTED_CODEC, "zstd dictionary " + (dictionary & 0xFFFFFFFFL) + " is not known here");
-        }
-        int stored = buf.getInt(base + BatchLayout.CRC_OFFSET);
-        int actual = BatchBuilder.crc32c(new CRC32C(), buf, base + BatchLayout.CRC_START, length - BatchLayout.CRC_START);
-        if (stored != actual) {
-            throw new CorruptBatchException(ErrorCode.CRC_MISMATCH, "CRC32C mismatch: stored 0x" + Integer.toHexString(stored)
-                    + ", computed 0x" + Integer.toHexString(actual));
         }
         StringReader r = new StringReader(buf, base + BatchLayout.FIXED_HEADER_LENGTH, base + headerLength);
         String taskId = r.next("task id", BatchLayout.MAX_ID_BYTES);

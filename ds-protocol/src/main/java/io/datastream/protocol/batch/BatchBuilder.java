@@ -3,6 +3,7 @@ package io.datastream.protocol.batch;
 import io.datastream.protocol.codec.Codec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.Objects;
 import java.util.zip.CRC32C;
 
 /**
@@ -24,6 +25,8 @@ public final class BatchBuilder implements AutoCloseable {
     private final int maxRecords;
     private final ByteBuf records;
     private final CRC32C crc = new CRC32C();
+    /** The framing of the record being appended. */
+    private final byte[] recordHeader = new byte[MAX_RECORD_OVERHEAD];
 
     private BatchSource source;
     private long startOffset;
@@ -54,7 +57,7 @@ public final class BatchBuilder implements AutoCloseable {
         if (startOffset < 0) {
             throw new IllegalArgumentException("startOffset must be >= 0, was " + startOffset);
         }
-        this.source = source;
+        this.source = Objects.requireNonNull(source, "source");
         this.startOffset = startOffset;
         this.endOffset = startOffset;
         this.recordCount = 0;
@@ -70,12 +73,11 @@ public final class BatchBuilder implements AutoCloseable {
      * empty and the record would not fit; an empty batch takes any record up to the maximum size.
      */
     public boolean tryAppend(ByteBuf src, int index, int length, long gap, long eventTimeMillis) {
-        checkRecord(length, gap);
-        if (!fits(length, gap)) {
+        int header = prepare(length, gap);
+        if (header < 0) {
             return false;
         }
-        Varint.writeUnsigned(records, length);
-        Varint.writeUnsigned(records, gap);
+        records.writeBytes(recordHeader, 0, header);
         records.writeBytes(src, index, length);
         added(length, gap, eventTimeMillis);
         return true;
@@ -83,15 +85,28 @@ public final class BatchBuilder implements AutoCloseable {
 
     /** Same as {@link #tryAppend(ByteBuf, int, int, long, long)} for an array. */
     public boolean tryAppend(byte[] src, int offset, int length, long gap, long eventTimeMillis) {
-        checkRecord(length, gap);
-        if (!fits(length, gap)) {
+        int header = prepare(length, gap);
+        if (header < 0) {
             return false;
         }
-        Varint.writeUnsigned(records, length);
-        Varint.writeUnsigned(records, gap);
+        records.writeBytes(recordHeader, 0, header);
         records.writeBytes(src, offset, length);
         added(length, gap, eventTimeMillis);
         return true;
+    }
+
+    /**
+     * Checks a record, encodes its framing (two varints) into {@link #recordHeader} and returns
+     * the framing's size, or -1 when the record does not fit: one bulk write of the framing then
+     * replaces a bounds-checked write per varint byte.
+     */
+    private int prepare(int length, long gap) {
+        checkRecord(length, gap);
+        int header = Varint.put(recordHeader, Varint.put(recordHeader, 0, length), gap);
+        if (recordCount != 0 && (recordCount >= maxRecords || records.writerIndex() + header + length > maxUncompressedBytes)) {
+            return -1;
+        }
+        return header;
     }
 
     private void checkRecord(int length, long gap) {

@@ -1,18 +1,18 @@
 package io.datastream.protocol.batch;
 
-import io.netty.buffer.ByteBuf;
-
 /** Unsigned LEB128 varints, as used by the record framing of the batch payload. */
 final class Varint {
     private Varint() {
     }
 
-    static void writeUnsigned(ByteBuf out, long v) {
+    /** Writes {@code v} into {@code out} at {@code pos}; returns the position after it. */
+    static int put(byte[] out, int pos, long v) {
         while ((v & ~0x7FL) != 0) {
-            out.writeByte((int) ((v & 0x7F) | 0x80));
+            out[pos++] = (byte) ((v & 0x7F) | 0x80);
             v >>>= 7;
         }
-        out.writeByte((int) v);
+        out[pos++] = (byte) v;
+        return pos;
     }
 
     static int size(long v) {

@@ -51,6 +51,21 @@ public enum CodecType {
         }
     }
 
+    /**
+     * The most bytes that {@code compressedLength} bytes of this codec's output can decompress
+     * to, by the format's own structure: itself for none; 255 per input byte for an LZ4 block
+     * (a match grows by at most 255 per length byte); 32768 per input byte for zstd (an RLE block
+     * of 4 bytes gives at most 128 KiB). A declared size above it is a lie, found before anything
+     * is allocated for it.
+     */
+    public long maxUncompressedLength(int compressedLength) {
+        return switch (this) {
+            case NONE -> compressedLength;
+            case LZ4 -> 255L * compressedLength + 255;
+            case ZSTD -> 32_768L * compressedLength;
+        };
+    }
+
     /** A new codec instance of this type; {@code level} is used by zstd only. */
     public Codec create(int level) {
         return switch (this) {
