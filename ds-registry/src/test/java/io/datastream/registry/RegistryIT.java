@@ -79,6 +79,25 @@ class RegistryIT {
     }
 
     @Test
+    void updatesBeforeTheFirstCreateAreAppliedOnceZooKeeperIsBack() throws Exception {
+        ZkLayout layout = new ZkLayout("/early");
+        zk.stop();
+        try (CuratorFramework c = ZkClients.start(zk.connectString());
+             EphemeralRegistration reg = new EphemeralRegistration(c, layout.router("r"),
+                     new RouterInfo("r", "h", 1, 2, "v", 1, 1, 100, 0, 0, false, 1)).start()) {
+            reg.update(new RouterInfo("r", "h", 1, 2, "v", 1, 1, 100, 42, 0, false, 2));
+            zk.restart();
+            try (MemberDirectory<RouterInfo> routers = MemberDirectory.routers(client, layout).start()) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> routers.get("r") != null && routers.get("r").poolUsedBytes() == 42);
+            }
+        } finally {
+            if (!client.getZookeeperClient().isConnected()) {
+                client.blockUntilConnected(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
     void ephemeralMembersAppearUpdateAndVanish() throws Exception {
         ZkLayout layout = new ZkLayout("/members");
         try (MemberDirectory<RouterInfo> routers = MemberDirectory.routers(client, layout).start();
