@@ -1,0 +1,16 @@
+package io.datastream.router.route;
+
+import io.datastream.router.config.PartitionerKind;
+import io.datastream.router.config.RouteMode;
+
+/**
+ * A compiled routing rule.
+ *
+ * @param name        "routes[2]", "ds.topic" or "defaultRoute", for messages and metrics
+ * @param condition   what a batch must satisfy
+ * @param topic       where it goes
+ * @param mode        envelope or lines
+ * @param partitioner the partitioning strategy
+ */
+public record Route(String name, Condition condition, TopicTemplate topic, RouteMode mode, PartitionerKind partitioner) {
+}

@@ -1,0 +1,77 @@
+package io.datastream.router.server;
+
+import io.datastream.protocol.CorruptBatchException;
+import io.datastream.protocol.ErrorCode;
+import io.datastream.protocol.batch.Batch;
+import io.datastream.protocol.frame.AckStatus;
+import io.datastream.protocol.frame.BatchFrame;
+import io.datastream.router.config.RouteMode;
+import io.datastream.router.kafka.Delivery;
+import io.datastream.router.kafka.KafkaSender;
+import io.datastream.router.route.Resolution;
+
+/**
+ * The path of a BATCH frame: validate (Batch.parse checks structure and CRC), route, reserve
+ * its bytes in the pool, hand it to the Kafka sender of its route's mode. Every refusal is an
+ * ACK with a code, and the frame is released right away; an accepted frame is owned by its
+ * {@link Delivery} until Kafka answers.
+ */
+final class BatchIntake {
+    /**
+     * Pool bytes a lines-mode batch holds besides its frame: its decompressed lines and this much
+     * per line for the record, its headers and its key.
+     */
+    static final int LINE_RECORD_OVERHEAD = 256;
+
+    private BatchIntake() {
+    }
+
+    static void accept(Connection conn, BatchFrame frame, ServerContext ctx) {
+        int cost = frame.creditCost();
+        ctx.metrics().batchIn(cost);
+        if (conn.isDraining()) {
+            refuse(conn, frame, AckStatus.RETRY_LATER, ErrorCode.SHUTTING_DOWN, "the router is shutting down; re-send elsewhere");
+            return;
+        }
+        Batch batch;
+        try {
+            batch = Batch.parse(frame.content(), ctx.settings().limits());
+        } catch (CorruptBatchException e) {
+            AckStatus status = e.code().retriable() ? AckStatus.RETRY_LATER : AckStatus.REJECTED;
+            refuse(conn, frame, status, e.code(), e.getMessage());
+            return;
+        }
+        Resolution r = ctx.routes().resolve(batch);
+        if (!r.routed()) {
+            refuse(conn, frame, AckStatus.REJECTED, r.error(), r.message());
+            return;
+        }
+        long reservation = r.mode() == RouteMode.LINES
+                ? cost + (long) batch.uncompressedLength() + (long) batch.recordCount() * LINE_RECORD_OVERHEAD
+                : cost;
+        if (reservation > ctx.pool().capacity()) {
+            refuse(conn, frame, AckStatus.REJECTED, ErrorCode.BATCH_TOO_LARGE, "the batch needs " + reservation
+                    + " bytes of memory in lines mode, more than the whole pool (" + ctx.pool().capacity() + ")");
+            return;
+        }
+        if (!ctx.pool().tryReserve(reservation)) {
+            refuse(conn, frame, AckStatus.RETRY_LATER, ErrorCode.OVERLOADED, "the router's memory pool is full; re-send later");
+            return;
+        }
+        Delivery d = new Delivery(frame, batch, r.topic(), r.mode(), ctx.strategies().get(r.partitioner()), reservation,
+                ctx.nanoClock().getAsLong(), conn);
+        KafkaSender sender = ctx.senders().get(r.mode());
+        conn.accepted();
+        if (!sender.offer(d)) {
+            // never queued: answer here, as if Kafka had refused it
+            d.complete(AckStatus.RETRY_LATER, ErrorCode.OVERLOADED, "the router's Kafka queue is full; re-send later", 0);
+        }
+    }
+
+    private static void refuse(Connection conn, BatchFrame frame, AckStatus status, ErrorCode code, String message) {
+        long id = frame.batchId();
+        int cost = frame.creditCost();
+        frame.release();
+        conn.settle(id, cost, status, code, message);
+    }
+}

@@ -1,0 +1,267 @@
+package io.datastream.router.server;
+
+import io.datastream.protocol.ErrorCode;
+import io.datastream.protocol.frame.Ack;
+import io.datastream.protocol.frame.AckStatus;
+import io.datastream.protocol.frame.Credit;
+import io.datastream.protocol.frame.ErrorFrame;
+import io.datastream.protocol.frame.GoAway;
+import io.datastream.protocol.frame.GoAwayReason;
+import io.datastream.protocol.frame.Welcome;
+import io.datastream.router.credit.CreditPump;
+import io.datastream.router.kafka.Delivery;
+import io.datastream.router.kafka.DeliveryListener;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One agent connection: protocol state and credit account. Confined to the channel's event
+ * loop; the public methods that other threads call ({@link #delivered}, {@link #refill},
+ * {@link #goAway}, {@link #close}) hop onto it.
+ *
+ * <p>Credit: {@code received} counts BATCH body bytes announced by frame headers (the
+ * {@link FrameGate} refuses a frame beyond {@code limit} before it is buffered), {@code released}
+ * the bytes of batches that are finished (answered with an ACK). The limit only grows.
+ */
+public final class Connection implements CreditPump.Refillable, DeliveryListener {
+    enum State { AWAIT_HELLO, OPEN, GOING_AWAY, CLOSED }
+
+    private final Channel channel;
+    private final ServerContext ctx;
+    private volatile State state = State.AWAIT_HELLO;
+    private GoAwayReason goAwayReason;
+    private boolean closeWhenIdle;
+    private long limit;
+    private long received;
+    private volatile long releasedBytes;
+    private long released;
+    private int inFlight;
+    private boolean flushScheduled;
+    private final Runnable flushTask = this::flushNow;
+    private String agentId = "";
+    private String host = "";
+
+    Connection(Channel channel, ServerContext ctx) {
+        this.channel = channel;
+        this.ctx = ctx;
+    }
+
+    // ------------------------------------------------------------------ handshake and frames
+
+    boolean awaitingHello() {
+        return state == State.AWAIT_HELLO;
+    }
+
+    /** Accounts a BATCH body announced by a frame header; false when it is beyond the credit granted. */
+    boolean admit(long bodyBytes) {
+        if (received + bodyBytes > limit) {
+            return false;
+        }
+        received += bodyBytes;
+        return true;
+    }
+
+    long creditLimit() {
+        return limit;
+    }
+
+    long received() {
+        return received;
+    }
+
+    /** HELLO was accepted: answer WELCOME with the first credit. */
+    void open(String agentId, String host, int version, int codecMask) {
+        this.agentId = agentId;
+        this.host = host;
+        state = State.OPEN;
+        int n = ctx.connections().count();
+        long first = ctx.credit().nextLimit(0, 0, 0, n);
+        grant(first);
+        ServerSettings s = ctx.settings();
+        channel.writeAndFlush(new Welcome(version, codecMask, s.heartbeatIntervalMs(), s.maxBatchBytes(), limit, s.routerId(), Map.of()));
+        if (limit < ctx.credit().targetLimit(0, n)) {
+            ctx.pump().hungry(this);
+        }
+    }
+
+    boolean isDraining() {
+        return state == State.GOING_AWAY && goAwayReason == GoAwayReason.DRAIN;
+    }
+
+    boolean isOpen() {
+        return state == State.OPEN || state == State.GOING_AWAY;
+    }
+
+    /** Sends ERROR and closes the connection. */
+    void fatal(ErrorCode code, String message) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        ctx.metrics().error(code);
+        channel.writeAndFlush(new ErrorFrame(code, message)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    void closed() {
+        state = State.CLOSED;
+        ctx.pump().forget(this);
+    }
+
+    // ------------------------------------------------------------------ batches
+
+    void accepted() {
+        inFlight++;
+    }
+
+    /**
+     * Finishes a batch: ACK, and credit for its bytes. The flush is scheduled behind the tasks
+     * already queued on the event loop, so a burst of Kafka acknowledgements leaves in one write.
+     */
+    void settle(long batchId, int cost, AckStatus status, ErrorCode code, String message) {
+        released += cost;
+        releasedBytes = released;
+        ctx.metrics().ack(status, code);
+        channel.write(new Ack(batchId, status, code, message));
+        topUp();
+        if (!flushScheduled) {
+            flushScheduled = true;
+            channel.eventLoop().execute(flushTask);
+        }
+        closeIfDone();
+    }
+
+    private void flushNow() {
+        flushScheduled = false;
+        channel.flush();
+    }
+
+    @Override
+    public void delivered(Delivery d, AckStatus status, ErrorCode code, String message, int records) {
+        try {
+            channel.eventLoop().execute(() -> onDelivered(d, status, code, message, records));
+        } catch (RejectedExecutionException e) {
+            // the event loops are gone (router halted): only the memory matters now
+            ctx.pool().release(d.reservation());
+        }
+    }
+
+    private void onDelivered(Delivery d, AckStatus status, ErrorCode code, String message, int records) {
+        ctx.pool().release(d.reservation());
+        inFlight--;
+        if (status == AckStatus.OK) {
+            ctx.metrics().batchOut(d.cost(), records);
+        }
+        settle(d.batchId(), d.cost(), status, code, message);
+    }
+
+    // ------------------------------------------------------------------ credit
+
+    private void grant(long next) {
+        if (next > limit) {
+            ctx.metrics().creditGranted(next - limit);
+            limit = next;
+        }
+    }
+
+    /** Raises the credit limit as far as the policy and the pool allow; writes CREDIT (unflushed) when it grew. */
+    private void topUp() {
+        if (state != State.OPEN) {
+            return;
+        }
+        int n = ctx.connections().count();
+        long before = limit;
+        grant(ctx.credit().nextLimit(limit, received, released, n));
+        if (limit > before) {
+            channel.write(new Credit(limit));
+        }
+        if (limit < ctx.credit().targetLimit(released, n)) {
+            ctx.pump().hungry(this);
+        }
+    }
+
+    @Override
+    public void refill() {
+        try {
+            channel.eventLoop().execute(() -> {
+                topUp();
+                channel.flush();
+            });
+        } catch (RejectedExecutionException e) {
+            // router stopped
+        }
+    }
+
+    // ------------------------------------------------------------------ leaving
+
+    /**
+     * Tells the agent to go away (once): no more credit; batches already sent are still
+     * acknowledged. A migrating connection is closed {@code goAwayCloseAfterMs} later, once
+     * nothing is in flight; a draining router closes its connections itself.
+     */
+    public void goAway(GoAwayReason reason, List<String> suggested, String message) {
+        try {
+            channel.eventLoop().execute(() -> sendGoAway(reason, suggested, message));
+        } catch (RejectedExecutionException e) {
+            // router stopped
+        }
+    }
+
+    private void sendGoAway(GoAwayReason reason, List<String> suggested, String message) {
+        {
+            if (state != State.OPEN) {
+                return;
+            }
+            state = State.GOING_AWAY;
+            goAwayReason = reason;
+            ctx.pump().forget(this);
+            ctx.metrics().goAway(reason);
+            channel.writeAndFlush(new GoAway(reason, suggested, message));
+            if (reason == GoAwayReason.MIGRATE) {
+                channel.eventLoop().schedule(() -> {
+                    closeWhenIdle = true;
+                    closeIfDone();
+                }, ctx.settings().goAwayCloseAfterMs(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void closeIfDone() {
+        if (closeWhenIdle && inFlight == 0 && channel.isActive()) {
+            channel.flush();
+            channel.close();
+        }
+    }
+
+    /** Closes the connection now (the agent re-sends what was not acknowledged). */
+    public void close() {
+        channel.close();
+    }
+
+    // ------------------------------------------------------------------ views for migration and tests
+
+    /** BATCH body bytes finished on this connection; read from other threads for choosing whom to migrate. */
+    public long releasedBytes() {
+        return releasedBytes;
+    }
+
+    public boolean isMigratable() {
+        return state == State.OPEN;
+    }
+
+    public String agentId() {
+        return agentId;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + channel.remoteAddress() + ", agent=" + agentId + ", state=" + state + "]";
+    }
+}

@@ -1,0 +1,25 @@
+package io.datastream.router.server;
+
+import io.datastream.router.config.RouteMode;
+import io.datastream.router.credit.CreditPolicy;
+import io.datastream.router.credit.CreditPump;
+import io.datastream.router.credit.MemoryPool;
+import io.datastream.router.http.RouterMetrics;
+import io.datastream.router.kafka.KafkaSender;
+import io.datastream.router.kafka.PartitionStrategies;
+import io.datastream.router.route.RouteTable;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * What every connection of one router shares.
+ *
+ * @param senders    one Kafka sender per route mode in use
+ * @param draining   whether the router is shutting down
+ * @param nanoClock  monotonic time
+ */
+public record ServerContext(ServerSettings settings, MemoryPool pool, CreditPolicy credit, CreditPump pump, RouterMetrics metrics,
+                            Connections connections, RouteTable routes, PartitionStrategies strategies,
+                            Map<RouteMode, KafkaSender> senders, BooleanSupplier draining, LongSupplier nanoClock) {
+}

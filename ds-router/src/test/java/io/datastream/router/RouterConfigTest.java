@@ -1,0 +1,140 @@
+package io.datastream.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.datastream.router.config.ConfigException;
+import io.datastream.router.config.RouteMode;
+import org.junit.jupiter.api.Test;
+
+class RouterConfigTest {
+    @Test
+    void defaultsRunOnLocalhost() {
+        RouterConfig c = RouterConfig.defaults();
+        assertThat(c.id()).startsWith("router-");
+        assertThat(c.listen().port()).isEqualTo(7100);
+        assertThat(c.http().port()).isEqualTo(7101);
+        assertThat(c.advertisedHost()).isEqualTo("localhost");
+        assertThat(c.auth().token()).isEmpty();
+        assertThat(c.kafka().bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(c.zookeeper().enabled()).isFalse();
+        assertThat(c.zookeeper().root()).isEqualTo("/datastream");
+        assertThat(c.defaultRoute().topic()).isEqualTo("ds-{task}");
+        assertThat(c.pool().capacityBytes()).isEqualTo(268435456L);
+        assertThat(c.routes()).isEmpty();
+    }
+
+    @Test
+    void readsEveryContractKey() {
+        RouterConfig c = RouterConfig.fromYaml("""
+                id: r7
+                advertisedHost: router7.example.com
+                listen: {host: 127.0.0.1, port: 0}
+                http: {port: 0}
+                auth: {token: s3cret}
+                kafka:
+                  bootstrapServers: k1:9092,k2:9092
+                  properties: {linger.ms: 10, compression.gzip.level: 5}
+                zookeeper: {connect: "zk1:2181", root: /ds-test}
+                routes:
+                  - when: 'header.logType == "jvm"'
+                    topic: logs-jvm
+                    mode: lines
+                defaultRoute: {topic: "logs-{task}"}
+                pool: {capacityBytes: 33554432}
+                """);
+        assertThat(c.id()).isEqualTo("r7");
+        assertThat(c.listen().port()).isZero();
+        assertThat(c.auth().token()).isEqualTo("s3cret");
+        assertThat(c.kafka().properties()).containsEntry("linger.ms", "10");
+        assertThat(c.zookeeper().connect()).isEqualTo("zk1:2181");
+        assertThat(c.routes()).hasSize(1);
+        assertThat(RouteMode.fromConfig(c.routes().get(0).mode())).isEqualTo(RouteMode.LINES);
+        assertThat(c.pool().capacityBytes()).isEqualTo(32L << 20);
+        assertThat(c.routeTable().usesMode(RouteMode.LINES)).isTrue();
+    }
+
+    @Test
+    void unknownKeysAreErrorsWithTheirPath() {
+        assertThatThrownBy(() -> RouterConfig.fromYaml("listen: {prot: 7100}"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("listen.prot: unknown key").hasMessageContaining("port");
+        assertThatThrownBy(() -> RouterConfig.fromYaml("routes: [{topic: a, mdoe: lines}]"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("routes[0].mdoe: unknown key");
+    }
+
+    @Test
+    void badTypesNameTheKey() {
+        assertThatThrownBy(() -> RouterConfig.fromYaml("pool: {capacityBytes: lots}"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("pool.capacityBytes:");
+        assertThatThrownBy(() -> RouterConfig.fromYaml("listen: {port: 71.5}"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("listen.port:");
+    }
+
+    @Test
+    void everyProblemIsReportedWithItsKey() {
+        ConfigException e = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(() -> RouterConfig.fromYaml("""
+                listen: {port: 70000}
+                pool: {capacityBytes: 5}
+                heartbeat: {intervalMs: 1}
+                kafka: {partitioner: random, properties: {acks: "1", linger.ms: soon}}
+                migration: {threshold: 2}
+                """));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("listen.port: must be in [0, 65535], was 70000"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("pool.capacityBytes: must be in [16777216"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("heartbeat.intervalMs:"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("kafka.partitioner:"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("kafka.properties.acks: is set by the router"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("migration.threshold:"));
+    }
+
+    @Test
+    void kafkaPropertiesAreCheckedLikeTheProducerWould() {
+        assertThatThrownBy(() -> RouterConfig.fromYaml("kafka: {properties: {linger.ms: soon}}"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.properties:").hasMessageContaining("linger.ms");
+        assertThatThrownBy(() -> RouterConfig.fromYaml("kafka: {properties: {lingerr.ms: 5}}"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.properties.lingerr.ms: is not a Kafka producer property");
+    }
+
+    @Test
+    void ruleCompileErrorsNameTheRuleAndPosition() {
+        assertThatThrownBy(() -> RouterConfig.fromYaml("""
+                routes:
+                  - {when: 'task == "a"', topic: a}
+                  - {when: 'header.x = "b"', topic: b}
+                  - {topic: 'c-{nope}'}
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("routes[1].when: at position 10")
+                .hasMessageContaining("routes[2].topic: at position 3: unknown placeholder {nope}");
+    }
+
+    @Test
+    void routeNeedsATopic() {
+        assertThatThrownBy(() -> RouterConfig.fromYaml("routes: [{when: 'task == \"a\"'}]"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("routes[0].topic: must not be empty");
+    }
+
+    @Test
+    void windowsMustHoldTheLargestBatch() {
+        assertThatThrownBy(() -> RouterConfig.fromYaml("pool: {minWindowBytes: 1000}"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("pool.minWindowBytes:");
+    }
+
+    @Test
+    void tlsNeedsReadableFiles() {
+        assertThatThrownBy(() -> RouterConfig.fromYaml("tls: {enabled: true, certFile: /nonexistent.pem}"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tls.certFile: file '/nonexistent.pem' does not exist")
+                .hasMessageContaining("tls.keyFile: must be set");
+    }
+
+    @Test
+    void duplicateKeysAreErrors() {
+        assertThatThrownBy(() -> RouterConfig.fromYaml("id: a\nid: b\n")).isInstanceOf(ConfigException.class).hasMessageContaining("id");
+    }
+
+    @Test
+    void emptyDocumentMeansDefaults() {
+        assertThat(RouterConfig.fromYaml("").listen().port()).isEqualTo(7100);
+    }
+}
