@@ -1,0 +1,261 @@
+package io.datastream.deploy.standalone;
+
+import io.datastream.agent.Agent;
+import io.datastream.agent.AgentConfig;
+import io.datastream.control.ControlConfig;
+import io.datastream.control.ControlServer;
+import io.datastream.deploy.standalone.StandaloneConfig.Component;
+import io.datastream.registry.ZkClients;
+import io.datastream.registry.ZkLayout;
+import io.datastream.registry.task.TaskNotFoundException;
+import io.datastream.registry.task.TaskSpec;
+import io.datastream.registry.task.TaskStore;
+import io.datastream.router.Router;
+import io.datastream.router.RouterConfig;
+import io.datastream.sink.SinkJob;
+import io.datastream.sink.config.SinkConfig;
+import io.datastream.testkit.kafka.EmbeddedKafka;
+import io.datastream.testkit.zk.EmbeddedZooKeeper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole pipeline in one JVM. Starts the chosen components in order (ZooKeeper, Kafka,
+ * control, router, agent, sink), each only after the one before accepts requests, and stops
+ * them in reverse order. All state lives under the data directory:
+ *
+ * <pre>
+ * DIR/zk/            ZooKeeper data (tasks)
+ * DIR/kafka/         Kafka log
+ * DIR/agent/         the agent's checkpoints (acked offsets per file)
+ * DIR/sink/          Flink checkpoints and savepoints (Kafka offsets, delivered ranges)
+ * DIR/logs/          read: the default task tails DIR/logs/**.log
+ * DIR/out/           written: DIR/out/default/dt=YYYY-MM-DD/hour=HH/part-*.zst
+ * DIR/dead-letters/  records that were not valid envelopes
+ * </pre>
+ */
+public final class Standalone implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Standalone.class);
+
+    /** The task created on first start; it reads every *.log under DIR/logs. */
+    public static final String DEFAULT_TASK = "default";
+    public static final String DEFAULT_TOPIC = "ds-default";
+
+    private final StandaloneConfig cfg;
+    private final PrintStream out;
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private Agent agent;
+    private JobClient sinkJob;
+    private DemoLogWriter demo;
+    private Progress progress;
+
+    private Standalone(StandaloneConfig cfg, PrintStream out) {
+        this.cfg = cfg;
+        this.out = out;
+    }
+
+    /** Starts everything {@code cfg} asks for; on failure stops what was started and throws. */
+    public static Standalone start(StandaloneConfig cfg, PrintStream out) throws Exception {
+        Standalone s = new Standalone(cfg, out);
+        try {
+            s.startAll();
+            return s;
+        } catch (Exception | Error e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
+        Path dir = cfg.dataDir().toAbsolutePath();
+        Files.createDirectories(dir);
+        Files.createDirectories(cfg.logsDir());
+        Files.createDirectories(cfg.outDir());
+        String zkConnect = "localhost:" + cfg.zookeeperPort();
+        String kafka = "localhost:" + cfg.kafkaPort();
+
+        if (cfg.runs(Component.ZOOKEEPER)) {
+            EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(cfg.zookeeperPort(), Files.createDirectories(dir.resolve("zk")));
+            started.push(zk);
+            say("zookeeper  listening on " + zk.connectString());
+        }
+        if (cfg.runs(Component.KAFKA)) {
+            EmbeddedKafka k = EmbeddedKafka.builder().port(cfg.kafkaPort()).controllerPort(cfg.kafkaControllerPort())
+                    .logDir(dir.resolve("kafka")).defaultPartitions(2).build().start();
+            started.push(k);
+            k.createTopic(DEFAULT_TOPIC, 2);
+            say("kafka      listening on " + k.bootstrapServers() + " (KRaft)");
+        }
+        if (cfg.runs(Component.CONTROL)) {
+            ControlServer control = ControlServer.start(ControlConfig.fromYaml(String.join("\n",
+                    "http:",
+                    "  host: 127.0.0.1",
+                    "  port: " + cfg.controlPort(),
+                    "zookeeper:",
+                    "  connect: " + zkConnect)));
+            started.push(control);
+            ensureDefaultTask(zkConnect);
+            say("control    REST API on " + control.localUrl());
+        }
+        if (cfg.runs(Component.ROUTER)) {
+            Router router = Router.start(RouterConfig.fromYaml(String.join("\n",
+                    "id: standalone-router",
+                    "listen:",
+                    "  host: 127.0.0.1",
+                    "  port: " + cfg.routerPort(),
+                    "http:",
+                    "  port: " + cfg.routerHttpPort(),
+                    "kafka:",
+                    "  bootstrapServers: " + kafka,
+                    "zookeeper:",
+                    "  connect: " + zkConnect)));
+            started.push(router);
+            say("router     accepting agents on localhost:" + router.port() + ", health on :" + router.httpPort());
+        }
+        if (cfg.runs(Component.SINK)) {
+            startSink(dir, kafka);
+            say("sink       Flink job running, output in " + cfg.outDir() + " (checkpoint every "
+                    + cfg.checkpointInterval().toMillis() + " ms)");
+        }
+        if (cfg.runs(Component.AGENT)) {
+            agent = Agent.start(AgentConfig.fromYaml(String.join("\n",
+                    "id: standalone-agent",
+                    "dataDir: " + yamlString(dir.resolve("agent").toString()),
+                    "routers: [\"localhost:" + cfg.routerPort() + "\"]",
+                    "zookeeper:",
+                    "  connect: " + zkConnect)));
+            started.push(agent);
+            say("agent      reading " + cfg.logsDir() + "/**.log");
+        }
+        if (cfg.demo()) {
+            demo = new DemoLogWriter(cfg.logsDir().resolve("demo"), cfg.demoLinesPerSecond()).start();
+            started.push(demo);
+            say("demo       writing " + cfg.demoLinesPerSecond() + " lines/s into " + cfg.logsDir().resolve("demo"));
+        }
+        if (!cfg.progressInterval().isZero()) {
+            progress = new Progress(out, cfg.progressInterval(), agent, cfg.outDir()).start();
+            started.push(progress);
+        }
+        say("ready: the pipeline accepts data; write *.log files under " + cfg.logsDir() + " (Ctrl-C stops)");
+    }
+
+    private void ensureDefaultTask(String zkConnect) throws Exception {
+        try (CuratorFramework zk = ZkClients.start(zkConnect)) {
+            zk.blockUntilConnected(30, TimeUnit.SECONDS);
+            TaskStore store = new TaskStore(zk, ZkLayout.defaults());
+            try {
+                store.get(DEFAULT_TASK);
+            } catch (TaskNotFoundException e) {
+                String logs = cfg.logsDir().toAbsolutePath().toString();
+                store.create(TaskSpec.of(DEFAULT_TASK, List.of(logs + "/*.log", logs + "/**/*.log"), DEFAULT_TOPIC));
+                say("control    created task '" + DEFAULT_TASK + "' reading " + logs + "/**.log into topic " + DEFAULT_TOPIC);
+            }
+        }
+    }
+
+    private void startSink(Path dir, String kafka) throws Exception {
+        Path state = Files.createDirectories(dir.resolve("sink"));
+        Path checkpoints = state.resolve("checkpoints");
+        Path savepoints = state.resolve("savepoints");
+        SinkConfig sink = SinkConfig.parse(String.join("\n",
+                "kafka:",
+                "  bootstrapServers: " + kafka,
+                "  topicPattern: \"ds-.*\"",
+                "  partitionDiscoveryInterval: 10s",
+                "output:",
+                "  path: " + yamlString(cfg.outDir().toUri().toString()),
+                "deadLetter:",
+                "  path: " + yamlString(dir.resolve("dead-letters").toUri().toString()),
+                "job:",
+                "  name: ds-standalone-sink",
+                "  parallelism: 1",
+                "  checkpointInterval: " + cfg.checkpointInterval().toMillis() + "ms",
+                "  checkpointDir: " + yamlString(checkpoints.toUri().toString())));
+
+        Configuration conf = new Configuration();
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 2);
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(64));
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.ofMebiBytes(32));
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.ofMebiBytes(32));
+        Optional<Path> restore = FlinkRestore.latest(checkpoints, savepoints);
+        if (restore.isPresent()) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restore.get().toUri().toString());
+            say("sink       resuming from " + restore.get());
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+        SinkJob.configureEnvironment(env, sink);
+        SinkJob.define(env, sink);
+        sinkJob = env.executeAsync(sink.job().name());
+        Path savepointDir = savepoints;
+        started.push(() -> stopSink(savepointDir));
+    }
+
+    /** Stops the job with a savepoint, which commits the last files; cancels if that fails. */
+    private void stopSink(Path savepoints) {
+        if (sinkJob == null) {
+            return;
+        }
+        try {
+            String sp = sinkJob.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                    .get(60, TimeUnit.SECONDS);
+            LOG.info("sink stopped with savepoint {}", sp);
+        } catch (Exception e) {
+            LOG.warn("sink did not stop with a savepoint ({}); cancelling; the next start resumes from the last checkpoint", e.toString());
+            try {
+                sinkJob.cancel().get(30, TimeUnit.SECONDS);
+            } catch (Exception e2) {
+                LOG.warn("sink cancel failed: {}", e2.toString());
+            }
+        }
+        sinkJob = null;
+    }
+
+    private static String yamlString(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private void say(String line) {
+        out.println(line);
+        out.flush();
+    }
+
+    public Optional<Agent> agent() {
+        return Optional.ofNullable(agent);
+    }
+
+    /** Stops everything in reverse start order; every component gets its turn even if one fails. */
+    @Override
+    public synchronized void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable c = started.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("stopping {} failed: {}", c.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
+    /** For tests and the command: how long to wait between progress lines. */
+    Duration progressInterval() {
+        return cfg.progressInterval();
+    }
+}

@@ -1,0 +1,315 @@
+package io.datastream.agent;
+
+import io.datastream.agent.batch.SendWindow;
+import io.datastream.agent.checkpoint.AckedOffset;
+import io.datastream.agent.checkpoint.CheckpointEntry;
+import io.datastream.agent.checkpoint.CheckpointFile;
+import io.datastream.agent.checkpoint.Checkpointer;
+import io.datastream.agent.checkpoint.StreamInfo;
+import io.datastream.agent.discovery.Discovery;
+import io.datastream.agent.ship.Shipper;
+import io.datastream.agent.ship.ShipperReport;
+import io.datastream.agent.status.AgentMetrics;
+import io.datastream.agent.status.AgentStatus;
+import io.datastream.agent.status.StatusBuilder;
+import io.datastream.agent.tail.FileStatus;
+import io.datastream.agent.tail.Tailer;
+import io.datastream.agent.tail.TailerReport;
+import io.datastream.agent.task.TaskSource;
+import io.datastream.registry.ZkClients;
+import io.datastream.registry.ZkLayout;
+import io.datastream.registry.member.AgentInfo;
+import io.datastream.registry.member.EphemeralRegistration;
+import io.datastream.registry.member.MemberDirectory;
+import io.datastream.registry.member.RouterInfo;
+import io.datastream.registry.task.TaskDirectory;
+import io.datastream.registry.task.TaskSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running agent: discovery, tailer, shipper, checkpointer and status threads wired together
+ * (docs/agent.md, "Architecture"). Start it with {@link #start(AgentConfig)}; {@link #close()}
+ * stops reading, waits briefly for in-flight acknowledgements, writes the final checkpoint and
+ * deregisters.
+ *
+ * <pre>
+ * try (Agent agent = Agent.start(AgentConfig.load(Path.of("agent.yaml")))) {
+ *     ...
+ * }
+ * </pre>
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+    /** The software version reported to routers and ZooKeeper. */
+    public static final String VERSION = Agent.class.getPackage().getImplementationVersion() == null
+            ? "0.1.0-SNAPSHOT" : Agent.class.getPackage().getImplementationVersion();
+
+    private final AgentConfig config;
+    private final LongSupplier clock = System::currentTimeMillis;
+    private final long startedAt = System.currentTimeMillis();
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final SendWindow window;
+    private final Tailer tailer;
+    private final Discovery discovery;
+    private final Shipper shipper;
+    private final Checkpointer checkpointer;
+    private final TaskSource taskSource;
+    private final Thread tailerThread;
+    private final Thread discoveryThread;
+    private final ScheduledExecutorService checkpointExecutor;
+    private final ScheduledExecutorService statusExecutor;
+    private final CuratorFramework zk;
+    private final MemberDirectory<RouterInfo> routers;
+    private final TaskDirectory taskDirectory;
+    private final EphemeralRegistration registration;
+    private final AgentMetrics metrics;
+    private final int httpPort;
+    private volatile TailerReport lastTailer;
+    private volatile ShipperReport lastShipper;
+    private volatile AgentStatus status = AgentStatus.EMPTY;
+    private volatile boolean closed;
+
+    private Agent(AgentConfig config) throws IOException {
+        this.config = config;
+        Files.createDirectories(config.dataDir());
+        this.lockChannel = FileChannel.open(config.dataDir().resolve("agent.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock l;
+        try {
+            l = lockChannel.tryLock();
+        } catch (IOException | RuntimeException e) {
+            lockChannel.close();
+            throw e;
+        }
+        if (l == null) {
+            lockChannel.close();
+            throw new IllegalStateException("dataDir " + config.dataDir() + " is used by another running agent");
+        }
+        this.lock = l;
+        CheckpointFile file = new CheckpointFile(config.dataDir());
+        List<CheckpointEntry> entries = file.load().entries();
+        LOG.info("agent {} on {}: {} checkpoints in {}", config.id(), config.host(), entries.size(), file.path());
+
+        if (config.zookeeper().enabled()) {
+            zk = ZkClients.start(config.zookeeper().connect(), Duration.ofMillis(config.zookeeper().sessionTimeoutMs()));
+            ZkLayout layout = new ZkLayout(config.zookeeper().root());
+            routers = MemberDirectory.routers(zk, layout).start();
+            taskDirectory = new TaskDirectory(zk, layout);
+        } else {
+            zk = null;
+            routers = null;
+            taskDirectory = null;
+        }
+        this.window = new SendWindow(config.send().windowBatches(), config.send().windowBytes());
+        this.tailer = new Tailer(config, b -> shipper().submit(b), window, entries, clock);
+        this.shipper = new Shipper(config, window, tailer, () -> routers == null ? List.of() : routers.members(), clock);
+        this.discovery = new Discovery(config.discovery(), tailer, clock);
+        this.checkpointer = new Checkpointer(file, entries, this::streams, this::acked, config.checkpoint().retentionMs(), clock);
+        this.taskSource = new TaskSource(config.tasks(), config.host(), config.labels(), this::onTasks);
+        this.tailerThread = new Thread(tailer, "ds-agent-tailer");
+        this.discoveryThread = new Thread(discovery, "ds-agent-discovery");
+        tailerThread.setDaemon(true);
+        discoveryThread.setDaemon(true);
+        this.checkpointExecutor = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ds-agent-checkpointer"));
+        this.statusExecutor = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ds-agent-status"));
+        this.metrics = new AgentMetrics(() -> status);
+        int port = -1;
+        if (config.httpPort() >= 0) {
+            port = metrics.serve(config.httpHost(), config.httpPort());
+        }
+        this.httpPort = port;
+        this.registration = zk == null ? null
+                : new EphemeralRegistration(zk, new ZkLayout(config.zookeeper().root()).agent(config.id()), info()).start();
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private Shipper shipper() {
+        return shipper;
+    }
+
+    /** Starts an agent; throws when the config or the data directory is unusable. */
+    public static Agent start(AgentConfig config) {
+        Agent a;
+        try {
+            a = new Agent(config);
+        } catch (IOException e) {
+            throw new UncheckedIOException("agent did not start: " + e.getMessage(), e);
+        }
+        try {
+            a.run();
+        } catch (RuntimeException e) {
+            a.close();
+            throw e;
+        }
+        return a;
+    }
+
+    private void run() {
+        tailerThread.start();
+        discoveryThread.start();
+        shipper.start();
+        taskSource.start();
+        if (taskDirectory != null) {
+            taskSource.follow(taskDirectory);
+            taskDirectory.start();
+        }
+        long cp = config.checkpoint().intervalMs();
+        checkpointExecutor.scheduleWithFixedDelay(checkpointer::tick, cp, cp, TimeUnit.MILLISECONDS);
+        long st = config.status().intervalMs();
+        statusExecutor.scheduleWithFixedDelay(this::refreshStatus, Math.min(st, 1000), st, TimeUnit.MILLISECONDS);
+        LOG.info("agent {} started; routers {}{}; metrics on port {}", config.id(), config.routers(),
+                zk == null ? "" : " and ZooKeeper " + config.zookeeper().connect(), httpPort);
+    }
+
+    private void onTasks(Map<String, TaskSpec> tasks) {
+        tailer.setTasks(tasks);
+        discovery.setTasks(tasks);
+    }
+
+    private CompletableFuture<Collection<StreamInfo>> streams() {
+        return tailer.report().thenApply(r -> {
+            lastTailer = r;
+            return r.changed();
+        });
+    }
+
+    private CompletableFuture<Collection<AckedOffset>> acked() {
+        return shipper.report().thenApply(r -> {
+            lastShipper = r;
+            return r.acked();
+        });
+    }
+
+    private void refreshStatus() {
+        try {
+            buildStatus();
+            if (registration != null) {
+                registration.update(info());
+            }
+        } catch (Exception e) {
+            LOG.warn("status refresh failed: {}", e.toString());
+        }
+    }
+
+    private AgentStatus buildStatus() {
+        AgentStatus s = StatusBuilder.build(lastTailer, lastShipper, checkpointer.writes(), clock.getAsLong());
+        status = s;
+        return s;
+    }
+
+    private AgentInfo info() {
+        AgentStatus s = status;
+        return new AgentInfo(config.id(), config.host(), VERSION, config.labels(), new ArrayList<>(taskSource == null
+                ? List.of() : taskSource.current().keySet()), s.tasks(), s.router(), startedAt, clock.getAsLong());
+    }
+
+    public String id() {
+        return config.id();
+    }
+
+    public AgentConfig config() {
+        return config;
+    }
+
+    /** The bound metrics port, or -1 when http.port is -1. */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** The latest status (refreshed every status.intervalMs; reports are at most checkpoint.intervalMs old). */
+    public AgentStatus status() {
+        return buildStatus();
+    }
+
+    /** Every followed file with its state. */
+    public List<FileStatus> files() {
+        try {
+            return tailer.fileStatuses().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
+
+    /** The tasks running now. */
+    public Map<String, TaskSpec> tasks() {
+        return taskSource.current();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.info("agent {} stopping", config.id());
+        discovery.close();
+        tailer.close();
+        try {
+            discoveryThread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            shipper.drain(Math.min(5_000, config.send().drainTimeoutMs())).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debug("draining: {}", e.toString());
+        }
+        checkpointExecutor.shutdown();
+        try {
+            checkpointExecutor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        checkpointer.finish();
+        refreshStatus();
+        statusExecutor.shutdownNow();
+        shipper.close();
+        metrics.close();
+        if (registration != null) {
+            try {
+                registration.close();
+            } catch (IOException e) {
+                LOG.debug("deregistering: {}", e.toString());
+            }
+        }
+        if (taskDirectory != null) {
+            taskDirectory.close();
+        }
+        if (routers != null) {
+            routers.close();
+        }
+        if (zk != null) {
+            zk.close();
+        }
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            LOG.debug("releasing the data dir lock: {}", e.toString());
+        }
+        LOG.info("agent {} stopped", config.id());
+    }
+}

@@ -1,0 +1,310 @@
+package io.datastream.agent;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.datastream.agent.config.ConfigException;
+import io.datastream.agent.config.ConfigReader;
+import io.datastream.registry.task.FieldError;
+import io.datastream.registry.task.TaskSpec;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The agent's configuration: immutable, read from YAML with every key validated (the error
+ * names the full key path) and unknown keys rejected. {@link #defaults()} is a working agent on
+ * localhost: no ZooKeeper, router at localhost:7100, no tasks. docs/agent.md lists every key.
+ *
+ * @param id        stable agent id, part of every line identity (default "agent-" + host name)
+ * @param host      host name reported to routers and matched by task host selectors
+ * @param labels    labels matched by task host selectors
+ * @param dataDir   directory of the checkpoint file
+ * @param routers   fixed router addresses ("host:port", or an HAProxy address), used when ZooKeeper is off or lists none
+ * @param authToken token sent in HELLO (empty = none)
+ * @param httpHost  address the metrics port binds to
+ * @param httpPort  Prometheus metrics port: 0 = any free port, -1 = off
+ * @param tasks     local tasks (ZooKeeper tasks are added to them)
+ */
+public record AgentConfig(String id, String host, Map<String, String> labels, Path dataDir, List<String> routers,
+                          ZooKeeperOptions zookeeper, String authToken, String httpHost, int httpPort, List<TaskSpec> tasks,
+                          FileOptions files, DiscoveryOptions discovery, BatchOptions batch, SendOptions send,
+                          CheckpointOptions checkpoint, StatusOptions status) {
+
+    public static final int DEFAULT_HTTP_PORT = 7200;
+
+    /**
+     * @param connect          ZooKeeper connect string; null or empty = no ZooKeeper
+     * @param root             root path of the Datastream layout
+     * @param sessionTimeoutMs ZooKeeper session timeout
+     */
+    public record ZooKeeperOptions(String connect, String root, long sessionTimeoutMs) {
+        public boolean enabled() {
+            return connect != null && !connect.isBlank();
+        }
+    }
+
+    /**
+     * @param fingerprintBytes the first N bytes whose checksum identifies a file
+     * @param shortFileWaitMs  a file shorter than N bytes is read once it has been unchanged this long
+     * @param maxOpen          most file handles open at once
+     * @param fastPollMs       how often files in the fast class are checked for new data
+     * @param slowAfterMs      a file with no new data for this long becomes slow (woken by inotify, polled at slowPollMs)
+     * @param slowPollMs       polling fallback for slow files
+     * @param inactiveAfterMs  a file unchanged this long is closed (inactive) and checked by discovery
+     * @param releaseAfterMs   a rotated or deleted file read to its end is released after no growth for this long
+     * @param readBufferBytes  size of the read buffer (lines longer than it grow a separate bounded buffer)
+     */
+    public record FileOptions(int fingerprintBytes, long shortFileWaitMs, int maxOpen, long fastPollMs, long slowAfterMs,
+                              long slowPollMs, long inactiveAfterMs, long releaseAfterMs, int readBufferBytes) {
+    }
+
+    /**
+     * @param intervalMs      full rescan of every task's globs (also checks inactive files)
+     * @param maxFilesPerTask most files one task follows; further matches are ignored and reported
+     * @param watch           use inotify (java.nio WatchService) to notice new files and writes at once
+     * @param maxWatchedDirs  most directories watched at once
+     */
+    public record DiscoveryOptions(long intervalMs, int maxFilesPerTask, boolean watch, int maxWatchedDirs) {
+    }
+
+    /**
+     * @param maxBytes   a batch is closed at this many uncompressed record bytes
+     * @param maxRecords a batch holds at most this many records
+     * @param lingerMs   new data waits at most this long for more before a smaller batch is built
+     */
+    public record BatchOptions(int maxBytes, int maxRecords, long lingerMs) {
+    }
+
+    /**
+     * @param windowBatches    most batches built and not yet acknowledged
+     * @param windowBytes      most compressed bytes built and not yet acknowledged
+     * @param connectTimeoutMs TCP connect timeout
+     * @param backoffInitialMs first reconnect delay
+     * @param backoffMaxMs     largest reconnect delay (exponential, with jitter)
+     * @param drainTimeoutMs   after GOAWAY, how long to wait for in-flight acks before re-sending them elsewhere
+     * @param ackTimeoutMs     a batch not acknowledged this long makes the agent reconnect and re-send
+     * @param parkRetryMs      a task parked after a REJECTED ack is retried after this long (or when it changes)
+     */
+    public record SendOptions(int windowBatches, long windowBytes, long connectTimeoutMs, long backoffInitialMs,
+                              long backoffMaxMs, long drainTimeoutMs, long ackTimeoutMs, long parkRetryMs) {
+    }
+
+    /**
+     * @param intervalMs  how often acknowledged offsets are written
+     * @param retentionMs checkpoints of files not seen for this long are forgotten
+     */
+    public record CheckpointOptions(long intervalMs, long retentionMs) {
+    }
+
+    /** @param intervalMs how often the registration in ZooKeeper is refreshed */
+    public record StatusOptions(long intervalMs) {
+    }
+
+    public AgentConfig {
+        labels = Map.copyOf(labels);
+        routers = List.copyOf(routers);
+        tasks = List.copyOf(tasks);
+        Objects.requireNonNull(dataDir, "dataDir");
+    }
+
+    /** The configuration of an agent started without a config file. */
+    public static AgentConfig defaults() {
+        return fromYaml("");
+    }
+
+    public static AgentConfig load(Path file) {
+        try {
+            return fromYaml(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new ConfigException("(file): cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    public static AgentConfig fromYaml(String yaml) {
+        JsonNode root;
+        try {
+            root = yaml == null || yaml.isBlank() ? null : new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        } catch (IOException e) {
+            throw new ConfigException("(yaml): not valid YAML: " + e.getMessage());
+        }
+        return read(new ConfigReader(root));
+    }
+
+    /** Every configuration key, as documented in docs/agent.md. */
+    public static List<String> keys() {
+        ConfigReader r = new ConfigReader(null);
+        read(r, false);
+        return r.keys();
+    }
+
+    private static AgentConfig read(ConfigReader r) {
+        return read(r, true);
+    }
+
+    private static AgentConfig read(ConfigReader r, boolean finish) {
+        String hostName = localHostName();
+        String host = r.string("host", hostName);
+        String id = r.string("id", "agent-" + host);
+        if (id == null || !id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+            r.error("id", "must be 1-128 of [A-Za-z0-9._-] starting with a letter or digit, was '" + id + "'");
+        }
+        if (host == null || host.isBlank() || host.length() > 255) {
+            r.error("host", "must be a non-empty host name of at most 255 characters");
+        }
+        Map<String, String> labels = r.stringMap("labels");
+        if (labels.size() > 64) {
+            r.error("labels", "at most 64 labels, got " + labels.size());
+        }
+        for (Map.Entry<String, String> e : labels.entrySet()) {
+            if (e.getKey().isEmpty() || e.getKey().getBytes(StandardCharsets.UTF_8).length > 255) {
+                r.error("labels." + e.getKey(), "label names are 1-255 bytes");
+            }
+            if (e.getValue().getBytes(StandardCharsets.UTF_8).length > 1024) {
+                r.error("labels." + e.getKey(), "label values are at most 1024 bytes");
+            }
+        }
+        String dataDir = r.string("dataDir", "./data/agent");
+        List<String> routers = r.strings("routers", List.of("localhost:7100"));
+        for (int i = 0; i < routers.size(); i++) {
+            if (!validAddress(routers.get(i))) {
+                r.error("routers[" + i + "]", "must be host:port, was '" + routers.get(i) + "'");
+            }
+        }
+        ZooKeeperOptions zk = new ZooKeeperOptions(r.string("zookeeper.connect", null), r.string("zookeeper.root", "/datastream"),
+                r.longValue("zookeeper.sessionTimeoutMs", 15_000, 1_000, 600_000));
+        if (zk.root() == null || !zk.root().startsWith("/")) {
+            r.error("zookeeper.root", "must be an absolute path like /datastream, was '" + zk.root() + "'");
+        }
+        String token = r.string("auth.token", "");
+        String httpHost = r.string("http.host", "0.0.0.0");
+        int httpPort = r.intValue("http.port", DEFAULT_HTTP_PORT, -1, 65535);
+
+        FileOptions files = new FileOptions(
+                r.intValue("files.fingerprintBytes", 256, 16, 65536),
+                r.longValue("files.shortFileWaitMs", 10_000, 0, 86_400_000),
+                r.intValue("files.maxOpen", 1024, 4, 1_000_000),
+                r.longValue("files.fastPollMs", 20, 1, 10_000),
+                r.longValue("files.slowAfterMs", 2_000, 10, 86_400_000),
+                r.longValue("files.slowPollMs", 1_000, 10, 600_000),
+                r.longValue("files.inactiveAfterMs", 300_000, 100, 86_400_000),
+                r.longValue("files.releaseAfterMs", 10_000, 0, 86_400_000),
+                r.intValue("files.readBufferBytes", 256 << 10, 4096, 64 << 20));
+        if (files.slowAfterMs() > files.inactiveAfterMs()) {
+            r.error("files.slowAfterMs", "must be <= files.inactiveAfterMs (" + files.inactiveAfterMs() + "), was " + files.slowAfterMs());
+        }
+        DiscoveryOptions discovery = new DiscoveryOptions(
+                r.longValue("discovery.intervalMs", 10_000, 100, 3_600_000),
+                r.intValue("discovery.maxFilesPerTask", 100_000, 1, 10_000_000),
+                r.bool("discovery.watch", true),
+                r.intValue("discovery.maxWatchedDirs", 4096, 0, 1_000_000));
+        BatchOptions batch = new BatchOptions(
+                r.intValue("batch.maxBytes", 1 << 20, 4096, 16 << 20),
+                r.intValue("batch.maxRecords", 100_000, 1, 4 << 20),
+                r.longValue("batch.lingerMs", 100, 0, 60_000));
+        SendOptions send = new SendOptions(
+                r.intValue("send.windowBatches", 64, 1, 100_000),
+                r.longValue("send.windowBytes", 32L << 20, 64 << 10, 4L << 30),
+                r.longValue("send.connectTimeoutMs", 5_000, 100, 600_000),
+                r.longValue("send.backoffInitialMs", 100, 1, 600_000),
+                r.longValue("send.backoffMaxMs", 10_000, 1, 3_600_000),
+                r.longValue("send.drainTimeoutMs", 10_000, 0, 600_000),
+                r.longValue("send.ackTimeoutMs", 60_000, 1_000, 3_600_000),
+                r.longValue("send.parkRetryMs", 60_000, 100, 86_400_000));
+        if (send.backoffInitialMs() > send.backoffMaxMs()) {
+            r.error("send.backoffInitialMs", "must be <= send.backoffMaxMs (" + send.backoffMaxMs() + "), was " + send.backoffInitialMs());
+        }
+        CheckpointOptions checkpoint = new CheckpointOptions(
+                r.longValue("checkpoint.intervalMs", 1_000, 10, 600_000),
+                r.longValue("checkpoint.retentionMs", 86_400_000L, 1_000, 365L * 86_400_000L));
+        StatusOptions status = new StatusOptions(r.longValue("status.intervalMs", 5_000, 100, 600_000));
+        List<TaskSpec> tasks = tasks(r);
+        if (finish) {
+            r.finish();
+        }
+        return new AgentConfig(id, host, labels, Path.of(dataDir == null ? "./data/agent" : dataDir), routers, zk, token, httpHost, httpPort,
+                tasks, files, discovery, batch, send, checkpoint, status);
+    }
+
+    private static List<TaskSpec> tasks(ConfigReader r) {
+        JsonNode n = r.node("tasks");
+        List<TaskSpec> out = new ArrayList<>();
+        if (n.isMissingNode() || n.isNull()) {
+            return out;
+        }
+        if (!n.isArray()) {
+            r.error("tasks", "must be a list of tasks");
+            return out;
+        }
+        ObjectMapper strict = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < n.size(); i++) {
+            String prefix = "tasks[" + i + "]";
+            TaskSpec spec;
+            try {
+                spec = strict.treeToValue(n.get(i), TaskSpec.class);
+            } catch (IOException | IllegalArgumentException e) {
+                r.error(prefix, "not a valid task: " + firstLine(e.getMessage()));
+                continue;
+            }
+            if (spec == null) {
+                r.error(prefix, "must be a task");
+                continue;
+            }
+            for (FieldError fe : spec.validate()) {
+                r.error(prefix + "." + fe.field(), fe.message());
+            }
+            if (spec.id() != null && !ids.add(spec.id())) {
+                r.error(prefix + ".id", "duplicate task id '" + spec.id() + "'");
+            }
+            out.add(spec);
+        }
+        return out;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    static boolean validAddress(String a) {
+        if (a == null) {
+            return false;
+        }
+        int c = a.lastIndexOf(':');
+        if (c <= 0 || c == a.length() - 1) {
+            return false;
+        }
+        try {
+            int p = Integer.parseInt(a.substring(c + 1));
+            return p > 0 && p <= 65535;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    static String localHostName() {
+        String env = System.getenv("HOSTNAME");
+        try {
+            String h = InetAddress.getLocalHost().getHostName();
+            if (h != null && !h.isBlank()) {
+                return h;
+            }
+        } catch (IOException e) {
+            // fall back to the environment
+        }
+        return env == null || env.isBlank() ? "localhost" : env;
+    }
+}

@@ -1,0 +1,181 @@
+package io.datastream.agent.checkpoint;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The checkpointer: every checkpoint.intervalMs it asks the tailer for new or moved streams and
+ * the shipper for acknowledged offsets, merges them into its table (offsets only grow), drops
+ * entries not seen for checkpoint.retentionMs, and rewrites the checkpoint file when something
+ * changed. Single-threaded (one scheduled thread).
+ */
+public final class Checkpointer {
+    private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
+
+    private final CheckpointFile file;
+    private final Supplier<CompletableFuture<Collection<StreamInfo>>> tailer;
+    private final Supplier<CompletableFuture<Collection<AckedOffset>>> shipper;
+    private final long retentionMillis;
+    private final LongSupplier clock;
+    private final Map<CheckpointEntry.Key, CheckpointEntry> entries = new LinkedHashMap<>();
+    private CompletableFuture<Collection<StreamInfo>> pendingTailer;
+    private CompletableFuture<Collection<AckedOffset>> pendingShipper;
+    private boolean changed;
+    private volatile long writes;
+    private volatile int entryCount;
+    private volatile long lastWriteMillis;
+    private volatile String lastWriteError;
+
+    /**
+     * @param streams new or moved streams since the previous call (from the tailer)
+     * @param acked   acknowledged offsets that moved since the previous call (from the shipper)
+     */
+    public Checkpointer(CheckpointFile file, List<CheckpointEntry> initial, Supplier<CompletableFuture<Collection<StreamInfo>>> streams,
+                        Supplier<CompletableFuture<Collection<AckedOffset>>> acked, long retentionMillis, LongSupplier clockMillis) {
+        this.file = file;
+        this.tailer = streams;
+        this.shipper = acked;
+        this.retentionMillis = retentionMillis;
+        this.clock = clockMillis;
+        for (CheckpointEntry e : initial) {
+            entries.put(e.key(), e);
+        }
+    }
+
+    /** One round: collect, merge, write if changed. Never throws. */
+    public void tick() {
+        try {
+            collect(200);
+            expire();
+            if (changed) {
+                write();
+            }
+        } catch (RuntimeException e) {
+            LOG.error("checkpoint round failed", e);
+        }
+    }
+
+    /** The last round, at shutdown: waits longer for the reports and always writes. */
+    public void finish() {
+        collect(5_000);
+        expire();
+        write();
+    }
+
+    private void collect(long waitMillis) {
+        if (pendingTailer == null) {
+            pendingTailer = tailer.get();
+        }
+        if (pendingShipper == null) {
+            pendingShipper = shipper.get();
+        }
+        Collection<StreamInfo> t = await(pendingTailer, waitMillis);
+        if (t != null || pendingTailer.isDone()) {
+            pendingTailer = null;
+        }
+        Collection<AckedOffset> s = await(pendingShipper, waitMillis);
+        if (s != null || pendingShipper.isDone()) {
+            pendingShipper = null;
+        }
+        if (t != null) {
+            for (StreamInfo si : t) {
+                register(si);
+            }
+        }
+        if (s != null) {
+            for (AckedOffset a : s) {
+                acked(a);
+            }
+        }
+    }
+
+    private static <T> T await(CompletableFuture<T> f, long waitMillis) {
+        try {
+            return f.get(waitMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (Exception e) {
+            return null; // not ready (kept for the next round) or failed (asked again)
+        }
+    }
+
+    void register(StreamInfo si) {
+        CheckpointEntry.Key k = new CheckpointEntry.Key(si.taskId(), si.streamId());
+        CheckpointEntry old = entries.get(k);
+        long offset = old == null ? si.startOffset() : Math.max(old.offset(), si.startOffset());
+        CheckpointEntry e = new CheckpointEntry(si.taskId(), si.streamId(), si.fingerprint(), si.fingerprintLength(), offset,
+                si.dev(), si.ino(), si.path(), si.lastSeenMillis());
+        if (!e.equals(old)) {
+            entries.put(k, e);
+            changed = true;
+        }
+    }
+
+    void acked(AckedOffset a) {
+        CheckpointEntry.Key k = new CheckpointEntry.Key(a.taskId(), a.streamId());
+        CheckpointEntry old = entries.get(k);
+        if (old == null) {
+            entries.put(k, new CheckpointEntry(a.taskId(), a.streamId(), a.fingerprint(), a.fingerprintLength(), a.offset(), -1, -1, "",
+                    clock.getAsLong()));
+            changed = true;
+        } else if (a.offset() > old.offset()) {
+            entries.put(k, old.withOffset(a.offset()));
+            changed = true;
+        }
+    }
+
+    private void expire() {
+        long now = clock.getAsLong();
+        for (Iterator<CheckpointEntry> it = entries.values().iterator(); it.hasNext(); ) {
+            if (now - it.next().lastSeenMillis() > retentionMillis) {
+                it.remove();
+                changed = true;
+            }
+        }
+    }
+
+    private void write() {
+        try {
+            file.write(new ArrayList<>(entries.values()), clock.getAsLong());
+            changed = false;
+            writes++;
+            entryCount = entries.size();
+            lastWriteMillis = clock.getAsLong();
+            lastWriteError = null;
+        } catch (IOException e) {
+            if (lastWriteError == null) {
+                LOG.error("cannot write checkpoints to {}: {}", file.path(), e.toString());
+            }
+            lastWriteError = e.toString();
+        }
+    }
+
+    public long writes() {
+        return writes;
+    }
+
+    public long lastWriteMillis() {
+        return lastWriteMillis;
+    }
+
+    public String lastWriteError() {
+        return lastWriteError;
+    }
+
+    /** Entries in the last written file. */
+    public int entryCount() {
+        return entryCount;
+    }
+}

@@ -1,0 +1,60 @@
+package io.datastream.agent.cli;
+
+import io.datastream.agent.Agent;
+import io.datastream.agent.AgentConfig;
+import io.datastream.agent.config.ConfigException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ds agent [--config FILE]}: runs an agent until SIGTERM or Ctrl-C. Without a config it
+ * runs with the defaults (router at localhost:7100, no ZooKeeper, no tasks).
+ */
+@Command(name = "agent", mixinStandardHelpOptions = true, versionProvider = AgentCommand.Version.class,
+        description = "Runs the tail-file agent: follows files, ships their lines to routers, never loses one.")
+public final class AgentCommand implements Callable<Integer> {
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "agent YAML config (docs/agent.md)")
+    Path config;
+
+    @Option(names = "--check", description = "validate the config and exit")
+    boolean check;
+
+    @Override
+    public Integer call() throws Exception {
+        AgentConfig cfg;
+        try {
+            cfg = config == null ? AgentConfig.defaults() : AgentConfig.load(config);
+        } catch (ConfigException e) {
+            System.err.println("invalid config: " + String.join("\n  ", e.errors()));
+            return 2;
+        }
+        if (check) {
+            System.out.println("config ok: agent " + cfg.id() + ", " + cfg.tasks().size() + " local tasks");
+            return 0;
+        }
+        Agent agent = Agent.start(cfg);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            stopped.countDown();
+        }, "ds-agent-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    /** The agent's version for --version. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"ds agent " + Agent.VERSION};
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new AgentCommand()).execute(args));
+    }
+}

@@ -1,0 +1,2 @@
+/** The {@code ds agent} command (picocli) for the launcher. */
+package io.datastream.agent.cli;

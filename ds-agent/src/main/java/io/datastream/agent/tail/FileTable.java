@@ -1,0 +1,540 @@
+package io.datastream.agent.tail;
+
+import io.datastream.agent.AgentConfig;
+import io.datastream.agent.checkpoint.CheckpointEntry;
+import io.datastream.agent.discovery.Found;
+import io.datastream.agent.discovery.ScanResult;
+import io.datastream.agent.fingerprint.FileKey;
+import io.datastream.agent.fingerprint.Fingerprinter;
+import io.datastream.registry.task.TaskSpec;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * File identity for the tailer: applies scans (new inodes, renames, files gone), fingerprints
+ * new inodes and decides which stream each one is (docs/agent.md, "Identity and rotation"):
+ *
+ * <ul>
+ *   <li>a known inode at a new path is the same file, renamed;</li>
+ *   <li>a new inode whose first bytes match a dormant stream (no live inode) that is not longer
+ *       than the file continues that stream from its offset: a file moved or copied, or seen again
+ *       after a restart;</li>
+ *   <li>a new inode whose first bytes match a stream read from a live inode is a copy: it is not
+ *       read while the original lives, and takes over when the original is truncated or gone
+ *       (copytruncate);</li>
+ *   <li>anything else is a new stream; its id is the fingerprint, or the fingerprint hashed
+ *       with a salt when that id is taken (the same first bytes with different content).</li>
+ * </ul>
+ */
+final class FileTable {
+    private static final Logger LOG = LoggerFactory.getLogger(FileTable.class);
+    /** How far back start position "end" looks for the last line start. */
+    private static final int END_LOOKBACK = 64 << 10;
+    /** How many leading bytes tell a copy from another file with the same fingerprint. */
+    static final int COMPARE_BYTES = 64 << 10;
+    /** Streams with the same fingerprint looked at per new file. */
+    private static final int MAX_CANDIDATES = 256;
+    /** Live files with the same fingerprint compared byte for byte per new file. */
+    private static final int MAX_LIVE_COMPARE = 3;
+    private final byte[] compareA = new byte[COMPARE_BYTES];
+    private final byte[] compareB = new byte[COMPARE_BYTES];
+
+    /** What the table needs from the tailer's handle management. */
+    interface Handles {
+        void wantOpen(TrackedFile f);
+
+        void close(TrackedFile f);
+
+        void dirty(FileStream s);
+    }
+
+    private final Fingerprinter fingerprinter;
+    private final AgentConfig.FileOptions options;
+    private final long lossGraceMillis;
+    private final long retentionMillis;
+    private final Handles handles;
+
+    FileTable(AgentConfig.FileOptions options, long lossGraceMillis, long retentionMillis, Handles handles) {
+        this.fingerprinter = new Fingerprinter(options.fingerprintBytes());
+        this.options = options;
+        this.lossGraceMillis = lossGraceMillis;
+        this.retentionMillis = retentionMillis;
+        this.handles = handles;
+    }
+
+    /** Loads checkpoints of a task as dormant streams. */
+    void load(TaskRuntime t, List<CheckpointEntry> entries) {
+        for (CheckpointEntry e : entries) {
+            if (t.streams.containsKey(e.streamId())) {
+                continue;
+            }
+            FileStream s = new FileStream(e.streamId(), e.fingerprint(), e.fingerprintLength(), e.offset());
+            s.path = e.path().isEmpty() ? null : java.nio.file.Path.of(e.path());
+            s.key = new FileKey(e.dev(), e.ino());
+            s.lastSeenMillis = e.lastSeenMillis();
+            t.index(s);
+            if (e.ino() >= 0) {
+                t.dormantByKey.put(s.key, s);
+            }
+        }
+        t.hadCheckpoints = !entries.isEmpty();
+    }
+
+    // ------------------------------------------------------------------ scans
+
+    void onScan(TaskRuntime t, ScanResult r, long now) {
+        t.overLimit = r.overLimit();
+        t.scanErrors = r.errors();
+        long seq = ++t.scanSeq;
+        Set<FileKey> seen = new HashSet<>(r.files().size() * 2);
+        for (Found found : r.files()) {
+            FileKey key = found.stat().key().known() ? found.stat().key() : new FileKey(-2, found.path().toString().hashCode());
+            if (!seen.add(key)) {
+                continue; // a hard link of a file already listed
+            }
+            TrackedFile f = t.files.get(key);
+            if (f == null) {
+                f = new TrackedFile(t, key, found.path());
+                f.size = found.stat().size();
+                f.modifiedMillis = found.stat().modifiedMillis();
+                f.sizeChangedMillis = now;
+                f.lastGrowthMillis = now;
+                f.fromInitialScan = t.initialScanPending;
+                f.lastScan = seq;
+                t.files.put(key, f);
+                t.queueResolve(f);
+                continue;
+            }
+            f.lastScan = seq;
+            if (!f.path.equals(found.path())) {
+                f.path = found.path();
+                f.renamed = true;
+                f.rotatedAtMillis = now;
+                if (f.stream != null) {
+                    f.stream.path = f.path;
+                    handles.dirty(f.stream);
+                }
+            }
+            if (!f.present) {
+                f.present = true;
+                f.missingSinceMillis = -1;
+            }
+            long size = found.stat().size();
+            if (size != f.size || found.stat().modifiedMillis() != f.modifiedMillis) {
+                if (f.stream == null) {
+                    f.sizeChangedMillis = now;
+                    f.size = size;
+                } else if (!f.isOpen()) {
+                    if (size < f.size) {
+                        contentChanged(f, size, now);
+                    } else {
+                        f.size = size;
+                        handles.wantOpen(f);
+                    }
+                } else {
+                    f.verifyNow = true; // rewritten in place to the same size? the tailer checks the first bytes
+                }
+                f.modifiedMillis = found.stat().modifiedMillis();
+            }
+        }
+        for (Iterator<TrackedFile> it = t.files.values().iterator(); it.hasNext(); ) {
+            TrackedFile f = it.next();
+            if (f.lastScan == seq) {
+                continue;
+            }
+            if (f.present) {
+                f.present = false;
+                f.missingSinceMillis = now;
+                f.rotatedAtMillis = now;
+                LOG.debug("{} is no longer at a matching path (open: {})", f.path, f.isOpen());
+            }
+            if (!f.isOpen()) {
+                it.remove();
+                detach(f, now, true);
+            }
+        }
+        t.initialScanPending = false;
+    }
+
+    /** Forgets a file (its removal from task.files is the caller's business). */
+    void detach(TrackedFile f, long now, boolean countUnread) {
+        f.removed = true;
+        f.pendingResolve = false;
+        if (f.dupOf != null) {
+            f.dupOf.duplicates.remove(f);
+            f.dupOf = null;
+        }
+        FileStream s = f.stream;
+        if (s != null) {
+            f.stream = null;
+            s.owner = null;
+            s.orphanedAtMillis = now;
+            f.task.dormantByKey.put(f.key, s);
+            long unread = Math.max(0, f.size - s.cursor.offset());
+            if (countUnread && unread > 0) {
+                s.pendingLoss = unread;
+            }
+            if (!adoptDuplicate(s, now)) {
+                s.lastSeenMillis = now;
+                handles.dirty(s);
+            }
+        }
+        if (f.isOpen()) {
+            handles.close(f);
+        }
+    }
+
+    // ------------------------------------------------------------------ fingerprints
+
+    /**
+     * Looks at up to {@code examine} waiting files (round-robin) and fingerprints at most
+     * {@code budget} of them; returns how many it fingerprinted.
+     */
+    int resolvePending(TaskRuntime t, long now, int examine, int budget) {
+        int n = 0;
+        for (int i = 0; i < examine && n < budget && !t.unresolved.isEmpty(); i++) {
+            TrackedFile f = t.unresolved.poll();
+            if (!f.pendingResolve || f.removed || f.stream != null) {
+                f.pendingResolve = false;
+                continue;
+            }
+            if (waiting(f, now)) {
+                t.unresolved.add(f);
+                continue;
+            }
+            n++;
+            if (resolve(f, now)) {
+                f.pendingResolve = false;
+            } else {
+                t.unresolved.add(f);
+            }
+        }
+        return n;
+    }
+
+    /** Not worth fingerprinting yet: a static copy, empty, too short and still changing, or after an error. */
+    private boolean waiting(TrackedFile f, long now) {
+        if (f.dupOf != null) {
+            if (f.dupOf.owner != null && f.size == f.dupSize) {
+                return true; // a static copy of a file read elsewhere
+            }
+            // the original is gone (take over), or the "copy" grows on its own (a file of its own)
+            f.dupOf.duplicates.remove(f);
+            f.dupOf = null;
+        }
+        if ((f.size <= 0 && !f.isOpen()) || now < f.retryAtMillis) {
+            return true;
+        }
+        return f.size < options.fingerprintBytes() && now - f.sizeChangedMillis < options.shortFileWaitMs();
+    }
+
+    /** Fingerprints one file and attaches it to a stream (or marks it a copy); false to try again later. */
+    boolean resolve(TrackedFile f, long now) {
+        TaskRuntime t = f.task;
+        int head;
+        long size;
+        try {
+            if (f.isOpen()) {
+                size = f.channel.size();
+                head = fingerprinter.readHead(f.channel, (int) Math.min(size, options.fingerprintBytes()));
+            } else {
+                try (FileChannel ch = FileChannel.open(f.path, StandardOpenOption.READ)) {
+                    size = ch.size();
+                    head = fingerprinter.readHead(ch, (int) Math.min(size, options.fingerprintBytes()));
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return false; // gone; the next scan drops it
+        } catch (IOException | SecurityException e) {
+            fileError(f, e);
+            f.retryAtMillis = now + 5_000;
+            return false;
+        }
+        f.error = null;
+        if (size != f.size) {
+            f.size = size;
+            if (head < options.fingerprintBytes()) {
+                f.sizeChangedMillis = now;
+                return false; // a short file still growing: wait until it is full-length or quiet
+            }
+        }
+        if (head <= 0) {
+            return false;
+        }
+        // 1. the stream this very inode held before (a restart, a file that was closed): a map lookup
+        FileStream dormant = null;
+        FileStream byKey = t.dormantByKey.get(f.key);
+        if (byKey != null && byKey.owner == null && byKey != f.excluded && byKey.fingerprintLength <= head
+                && fingerprinter.streamId(byKey.fingerprintLength, 0) == byKey.fingerprint && byKey.cursor.offset() <= size) {
+            dormant = byKey;
+        }
+        // 2. other streams with these first bytes (bounded: many files may share a header)
+        List<FileStream> live = new ArrayList<>(MAX_LIVE_COMPARE);
+        if (dormant == null) {
+            for (int len : t.fingerprintLengths) {
+                if (len > head) {
+                    break;
+                }
+                List<FileStream> list = t.byFingerprint.get(new TaskRuntime.FpKey(len, fingerprinter.streamId(len, 0)));
+                if (list == null) {
+                    continue;
+                }
+                int seen = 0;
+                for (FileStream s : list) {
+                    if (++seen > MAX_CANDIDATES) {
+                        break;
+                    }
+                    if (s == f.excluded) {
+                        continue;
+                    }
+                    if (s.owner == null) {
+                        if (s.cursor.offset() <= size && better(s, dormant, f.key)) {
+                            dormant = s;
+                        }
+                    } else if (s.owner != f && live.size() < MAX_LIVE_COMPARE) {
+                        live.add(s);
+                    }
+                }
+            }
+        }
+        if (dormant != null) {
+            adopt(f, dormant, now);
+            return true;
+        }
+        for (FileStream l : live) {
+            if (sameContent(f, l.owner, size)) {
+                f.dupOf = l;
+                f.dupSize = size;
+                l.duplicates.add(f);
+                return false; // stays waiting: it takes over when the original goes
+            }
+        }
+        long id = fingerprinter.streamId(head, 0);
+        if (t.streams.containsKey(id)) {
+            // Same first bytes, other content: a salted id; start probing at a salt from the inode
+            // so that thousands of files with one header do not probe one by one.
+            int salt = 1 + (int) ((f.key.ino() * 0x9E3779B97F4A7C15L + f.key.dev()) >>> 40);
+            do {
+                id = fingerprinter.streamId(head, salt++);
+            } while (t.streams.containsKey(id));
+        }
+        long start = 0;
+        if (f.fromInitialScan && !t.hadCheckpoints && t.spec.startPosition() == TaskSpec.StartPosition.END) {
+            start = lineStartBefore(f, size);
+        }
+        FileStream s = new FileStream(id, fingerprinter.streamId(head, 0), head, start);
+        t.index(s);
+        adopt(f, s, now);
+        return true;
+    }
+
+    /**
+     * Whether {@code f} holds the same bytes as the live file {@code original} over their first
+     * {@value #COMPARE_BYTES} bytes (or their common length): a copy, not another file that merely
+     * starts with the same header.
+     */
+    private boolean sameContent(TrackedFile f, TrackedFile original, long fSize) {
+        if (original == null) {
+            return true;
+        }
+        try {
+            int na = readPrefix(f, compareA);
+            int nb = readPrefix(original, compareB);
+            int n = Math.min(na, nb);
+            return java.util.Arrays.equals(compareA, 0, n, compareB, 0, n);
+        } catch (IOException e) {
+            return true; // cannot tell: do not read it twice
+        }
+    }
+
+    private static int readPrefix(TrackedFile f, byte[] into) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(into);
+        FileChannel ch = f.channel;
+        boolean close = false;
+        if (ch == null) {
+            ch = FileChannel.open(f.path, StandardOpenOption.READ);
+            close = true;
+        }
+        try {
+            while (b.hasRemaining() && ch.read(b, b.position()) > 0) {
+                // keep reading
+            }
+            return b.position();
+        } finally {
+            if (close) {
+                ch.close();
+            }
+        }
+    }
+
+    private static boolean better(FileStream candidate, FileStream current, FileKey key) {
+        if (current == null) {
+            return true;
+        }
+        boolean cKey = key.equals(candidate.key);
+        boolean oKey = key.equals(current.key);
+        if (cKey != oKey) {
+            return cKey;
+        }
+        return candidate.cursor.offset() > current.cursor.offset();
+    }
+
+    private void adopt(TrackedFile f, FileStream s, long now) {
+        LOG.debug("{} ({}) is stream {}", f.path, f.key, s);
+        if (s.key != null) {
+            f.task.dormantByKey.remove(s.key, s);
+        }
+        f.stream = s;
+        s.owner = f;
+        s.orphanedAtMillis = -1;
+        s.pendingLoss = 0;
+        s.key = f.key;
+        s.path = f.path;
+        s.lastSeenMillis = now;
+        s.initialOffset = s.cursor.offset();
+        f.idleSize = -1;
+        f.verifiedSize = -1;
+        f.firstPendingMillis = -1;
+        handles.dirty(s);
+        handles.wantOpen(f);
+    }
+
+    /** A copy of {@code s} takes over reading it, if there is one. */
+    private boolean adoptDuplicate(FileStream s, long now) {
+        while (!s.duplicates.isEmpty()) {
+            TrackedFile d = s.duplicates.remove(0);
+            d.dupOf = null;
+            if (d.removed) {
+                continue;
+            }
+            d.pendingResolve = false;
+            if (s.cursor.offset() <= d.size || d.isOpen()) {
+                LOG.info("{} continues {} from offset {} (copy of a truncated or removed file)", d.path, s.path, s.cursor.offset());
+                adopt(d, s, now);
+                return true;
+            }
+            d.task.queueResolve(d);
+        }
+        return false;
+    }
+
+    /** Start position "end": after the last newline before {@code size} (or {@code size}). */
+    private static long lineStartBefore(TrackedFile f, long size) {
+        if (size == 0) {
+            return 0;
+        }
+        int n = (int) Math.min(size, END_LOOKBACK);
+        ByteBuffer b = ByteBuffer.allocate(n);
+        try (FileChannel ch = FileChannel.open(f.path, StandardOpenOption.READ)) {
+            long from = size - n;
+            while (b.hasRemaining()) {
+                if (ch.read(b, from + b.position()) < 0) {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            return size;
+        }
+        byte[] a = b.array();
+        for (int i = b.position() - 1; i >= 0; i--) {
+            if (a[i] == '\n') {
+                return size - n + i + 1;
+            }
+        }
+        return size;
+    }
+
+    // ------------------------------------------------------------------ truncation, inode reuse
+
+    /**
+     * The inode's content is no longer the stream's (it shrank below the read offset, or its
+     * first bytes changed): the stream leaves it (a copy takes over, or what was not read is
+     * counted as lost after a grace period), and the inode starts over as a new stream from 0.
+     */
+    void contentChanged(TrackedFile f, long newSize, long now) {
+        FileStream s = f.stream;
+        if (s != null) {
+            LOG.info("{} was truncated or replaced (size {} -> {}, read up to {}); reading it as a new file", f.path, f.size,
+                    newSize, s.cursor.offset());
+            f.stream = null;
+            s.owner = null;
+            s.orphanedAtMillis = now;
+            s.pendingLoss = Math.max(0, f.size - s.cursor.offset());
+            f.excluded = s;
+            if (!adoptDuplicate(s, now)) {
+                handles.dirty(s);
+            }
+        }
+        f.size = newSize;
+        f.sizeChangedMillis = now;
+        f.renamed = false;
+        f.idleSize = -1;
+        f.verifiedSize = -1;
+        f.timeoutFlushedSize = -1;
+        f.firstPendingMillis = -1;
+        f.fromInitialScan = false;
+        f.task.queueResolve(f);
+    }
+
+    /** Checks that an inode still holds its stream's first bytes (after it was closed for a while). */
+    boolean verify(TrackedFile f) throws IOException {
+        FileStream s = f.stream;
+        int got = fingerprinter.readHead(f.channel, s.fingerprintLength);
+        return got == s.fingerprintLength && fingerprinter.streamId(got, 0) == s.fingerprint;
+    }
+
+    // ------------------------------------------------------------------ upkeep
+
+    /** Counts losses whose grace ran out and forgets dormant streams past retention. */
+    void housekeeping(TaskRuntime t, long now) {
+        List<FileStream> expired = null;
+        for (FileStream s : t.streams.values()) {
+            if (s.owner != null) {
+                if (now - s.lastSeenMillis >= 60_000) {
+                    s.lastSeenMillis = now;
+                    handles.dirty(s);
+                }
+                continue;
+            }
+            if (s.pendingLoss > 0 && s.orphanedAtMillis >= 0 && now - s.orphanedAtMillis >= lossGraceMillis) {
+                t.droppedBytes += s.pendingLoss;
+                t.error("lost " + s.pendingLoss + " unread bytes of " + s.path + ": the file was truncated or deleted before they were read");
+                LOG.warn("lost {} unread bytes of {}: the file was truncated or deleted before they were read", s.pendingLoss, s.path);
+                s.pendingLoss = 0;
+            }
+            if (s.duplicates.isEmpty() && now - s.lastSeenMillis > retentionMillis) {
+                if (expired == null) {
+                    expired = new ArrayList<>();
+                }
+                expired.add(s);
+            }
+        }
+        if (expired != null) {
+            for (FileStream s : expired) {
+                t.unindex(s);
+            }
+        }
+    }
+
+    void fileError(TrackedFile f, Exception e) {
+        String msg = f.path + ": " + (e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.toString());
+        if (!msg.equals(f.error)) {
+            f.error = msg;
+            f.task.error(msg);
+            if (!f.errorLogged) {
+                f.errorLogged = true;
+                LOG.warn("cannot read {}", msg);
+            }
+        }
+    }
+}

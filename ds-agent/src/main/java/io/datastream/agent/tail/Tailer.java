@@ -1,0 +1,827 @@
+package io.datastream.agent.tail;
+
+import io.datastream.agent.AgentConfig;
+import io.datastream.agent.batch.BatchOutlet;
+import io.datastream.agent.batch.OutBatch;
+import io.datastream.agent.batch.SendWindow;
+import io.datastream.agent.checkpoint.CheckpointEntry;
+import io.datastream.agent.checkpoint.StreamInfo;
+import io.datastream.agent.discovery.DiscoveryListener;
+import io.datastream.agent.discovery.ScanResult;
+import io.datastream.protocol.batch.BatchBuilder;
+import io.datastream.protocol.batch.BatchSource;
+import io.datastream.protocol.codec.CodecSet;
+import io.datastream.registry.task.TaskSpec;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tailer thread: follows every task's files, cuts them into records and builds batches.
+ * Single writer of all file state; other threads talk to it through one bounded inbox (scan
+ * results, write hints, task changes, parks, report requests). Each round it fingerprints new
+ * files, opens files that need reading (at most files.maxOpen open, evicting the quietest),
+ * reads fast files and due slow files (one batch per file per round, round-robin, within the
+ * send window and the task's rate limit), moves files between classes, and waits on the
+ * inbox when there was nothing to do.
+ */
+public final class Tailer implements Runnable, DiscoveryListener, TaskParker, FileTable.Handles, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Tailer.class);
+    private static final int INBOX = 4096;
+    /** Inbox room kept for messages that must not be dropped (hints are dropped first). */
+    private static final int RESERVED = 256;
+    private static final int RESOLVE_PER_ROUND = 512;
+    private static final int EXAMINE_PER_ROUND = 4096;
+    private static final int OPEN_PER_ROUND = 256;
+
+    private record TasksChanged(Map<String, TaskSpec> tasks) {
+    }
+
+    private record Wake(Set<Path> paths) {
+    }
+
+    private record Park(String taskId, long epoch, Map<Long, Long> rewind, String error) {
+    }
+
+    private record Rewind(String taskId, Map<Long, Long> rewind) {
+    }
+
+    private record ReportRequest(CompletableFuture<TailerReport> future) {
+    }
+
+    private record FilesRequest(CompletableFuture<List<FileStatus>> future) {
+    }
+
+    private static final Object ROOM = new Object();
+
+    private final AgentConfig config;
+    private final AgentConfig.FileOptions opts;
+    private final String agentId;
+    private final String host;
+    private final BatchOutlet outlet;
+    private final SendWindow window;
+    private final LongSupplier clock;
+    private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>(INBOX);
+    private final Map<String, TaskRuntime> tasks = new LinkedHashMap<>();
+    private final Map<String, List<CheckpointEntry>> stashed = new HashMap<>();
+    private final List<TrackedFile> open = new ArrayList<>();
+    private final ArrayDeque<TrackedFile> wantOpen = new ArrayDeque<>();
+    private final Set<Path> woken = new HashSet<>();
+    private final List<FileStream> dirty = new ArrayList<>();
+    private final FileTable table;
+    private final RecordReader reader;
+    private final BatchBuilder builder;
+    private final CodecSet codecs = new CodecSet();
+    private final BatchSink sink = new BatchSink();
+    private final long turnBudget;
+    private volatile boolean running = true;
+    private volatile Thread thread;
+    private volatile TailerReport finalReport;
+    private long lastHousekeeping;
+    private boolean windowFull;
+    private long droppedHints;
+
+    public Tailer(AgentConfig config, BatchOutlet outlet, SendWindow window, List<CheckpointEntry> checkpoints, LongSupplier clockMillis) {
+        this.config = config;
+        this.opts = config.files();
+        this.agentId = config.id();
+        this.host = config.host();
+        this.outlet = outlet;
+        this.window = window;
+        this.clock = clockMillis;
+        this.table = new FileTable(opts, config.discovery().intervalMs() + 5_000, config.checkpoint().retentionMs(), this);
+        this.reader = new RecordReader(opts.readBufferBytes());
+        // Pooled (unsafe) direct buffers: appending a line is one memory copy, with no allocation.
+        this.builder = new BatchBuilder(PooledByteBufAllocator.DEFAULT, config.batch().maxBytes() + TaskSpec.MAX_LINE_BYTES + 64,
+                config.batch().maxRecords());
+        this.turnBudget = Math.max(1 << 20, 4L * config.batch().maxBytes());
+        for (CheckpointEntry e : checkpoints) {
+            stashed.computeIfAbsent(e.taskId(), k -> new ArrayList<>()).add(e);
+        }
+        window.onRoom(() -> offerHint(ROOM));
+    }
+
+    // ------------------------------------------------------------------ API for other threads
+
+    /** Replaces the set of tasks (local and from ZooKeeper). */
+    public void setTasks(Map<String, TaskSpec> specs) {
+        offerControl(new TasksChanged(Map.copyOf(specs)));
+    }
+
+    @Override
+    public void onScan(ScanResult result) {
+        // Scans are snapshots: one may be dropped when the inbox is nearly full, the next one repeats it.
+        offerHint(result);
+    }
+
+    @Override
+    public void onWrites(Set<Path> files) {
+        offerHint(new Wake(Set.copyOf(files)));
+    }
+
+    @Override
+    public void park(String taskId, long epoch, Map<Long, Long> rewind, String error) {
+        offerControl(new Park(taskId, epoch, Map.copyOf(rewind), error));
+    }
+
+    @Override
+    public void rewind(String taskId, Map<Long, Long> rewind) {
+        offerControl(new Rewind(taskId, Map.copyOf(rewind)));
+    }
+
+    /** Streams changed since the last report, and per-task counters. */
+    public CompletableFuture<TailerReport> report() {
+        CompletableFuture<TailerReport> f = new CompletableFuture<>();
+        TailerReport last = finalReport;
+        if (last != null) {
+            f.complete(last);
+        } else if (!running) {
+            f.completeExceptionally(new IllegalStateException("tailer stopped"));
+        } else {
+            offerControl(new ReportRequest(f));
+        }
+        return f;
+    }
+
+    public CompletableFuture<List<FileStatus>> fileStatuses() {
+        CompletableFuture<List<FileStatus>> f = new CompletableFuture<>();
+        if (!running) {
+            f.completeExceptionally(new IllegalStateException("tailer stopped"));
+        } else {
+            offerControl(new FilesRequest(f));
+        }
+        return f;
+    }
+
+    private void offerHint(Object m) {
+        if (inbox.remainingCapacity() <= RESERVED || !inbox.offer(m)) {
+            droppedHints++;
+        }
+    }
+
+    private void offerControl(Object m) {
+        if (!inbox.offer(m)) {
+            // Never expected: control messages are rare and the inbox keeps room for them.
+            LOG.error("tailer inbox full; dropping {}", m.getClass().getSimpleName());
+            if (m instanceof ReportRequest r) {
+                r.future().completeExceptionally(new IllegalStateException("tailer inbox full"));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the loop
+
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        try {
+            while (running) {
+                try {
+                    round();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } catch (RuntimeException e) {
+                    LOG.error("tailer round failed; going on", e);
+                }
+            }
+        } finally {
+            shutdown();
+        }
+    }
+
+    private void round() throws InterruptedException {
+        long now = clock.getAsLong();
+        int drained = 0;
+        for (Object m; drained < INBOX && (m = inbox.poll()) != null; drained++) {
+            handle(m, now);
+        }
+        for (TaskRuntime t : tasks.values()) {
+            table.resolvePending(t, now, EXAMINE_PER_ROUND, RESOLVE_PER_ROUND);
+        }
+        openWanted(now);
+        windowFull = false;
+        boolean worked = false;
+        boolean anyFast = false;
+        boolean lingering = false;
+        for (int i = 0; i < open.size() && running; i++) {
+            TrackedFile f = open.get(i);
+            if (f.stream == null || f.task.parked) {
+                continue;
+            }
+            if (f.fileClass == FileClass.SLOW && !woken.contains(f.path) && now - f.lastCheckMillis < opts.slowPollMs()) {
+                continue;
+            }
+            f.lastCheckMillis = now;
+            if (!windowFull) {
+                worked |= turn(f, now);
+            }
+            if (f.firstPendingMillis >= 0) {
+                lingering = true;
+            }
+            classify(f, now);
+            if (f.channel == null) {
+                i--; // removed from the open list
+            } else if (f.fileClass == FileClass.FAST) {
+                anyFast = true;
+            }
+        }
+        woken.clear();
+        if (now - lastHousekeeping >= 1000) {
+            lastHousekeeping = now;
+            housekeeping(now);
+        }
+        if (!worked && running) {
+            long wait = anyFast ? opts.fastPollMs() : Math.min(opts.slowPollMs(), 1000);
+            if (lingering) {
+                wait = Math.min(wait, Math.max(1, config.batch().lingerMs() / 2));
+            }
+            if (!wantOpen.isEmpty() && !windowFull) {
+                wait = Math.min(wait, opts.fastPollMs());
+            }
+            // Wait, but do not start a round for hints that change nothing (writes to fast files,
+            // which are polled anyway): a busy log writer would otherwise wake us for every write.
+            long deadline = now + wait;
+            while (running) {
+                long left = deadline - clock.getAsLong();
+                Object m = left > 0 ? inbox.poll(left, TimeUnit.MILLISECONDS) : null;
+                if (m == null || handle(m, clock.getAsLong())) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Handles one message; true when it may have given the next round something to do. */
+    private boolean handle(Object m, long now) {
+        if (m instanceof ScanResult r) {
+            TaskRuntime t = tasks.get(r.spec().id());
+            if (t != null && t.spec.equals(r.spec())) {
+                table.onScan(t, r, now);
+            }
+        } else if (m instanceof Wake w) {
+            woken.addAll(w.paths());
+            for (TrackedFile f : open) {
+                if (f.fileClass == FileClass.SLOW && w.paths().contains(f.path)) {
+                    return true;
+                }
+            }
+            return false;
+        } else if (m == ROOM) {
+            // the send window has room again: the next round reads
+        } else if (m instanceof TasksChanged c) {
+            applyTasks(c.tasks(), now);
+        } else if (m instanceof Park p) {
+            applyPark(p, now);
+        } else if (m instanceof Rewind r) {
+            TaskRuntime t = tasks.get(r.taskId());
+            if (t != null) {
+                rewind(t, r.rewind(), now);
+            }
+        } else if (m instanceof ReportRequest r) {
+            r.future().complete(buildReport(now));
+        } else if (m instanceof FilesRequest r) {
+            r.future().complete(fileList());
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /** One look at an open file: detects truncation, and builds at most one batch. True if it read. */
+    private boolean turn(TrackedFile f, long now) {
+        FileStream s = f.stream;
+        long size;
+        try {
+            size = f.channel.size();
+        } catch (IOException e) {
+            table.fileError(f, e);
+            close(f);
+            return false;
+        }
+        if (size < f.size || size < s.cursor.offset()) {
+            table.contentChanged(f, size, now);
+            return true;
+        }
+        if (size > f.size) {
+            f.size = size;
+            f.lastGrowthMillis = now;
+            f.fileClass = FileClass.FAST;
+        }
+        if (f.verifyNow) {
+            f.verifyNow = false;
+            f.verifiedSize = -1;
+            try {
+                if (!table.verify(f)) {
+                    table.contentChanged(f, size, now);
+                    return true;
+                }
+            } catch (IOException e) {
+                table.fileError(f, e);
+                close(f);
+                return false;
+            }
+            f.verifiedSize = size;
+        }
+        long idle = now - f.lastGrowthMillis;
+        boolean finalFlush = (f.renamed || !f.present) && now - Math.max(f.lastGrowthMillis, f.rotatedAtMillis) >= opts.releaseAfterMs();
+        boolean timeoutFlush = f.task.rules.multiline() && idle >= f.task.rules.flushTimeoutMs() && f.timeoutFlushedSize != size;
+        long pending = size - s.cursor.offset();
+        if (pending <= 0 && !s.cursor.skipping()) {
+            f.firstPendingMillis = -1;
+            return false;
+        }
+        if (size == f.idleSize && !finalFlush && !timeoutFlush) {
+            return false; // only a partial line (or a pending group) is there
+        }
+        if (f.firstPendingMillis < 0) {
+            f.firstPendingMillis = now;
+        }
+        if (pending < config.batch().maxBytes() && now - f.firstPendingMillis < config.batch().lingerMs() && !finalFlush && !timeoutFlush) {
+            return false;
+        }
+        TaskRuntime t = f.task;
+        long budget = turnBudget;
+        if (t.bucket != null) {
+            long avail = t.bucket.available(now);
+            if (avail <= 0) {
+                return false;
+            }
+            budget = Math.min(budget, avail);
+        }
+        if (!window.hasRoom()) {
+            windowFull = true;
+            return false;
+        }
+        if (size > f.verifiedSize) {
+            // Truncated and written again past the old size between two looks? The first bytes tell.
+            try {
+                if (!table.verify(f)) {
+                    table.contentChanged(f, size, now);
+                    return true;
+                }
+            } catch (IOException e) {
+                table.fileError(f, e);
+                close(f);
+                return false;
+            }
+            f.verifiedSize = size;
+        }
+        return read(f, s, size, budget, finalFlush, timeoutFlush, now);
+    }
+
+    private boolean read(TrackedFile f, FileStream s, long size, long budget, boolean finalFlush, boolean timeoutFlush, long now) {
+        TaskRuntime t = f.task;
+        StreamCursor c = s.cursor;
+        long records0 = c.records;
+        long consumed0 = c.consumedBytes;
+        long dl0 = c.droppedLines;
+        long db0 = c.droppedBytes;
+        long split0 = c.splitRecords;
+        long start = c.offset();
+        builder.begin(source(s, f), start);
+        sink.now = now;
+        RecordReader.Outcome outcome;
+        try {
+            outcome = reader.read(f.channel, c, t.rules, sink, budget, finalFlush, timeoutFlush, now);
+        } catch (java.io.EOFException e) {
+            outcome = RecordReader.Outcome.BUDGET; // it shrank under us: the next look sees the truncation
+        } catch (IOException e) {
+            outcome = null;
+            table.fileError(f, e);
+        }
+        if (!builder.isEmpty()) {
+            submit(t, s, start, now);
+        }
+        t.linesRead += c.records - records0;
+        t.bytesRead += c.consumedBytes - consumed0;
+        t.droppedLines += c.droppedLines - dl0;
+        t.droppedBytes += c.droppedBytes - db0;
+        t.splitRecords += c.splitRecords - split0;
+        if (t.bucket != null) {
+            t.bucket.consume(c.consumedBytes - consumed0);
+        }
+        if (c.droppedLines > dl0 && !f.dropLogged) {
+            f.dropLogged = true;
+            LOG.warn("{}: truncated a record longer than maxLineBytes ({}); the rest is counted as dropped (logged once per file)",
+                    f.path, t.rules.maxLineBytes());
+        }
+        if (outcome == RecordReader.Outcome.EOF) {
+            f.idleSize = size;
+            f.firstPendingMillis = c.offset() >= size ? -1 : f.firstPendingMillis;
+            if (timeoutFlush) {
+                f.timeoutFlushedSize = size;
+            }
+        } else if (outcome != null) {
+            f.idleSize = -1;
+            f.firstPendingMillis = now - config.batch().lingerMs(); // more is ready: no linger
+        }
+        if (outcome == null) {
+            close(f); // retried when discovery sees the file change again
+            return false;
+        }
+        return c.consumedBytes != consumed0 || outcome != RecordReader.Outcome.EOF;
+    }
+
+    private void submit(TaskRuntime t, FileStream s, long start, long now) {
+        ByteBuf bytes = builder.finish(codecs.get(t.codec));
+        if (bytes.capacity() > 2 * bytes.readableBytes() + 1024) {
+            bytes.capacity(bytes.readableBytes()); // do not hold an uncompressed-sized buffer per batch
+        }
+        OutBatch b = new OutBatch(t.id, t.epoch, s.streamId, s.fingerprint, s.fingerprintLength, start, builder.endOffset(),
+                builder.recordCount(), now, bytes);
+        window.take(b.size());
+        outlet.submit(b);
+    }
+
+    private BatchSource source(FileStream s, TrackedFile f) {
+        String path = f.path.toString();
+        if (s.source == null || s.sourceVersion != f.task.version || !s.source.path().equals(path)) {
+            s.source = new BatchSource(f.task.id, agentId, host, path, s.streamId, f.task.headers);
+            s.sourceVersion = f.task.version;
+        }
+        return s.source;
+    }
+
+    /** Adds records to the batch until it reaches batch.maxBytes or batch.maxRecords. */
+    private final class BatchSink implements RecordSink {
+        long now;
+
+        @Override
+        public boolean accept(byte[] buf, int index, int length, long gap) {
+            if (!builder.isEmpty() && (builder.uncompressedBytes() >= config.batch().maxBytes()
+                    || builder.recordCount() >= config.batch().maxRecords())) {
+                return false;
+            }
+            return builder.tryAppend(buf, index, length, gap, now);
+        }
+    }
+
+    // ------------------------------------------------------------------ classes and handles
+
+    private void classify(TrackedFile f, long now) {
+        if (f.channel == null || f.stream == null) {
+            if (f.channel != null && !f.present) {
+                release(f, now);
+            }
+            return;
+        }
+        long idle = now - f.lastGrowthMillis;
+        if (!f.drained()) {
+            f.fileClass = FileClass.FAST; // data left to read: read on continuously, whatever its age
+        } else if (f.fileClass == FileClass.FAST && idle >= opts.slowAfterMs()) {
+            f.fileClass = FileClass.SLOW;
+        }
+        if ((f.renamed || !f.present) && now - Math.max(f.lastGrowthMillis, f.rotatedAtMillis) >= opts.releaseAfterMs()
+                && f.stream.cursor.offset() >= f.size
+                && !f.stream.cursor.skipping()) {
+            if (!f.present) {
+                release(f, now); // rotated away or deleted, and read to its end
+            } else {
+                close(f); // renamed but still matching: read to its end, followed while it stays
+            }
+        } else if (f.present && idle >= opts.inactiveAfterMs() && f.drained()) {
+            close(f);
+        }
+    }
+
+    private void release(TrackedFile f, long now) {
+        LOG.debug("releasing {} at offset {} of {}", f.path, f.stream == null ? -1 : f.stream.cursor.offset(), f.size);
+        f.task.files.remove(f.key);
+        table.detach(f, now, false);
+    }
+
+    @Override
+    public void wantOpen(TrackedFile f) {
+        if (!f.wantOpen && f.channel == null && !f.removed) {
+            f.wantOpen = true;
+            wantOpen.add(f);
+        }
+    }
+
+    @Override
+    public void close(TrackedFile f) {
+        if (f.channel == null) {
+            return;
+        }
+        try {
+            f.channel.close();
+        } catch (IOException e) {
+            LOG.debug("closing {}: {}", f.path, e.toString());
+        }
+        f.channel = null;
+        f.fileClass = FileClass.INACTIVE;
+        open.remove(f);
+        if (f.stream != null) {
+            f.stream.source = null; // rebuilt when the file is read again: closed files hold no header bytes
+        }
+        LOG.debug("closed {}", f.path);
+    }
+
+    @Override
+    public void dirty(FileStream s) {
+        if (!s.dirty) {
+            s.dirty = true;
+            dirty.add(s);
+        }
+    }
+
+    private void openWanted(long now) {
+        int n = 0;
+        while (!wantOpen.isEmpty() && n < OPEN_PER_ROUND) {
+            TrackedFile f = wantOpen.peek();
+            if (f.removed || f.channel != null || f.stream == null || f.task.parked) {
+                wantOpen.poll();
+                f.wantOpen = false;
+                continue;
+            }
+            if (open.size() >= opts.maxOpen() && !evictOne()) {
+                return; // every open file still has data to read: wait
+            }
+            wantOpen.poll();
+            f.wantOpen = false;
+            n++;
+            FileChannel ch;
+            try {
+                ch = FileChannel.open(f.path, StandardOpenOption.READ);
+            } catch (NoSuchFileException e) {
+                continue; // gone; the next scan forgets it
+            } catch (IOException | SecurityException e) {
+                table.fileError(f, e);
+                f.retryAtMillis = now + 5_000;
+                continue;
+            }
+            f.channel = ch;
+            open.add(f);
+            try {
+                if (!table.verify(f)) {
+                    table.contentChanged(f, ch.size(), now);
+                    continue;
+                }
+                f.error = null;
+            } catch (IOException e) {
+                table.fileError(f, e);
+                close(f);
+                continue;
+            }
+            f.fileClass = FileClass.FAST;
+            f.lastGrowthMillis = now;
+            f.lastCheckMillis = 0;
+            f.idleSize = -1;
+            LOG.debug("opened {} as stream {}", f.path, f.stream);
+        }
+    }
+
+    /** Closes the open file quiet for longest that can be reopened and has nothing left to read. */
+    private boolean evictOne() {
+        TrackedFile victim = null;
+        for (TrackedFile f : open) {
+            if (f.present && f.stream != null && f.drained() && (victim == null || f.lastGrowthMillis < victim.lastGrowthMillis)) {
+                victim = f;
+            }
+        }
+        if (victim == null) {
+            return false;
+        }
+        close(victim);
+        return true;
+    }
+
+    // ------------------------------------------------------------------ tasks, parks
+
+    private void applyTasks(Map<String, TaskSpec> specs, long now) {
+        for (Iterator<Map.Entry<String, TaskRuntime>> it = tasks.entrySet().iterator(); it.hasNext(); ) {
+            TaskRuntime t = it.next().getValue();
+            if (!specs.containsKey(t.id)) {
+                it.remove();
+                stop(t, now);
+            }
+        }
+        for (TaskSpec spec : specs.values()) {
+            TaskRuntime t = tasks.get(spec.id());
+            if (t == null) {
+                t = new TaskRuntime(spec, now);
+                table.load(t, stashed.getOrDefault(spec.id(), List.of()));
+                stashed.remove(spec.id());
+                tasks.put(spec.id(), t);
+                LOG.info("task {} started: {}", spec.id(), spec.paths());
+            } else if (!t.spec.equals(spec)) {
+                t.apply(spec, now);
+                t.initialScanPending = false;
+                if (t.parked) {
+                    t.parked = false;
+                    LOG.info("task {} changed; resuming it", spec.id());
+                }
+            }
+        }
+    }
+
+    /** A removed task: closes its files and keeps its positions for when it comes back. */
+    private void stop(TaskRuntime t, long now) {
+        List<CheckpointEntry> keep = new ArrayList<>();
+        for (TrackedFile f : new ArrayList<>(t.files.values())) {
+            f.removed = true;
+            close(f);
+        }
+        for (FileStream s : t.streams.values()) {
+            keep.add(new CheckpointEntry(t.id, s.streamId, s.fingerprint, s.fingerprintLength, s.cursor.offset(),
+                    s.key == null ? -1 : s.key.dev(), s.key == null ? -1 : s.key.ino(), s.path == null ? "" : s.path.toString(), now));
+        }
+        stashed.put(t.id, keep);
+        LOG.info("task {} stopped", t.id);
+    }
+
+    private void applyPark(Park p, long now) {
+        TaskRuntime t = tasks.get(p.taskId());
+        if (t == null || p.epoch() < t.epoch) {
+            return;
+        }
+        t.epoch = Math.max(t.epoch, p.epoch()) + 1;
+        t.parked = true;
+        t.parkedUntilMillis = now + config.send().parkRetryMs();
+        t.error(p.error());
+        LOG.warn("task {} parked for {} ms: {}", t.id, config.send().parkRetryMs(), p.error());
+        rewind(t, p.rewind(), now);
+    }
+
+    private void rewind(TaskRuntime t, Map<Long, Long> offsets, long now) {
+        for (Map.Entry<Long, Long> e : offsets.entrySet()) {
+            FileStream s = t.streams.get(e.getKey());
+            long restart = e.getValue();
+            if (s == null || restart >= s.cursor.offset()) {
+                continue;
+            }
+            if (s.owner == null) {
+                // released already (rotated away and drained): lost unless the file shows up again
+                s.pendingLoss += s.cursor.offset() - restart;
+                s.orphanedAtMillis = now;
+            }
+            s.cursor.reset(restart);
+            if (s.owner != null) {
+                s.owner.idleSize = -1;
+                s.owner.firstPendingMillis = -1;
+                s.owner.timeoutFlushedSize = -1;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ upkeep, reports
+
+    private void housekeeping(long now) {
+        for (TaskRuntime t : tasks.values()) {
+            table.housekeeping(t, now);
+            if (t.parked && now >= t.parkedUntilMillis) {
+                t.parked = false;
+                LOG.info("task {}: retrying after park", t.id);
+                for (TrackedFile f : t.files.values()) {
+                    if (f.stream != null && f.channel == null) {
+                        wantOpen(f);
+                    }
+                }
+            }
+            for (TrackedFile f : t.files.values()) {
+                if (f.channel != null && f.stream == null && !f.present) {
+                    close(f);
+                } else if (f.error != null && f.channel == null && f.stream != null && now >= f.retryAtMillis) {
+                    wantOpen(f); // unreadable before: try again
+                }
+            }
+        }
+    }
+
+    private TailerReport buildReport(long now) {
+        List<StreamInfo> changed = new ArrayList<>(dirty.size());
+        for (FileStream s : dirty) {
+            s.dirty = false;
+            TaskRuntime t = null;
+            if (s.owner != null) {
+                t = s.owner.task;
+            }
+            String taskId = t != null ? t.id : taskOf(s);
+            if (taskId == null) {
+                continue;
+            }
+            changed.add(new StreamInfo(taskId, s.streamId, s.fingerprint, s.fingerprintLength, s.initialOffset,
+                    s.key == null ? -1 : s.key.dev(), s.key == null ? -1 : s.key.ino(), s.path == null ? "" : s.path.toString(), s.lastSeenMillis));
+        }
+        dirty.clear();
+        Map<String, TaskReport> reports = new LinkedHashMap<>();
+        for (TaskRuntime t : tasks.values()) {
+            int fast = 0;
+            int slow = 0;
+            int inactive = 0;
+            int rotated = 0;
+            int waiting = 0;
+            long unread = 0;
+            long oldest = 0;
+            for (TrackedFile f : t.files.values()) {
+                if (f.stream == null) {
+                    waiting++;
+                    continue;
+                }
+                if (!f.present) {
+                    rotated++;
+                } else if (f.fileClass == FileClass.FAST) {
+                    fast++;
+                } else if (f.fileClass == FileClass.SLOW) {
+                    slow++;
+                } else {
+                    inactive++;
+                }
+                long u = Math.max(0, f.size - f.stream.cursor.offset());
+                unread += u;
+                if (u > 0 && f.firstPendingMillis > 0 && (oldest == 0 || f.firstPendingMillis < oldest)) {
+                    oldest = f.firstPendingMillis;
+                }
+            }
+            String lastError = t.lastError;
+            if (lastError == null && !t.scanErrors.isEmpty()) {
+                lastError = t.scanErrors.get(0);
+            }
+            if (t.overLimit && lastError == null) {
+                lastError = "more files match than discovery.maxFilesPerTask (" + config.discovery().maxFilesPerTask() + "); the rest are ignored";
+            }
+            reports.put(t.id, new TaskReport(t.state(), t.files.size(), fast, slow, inactive, rotated, waiting, t.linesRead,
+                    t.bytesRead, t.droppedLines, t.droppedBytes, t.splitRecords, t.errors + t.scanErrors.size(), lastError,
+                    unread, oldest, t.overLimit));
+        }
+        return new TailerReport(changed, reports, open.size());
+    }
+
+    private String taskOf(FileStream s) {
+        for (TaskRuntime t : tasks.values()) {
+            if (t.streams.get(s.streamId) == s) {
+                return t.id;
+            }
+        }
+        return null;
+    }
+
+    private List<FileStatus> fileList() {
+        List<FileStatus> out = new ArrayList<>();
+        for (TaskRuntime t : tasks.values()) {
+            for (TrackedFile f : t.files.values()) {
+                FileStream s = f.stream;
+                out.add(new FileStatus(t.id, f.path.toString(), f.state(), s == null ? 0 : s.streamId, s == null ? 0 : s.cursor.offset(),
+                        f.size, f.error));
+            }
+        }
+        return out;
+    }
+
+    /** Hints dropped because the inbox was nearly full (they are repeated by the next scan or poll). */
+    public long droppedHints() {
+        return droppedHints;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        offerHint(ROOM);
+        Thread t = thread;
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void shutdown() {
+        for (TrackedFile f : new ArrayList<>(open)) {
+            close(f);
+        }
+        builder.close();
+        codecs.close();
+        TailerReport last = buildReport(clock.getAsLong());
+        finalReport = last;
+        for (Object m; (m = inbox.poll()) != null; ) {
+            if (m instanceof ReportRequest r) {
+                r.future().complete(last);
+            } else if (m instanceof FilesRequest r) {
+                r.future().complete(List.of());
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.datastream.agent.tail;
+
+import io.datastream.agent.fingerprint.FileKey;
+import io.datastream.protocol.codec.CodecType;
+import io.datastream.registry.task.TaskSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** A task as the tailer runs it: rules, files, streams and counters. Owned by the tailer thread. */
+final class TaskRuntime {
+    /** A fingerprint of a given length, the key streams are matched by. */
+    record FpKey(int length, long value) {
+    }
+
+    final String id;
+    TaskSpec spec;
+    LineRules rules;
+    CodecType codec;
+    Map<String, String> headers;
+    /** Bumped when headers or the task change, so streams rebuild their batch source. */
+    long version;
+    TokenBucket bucket;
+    long epoch;
+    boolean parked;
+    long parkedUntilMillis;
+    boolean initialScanPending = true;
+    boolean hadCheckpoints;
+    boolean overLimit;
+    List<String> scanErrors = List.of();
+    long scanSeq;
+
+    final Map<FileKey, TrackedFile> files = new HashMap<>();
+    final Map<Long, FileStream> streams = new HashMap<>();
+    /** Streams without a live inode, by the inode they were last read from. */
+    final Map<FileKey, FileStream> dormantByKey = new HashMap<>();
+    final Map<FpKey, List<FileStream>> byFingerprint = new HashMap<>();
+    final TreeSet<Integer> fingerprintLengths = new TreeSet<>();
+    /** Files waiting for their fingerprint (or copies), examined round-robin; removal is lazy (see TrackedFile.pendingResolve). */
+    final java.util.ArrayDeque<TrackedFile> unresolved = new java.util.ArrayDeque<>();
+
+    long linesRead;
+    long bytesRead;
+    long droppedLines;
+    long droppedBytes;
+    long splitRecords;
+    long errors;
+    String lastError;
+
+    TaskRuntime(TaskSpec spec, long nowMillis) {
+        this.id = spec.id();
+        apply(spec, nowMillis);
+    }
+
+    void apply(TaskSpec newSpec, long nowMillis) {
+        this.spec = newSpec;
+        this.rules = LineRules.of(newSpec);
+        this.codec = CodecType.parse(newSpec.codec());
+        Map<String, String> h = new LinkedHashMap<>();
+        if (newSpec.topic() != null) {
+            h.put(TaskSpec.TOPIC_HEADER, newSpec.topic());
+        }
+        h.putAll(newSpec.headers());
+        this.headers = h;
+        long rate = newSpec.rateLimitBytesPerSec();
+        this.bucket = rate > 0 ? (bucket != null && bucket.rate() == rate ? bucket : new TokenBucket(rate, nowMillis)) : null;
+        this.version++;
+    }
+
+    void index(FileStream s) {
+        streams.put(s.streamId, s);
+        byFingerprint.computeIfAbsent(new FpKey(s.fingerprintLength, s.fingerprint), k -> new ArrayList<>(1)).add(s);
+        fingerprintLengths.add(s.fingerprintLength);
+    }
+
+    void unindex(FileStream s) {
+        streams.remove(s.streamId);
+        if (s.key != null) {
+            dormantByKey.remove(s.key, s);
+        }
+        FpKey k = new FpKey(s.fingerprintLength, s.fingerprint);
+        List<FileStream> l = byFingerprint.get(k);
+        if (l != null) {
+            l.remove(s);
+            if (l.isEmpty()) {
+                byFingerprint.remove(k);
+                boolean stillUsed = false;
+                for (FpKey other : byFingerprint.keySet()) {
+                    if (other.length() == s.fingerprintLength) {
+                        stillUsed = true;
+                        break;
+                    }
+                }
+                if (!stillUsed) {
+                    fingerprintLengths.remove(s.fingerprintLength);
+                }
+            }
+        }
+    }
+
+    void queueResolve(TrackedFile f) {
+        if (!f.pendingResolve) {
+            f.pendingResolve = true;
+            unresolved.add(f);
+        }
+    }
+
+    void error(String message) {
+        errors++;
+        lastError = message;
+    }
+
+    String state() {
+        return parked ? "parked" : "running";
+    }
+}

@@ -1,0 +1,304 @@
+package io.datastream.agent.bench;
+
+import io.datastream.agent.testing.TestCluster;
+import io.datastream.router.Router;
+import io.datastream.testkit.logs.LogGenerator;
+import io.datastream.testkit.logs.LogKind;
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Agent benchmark (numbers, not assertions). The agent runs in its own JVM ({@code -Xmx128m
+ * -XX:+UseSerialGC} unless --jvm says otherwise) so that its CPU time and RSS are its own.
+ *
+ * <pre>
+ * --mode throughput  --files 8 --mb 256 --kind WEB_ACCESS --sink counting|router
+ * --mode footprint   --files 4 --rate-mb 10 --seconds 60 --sink counting|router
+ * --mode manyfiles   --files 100000 --sink counting
+ * </pre>
+ */
+public final class AgentBenchmark {
+    private final Map<String, String> args = new HashMap<>();
+    private final Path work;
+    private final int agentHttpPort = TestCluster.freePort();
+
+    private AgentBenchmark(String[] argv) throws Exception {
+        for (int i = 0; i + 1 < argv.length; i += 2) {
+            args.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
+        }
+        work = Files.createTempDirectory(Path.of(arg("dir", System.getProperty("java.io.tmpdir"))), "agent-bench-");
+    }
+
+    private String arg(String k, String def) {
+        return args.getOrDefault(k, def);
+    }
+
+    private int intArg(String k, int def) {
+        return Integer.parseInt(arg(k, String.valueOf(def)));
+    }
+
+    public static void main(String[] argv) throws Exception {
+        AgentBenchmark b = new AgentBenchmark(argv);
+        switch (b.arg("mode", "throughput")) {
+            case "throughput" -> b.throughput();
+            case "footprint" -> b.footprint();
+            case "manyfiles" -> b.manyFiles();
+            default -> throw new IllegalArgumentException("--mode throughput|footprint|manyfiles");
+        }
+        System.exit(0);
+    }
+
+    /** Where the agent sends: a counting sink, or a real router writing to an embedded Kafka broker. */
+    private interface Target extends AutoCloseable {
+        String address();
+
+        LongSupplier sourceBytes();
+
+        LongSupplier records();
+
+        String describe();
+
+        @Override
+        void close();
+    }
+
+    private Target target() throws Exception {
+        if (arg("sink", "counting").equals("counting")) {
+            CountingSink s = new CountingSink();
+            return new Target() {
+                public String address() {
+                    return "127.0.0.1:" + s.port();
+                }
+
+                public LongSupplier sourceBytes() {
+                    return s.sourceBytes::get;
+                }
+
+                public LongSupplier records() {
+                    return s.records::get;
+                }
+
+                public String describe() {
+                    return "counting protocol sink (acks at once, no Kafka)";
+                }
+
+                public void close() {
+                    s.close();
+                }
+            };
+        }
+        TestCluster cluster = new TestCluster();
+        Router router = cluster.router("bench-router", 0, "");
+        return new Target() {
+            public String address() {
+                return "127.0.0.1:" + router.port();
+            }
+
+            public LongSupplier sourceBytes() {
+                return () -> scrape("ds_agent_acked_bytes_total{task=\"bench\"}");
+            }
+
+            public LongSupplier records() {
+                return () -> scrape("ds_agent_lines_acked_total{task=\"bench\"}");
+            }
+
+            public String describe() {
+                return "real router (ds-router) + embedded Kafka broker, same JVM";
+            }
+
+            public void close() {
+                cluster.close();
+            }
+        };
+    }
+
+    private Path config(String routers, String glob, String extra) throws Exception {
+        Path cfg = work.resolve("agent.yaml");
+        Files.writeString(cfg, "id: bench-agent\nhost: bench\ndataDir: " + work.resolve("data") + "\n"
+                + "http: {host: 127.0.0.1, port: " + agentHttpPort + "}\nrouters: [\"" + routers + "\"]\n"
+                + (arg("sink", "counting").equals("router") && arg("mode", "").equals("throughput") ? "status: {intervalMs: 200}\n" : "")
+                + extra
+                + "tasks:\n  - id: bench\n    paths: [\"" + glob + "\"]\n    topic: bench\n    codec: " + arg("codec", "lz4") + "\n");
+        return cfg;
+    }
+
+    /** A value from the agent's /metrics, or 0 when it cannot be read yet. */
+    private long scrape(String series) {
+        try {
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + agentHttpPort + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            for (String line : r.body().split("\n")) {
+                if (line.startsWith(series + " ")) {
+                    return (long) Double.parseDouble(line.substring(series.length() + 1).trim());
+                }
+            }
+        } catch (Exception e) {
+            // not up yet
+        }
+        return 0;
+    }
+
+    private List<String> jvm() {
+        return List.of(arg("jvm", "-Xmx128m -XX:+UseSerialGC").split(" "));
+    }
+
+    private static void print(String fmt, Object... a) {
+        System.out.println(String.format(Locale.ROOT, fmt, a));
+    }
+
+    /** Pre-written logs read as fast as possible. */
+    private void throughput() throws Exception {
+        int files = intArg("files", 8);
+        long perFile = Long.parseLong(arg("mb", "256")) << 20;
+        LogKind kind = LogKind.valueOf(arg("kind", "WEB_ACCESS"));
+        Path logs = Files.createDirectories(work.resolve("logs"));
+        long total = 0;
+        long lines = 0;
+        for (int i = 0; i < files; i++) {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(logs.resolve("f" + i + ".log")), 1 << 20)) {
+                total += LogGenerator.of(kind, i).writeTo(out, perFile);
+            }
+        }
+        for (int i = 0; i < files; i++) {
+            byte[] all = Files.readAllBytes(logs.resolve("f" + i + ".log"));
+            for (byte x : all) {
+                if (x == '\n') {
+                    lines++;
+                }
+            }
+        }
+        print("wrote %d files, %.1f MiB, %d lines of %s (avg %.0f bytes/line)", files, total / 1048576.0, lines, kind, total / (double) lines);
+        try (Target t = target()) {
+            Path cfg = config(t.address(), logs + "/*.log", "");
+            long t0 = System.nanoTime();
+            try (AgentProcess agent = new AgentProcess(cfg, work.resolve("agent.out"), jvm())) {
+                double cpuAtFirst = -1;
+                long firstNanos = 0;
+                while (t.sourceBytes().getAsLong() < total && System.nanoTime() - t0 < 600_000_000_000L) {
+                    if (cpuAtFirst < 0 && t.sourceBytes().getAsLong() > 0) {
+                        cpuAtFirst = agent.cpuSeconds();
+                        firstNanos = System.nanoTime();
+                    }
+                    Thread.sleep(arg("sink", "counting").equals("counting") ? 20 : 200);
+                }
+                long endNanos = System.nanoTime();
+                double cpu = agent.cpuSeconds();
+                double secs = (endNanos - firstNanos) / 1e9;
+                double gb = total / 1e9;
+                print("target: %s", t.describe());
+                print("delivered %.1f MiB, %d records in %.2f s from the first batch (%.2f s including agent JVM start)",
+                        t.sourceBytes().getAsLong() / 1048576.0, t.records().getAsLong(), secs, (endNanos - t0) / 1e9);
+                print("throughput: %.0f MB/s, %.0f lines/s", total / 1e6 / secs, lines / secs);
+                print("agent CPU: %.2f s total (%.2f s during the transfer) = %.2f CPU-s/GB during the transfer, %.2f CPU-s/GB with start-up",
+                        cpu, cpu - cpuAtFirst, (cpu - cpuAtFirst) / gb, cpu / gb);
+                print("agent throughput per CPU-second: %.0f MB/s per core", total / 1e6 / (cpu - cpuAtFirst));
+                print("agent RSS: %d MiB now, %d MiB peak", agent.statusKb("VmRSS") / 1024, agent.statusKb("VmHWM") / 1024);
+            }
+        }
+    }
+
+    /** A writer appending at a steady rate; the agent's CPU and memory over a window. */
+    private void footprint() throws Exception {
+        int files = intArg("files", 4);
+        double rate = Double.parseDouble(arg("rate-mb", "10")) * 1e6;
+        int seconds = intArg("seconds", 60);
+        Path logs = Files.createDirectories(work.resolve("logs"));
+        try (Target t = target()) {
+            Path cfg = config(t.address(), logs + "/*.log", "");
+            List<OutputStream> outs = new ArrayList<>();
+            List<LogGenerator> gens = new ArrayList<>();
+            for (int i = 0; i < files; i++) {
+                outs.add(Files.newOutputStream(logs.resolve("f" + i + ".log")));
+                gens.add(LogGenerator.of(LogKind.WEB_ACCESS, i));
+            }
+            AtomicLong written = new AtomicLong();
+            Thread writer = new Thread(() -> {
+                long start = System.nanoTime();
+                try {
+                    int f = 0;
+                    while (!Thread.currentThread().isInterrupted()) {
+                        double should = (System.nanoTime() - start) / 1e9 * rate;
+                        if (written.get() < should) {
+                            byte[] chunk = gens.get(f).generate(16 << 10);
+                            outs.get(f).write(chunk);
+                            written.addAndGet(chunk.length);
+                            f = (f + 1) % files;
+                        } else {
+                            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+                        }
+                    }
+                } catch (Exception e) {
+                    // stopped
+                }
+            }, "bench-writer");
+            writer.start();
+            try (AgentProcess agent = new AgentProcess(cfg, work.resolve("agent.out"), jvm())) {
+                Thread.sleep(10_000); // warm-up: JIT, first files
+                double cpu0 = agent.cpuSeconds();
+                long src0 = t.sourceBytes().getAsLong();
+                long w0 = written.get();
+                long t0 = System.nanoTime();
+                long maxRss = 0;
+                for (int s = 0; s < seconds; s++) {
+                    Thread.sleep(1000);
+                    maxRss = Math.max(maxRss, agent.statusKb("VmRSS"));
+                }
+                double secs = (System.nanoTime() - t0) / 1e9;
+                double cpu = agent.cpuSeconds() - cpu0;
+                print("target: %s", t.describe());
+                print("written %.2f MB/s, delivered %.2f MB/s over %.0f s", (written.get() - w0) / 1e6 / secs,
+                        t.sourceBytes().getAsLong() < 0 ? Double.NaN : (t.sourceBytes().getAsLong() - src0) / 1e6 / secs, secs);
+                print("agent CPU: %.1f %% of one core (%.2f CPU-s in %.0f s)", 100 * cpu / secs, cpu, secs);
+                print("agent RSS: %d MiB max during the window, %d MiB peak (VmHWM)", maxRss / 1024, agent.statusKb("VmHWM") / 1024);
+            } finally {
+                writer.interrupt();
+                writer.join();
+                for (OutputStream o : outs) {
+                    o.close();
+                }
+            }
+        }
+    }
+
+    /** Many small files matched by one glob: time to deliver them all, memory, handles. */
+    private void manyFiles() throws Exception {
+        int files = intArg("files", 100_000);
+        Path logs = Files.createDirectories(work.resolve("logs"));
+        LogGenerator gen = LogGenerator.of(LogKind.WEB_ACCESS, 7);
+        long total = 0;
+        for (int i = 0; i < files; i++) {
+            byte[] b = gen.generate(1024);
+            Files.write(logs.resolve("f" + i + ".log"), b);
+            total += b.length;
+        }
+        print("wrote %d files, %.1f MiB", files, total / 1048576.0);
+        try (Target t = target()) {
+            Path cfg = config(t.address(), logs + "/*.log", "discovery: {maxFilesPerTask: " + Math.max(files, 100_000) + "}\n");
+            long t0 = System.nanoTime();
+            try (AgentProcess agent = new AgentProcess(cfg, work.resolve("agent.out"), jvm())) {
+                long maxRss = 0;
+                while (t.sourceBytes().getAsLong() < total && System.nanoTime() - t0 < 900_000_000_000L) {
+                    Thread.sleep(200);
+                    maxRss = Math.max(maxRss, agent.statusKb("VmRSS"));
+                }
+                double secs = (System.nanoTime() - t0) / 1e9;
+                print("target: %s", t.describe());
+                print("delivered %.1f MiB of %d files in %.1f s (agent JVM start included); agent CPU %.1f s",
+                        t.sourceBytes().getAsLong() / 1048576.0, files, secs, agent.cpuSeconds());
+                print("agent RSS: %d MiB max, %d MiB peak (VmHWM)", maxRss / 1024, agent.statusKb("VmHWM") / 1024);
+                Thread.sleep(3000);
+                print("agent RSS after settling: %d MiB", agent.statusKb("VmRSS") / 1024);
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.datastream.agent.checkpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointerTest {
+    @TempDir
+    Path dir;
+
+    private final List<StreamInfo> streams = new ArrayList<>();
+    private final List<AckedOffset> acks = new ArrayList<>();
+    private final AtomicLong now = new AtomicLong(1_000_000);
+
+    private Checkpointer checkpointer(List<CheckpointEntry> initial) {
+        return new Checkpointer(new CheckpointFile(dir), initial, () -> take(streams), () -> take(acks), 60_000, now::get);
+    }
+
+    private static <T> CompletableFuture<Collection<T>> take(List<T> l) {
+        List<T> copy = new ArrayList<>(l);
+        l.clear();
+        return CompletableFuture.completedFuture(copy);
+    }
+
+    private List<CheckpointEntry> saved() throws Exception {
+        return new CheckpointFile(dir).load().entries();
+    }
+
+    @Test
+    void offsetsOnlyGrowAndRegistrationsKeepThem() throws Exception {
+        Checkpointer c = checkpointer(List.of());
+        streams.add(new StreamInfo("t", 7, 7, 256, 100, 1, 2, "/a.log", now.get()));
+        c.tick();
+        assertThat(saved()).extracting(CheckpointEntry::offset).containsExactly(100L);
+        acks.add(new AckedOffset("t", 7, 7, 256, 500));
+        c.tick();
+        acks.add(new AckedOffset("t", 7, 7, 256, 300)); // a stale ack never moves it back
+        streams.add(new StreamInfo("t", 7, 7, 256, 100, 1, 2, "/a.log.1", now.get())); // renamed
+        c.tick();
+        assertThat(saved()).singleElement().satisfies(e -> {
+            assertThat(e.offset()).isEqualTo(500);
+            assertThat(e.path()).isEqualTo("/a.log.1");
+        });
+    }
+
+    @Test
+    void anAckBeforeTheRegistrationStillCreatesTheEntry() throws Exception {
+        Checkpointer c = checkpointer(List.of());
+        acks.add(new AckedOffset("t", 9, 9, 20, 42));
+        c.tick();
+        assertThat(saved()).singleElement().satisfies(e -> {
+            assertThat(e.offset()).isEqualTo(42);
+            assertThat(e.fingerprintLength()).isEqualTo(20);
+        });
+    }
+
+    @Test
+    void writesOnlyWhenSomethingChangedAndForgetsOldEntries() throws Exception {
+        Checkpointer c = checkpointer(List.of(new CheckpointEntry("t", 1, 1, 256, 10, 0, 0, "/old", now.get() - 59_000)));
+        c.tick();
+        assertThat(c.writes()).isZero();
+        now.addAndGet(2_000);
+        c.tick();
+        assertThat(c.writes()).isEqualTo(1);
+        assertThat(saved()).isEmpty();
+    }
+}

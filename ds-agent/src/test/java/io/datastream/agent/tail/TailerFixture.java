@@ -1,0 +1,70 @@
+package io.datastream.agent.tail;
+
+import io.datastream.agent.AgentConfig;
+import io.datastream.agent.batch.SendWindow;
+import io.datastream.agent.checkpoint.CheckpointEntry;
+import io.datastream.agent.discovery.Discovery;
+import io.datastream.agent.testing.CollectingOutlet;
+import io.datastream.agent.testing.LineLedger;
+import io.datastream.registry.task.TaskSpec;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Discovery and a tailer on their threads, delivering to a collecting outlet. */
+final class TailerFixture implements AutoCloseable {
+    static final String FAST_TIMINGS = """
+            id: test-agent
+            host: test-host
+            http: {port: -1}
+            files: {slowAfterMs: 300, slowPollMs: 50, inactiveAfterMs: 1500, releaseAfterMs: 400, shortFileWaitMs: 300, fastPollMs: 5}
+            discovery: {intervalMs: 250}
+            batch: {lingerMs: 5, maxBytes: 65536}
+            """;
+
+    final AgentConfig config;
+    final LineLedger ledger;
+    final SendWindow window;
+    final CollectingOutlet outlet;
+    final Tailer tailer;
+    final Discovery discovery;
+    private final Thread tailerThread;
+    private final Thread discoveryThread;
+
+    TailerFixture(String extraYaml, Path dataDir, List<CheckpointEntry> checkpoints, LineLedger ledger, TaskSpec... tasks) {
+        this.config = AgentConfig.fromYaml(FAST_TIMINGS + "dataDir: " + dataDir + "\n" + extraYaml);
+        this.ledger = ledger;
+        this.window = new SendWindow(config.send().windowBatches(), config.send().windowBytes());
+        this.outlet = new CollectingOutlet(window, ledger);
+        this.tailer = new Tailer(config, outlet, window, checkpoints, System::currentTimeMillis);
+        this.discovery = new Discovery(config.discovery(), tailer, System::currentTimeMillis);
+        Map<String, TaskSpec> m = new LinkedHashMap<>();
+        for (TaskSpec t : tasks) {
+            m.put(t.id(), t);
+        }
+        tailer.setTasks(m);
+        discovery.setTasks(m);
+        tailerThread = new Thread(tailer, "test-tailer");
+        discoveryThread = new Thread(discovery, "test-discovery");
+        tailerThread.start();
+        discoveryThread.start();
+    }
+
+    TailerReport report() throws Exception {
+        return tailer.report().get(10, TimeUnit.SECONDS);
+    }
+
+    List<FileStatus> files() throws Exception {
+        return tailer.fileStatuses().get(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        discovery.close();
+        tailer.close();
+        discoveryThread.join(5_000);
+        tailerThread.join(5_000);
+    }
+}
