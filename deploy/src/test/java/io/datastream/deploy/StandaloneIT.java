@@ -53,6 +53,44 @@ class StandaloneIT {
         }
     }
 
+    @Test
+    void aTaskCreatedWithDsCtlIsRunByTheAgentAndItsStatusShows(@TempDir Path dir) throws Exception {
+        StandaloneConfig cfg = new StandaloneConfig(dir, FreePorts.next(), FreePorts.next(), FreePorts.next(),
+                FreePorts.next(), FreePorts.next(), FreePorts.next(), Duration.ofSeconds(1),
+                EnumSet.allOf(StandaloneConfig.Component.class), false, 1, Duration.ZERO);
+        Path nginx = Files.createDirectories(dir.resolve("nginx"));
+        List<String> written = append(nginx.resolve("access.log"), "nginx", 0, 300);
+        Path task = Files.writeString(dir.resolve("task.yaml"), String.join("\n",
+                "id: nginx",
+                "paths: [\"" + nginx + "/*.log\"]",
+                "topic: ds-nginx", ""));
+        try (Standalone s = Standalone.start(cfg, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+            String url = "http://localhost:" + cfg.controlPort();
+            assertThat(ctl("--url", url, "task", "create", "-f", task.toString())).contains("nginx");
+            // the agent picks the task up from ZooKeeper, reads the file, and reports its status
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    ctl("--url", url, "--json", "task", "get", "nginx").contains("\"linesAcked\" : 300")
+                            || ctl("--url", url, "--json", "task", "get", "nginx").contains("\"linesAcked\":300"));
+            assertThat(ctl("--url", url, "task", "get", "nginx")).contains("standalone-agent").contains("running");
+            // and the lines reach the output under the task's own directory
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> OutputFiles.committedLines(cfg.outDir().resolve("nginx")).size() >= written.size());
+            assertThat(OutputFiles.committedLines(cfg.outDir().resolve("nginx"))).containsExactlyInAnyOrderElementsOf(written);
+        }
+    }
+
+    private static String ctl(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cl = Ds.commandLine();
+        cl.setOut(new java.io.PrintWriter(out));
+        cl.setErr(new java.io.PrintWriter(out));
+        String[] full = new String[args.length + 1];
+        full[0] = "ctl";
+        System.arraycopy(args, 0, full, 1, args.length);
+        cl.execute(full);
+        return out.toString();
+    }
+
     private static void awaitOutput(StandaloneConfig cfg, List<String> written) {
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
                 .until(() -> OutputFiles.committedLines(cfg.outDir()).size() >= written.size());
