@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Batches from simulated agents through a real router into a real Kafka broker (KRaft), read back. */
 class RouterKafkaIT {
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration WAIT = Duration.ofSeconds(120);
     private static EmbeddedKafka kafka;
     private static Router router;
     private static EventLoopGroup group;
