@@ -187,7 +187,12 @@ class ShipperTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> b.received.size() == 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> window.batches() == 0);
         collectAcks();
-        assertThat(a.received).hasSize(1);
+        // a batch submitted while the GOAWAY is still on the wire may reach the old router first; it
+        // is never acknowledged there, so the agent sends the same bytes again to the suggested router
+        assertThat(a.received).hasSizeBetween(1, 2);
+        if (a.received.size() == 2) {
+            assertThat(b.received.get(0).bytes()).isEqualTo(a.received.get(1).bytes());
+        }
         assertThat(ackedOffset(1)).isEqualTo(2000);
     }
 }
