@@ -80,9 +80,10 @@ public final class Agent implements AutoCloseable {
     private final CuratorFramework zk;
     private final MemberDirectory<RouterInfo> routers;
     private final TaskDirectory taskDirectory;
-    private final EphemeralRegistration registration;
     private final AgentMetrics metrics;
-    private final int httpPort;
+    private volatile int httpPort = -1;
+    private volatile EphemeralRegistration registration;
+    private volatile boolean started;
     private volatile TailerReport lastTailer;
     private volatile ShipperReport lastShipper;
     private volatile AgentStatus status = AgentStatus.EMPTY;
@@ -105,7 +106,14 @@ public final class Agent implements AutoCloseable {
         }
         this.lock = l;
         CheckpointFile file = new CheckpointFile(config.dataDir());
-        List<CheckpointEntry> entries = file.load().entries();
+        List<CheckpointEntry> entries;
+        try {
+            entries = file.load().entries();
+        } catch (IOException e) {
+            l.release();
+            lockChannel.close();
+            throw e;
+        }
         LOG.info("agent {} on {}: {} checkpoints in {}", config.id(), config.host(), entries.size(), file.path());
 
         if (config.zookeeper().enabled()) {
@@ -131,13 +139,6 @@ public final class Agent implements AutoCloseable {
         this.checkpointExecutor = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ds-agent-checkpointer"));
         this.statusExecutor = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ds-agent-status"));
         this.metrics = new AgentMetrics(() -> status);
-        int port = -1;
-        if (config.httpPort() >= 0) {
-            port = metrics.serve(config.httpHost(), config.httpPort());
-        }
-        this.httpPort = port;
-        this.registration = zk == null ? null
-                : new EphemeralRegistration(zk, new ZkLayout(config.zookeeper().root()).agent(config.id()), info()).start();
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -168,6 +169,18 @@ public final class Agent implements AutoCloseable {
     }
 
     private void run() {
+        if (config.httpPort() >= 0) {
+            try {
+                httpPort = metrics.serve(config.httpHost(), config.httpPort());
+            } catch (IOException e) {
+                throw new UncheckedIOException("agent did not start: metrics port " + config.httpHost() + ":" + config.httpPort()
+                        + " (http.port): " + e.getMessage(), e);
+            }
+        }
+        if (zk != null) {
+            registration = new EphemeralRegistration(zk, new ZkLayout(config.zookeeper().root()).agent(config.id()), info()).start();
+        }
+        started = true;
         tailerThread.start();
         discoveryThread.start();
         shipper.start();
@@ -206,8 +219,9 @@ public final class Agent implements AutoCloseable {
     private void refreshStatus() {
         try {
             buildStatus();
-            if (registration != null) {
-                registration.update(info());
+            EphemeralRegistration reg = registration;
+            if (reg != null) {
+                reg.update(info());
             }
         } catch (Exception e) {
             LOG.warn("status refresh failed: {}", e.toString());
@@ -283,14 +297,17 @@ public final class Agent implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        checkpointer.finish();
-        refreshStatus();
+        if (started) {
+            checkpointer.finish();
+            refreshStatus();
+        }
         statusExecutor.shutdownNow();
         shipper.close();
         metrics.close();
-        if (registration != null) {
+        EphemeralRegistration reg = registration;
+        if (reg != null) {
             try {
-                registration.close();
+                reg.close();
             } catch (IOException e) {
                 LOG.debug("deregistering: {}", e.toString());
             }

@@ -204,11 +204,11 @@ public record AgentConfig(String id, String host, Map<String, String> labels, Pa
         }
         DiscoveryOptions discovery = new DiscoveryOptions(
                 r.longValue("discovery.intervalMs", 10_000, 100, 3_600_000),
-                r.intValue("discovery.maxFilesPerTask", 100_000, 1, 10_000_000),
+                r.intValue("discovery.maxFilesPerTask", 20_000, 1, 10_000_000),
                 r.bool("discovery.watch", true),
                 r.intValue("discovery.maxWatchedDirs", 4096, 0, 1_000_000));
         BatchOptions batch = new BatchOptions(
-                r.intValue("batch.maxBytes", 1 << 20, 4096, 16 << 20),
+                r.intValue("batch.maxBytes", 512 << 10, 4096, 16 << 20),
                 r.intValue("batch.maxRecords", 100_000, 1, 4 << 20),
                 r.longValue("batch.lingerMs", 100, 0, 60_000));
         SendOptions send = new SendOptions(

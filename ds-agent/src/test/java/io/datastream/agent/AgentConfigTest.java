@@ -21,7 +21,7 @@ class AgentConfigTest {
         assertThat(c.httpPort()).isEqualTo(7200);
         assertThat(c.tasks()).isEmpty();
         assertThat(c.files().fingerprintBytes()).isEqualTo(256);
-        assertThat(c.batch().maxBytes()).isEqualTo(1 << 20);
+        assertThat(c.batch().maxBytes()).isEqualTo(512 << 10);
         assertThat(c.checkpoint().intervalMs()).isEqualTo(1000);
     }
 

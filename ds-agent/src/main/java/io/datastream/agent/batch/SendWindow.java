@@ -17,6 +17,7 @@ public final class SendWindow {
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicBoolean waiting = new AtomicBoolean();
     private volatile Runnable onRoom = () -> { };
+    private volatile int routerMaxBatchBytes = Integer.MAX_VALUE;
 
     public SendWindow(int maxBatches, long maxBytes) {
         this.maxBatches = maxBatches;
@@ -69,5 +70,14 @@ public final class SendWindow {
 
     public int maxBatches() {
         return maxBatches;
+    }
+
+    /** The connected router's largest accepted batch (from WELCOME), so that batches are built to fit. */
+    public void routerMaxBatchBytes(int bytes) {
+        this.routerMaxBatchBytes = bytes;
+    }
+
+    public int routerMaxBatchBytes() {
+        return routerMaxBatchBytes;
     }
 }

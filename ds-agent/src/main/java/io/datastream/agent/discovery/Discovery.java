@@ -47,6 +47,9 @@ public final class Discovery implements Runnable, AutoCloseable {
     private final Map<String, TaskSpec> tasks = new LinkedHashMap<>();
     private final Map<String, Long> nextScan = new HashMap<>();
     private final Map<Path, WatchKey> watched = new HashMap<>();
+    /** Watched directories registered without write events (busy: their files are polled). */
+    private final Set<Path> quiet = new HashSet<>();
+    private Set<Path> busy = Set.of();
     private final Map<Path, Set<String>> dirTasks = new HashMap<>();
     private final Map<String, Set<Path>> taskDirs = new HashMap<>();
     private final WatchService watcher;
@@ -132,6 +135,7 @@ public final class Discovery implements Runnable, AutoCloseable {
             }
             return;
         }
+        adjustWriteEvents();
         WatchKey key = watcher.poll(wait, TimeUnit.MILLISECONDS);
         while (key != null) {
             handle(key);
@@ -182,12 +186,39 @@ public final class Discovery implements Runnable, AutoCloseable {
         }
         if (!key.reset()) {
             watched.remove(dir);
+            quiet.remove(dir);
             rescan = true;
         }
         if (rescan) {
             long due = clock.getAsLong() + DEBOUNCE_MS;
             for (String task : dirTasks.getOrDefault(dir, Set.of())) {
                 nextScan.computeIfPresent(task, (k, v) -> Math.min(v, due));
+            }
+        }
+    }
+
+    /** Write events only for directories whose files are not polled continuously anyway. */
+    private void adjustWriteEvents() {
+        Set<Path> now = listener.busyDirectories();
+        if (now == busy) {
+            return;
+        }
+        busy = now;
+        for (Path d : watched.keySet()) {
+            boolean wantQuiet = now.contains(d);
+            if (wantQuiet != quiet.contains(d)) {
+                try {
+                    if (wantQuiet) {
+                        d.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
+                        quiet.add(d);
+                    } else {
+                        d.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
+                                StandardWatchEventKinds.ENTRY_MODIFY);
+                        quiet.remove(d);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("cannot re-register {}: {}", d, e.toString());
+                }
             }
         }
     }
@@ -241,6 +272,7 @@ public final class Discovery implements Runnable, AutoCloseable {
         if (users.isEmpty()) {
             dirTasks.remove(dir);
             WatchKey k = watched.remove(dir);
+            quiet.remove(dir);
             if (k != null) {
                 k.cancel();
             }

@@ -13,4 +13,13 @@ public interface DiscoveryListener {
      * slow ones now rather than at their next poll.
      */
     void onWrites(Set<Path> files);
+
+    /**
+     * Directories holding files that are read continuously anyway (polled, fast): inotify write
+     * events for them are not wanted, since a busy logger would cause one per write. Called often
+     * by the discovery thread; must be cheap (an immutable snapshot).
+     */
+    default Set<Path> busyDirectories() {
+        return Set.of();
+    }
 }

@@ -123,6 +123,8 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
     private final Map<StreamKey, Tracker> trackers = new HashMap<>();
     private final Map<StreamKey, AckedOffset> ackedChanged = new LinkedHashMap<>();
     private final Map<String, TaskCounters> counters = new HashMap<>();
+    /** Streams sent back to be read again from an offset: batches built before the rewind are dropped. */
+    private final Map<StreamKey, Long> awaitingRewind = new HashMap<>();
     private State state = State.IDLE;
     private Channel channel;
     private RouterAddress router;
@@ -188,8 +190,16 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
             drop(b);
             return;
         }
-        Pending p = new Pending(b, nextSeq++);
         StreamKey key = new StreamKey(b.taskId(), b.streamId());
+        Long rewoundTo = awaitingRewind.get(key);
+        if (rewoundTo != null) {
+            if (b.startOffset() != rewoundTo) {
+                drop(b); // built before the tailer went back: it reads this part again
+                return;
+            }
+            awaitingRewind.remove(key);
+        }
+        Pending p = new Pending(b, nextSeq++);
         Tracker t = trackers.get(key);
         if (t == null) {
             t = new Tracker(b.fingerprint(), b.fingerprintLength(), b.startOffset());
@@ -268,6 +278,7 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
         state = State.ACTIVE;
         creditLimit = w.creditLimit();
         maxBatchBytes = w.maxBatchBytes();
+        window.routerMaxBatchBytes(maxBatchBytes);
         codecMask = w.codecMask();
         heartbeatMs = Math.max(100, w.heartbeatIntervalMs());
         LOG.info("connected to router {} ({}), credit {}, max batch {} bytes", router, w.routerId(), creditLimit, maxBatchBytes);
@@ -371,9 +382,9 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
             }
             int cost = BatchFrame.BODY_OVERHEAD + b.size();
             if (cost > maxBatchBytes) {
+                // Built before this router's limit was known: read that part again, cut to fit.
                 unsent.poll();
-                reject(p, ErrorCode.BATCH_TOO_LARGE, "batch of " + cost + " bytes is over the router's limit of " + maxBatchBytes
-                        + "; lower batch.maxBytes or the task's maxLineBytes");
+                rebuild(p);
                 continue;
             }
             if (codecMask != 0 && (codecMask & (1 << codecId(b))) == 0) {
@@ -490,6 +501,40 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
             }
         }
         drop(b);
+    }
+
+    /**
+     * Drops a batch too large for the router and every later unsent batch of its stream, and has
+     * the tailer read the stream again from the batch's start (it now builds batches that fit).
+     */
+    private void rebuild(Pending p) {
+        OutBatch b = p.batch;
+        LOG.info("a batch of {} bytes of {} is over router {}'s limit of {}; reading it again in smaller batches", b.size(),
+                b.taskId(), router, maxBatchBytes);
+        List<Pending> dropped = new ArrayList<>();
+        dropped.add(p);
+        for (Iterator<Pending> it = unsent.iterator(); it.hasNext(); ) {
+            Pending q = it.next();
+            if (q.batch.streamId() == b.streamId() && q.batch.taskId().equals(b.taskId())) {
+                it.remove();
+                dropped.add(q);
+            }
+        }
+        StreamKey key = new StreamKey(b.taskId(), b.streamId());
+        Tracker t = trackers.get(key);
+        TaskCounters tc = counters(b.taskId());
+        for (Pending q : dropped) {
+            if (t != null) {
+                t.outstanding.remove(q);
+            }
+            tc.unackedBytes -= q.batch.endOffset() - q.batch.startOffset();
+            drop(q.batch);
+        }
+        if (t != null && t.outstanding.isEmpty()) {
+            trackers.remove(key);
+        }
+        awaitingRewind.put(key, b.startOffset());
+        parker.rewind(b.taskId(), Map.of(b.streamId(), b.startOffset()));
     }
 
     /** A batch that will never be accepted as is: park its task and drop its batches. */

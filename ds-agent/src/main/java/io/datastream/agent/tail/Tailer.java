@@ -60,6 +60,10 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
     private record Wake(Set<Path> paths) {
     }
 
+    /** A task's latest scan waits in {@link #pendingScans}; only this token travels in the inbox. */
+    private record ScanReady(String taskId) {
+    }
+
     private record Park(String taskId, long epoch, Map<Long, Long> rewind, String error) {
     }
 
@@ -83,6 +87,8 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
     private final LongSupplier clock;
     private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>(INBOX);
     private final Map<String, TaskRuntime> tasks = new LinkedHashMap<>();
+    /** At most one unprocessed scan per task (a newer one replaces it): scans of many files are big. */
+    private final java.util.concurrent.ConcurrentHashMap<String, ScanResult> pendingScans = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, List<CheckpointEntry>> stashed = new HashMap<>();
     private final List<TrackedFile> open = new ArrayList<>();
     private final ArrayDeque<TrackedFile> wantOpen = new ArrayDeque<>();
@@ -97,6 +103,8 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
     private volatile boolean running = true;
     private volatile Thread thread;
     private volatile TailerReport finalReport;
+    /** Directories of fast files (immutable snapshot for discovery; replaced when it changes). */
+    private volatile Set<Path> busyDirectories = Set.of();
     private long lastHousekeeping;
     private boolean windowFull;
     private long droppedHints;
@@ -130,8 +138,10 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
 
     @Override
     public void onScan(ScanResult result) {
-        // Scans are snapshots: one may be dropped when the inbox is nearly full, the next one repeats it.
-        offerHint(result);
+        // Scans are snapshots: a newer one replaces one not processed yet.
+        if (pendingScans.put(result.spec().id(), result) == null) {
+            offerControl(new ScanReady(result.spec().id()));
+        }
     }
 
     @Override
@@ -250,6 +260,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
         if (now - lastHousekeeping >= 1000) {
             lastHousekeeping = now;
             housekeeping(now);
+            publishBusyDirectories();
         }
         if (!worked && running) {
             long wait = anyFast ? opts.fastPollMs() : Math.min(opts.slowPollMs(), 1000);
@@ -274,8 +285,9 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
 
     /** Handles one message; true when it may have given the next round something to do. */
     private boolean handle(Object m, long now) {
-        if (m instanceof ScanResult r) {
-            TaskRuntime t = tasks.get(r.spec().id());
+        if (m instanceof ScanReady ready) {
+            ScanResult r = pendingScans.remove(ready.taskId());
+            TaskRuntime t = r == null ? null : tasks.get(r.spec().id());
             if (t != null && t.spec.equals(r.spec())) {
                 table.onScan(t, r, now);
             }
@@ -399,11 +411,17 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
         long db0 = c.droppedBytes;
         long split0 = c.splitRecords;
         long start = c.offset();
+        // Batches and records must fit the router's limit whatever the config says (a record over
+        // it is cut at the limit, and counted, like any over-long line).
+        int routerMax = window.routerMaxBatchBytes();
+        int fit = routerMax == Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) Math.max(1024, (routerMax - 8192) * 0.98);
+        sink.target = Math.min(config.batch().maxBytes(), fit);
         builder.begin(source(s, f), start);
         sink.now = now;
         RecordReader.Outcome outcome;
         try {
-            outcome = reader.read(f.channel, c, t.rules, sink, budget, finalFlush, timeoutFlush, now);
+            outcome = reader.read(f.channel, c, t.rules(Math.max(TaskSpec.MIN_LINE_BYTES, fit - 32)), sink, budget, finalFlush,
+                    timeoutFlush, now);
         } catch (java.io.EOFException e) {
             outcome = RecordReader.Outcome.BUDGET; // it shrank under us: the next look sees the truncation
         } catch (IOException e) {
@@ -466,10 +484,11 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
     /** Adds records to the batch until it reaches batch.maxBytes or batch.maxRecords. */
     private final class BatchSink implements RecordSink {
         long now;
+        int target;
 
         @Override
         public boolean accept(byte[] buf, int index, int length, long gap) {
-            if (!builder.isEmpty() && (builder.uncompressedBytes() >= config.batch().maxBytes()
+            if (!builder.isEmpty() && (builder.uncompressedBytes() + length + 16 > target
                     || builder.recordCount() >= config.batch().maxRecords())) {
                 return false;
             }
@@ -686,6 +705,23 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
     }
 
     // ------------------------------------------------------------------ upkeep, reports
+
+    private void publishBusyDirectories() {
+        Set<Path> dirs = new HashSet<>();
+        for (TrackedFile f : open) {
+            if (f.fileClass == FileClass.FAST && f.path.getParent() != null) {
+                dirs.add(f.path.getParent());
+            }
+        }
+        if (!dirs.equals(busyDirectories)) {
+            busyDirectories = Set.copyOf(dirs);
+        }
+    }
+
+    @Override
+    public Set<Path> busyDirectories() {
+        return busyDirectories;
+    }
 
     private void housekeeping(long now) {
         for (TaskRuntime t : tasks.values()) {

@@ -101,6 +101,22 @@ final class TaskRuntime {
         }
     }
 
+    private LineRules clamped;
+    private int clampedTo;
+
+    /** The task's rules with maxLineBytes lowered to {@code lineCap} when it is larger (cached). */
+    LineRules rules(int lineCap) {
+        if (rules.maxLineBytes() <= lineCap) {
+            return rules;
+        }
+        if (clamped == null || clampedTo != lineCap || clamped.startPattern() != rules.startPattern()
+                || clamped.split() != rules.split() || clamped.maxLines() != rules.maxLines()) {
+            clamped = new LineRules(lineCap, rules.split(), rules.startPattern(), rules.maxLines(), rules.flushTimeoutMs());
+            clampedTo = lineCap;
+        }
+        return clamped;
+    }
+
     void queueResolve(TrackedFile f) {
         if (!f.pendingResolve) {
             f.pendingResolve = true;

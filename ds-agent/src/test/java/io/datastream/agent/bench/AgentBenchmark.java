@@ -152,6 +152,17 @@ public final class AgentBenchmark {
         return List.of(arg("jvm", "-Xmx128m -XX:+UseSerialGC").split(" "));
     }
 
+    /** Environment of the agent process, e.g. --env MALLOC_ARENA_MAX=2. */
+    private Map<String, String> env() {
+        Map<String, String> m = new HashMap<>();
+        String e = arg("env", "");
+        for (String kv : e.isEmpty() ? new String[0] : e.split(",")) {
+            String[] p = kv.split("=", 2);
+            m.put(p[0], p[1]);
+        }
+        return m;
+    }
+
     private static void print(String fmt, Object... a) {
         System.out.println(String.format(Locale.ROOT, fmt, a));
     }
@@ -181,7 +192,7 @@ public final class AgentBenchmark {
         try (Target t = target()) {
             Path cfg = config(t.address(), logs + "/*.log", "");
             long t0 = System.nanoTime();
-            try (AgentProcess agent = new AgentProcess(cfg, work.resolve("agent.out"), jvm())) {
+            try (AgentProcess agent = new AgentProcess(cfg, work.resolve("agent.out"), jvm(), env())) {
                 double cpuAtFirst = -1;
                 long firstNanos = 0;
                 while (t.sourceBytes().getAsLong() < total && System.nanoTime() - t0 < 600_000_000_000L) {
@@ -242,8 +253,8 @@ public final class AgentBenchmark {
                 }
             }, "bench-writer");
             writer.start();
-            try (AgentProcess agent = new AgentProcess(cfg, work.resolve("agent.out"), jvm())) {
-                Thread.sleep(10_000); // warm-up: JIT, first files
+            try (AgentProcess agent = new AgentProcess(cfg, work.resolve("agent.out"), jvm(), env())) {
+                Thread.sleep(intArg("warmup", 20) * 1000L); // warm-up: JIT, first files
                 double cpu0 = agent.cpuSeconds();
                 long src0 = t.sourceBytes().getAsLong();
                 long w0 = written.get();
@@ -285,7 +296,7 @@ public final class AgentBenchmark {
         try (Target t = target()) {
             Path cfg = config(t.address(), logs + "/*.log", "discovery: {maxFilesPerTask: " + Math.max(files, 100_000) + "}\n");
             long t0 = System.nanoTime();
-            try (AgentProcess agent = new AgentProcess(cfg, work.resolve("agent.out"), jvm())) {
+            try (AgentProcess agent = new AgentProcess(cfg, work.resolve("agent.out"), jvm(), env())) {
                 long maxRss = 0;
                 while (t.sourceBytes().getAsLong() < total && System.nanoTime() - t0 < 900_000_000_000L) {
                     Thread.sleep(200);

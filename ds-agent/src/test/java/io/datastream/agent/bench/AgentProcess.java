@@ -13,6 +13,10 @@ final class AgentProcess implements AutoCloseable {
     private final Process process;
 
     AgentProcess(Path config, Path log, List<String> jvmArgs) throws IOException {
+        this(config, log, jvmArgs, java.util.Map.of());
+    }
+
+    AgentProcess(Path config, Path log, List<String> jvmArgs, java.util.Map<String, String> env) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
@@ -21,7 +25,9 @@ final class AgentProcess implements AutoCloseable {
         cmd.add(AgentCommand.class.getName());
         cmd.add("--config");
         cmd.add(config.toString());
-        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        process = pb.start();
     }
 
     long pid() {

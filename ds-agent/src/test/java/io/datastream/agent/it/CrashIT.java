@@ -70,7 +70,8 @@ class CrashIT {
         Path log = logs.resolve("app.log");
         Path config = dir.resolve("agent.yaml");
         Files.writeString(config, AgentYaml.base("crash-agent", dir.resolve("data"), "\"127.0.0.1:" + router.port() + "\"")
-                + "tasks:\n" + AgentYaml.task("app", logs + "/app.log*", topic));
+                + "tasks:\n" + AgentYaml.task("app", logs + "/app.log*", topic)
+                + "    rateLimitBytesPerSec: 1000000\n"); // slow enough that a kill always lands mid-stream
         try (LogWriter w = new LogWriter(log, "crash"); KafkaLines k = cluster.lines(topic)) {
             w.write(20_000);
             Process p = startAgent(config, 1);

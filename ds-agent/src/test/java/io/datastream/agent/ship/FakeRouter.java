@@ -43,6 +43,7 @@ final class FakeRouter implements AutoCloseable {
     final List<String> violations = new CopyOnWriteArrayList<>();
     volatile Function<Received, AckStatus> policy = r -> AckStatus.OK;
     volatile long initialCredit = 1 << 20;
+    volatile int maxBatchBytes = 8 << 20;
     volatile boolean grantOnAck = true;
     volatile int hellos;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -98,7 +99,7 @@ final class FakeRouter implements AutoCloseable {
                 conn = ctx.channel();
                 sent = 0;
                 limit = initialCredit;
-                ctx.writeAndFlush(new Welcome(ProtocolVersion.V1, CodecType.supportedMask(), 1000, 8 << 20, limit, "fake", Map.of()));
+                ctx.writeAndFlush(new Welcome(ProtocolVersion.V1, CodecType.supportedMask(), 1000, maxBatchBytes, limit, "fake", Map.of()));
             } else if (f instanceof BatchFrame b) {
                 sent += b.creditCost();
                 if (sent > limit) {
