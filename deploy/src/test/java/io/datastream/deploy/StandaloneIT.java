@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.datastream.deploy.standalone.Standalone;
 import io.datastream.deploy.standalone.StandaloneConfig;
 import io.datastream.testkit.net.FreePorts;
+import io.datastream.testkit.output.CommittedOutput;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -74,8 +75,8 @@ class StandaloneIT {
             assertThat(ctl("--url", url, "task", "get", "nginx")).contains("standalone-agent").contains("running");
             // and the lines reach the output under the task's own directory
             await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> OutputFiles.committedLines(cfg.outDir().resolve("nginx")).size() >= written.size());
-            assertThat(OutputFiles.committedLines(cfg.outDir().resolve("nginx"))).containsExactlyInAnyOrderElementsOf(written);
+                    .until(() -> CommittedOutput.lines(cfg.outDir().resolve("nginx")).size() >= written.size());
+            assertThat(CommittedOutput.lines(cfg.outDir().resolve("nginx"))).containsExactlyInAnyOrderElementsOf(written);
         }
     }
 
@@ -93,8 +94,8 @@ class StandaloneIT {
 
     private static void awaitOutput(StandaloneConfig cfg, List<String> written) {
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
-                .until(() -> OutputFiles.committedLines(cfg.outDir()).size() >= written.size());
-        List<String> out = OutputFiles.committedLines(cfg.outDir());
+                .until(() -> CommittedOutput.lines(cfg.outDir()).size() >= written.size());
+        List<String> out = CommittedOutput.lines(cfg.outDir());
         assertThat(out).doesNotHaveDuplicates();
         assertThat(out).containsExactlyInAnyOrderElementsOf(written);
         assertThat(cfg.outDir().resolve(Standalone.DEFAULT_TASK)).isDirectory();

@@ -1,0 +1,203 @@
+package io.datastream.it.pipeline;
+
+import static org.awaitility.Awaitility.await;
+
+import io.datastream.it.support.DsProcess;
+import io.datastream.it.support.Haproxy;
+import io.datastream.it.support.Scrape;
+import io.datastream.testkit.kafka.EmbeddedKafka;
+import io.datastream.testkit.net.FreePorts;
+import io.datastream.testkit.zk.EmbeddedZooKeeper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The cluster the scenarios share. Two agents: {@code proxyAgent} knows only the HAProxy address;
+ * {@code zkAgent} finds the routers in ZooKeeper. Each runs one local task per scenario, task
+ * {@code T} tailing {@code logs/T/*.log*} into topic {@code ds-T} and output {@code out/T/}.
+ */
+final class Cluster implements AutoCloseable {
+    /** A router process with its ds and HTTP ports (fixed, so a restart comes back on them). */
+    record RouterNode(DsProcess process, int port, int httpPort) {
+    }
+
+    /** An agent process with its metrics port. */
+    record AgentNode(DsProcess process, int httpPort) {
+    }
+
+    final Path dir;
+    final EmbeddedZooKeeper zk;
+    final EmbeddedKafka kafka;
+    final RouterNode router1;
+    final RouterNode router2;
+    final Haproxy haproxy;
+    final DsProcess sink;
+    final AgentNode proxyAgent;
+    final AgentNode zkAgent;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    private Cluster(Path dir, List<String> proxyTasks, List<String> zkTasks) throws IOException {
+        this.dir = dir;
+        zk = track(EmbeddedZooKeeper.start(FreePorts.next(), dir.resolve("zookeeper")));
+        kafka = track(EmbeddedKafka.builder().port(FreePorts.next()).controllerPort(FreePorts.next())
+                .logDir(dir.resolve("kafka")).defaultPartitions(2).build().start());
+        for (String task : concat(proxyTasks, zkTasks)) {
+            kafka.createTopic("ds-" + task, 2);
+            Files.createDirectories(logs(task));
+        }
+        sink = track(DsProcess.start("sink", dir.resolve("console/sink.log"), "640m",
+                List.of("sink", "--config", write("sink.yaml", sinkYaml()).toString())));
+        router1 = router("router-1");
+        router2 = router("router-2");
+        haproxy = track(Haproxy.start(dir.resolve("haproxy"), FreePorts.next(), List.of(
+                new Haproxy.Backend("router1", router1.port(), router1.httpPort()),
+                new Haproxy.Backend("router2", router2.port(), router2.httpPort()))));
+        proxyAgent = agent("agent-proxy", proxyTasks, "routers: [\"" + haproxy.address() + "\"]\n");
+        zkAgent = agent("agent-zk", zkTasks, "routers: []\nzookeeper:\n  connect: \"" + zk.connectString()
+                + "\"\n  sessionTimeoutMs: 6000\n");
+        sink.awaitConsole("running", Duration.ofMinutes(2));
+        awaitRouterHealthy(router1);
+        awaitRouterHealthy(router2);
+        awaitAgentUp(proxyAgent);
+        awaitAgentUp(zkAgent);
+    }
+
+    static Cluster start(Path dir, List<String> proxyTasks, List<String> zkTasks) throws IOException {
+        return new Cluster(dir, proxyTasks, zkTasks);
+    }
+
+    Path logs(String task) {
+        return dir.resolve("logs").resolve(task);
+    }
+
+    Path out(String task) {
+        return dir.resolve("out").resolve(task);
+    }
+
+    List<RouterNode> routers() {
+        return List.of(router1, router2);
+    }
+
+    /** Waits until the router answers /health with 200 (it accepts agents and Kafka answers). */
+    void awaitRouterHealthy(RouterNode r) {
+        await(r.process().name() + " healthy").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    if (!r.process().isAlive()) {
+                        throw new IllegalStateException(r.process().name() + " exited:\n" + r.process().tail());
+                    }
+                    return Scrape.health(r.httpPort()) == 200;
+                });
+    }
+
+    /** Waits until the agent serves metrics and is connected to a router. */
+    void awaitAgentUp(AgentNode a) {
+        await(a.process().name() + " connected").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsInstanceOf(IOException.class)
+                .until(() -> {
+                    if (!a.process().isAlive()) {
+                        throw new IllegalStateException(a.process().name() + " exited:\n" + a.process().tail());
+                    }
+                    return Scrape.value(a.httpPort(), "ds_agent_connected") == 1.0;
+                });
+    }
+
+    private RouterNode router(String id) throws IOException {
+        int port = FreePorts.next();
+        int http = FreePorts.next();
+        String yaml = "id: " + id + "\n"
+                + "advertisedHost: 127.0.0.1\n"
+                + "listen: {host: 127.0.0.1, port: " + port + ", workerThreads: 1}\n"
+                + "http: {host: 127.0.0.1, port: " + http + "}\n"
+                + "pool: {capacityBytes: 67108864}\n"
+                + "kafka:\n  bootstrapServers: \"" + kafka.bootstrapServers() + "\"\n"
+                + "zookeeper:\n  connect: \"" + zk.connectString() + "\"\n  sessionTimeoutMs: 6000\n";
+        DsProcess p = track(DsProcess.start(id, dir.resolve("console/" + id + ".log"), "256m",
+                List.of("router", "--config", write(id + ".yaml", yaml).toString())));
+        return new RouterNode(p, port, http);
+    }
+
+    private AgentNode agent(String id, List<String> tasks, String connection) throws IOException {
+        int http = FreePorts.next();
+        StringBuilder yaml = new StringBuilder("id: " + id + "\n"
+                + "dataDir: \"" + dir.resolve(id) + "\"\n"
+                + "http: {host: 127.0.0.1, port: " + http + "}\n"
+                + connection
+                + "send: {backoffMaxMs: 2000, ackTimeoutMs: 30000}\n"
+                + "discovery: {intervalMs: 2000}\n"
+                + "tasks:\n");
+        for (String t : tasks) {
+            yaml.append("  - id: ").append(t).append('\n')
+                    .append("    paths: [\"").append(logs(t)).append("/*.log*\"]\n");
+        }
+        DsProcess p = track(DsProcess.start(id, dir.resolve("console/" + id + ".log"), "256m",
+                List.of("agent", "--config", write(id + ".yaml", yaml.toString()).toString())));
+        return new AgentNode(p, http);
+    }
+
+    private String sinkYaml() {
+        return "kafka:\n"
+                + "  bootstrapServers: \"" + kafka.bootstrapServers() + "\"\n"
+                + "  topicPattern: \"ds-.*\"\n"
+                + "  partitionDiscoveryInterval: 5s\n"
+                + "output:\n  path: \"" + dir.resolve("out").toUri() + "\"\n"
+                + "deadLetter:\n  path: \"" + dir.resolve("dead-letters").toUri() + "\"\n"
+                + "job:\n  checkpointInterval: 2s\n  checkpointDir: \"" + dir.resolve("checkpoints").toUri() + "\"\n";
+    }
+
+    private Path write(String name, String content) throws IOException {
+        Path f = dir.resolve("conf").resolve(name);
+        Files.createDirectories(f.getParent());
+        Files.writeString(f, content, StandardCharsets.UTF_8);
+        return f;
+    }
+
+    private <T extends AutoCloseable> T track(T c) {
+        closeables.add(c);
+        return c;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** The consoles of every process, for a failure report. */
+    String consoles() {
+        StringBuilder sb = new StringBuilder();
+        for (AutoCloseable c : closeables) {
+            if (c instanceof DsProcess p) {
+                sb.append("---- ").append(p.name()).append(" ----\n").append(p.tail()).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void close() {
+        // agents first (they stop sending), then haproxy, routers, the sink, Kafka, ZooKeeper
+        List<AutoCloseable> reversed = new ArrayList<>(closeables);
+        Collections.reverse(reversed);
+        RuntimeException failure = null;
+        for (AutoCloseable c : reversed) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("closing the cluster", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

@@ -1,0 +1,315 @@
+package io.datastream.it.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.datastream.it.pipeline.Cluster.AgentNode;
+import io.datastream.it.pipeline.Cluster.RouterNode;
+import io.datastream.it.support.LogFiles;
+import io.datastream.it.support.Scrape;
+import io.datastream.it.support.Tiers;
+import io.datastream.testkit.kafka.TopicTally;
+import io.datastream.testkit.output.CommittedOutput;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The end-to-end suite over separate processes (see the package documentation for the layout).
+ * Scenarios run one after another on one cluster, each with its own task, topic and output
+ * directory; each ends with {@link Tiers#reconcile}: the committed output equals what was written,
+ * every line exactly once, and the tiers' counts agree.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineIT {
+    private static final String SINK_GROUP = "ds-flink-sink";
+    private static final List<String> PROXY_TASKS = List.of("steady", "agentcrash", "routerkill", "kafkaoutage");
+    private static final List<String> ZK_TASKS = List.of("zkrouterkill");
+
+    private Cluster cluster;
+
+    /** A failed scenario prints the end of every process's console. */
+    @RegisterExtension
+    final TestWatcher consolesOnFailure = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            if (cluster != null) {
+                System.out.println("==== consoles of the cluster's processes ====\n" + cluster.consoles());
+            }
+        }
+    };
+
+    @BeforeAll
+    void startCluster(@TempDir Path dir) throws IOException {
+        cluster = Cluster.start(dir, PROXY_TASKS, ZK_TASKS);
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void steadyWritingAcross100FilesWithRenameAndCopytruncateRotations() throws Exception {
+        String task = "steady";
+        double routerRecordsBefore = routerRecordsOut();
+        try (LogFiles logs = new LogFiles(cluster.logs(task), task, 100)) {
+            // 24 rounds of 8 lines to each of the 100 files; every 8 rounds 10 files are rotated by
+            // rename and 10 others by copytruncate while the agent is reading them
+            logs.startWriting(250, 24, round -> {
+                logs.appendAll(8);
+                int group = round / 8;
+                if (round % 8 == 3) {
+                    for (int f = group * 10; f < group * 10 + 10; f++) {
+                        logs.rotateByRename(f);
+                    }
+                } else if (round % 8 == 7) {
+                    for (int f = 50 + group * 10; f < 60 + group * 10; f++) {
+                        logs.rotateByCopyTruncate(f);
+                    }
+                }
+            });
+            logs.awaitRounds(Duration.ofMinutes(2));
+            List<String> written = logs.written();
+            assertThat(written).hasSize(24 * 8 * 100);
+
+            AgentNode agent = cluster.proxyAgent;
+            await("agent acknowledges every line").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> agentCount(agent, "ds_agent_lines_acked_total", task) >= written.size());
+            List<String> committed = awaitCommitted(task, written.size());
+            TopicTally kafka = TopicTally.read(cluster.kafka.bootstrapServers(), "ds-" + task, Duration.ofMinutes(1));
+            double routerRecords = routerRecordsOut() - routerRecordsBefore;
+            new Tiers(task)
+                    .count("agent.acked", agentCount(agent, "ds_agent_lines_acked_total", task))
+                    .count("agent.dropped", agentCount(agent, "ds_agent_dropped_lines_total", task))
+                    .count("routers.recordsOut", (long) routerRecords)
+                    .reconcile(written, kafka, committed, false);
+            assertThat(agentCount(agent, "ds_agent_lines_acked_total", task)).isEqualTo(written.size());
+            assertThat(agentCount(agent, "ds_agent_dropped_lines_total", task)).isZero();
+            assertThat((long) routerRecords).as("records the routers had acknowledged by Kafka").isEqualTo(kafka.records());
+        }
+    }
+
+    @Test
+    @Order(2)
+    void agentKilledMidStreamAndRestarted() throws Exception {
+        String task = "agentcrash";
+        AgentNode agent = cluster.proxyAgent;
+        try (LogFiles logs = new LogFiles(cluster.logs(task), task, 10)) {
+            logs.startWriting(50, Integer.MAX_VALUE, round -> logs.append(round % 10, 20));
+            awaitAcked(agent, task, 3_000);
+            agent.process().kill();
+            int atKill = logs.writtenCount();
+            // written while the agent is down
+            await().atMost(Duration.ofMinutes(1)).until(() -> logs.writtenCount() >= atKill + 3_000);
+            agent.process().start();
+            cluster.awaitAgentUp(agent);
+            int atRestart = logs.writtenCount();
+            await().atMost(Duration.ofMinutes(1)).until(() -> logs.writtenCount() >= atRestart + 3_000);
+            logs.stopWriting();
+            List<String> written = logs.written();
+
+            awaitAcked(agent, task, 1);
+            List<String> committed = awaitCommitted(task, written.size());
+            TopicTally kafka = TopicTally.read(cluster.kafka.bootstrapServers(), "ds-" + task, Duration.ofMinutes(1));
+            new Tiers(task)
+                    .count("agent.ackedSinceRestart", agentCount(agent, "ds_agent_lines_acked_total", task))
+                    .count("agent.dropped", agentCount(agent, "ds_agent_dropped_lines_total", task))
+                    .reconcile(written, kafka, committed, true);
+            assertThat(agentCount(agent, "ds_agent_dropped_lines_total", task)).isZero();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void routerBehindHaproxyKilledMidStream() throws Exception {
+        routerKilledMidStream("routerkill", cluster.proxyAgent);
+    }
+
+    @Test
+    @Order(4)
+    void routerFoundInZooKeeperKilledMidStream() throws Exception {
+        routerKilledMidStream("zkrouterkill", cluster.zkAgent);
+    }
+
+    /**
+     * kill -9 of the router the agent sends to, while it sends; the agent reconnects (through
+     * HAProxy, or to the other router listed in ZooKeeper) and re-sends what was not acknowledged;
+     * then the router is started again.
+     */
+    private void routerKilledMidStream(String task, AgentNode agent) throws Exception {
+        try (LogFiles logs = new LogFiles(cluster.logs(task), task, 10)) {
+            logs.startWriting(50, Integer.MAX_VALUE, round -> logs.append(round % 10, 20));
+            awaitAcked(agent, task, 3_000);
+            RouterNode victim = routerReceiving();
+            victim.process().kill();
+            long ackedAtKill = agentCount(agent, "ds_agent_lines_acked_total", task);
+            // the agent goes on through the other router
+            awaitAcked(agent, task, ackedAtKill + 3_000);
+            long reconnects = (long) Scrape.value(agent.httpPort(), "ds_agent_reconnects_total");
+            victim.process().start();
+            cluster.awaitRouterHealthy(victim);
+            int atRestart = logs.writtenCount();
+            await().atMost(Duration.ofMinutes(1)).until(() -> logs.writtenCount() >= atRestart + 1_000);
+            logs.stopWriting();
+            List<String> written = logs.written();
+
+            await("agent acknowledges every line").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> agentCount(agent, "ds_agent_lines_acked_total", task) >= written.size());
+            List<String> committed = awaitCommitted(task, written.size());
+            TopicTally kafka = TopicTally.read(cluster.kafka.bootstrapServers(), "ds-" + task, Duration.ofMinutes(1));
+            new Tiers(task)
+                    .count("killed", victim.process().name())
+                    .count("agent.reconnects", reconnects)
+                    .count("agent.acked", agentCount(agent, "ds_agent_lines_acked_total", task))
+                    .count("agent.dropped", agentCount(agent, "ds_agent_dropped_lines_total", task))
+                    .reconcile(written, kafka, committed, true);
+            assertThat(reconnects).as("the agent reconnected after the kill").isPositive();
+            assertThat(agentCount(agent, "ds_agent_dropped_lines_total", task)).isZero();
+            // the agent counts each line once, however often it was sent
+            assertThat(agentCount(agent, "ds_agent_lines_acked_total", task)).isEqualTo(written.size());
+        }
+    }
+
+    @Test
+    @Order(5)
+    void kafkaStoppedAndRestartedAgentsPauseThroughBackPressure() throws Exception {
+        String task = "kafkaoutage";
+        AgentNode agent = cluster.proxyAgent;
+        try (LogFiles logs = new LogFiles(cluster.logs(task), task, 10)) {
+            logs.startWriting(50, Integer.MAX_VALUE, round -> logs.append(round % 10, 40));
+            awaitAcked(agent, task, 3_000);
+            cluster.kafka.stop();
+            // nothing is acknowledged any more: the agent fills its send window, then stops reading
+            // and leaves the rest in the files (no unbounded buffering, nothing dropped)
+            int atStop = logs.writtenCount();
+            await().atMost(Duration.ofMinutes(1)).until(() -> logs.writtenCount() >= atStop + 20_000);
+            long readPaused = agentCount(agent, "ds_agent_lines_read_total", task);
+            long ackedPaused = agentCount(agent, "ds_agent_lines_acked_total", task);
+            await().atMost(Duration.ofMinutes(1)).until(() -> logs.writtenCount() >= atStop + 30_000);
+            long readLater = agentCount(agent, "ds_agent_lines_read_total", task);
+            long ackedDuringOutage = agentCount(agent, "ds_agent_lines_acked_total", task);
+            long inflight = (long) Scrape.value(agent.httpPort(), "ds_agent_inflight_batches");
+            cluster.kafka.start();
+            int atRestart = logs.writtenCount();
+            await().atMost(Duration.ofMinutes(1)).until(() -> logs.writtenCount() >= atRestart + 1_000);
+            logs.stopWriting();
+            List<String> written = logs.written();
+
+            await("agent acknowledges every line").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> agentCount(agent, "ds_agent_lines_acked_total", task) >= written.size());
+            List<String> committed = awaitCommitted(task, written.size());
+            TopicTally kafka = TopicTally.read(cluster.kafka.bootstrapServers(), "ds-" + task, Duration.ofMinutes(1));
+            new Tiers(task)
+                    .count("agent.ackedWhilePaused", ackedPaused)
+                    .count("agent.ackedWhileDown", ackedDuringOutage)
+                    .count("agent.readWhileDown", readLater)
+                    .count("agent.inflightWhileDown", inflight)
+                    .count("agent.acked", agentCount(agent, "ds_agent_lines_acked_total", task))
+                    .count("agent.dropped", agentCount(agent, "ds_agent_dropped_lines_total", task))
+                    .reconcile(written, kafka, committed, true);
+            assertThat(ackedDuringOutage).as("nothing is acknowledged while Kafka is down").isEqualTo(ackedPaused);
+            assertThat(readLater).as("the agent stopped reading: back-pressure reached it").isEqualTo(readPaused);
+            assertThat(readLater).as("lines it had read and could not deliver").isGreaterThan(ackedPaused);
+            assertThat(agentCount(agent, "ds_agent_dropped_lines_total", task)).isZero();
+            assertThat(agentCount(agent, "ds_agent_lines_acked_total", task)).isEqualTo(written.size());
+        }
+    }
+
+    private void awaitAcked(AgentNode agent, String task, long lines) {
+        await(agent.process().name() + " acknowledges " + lines + " lines of " + task).atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(200)).ignoreExceptionsInstanceOf(IOException.class)
+                .until(() -> agentCount(agent, "ds_agent_lines_acked_total", task) >= lines);
+    }
+
+    /** The router whose received batches grow: the one the (single) writing agent sends to. */
+    private RouterNode routerReceiving() throws IOException {
+        Map<RouterNode, Double> before = new HashMap<>();
+        for (RouterNode r : cluster.routers()) {
+            before.put(r, Scrape.value(r.httpPort(), "ds_router_batches_in_total"));
+        }
+        RouterNode[] found = new RouterNode[1];
+        await("a router receiving batches").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    for (RouterNode r : cluster.routers()) {
+                        if (Scrape.value(r.httpPort(), "ds_router_batches_in_total") > before.get(r) + 3) {
+                            found[0] = r;
+                            return true;
+                        }
+                    }
+                    return false;
+                });
+        return found[0];
+    }
+
+    private long agentCount(AgentNode agent, String metric, String task) throws IOException {
+        return (long) Scrape.value(agent.httpPort(), metric, Map.of("task", task));
+    }
+
+    private double routerRecordsOut() throws IOException {
+        double sum = 0;
+        for (RouterNode r : cluster.routers()) {
+            sum += Scrape.value(r.httpPort(), "ds_router_kafka_records_out_total");
+        }
+        return sum;
+    }
+
+    /**
+     * Waits until the sink has committed at least {@code expected} lines of the task and has
+     * consumed its topic to the end (its committed group offsets, committed with each completed
+     * checkpoint, equal the end offsets), so no later re-send can still change the output; returns
+     * the committed lines.
+     */
+    private List<String> awaitCommitted(String task, int expected) {
+        Path out = cluster.out(task);
+        await("sink commits " + expected + " lines of " + task).atMost(Duration.ofMinutes(4))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> CommittedOutput.lines(out).size() >= expected && sinkCaughtUp("ds-" + task));
+        return CommittedOutput.lines(out);
+    }
+
+    private boolean sinkCaughtUp(String topic) throws InterruptedException, ExecutionException {
+        try (Admin admin = cluster.kafka.admin()) {
+            Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(SINK_GROUP).partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < 2; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e
+                    : admin.listOffsets(latest).all().get().entrySet()) {
+                OffsetAndMetadata c = committed.get(e.getKey());
+                long end = e.getValue().offset();
+                if (end > 0 && (c == null || c.offset() < end)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+}

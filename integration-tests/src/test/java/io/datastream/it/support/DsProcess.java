@@ -1,0 +1,140 @@
+package io.datastream.it.support;
+
+import static org.awaitility.Awaitility.await;
+
+import io.datastream.deploy.Ds;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One {@code ds} command ({@code ds router --config ...}, {@code ds agent ...}) running as a
+ * separate JVM on this module's test class path, as a user runs it. Its console (stdout and stderr)
+ * is appended to a file across restarts; {@link #kill()} is a kill -9.
+ */
+public final class DsProcess implements AutoCloseable {
+    private final String name;
+    private final List<String> args;
+    private final Path console;
+    private final String heap;
+    private Process process;
+    private long consoleMark;
+
+    private DsProcess(String name, List<String> args, Path console, String heap) {
+        this.name = name;
+        this.args = List.copyOf(args);
+        this.console = console;
+        this.heap = heap;
+    }
+
+    /** Starts {@code ds <args>} with -Xmx{@code heap}; the console goes to {@code console}. */
+    public static DsProcess start(String name, Path console, String heap, List<String> args) {
+        DsProcess p = new DsProcess(name, args, console, heap);
+        p.start();
+        return p;
+    }
+
+    /** Starts it (again, after {@link #kill()} or {@link #stop()}), with the same arguments. */
+    public synchronized void start() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException(name + " is running");
+        }
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                "-cp", cp, Ds.class.getName()));
+        cmd.addAll(args);
+        try {
+            Files.createDirectories(console.getParent());
+            consoleMark = Files.exists(console) ? Files.size(console) : 0;
+            process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("starting " + name, e);
+        }
+    }
+
+    /** kill -9, and waits until it is gone. */
+    public synchronized void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            waitFor(Duration.ofSeconds(30));
+        }
+    }
+
+    /** SIGTERM (a clean stop: drain, flush checkpoints); kill -9 if it has not exited within a minute. */
+    public synchronized void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!waitFor(Duration.ofSeconds(60))) {
+                process.destroyForcibly();
+                waitFor(Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    public synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The console written since the last start. */
+    public synchronized String console() {
+        try {
+            if (!Files.exists(console)) {
+                return "";
+            }
+            byte[] all = Files.readAllBytes(console);
+            int from = (int) Math.min(consoleMark, all.length);
+            return new String(all, from, all.length - from, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until the console since the last start contains {@code text}; fails early if the process died. */
+    public void awaitConsole(String text, Duration timeout) {
+        await(name + " to print '" + text + "'").atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
+            if (!isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + tail());
+            }
+            return console().contains(text);
+        });
+    }
+
+    /** The last lines of the console, for failure messages. */
+    public String tail() {
+        String c = console();
+        return c.length() <= 4000 ? c : c.substring(c.length() - 4000);
+    }
+
+    private boolean waitFor(Duration d) {
+        try {
+            return process.waitFor(d.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * What the end-to-end suites share: {@code ds} processes started as separate JVMs
+ * ({@link io.datastream.it.support.DsProcess}), HAProxy from the host's Debian package
+ * ({@link io.datastream.it.support.Haproxy}), Prometheus scrapes
+ * ({@link io.datastream.it.support.Scrape}), log files written and rotated while a record of every
+ * line is kept ({@link io.datastream.it.support.LogFiles}), and the reconciliation of each tier's
+ * counts ({@link io.datastream.it.support.Tiers}).
+ */
+package io.datastream.it.support;
