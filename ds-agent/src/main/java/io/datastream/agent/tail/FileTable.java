@@ -130,6 +130,7 @@ final class FileTable {
                 f.missingSinceMillis = -1;
             }
             long size = found.stat().size();
+            f.scannedSize = size;
             if (size != f.size || found.stat().modifiedMillis() != f.modifiedMillis) {
                 if (f.stream == null) {
                     f.sizeChangedMillis = now;
@@ -476,6 +477,7 @@ final class FileTable {
             }
         }
         f.size = newSize;
+        f.scannedSize = newSize;
         f.sizeChangedMillis = now;
         f.renamed = false;
         f.idleSize = -1;

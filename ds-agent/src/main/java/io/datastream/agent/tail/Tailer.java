@@ -784,7 +784,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
                 } else {
                     inactive++;
                 }
-                long u = Math.max(0, f.size - f.stream.cursor.offset());
+                long u = Math.max(0, Math.max(f.size, f.scannedSize) - f.stream.cursor.offset());
                 unread += u;
                 if (u > 0 && f.firstPendingMillis > 0 && (oldest == 0 || f.firstPendingMillis < oldest)) {
                     oldest = f.firstPendingMillis;

@@ -28,6 +28,11 @@ final class TrackedFile {
     FileChannel channel;
     FileClass fileClass = FileClass.INACTIVE;
     long size;
+    /**
+     * The size the last discovery scan saw. The tailer updates {@link #size} only when it looks at
+     * the file, which it stops doing under back-pressure; the backlog report uses the larger.
+     */
+    long scannedSize;
     long modifiedMillis;
     long sizeChangedMillis;
     long lastGrowthMillis;

@@ -98,10 +98,9 @@ class PipelineIT {
             assertThat(written).hasSize(24 * 8 * 100);
 
             AgentNode agent = cluster.proxyAgent;
-            await("agent acknowledges every line").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> agentCount(agent, "ds_agent_lines_acked_total", task) >= written.size());
+            awaitAcked(agent, task, written.size());
             List<String> committed = awaitCommitted(task, written.size());
-            TopicTally kafka = TopicTally.read(cluster.kafka.bootstrapServers(), "ds-" + task, Duration.ofMinutes(1));
+            TopicTally kafka = tally(task);
             double routerRecords = routerRecordsOut() - routerRecordsBefore;
             new Tiers(task)
                     .count("agent.acked", agentCount(agent, "ds_agent_lines_acked_total", task))
@@ -133,9 +132,8 @@ class PipelineIT {
             logs.stopWriting();
             List<String> written = logs.written();
 
-            awaitAcked(agent, task, 1);
             List<String> committed = awaitCommitted(task, written.size());
-            TopicTally kafka = TopicTally.read(cluster.kafka.bootstrapServers(), "ds-" + task, Duration.ofMinutes(1));
+            TopicTally kafka = tally(task);
             new Tiers(task)
                     .count("agent.ackedSinceRestart", agentCount(agent, "ds_agent_lines_acked_total", task))
                     .count("agent.dropped", agentCount(agent, "ds_agent_dropped_lines_total", task))
@@ -178,10 +176,9 @@ class PipelineIT {
             logs.stopWriting();
             List<String> written = logs.written();
 
-            await("agent acknowledges every line").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> agentCount(agent, "ds_agent_lines_acked_total", task) >= written.size());
+            awaitAcked(agent, task, written.size());
             List<String> committed = awaitCommitted(task, written.size());
-            TopicTally kafka = TopicTally.read(cluster.kafka.bootstrapServers(), "ds-" + task, Duration.ofMinutes(1));
+            TopicTally kafka = tally(task);
             new Tiers(task)
                     .count("killed", victim.process().name())
                     .count("agent.reconnects", reconnects)
@@ -214,21 +211,26 @@ class PipelineIT {
             long readLater = agentCount(agent, "ds_agent_lines_read_total", task);
             long ackedDuringOutage = agentCount(agent, "ds_agent_lines_acked_total", task);
             long inflight = (long) Scrape.value(agent.httpPort(), "ds_agent_inflight_batches");
+            // what waits in the files shows as backlog (sizes as of the last discovery scan, every 2 s here)
+            await("backlog reports the bytes waiting in the files").atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> Scrape.value(agent.httpPort(), "ds_agent_backlog_bytes", Map.of("task", task)) > 3_000_000);
+            long backlog = (long) Scrape.value(agent.httpPort(), "ds_agent_backlog_bytes", Map.of("task", task));
             cluster.kafka.start();
             int atRestart = logs.writtenCount();
             await().atMost(Duration.ofMinutes(1)).until(() -> logs.writtenCount() >= atRestart + 1_000);
             logs.stopWriting();
             List<String> written = logs.written();
 
-            await("agent acknowledges every line").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> agentCount(agent, "ds_agent_lines_acked_total", task) >= written.size());
+            awaitAcked(agent, task, written.size());
             List<String> committed = awaitCommitted(task, written.size());
-            TopicTally kafka = TopicTally.read(cluster.kafka.bootstrapServers(), "ds-" + task, Duration.ofMinutes(1));
+            TopicTally kafka = tally(task);
             new Tiers(task)
                     .count("agent.ackedWhilePaused", ackedPaused)
                     .count("agent.ackedWhileDown", ackedDuringOutage)
                     .count("agent.readWhileDown", readLater)
                     .count("agent.inflightWhileDown", inflight)
+                    .count("agent.backlogWhileDown", backlog)
                     .count("agent.acked", agentCount(agent, "ds_agent_lines_acked_total", task))
                     .count("agent.dropped", agentCount(agent, "ds_agent_dropped_lines_total", task))
                     .reconcile(written, kafka, committed, true);
@@ -240,8 +242,12 @@ class PipelineIT {
         }
     }
 
+    private TopicTally tally(String task) {
+        return TopicTally.read(cluster.kafka.bootstrapServers(), "ds-" + task, Duration.ofMinutes(1));
+    }
+
     private void awaitAcked(AgentNode agent, String task, long lines) {
-        await(agent.process().name() + " acknowledges " + lines + " lines of " + task).atMost(Duration.ofMinutes(2))
+        await(agent.process().name() + " acknowledges " + lines + " lines of " + task).atMost(Duration.ofMinutes(4))
                 .pollInterval(Duration.ofMillis(200)).ignoreExceptionsInstanceOf(IOException.class)
                 .until(() -> agentCount(agent, "ds_agent_lines_acked_total", task) >= lines);
     }
