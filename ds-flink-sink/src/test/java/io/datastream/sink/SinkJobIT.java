@@ -10,10 +10,12 @@ import io.datastream.sink.config.SinkConfig;
 import io.datastream.sink.deadletter.DeadLetters;
 import io.datastream.sink.output.OutputChunk;
 import io.datastream.sink.output.TaskTimeBucketAssigner;
+import io.datastream.sink.testing.JobCounters;
 import io.datastream.sink.testing.KafkaTestData;
 import io.datastream.sink.testing.OutputFiles;
 import io.datastream.sink.testing.SourceFile;
 import io.datastream.sink.testing.TamperedEnvelopes;
+import io.datastream.sink.testing.WireTraffic;
 import io.datastream.testkit.kafka.EmbeddedKafka;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +26,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
@@ -40,8 +40,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -117,73 +115,6 @@ class SinkJobIT {
         return env;
     }
 
-    private static long counter(JobID job, String name) {
-        long sum = 0;
-        for (Map.Entry<String, Metric> e : METRICS.getMetricsByIdentifiers(job).entrySet()) {
-            if (e.getKey().endsWith("." + name) && e.getValue() instanceof Counter) {
-                sum += ((Counter) e.getValue()).getCount();
-            }
-        }
-        return sum;
-    }
-
-    /** A job-level gauge (safe after restarts, when task metrics of several attempts are retained). */
-    private static long jobGauge(JobID job, String name) {
-        for (var t : METRICS.findJobMetricGroups(job, name)) {
-            if (t.f2 instanceof org.apache.flink.metrics.Gauge) {
-                return ((Number) ((org.apache.flink.metrics.Gauge<?>) t.f2).getValue()).longValue();
-            }
-        }
-        return -1;
-    }
-
-    private static List<String> allLines(List<SourceFile> files) {
-        List<String> out = new ArrayList<>();
-        for (SourceFile f : files) {
-            for (int i = 0; i < f.lineCount(); i++) {
-                out.add(f.line(i));
-            }
-        }
-        return out;
-    }
-
-    /**
-     * An at-least-once wire: every batch once, plus exact re-sends, re-cut batches that overlap
-     * earlier ones, neighbours swapped (out of order), the same file over several partitions, and
-     * finally a re-read of every file from offset 0 (an agent that lost its checkpoint).
-     */
-    private static List<byte[]> atLeastOnceTraffic(List<SourceFile> files, int batchLines, Random rnd) {
-        CodecType[] codecs = CodecType.values();
-        List<byte[]> out = new ArrayList<>();
-        for (SourceFile f : files) {
-            List<byte[]> stream = new ArrayList<>();
-            for (int from = 0; from < f.lineCount(); from += batchLines) {
-                int to = Math.min(f.lineCount(), from + batchLines);
-                stream.add(f.envelope(from, to, codecs[rnd.nextInt(codecs.length)]));
-                if (rnd.nextInt(10) < 3) {
-                    stream.add(f.envelope(from, to, codecs[rnd.nextInt(codecs.length)]));
-                }
-                if (rnd.nextInt(10) < 3) {
-                    int shift = 1 + rnd.nextInt(batchLines - 1);
-                    stream.add(f.envelope(Math.min(from + shift, f.lineCount() - 1), Math.min(f.lineCount(), to + shift), CodecType.ZSTD));
-                }
-            }
-            for (int i = 0; i + 1 < stream.size(); i++) {
-                if (rnd.nextInt(10) < 3) {
-                    Collections.swap(stream, i, i + 1);
-                }
-            }
-            int half = f.lineCount() / 2;
-            stream.add(f.envelope(0, half, CodecType.LZ4));
-            stream.add(f.envelope(half, f.lineCount(), CodecType.ZSTD));
-            out.addAll(stream);
-        }
-        // interleave the files: arrival order across (and within) files is scrambled
-        List<byte[]> mixed = new ArrayList<>(out);
-        Collections.shuffle(mixed, rnd);
-        return mixed;
-    }
-
     @Test
     void everyLineExactlyOnceDespiteDuplicatesOverlapsAndReordering() throws Exception {
         String topic = "ds-dedup";
@@ -194,7 +125,7 @@ class SinkJobIT {
                 new SourceFile("web", "agent-2", "host-2", "/var/log/nginx/access.log", 11, SourceFile.numberedLines("web a2", 400), t0, 250),
                 new SourceFile("app", "agent-1", "host-1", "/var/log/app/app.log", 22, SourceFile.numberedLines("app a1", 400), t0, 250),
                 new SourceFile("app", "agent-3", "host-3", "/var/log/app/app.log", 33, SourceFile.numberedLines("app a3", 400), t0, 250));
-        List<byte[]> traffic = atLeastOnceTraffic(files, 25, new Random(1));
+        List<byte[]> traffic = WireTraffic.atLeastOnce(files, 25, new Random(1));
         data.sendAll(topic, traffic, 3);
 
         SinkConfig cfg = SinkConfig.parse(config(topic, true, ""));
@@ -205,7 +136,7 @@ class SinkJobIT {
 
         Path out = dir.resolve("out");
         List<String> written = OutputFiles.texts(out, ".zst");
-        List<String> expected = allLines(files);
+        List<String> expected = WireTraffic.allLines(files);
         assertThat(written).hasSameSizeAs(expected);
         assertThat(written).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(OutputFiles.lines(out, ".zst")).allSatisfy(l ->
@@ -213,11 +144,11 @@ class SinkJobIT {
         assertThat(OutputFiles.lines(out, ".zst")).allSatisfy(l ->
                 assertThat(l.bucket()).startsWith(l.text().startsWith("web") ? "web/" : "app/"));
 
-        long linesIn = counter(job.getJobID(), "ds_sink_lines_in_total");
-        assertThat(counter(job.getJobID(), "ds_sink_envelopes_in_total")).isEqualTo(traffic.size());
-        assertThat(counter(job.getJobID(), "ds_sink_lines_written_total")).isEqualTo(expected.size());
-        assertThat(counter(job.getJobID(), "ds_sink_lines_duplicate_total")).isEqualTo(linesIn - expected.size()).isPositive();
-        assertThat(counter(job.getJobID(), "ds_sink_envelopes_corrupt_total")).isZero();
+        long linesIn = JobCounters.sum(METRICS, job.getJobID(), "ds_sink_lines_in_total");
+        assertThat(JobCounters.sum(METRICS, job.getJobID(), "ds_sink_envelopes_in_total")).isEqualTo(traffic.size());
+        assertThat(JobCounters.sum(METRICS, job.getJobID(), "ds_sink_lines_written_total")).isEqualTo(expected.size());
+        assertThat(JobCounters.sum(METRICS, job.getJobID(), "ds_sink_lines_duplicate_total")).isEqualTo(linesIn - expected.size()).isPositive();
+        assertThat(JobCounters.sum(METRICS, job.getJobID(), "ds_sink_envelopes_corrupt_total")).isZero();
 
         Path one = OutputFiles.finished(out, ".zst").get(0);
         if (onPath("zstd")) {
@@ -307,7 +238,7 @@ class SinkJobIT {
                     OutputFiles.texts(out, ".zst").size() >= 200 && OutputFiles.texts(dead, DeadLetters.SUFFIX).size() >= 5);
 
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
-            assertThat(OutputFiles.texts(out, ".zst")).containsExactlyInAnyOrderElementsOf(allLines(List.of(file)));
+            assertThat(OutputFiles.texts(out, ".zst")).containsExactlyInAnyOrderElementsOf(WireTraffic.allLines(List.of(file)));
             ObjectMapper json = new ObjectMapper();
             List<JsonNode> letters = new ArrayList<>();
             for (String l : OutputFiles.texts(dead, DeadLetters.SUFFIX)) {
@@ -325,7 +256,7 @@ class SinkJobIT {
             }
             assertThat(OutputFiles.finished(dead, DeadLetters.SUFFIX)).allSatisfy(p ->
                     assertThat(dead.relativize(p.getParent()).toString()).matches("dt=\\d{4}-\\d{2}-\\d{2}"));
-            assertThat(counter(job.getJobID(), "ds_sink_envelopes_corrupt_total")).isEqualTo(5);
+            assertThat(JobCounters.sum(METRICS, job.getJobID(), "ds_sink_envelopes_corrupt_total")).isEqualTo(5);
 
             // checkpoints went to job.checkpointDir
             try (var s = Files.walk(dir.resolve("checkpoints"))) {
@@ -345,7 +276,7 @@ class SinkJobIT {
         SourceFile b = new SourceFile("app", "agent-2", "host-2", "/var/log/b.log", 2, SourceFile.numberedLines("fail b", 600), t0, 1);
         Random rnd = new Random(5);
         // phase 1: the first 300 lines of each file, with duplicates
-        List<byte[]> phase1 = atLeastOnceTraffic(List.of(prefix(a, 300), prefix(b, 300)), 20, rnd);
+        List<byte[]> phase1 = WireTraffic.atLeastOnce(List.of(WireTraffic.prefix(a, 300), WireTraffic.prefix(b, 300)), 20, rnd);
         data.sendAll(topic, phase1, 2);
 
         FailOnce.reset();
@@ -373,7 +304,7 @@ class SinkJobIT {
             }
             data.sendAll(topic, phase2, 2);
 
-            List<String> expected = allLines(List.of(a, b));
+            List<String> expected = WireTraffic.allLines(List.of(a, b));
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() ->
                     FailOnce.FAILED.get() && data.caughtUp(cfg.kafka().groupId(), topic)
                             && OutputFiles.texts(out, ".zst").size() >= expected.size());
@@ -383,7 +314,7 @@ class SinkJobIT {
 
             List<String> written = OutputFiles.texts(out, ".zst");
             assertThat(FailOnce.FAILED).isTrue();
-            assertThat(jobGauge(job.getJobID(), "numRestarts")).as("restarted from the checkpoint").isGreaterThanOrEqualTo(1L);
+            assertThat(JobCounters.jobGauge(METRICS, job.getJobID(), "numRestarts")).as("restarted from the checkpoint").isGreaterThanOrEqualTo(1L);
             assertThat(written).hasSameSizeAs(expected);
             assertThat(written).containsExactlyInAnyOrderElementsOf(expected);
         } finally {
@@ -391,15 +322,6 @@ class SinkJobIT {
                 job.cancel().get(30, TimeUnit.SECONDS);
             }
         }
-    }
-
-    private static SourceFile prefix(SourceFile f, int lines) {
-        List<String> l = new ArrayList<>();
-        for (int i = 0; i < lines; i++) {
-            l.add(f.line(i));
-        }
-        return new SourceFile(f.source().taskId(), f.source().agentId(), f.source().host(), f.source().path(),
-                f.source().fingerprint(), l, f.eventTime(0), f.eventTime(1) - f.eventTime(0));
     }
 
     private static boolean onPath(String tool) {

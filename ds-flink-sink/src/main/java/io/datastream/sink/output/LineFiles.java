@@ -12,7 +12,7 @@ public final class LineFiles {
 
     /**
      * Compressed part files under {@code <output.path>/<task>/<time bucket>/}, named
-     * {@code <prefix>-<uuid>-<subtask>-<n>.zst} (or {@code .gz}). In-progress files are hidden
+     * {@code <prefix>-<uuid>-<n>.zst} (a random uuid per writer subtask and bucket) (or {@code .gz}). In-progress files are hidden
      * ({@code .<prefix>-...inprogress...}); a file becomes visible under its final name only when
      * the checkpoint that finished it completes.
      */

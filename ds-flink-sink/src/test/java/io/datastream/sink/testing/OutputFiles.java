@@ -70,8 +70,11 @@ public final class OutputFiles {
     }
 
     private static InputStream open(Path f) throws IOException {
-        InputStream in = Files.newInputStream(f);
-        String name = f.getFileName().toString();
+        return decompressing(Files.newInputStream(f), f.getFileName().toString());
+    }
+
+    /** {@code in} decompressed by the file name's suffix (.zst, .gz, anything else as is). */
+    public static InputStream decompressing(InputStream in, String name) throws IOException {
         if (name.endsWith(".zst")) {
             return new ZstdInputStream(in);
         }
