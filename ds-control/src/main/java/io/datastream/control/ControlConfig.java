@@ -210,18 +210,7 @@ public record ControlConfig(Http http, ZooKeeper zookeeper, Auth auth, String al
     }
 
     private static String path(JsonMappingException e) {
-        StringBuilder b = new StringBuilder();
-        for (JsonMappingException.Reference r : e.getPath()) {
-            if (r.getFieldName() != null) {
-                if (b.length() > 0) {
-                    b.append('.');
-                }
-                b.append(r.getFieldName());
-            } else if (r.getIndex() >= 0) {
-                b.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return b.length() == 0 ? "(root)" : b.toString();
+        return JsonErrors.path(e, "(root)");
     }
 
     private static String friendly(Class<?> type) {

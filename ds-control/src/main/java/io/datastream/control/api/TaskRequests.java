@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.datastream.control.JsonErrors;
 import io.datastream.registry.task.FieldError;
 import io.datastream.registry.task.TaskSpec;
 import java.io.IOException;
@@ -193,18 +194,7 @@ final class TaskRequests {
     }
 
     private static String path(JsonMappingException e) {
-        StringBuilder b = new StringBuilder();
-        for (JsonMappingException.Reference r : e.getPath()) {
-            if (r.getFieldName() != null) {
-                if (b.length() > 0) {
-                    b.append('.');
-                }
-                b.append(r.getFieldName());
-            } else if (r.getIndex() >= 0) {
-                b.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return b.length() == 0 ? "body" : b.toString();
+        return JsonErrors.path(e, "body");
     }
 
     private static String pointerPath(Object processor) {
