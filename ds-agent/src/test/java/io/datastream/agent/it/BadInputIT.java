@@ -6,9 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.datastream.agent.Agent;
 import io.datastream.agent.AgentConfig;
 import io.datastream.agent.testing.KafkaLines;
-import io.datastream.agent.testing.TestCluster;
+import io.datastream.agent.testing.RouterAndKafka;
 import io.datastream.registry.member.TaskStatus;
-import io.datastream.router.Router;
 import java.io.RandomAccessFile;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,9 +19,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,22 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
  * crashes, memory stays bounded, every drop is counted and visible in the status and metrics.
  */
 class BadInputIT {
-    private static TestCluster cluster;
-    private static Router router;
+    @RegisterExtension
+    static final RouterAndKafka RUNNING = new RouterAndKafka("bad-r");
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = new TestCluster();
-        router = cluster.router("bad-r");
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        cluster.close();
-    }
 
     @Test
     void aGigabyteLineBinaryAndVanishingFiles() throws Exception {
@@ -68,11 +55,11 @@ class BadInputIT {
         for (int i = 0; i < 20; i++) {
             Files.writeString(logs.resolve("gone" + i + ".log"), ("short-lived file " + i + " with a line that is long enough\n").repeat(10));
         }
-        String yaml = AgentYaml.base("bad-agent", dir.resolve("data"), "\"127.0.0.1:" + router.port() + "\"")
+        String yaml = AgentYaml.base("bad-agent", dir.resolve("data"), "\"127.0.0.1:" + RUNNING.router().port() + "\"")
                 .replace("http: {port: -1}", "http: {host: 127.0.0.1, port: 0}")
                 + "tasks:\n" + AgentYaml.task("bad", logs + "/*.log", "bad")
                 + "    maxLineBytes: 65536\n";
-        try (Agent agent = Agent.start(AgentConfig.fromYaml(yaml)); KafkaLines k = cluster.lines("bad")) {
+        try (Agent agent = Agent.start(AgentConfig.fromYaml(yaml)); KafkaLines k = RUNNING.cluster().lines("bad")) {
             for (int i = 0; i < 20; i++) {
                 Files.deleteIfExists(logs.resolve("gone" + i + ".log"));
             }

@@ -9,8 +9,7 @@ import io.datastream.protocol.envelope.LineIdentity;
 import io.datastream.agent.cli.AgentCommand;
 import io.datastream.agent.testing.KafkaLines;
 import io.datastream.agent.testing.LogWriter;
-import io.datastream.agent.testing.TestCluster;
-import io.datastream.router.Router;
+import io.datastream.agent.testing.RouterAndKafka;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +18,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,22 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
  * down: every line reaches Kafka, and the only repeats are re-sends with the same identity.
  */
 class CrashIT {
-    private static TestCluster cluster;
-    private static Router router;
+    @RegisterExtension
+    static final RouterAndKafka RUNNING = new RouterAndKafka("crash-r");
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = new TestCluster();
-        router = cluster.router("crash-r");
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        cluster.close();
-    }
 
     private Process startAgent(Path config, int run) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -69,10 +56,10 @@ class CrashIT {
         Path logs = Files.createDirectories(dir.resolve("logs"));
         Path log = logs.resolve("app.log");
         Path config = dir.resolve("agent.yaml");
-        Files.writeString(config, AgentYaml.base("crash-agent", dir.resolve("data"), "\"127.0.0.1:" + router.port() + "\"")
+        Files.writeString(config, AgentYaml.base("crash-agent", dir.resolve("data"), "\"127.0.0.1:" + RUNNING.router().port() + "\"")
                 + "tasks:\n" + AgentYaml.task("app", logs + "/app.log*", topic)
                 + "    rateLimitBytesPerSec: 1000000\n"); // slow enough that a kill always lands mid-stream
-        try (LogWriter w = new LogWriter(log, "crash"); KafkaLines k = cluster.lines(topic)) {
+        try (LogWriter w = new LogWriter(log, "crash"); KafkaLines k = RUNNING.cluster().lines(topic)) {
             w.write(20_000);
             Process p = startAgent(config, 1);
             try {

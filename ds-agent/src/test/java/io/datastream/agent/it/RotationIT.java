@@ -7,10 +7,9 @@ import io.datastream.agent.Agent;
 import io.datastream.agent.AgentConfig;
 import io.datastream.agent.testing.KafkaLines;
 import io.datastream.agent.testing.LogWriter;
-import io.datastream.agent.testing.TestCluster;
+import io.datastream.agent.testing.RouterAndKafka;
 import io.datastream.protocol.envelope.Envelope;
 import io.datastream.registry.task.TaskSpec;
-import io.datastream.router.Router;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,29 +29,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RotationIT {
     private static final AtomicInteger TOPICS = new AtomicInteger();
-    private static TestCluster cluster;
-    private static Router router;
+    @RegisterExtension
+    static final RouterAndKafka RUNNING = new RouterAndKafka("r1");
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = new TestCluster();
-        router = cluster.router("r1");
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        cluster.close();
-    }
 
     private String topic() {
         return "rot-" + TOPICS.incrementAndGet();
     }
 
     private Agent agent(String glob, String topic) {
-        return Agent.start(AgentConfig.fromYaml(AgentYaml.base("rot-agent", dir.resolve("data"), "\"127.0.0.1:" + router.port() + "\"")
+        return Agent.start(AgentConfig.fromYaml(AgentYaml.base("rot-agent", dir.resolve("data"), "\"127.0.0.1:" + RUNNING.router().port() + "\"")
                 + "tasks:\n" + AgentYaml.task("app", glob, topic)));
     }
 
@@ -68,7 +55,7 @@ class RotationIT {
         Path logs = Files.createDirectories(dir.resolve("logs"));
         Path log = logs.resolve("app.log");
         try (Agent agent = agent(logs + "/app.log*", topic); LogWriter w = new LogWriter(log, "rename");
-             KafkaLines k = cluster.lines(topic)) {
+             KafkaLines k = RUNNING.cluster().lines(topic)) {
             for (int r = 1; r <= 5; r++) {
                 w.write(500);
                 Files.move(log, logs.resolve("app.log." + r), StandardCopyOption.ATOMIC_MOVE);
@@ -92,7 +79,7 @@ class RotationIT {
         Path logs = Files.createDirectories(dir.resolve("logs"));
         Path log = logs.resolve("app.log");
         try (Agent agent = agent(logs + "/app.log*", topic); LogWriter w = new LogWriter(log, "copytruncate");
-             KafkaLines k = cluster.lines(topic)) {
+             KafkaLines k = RUNNING.cluster().lines(topic)) {
             for (int r = 1; r <= 3; r++) {
                 List<String> lines = w.write(2000);
                 await().atMost(Duration.ofSeconds(30)).until(() -> k.poll().ledger().contents().contains(lines.get(200)));
@@ -114,7 +101,7 @@ class RotationIT {
         Path logs = Files.createDirectories(dir.resolve("logs"));
         Path log = logs.resolve("app.log");
         List<String> expected = new ArrayList<>();
-        try (Agent agent = agent(logs + "/*.log", topic); KafkaLines k = cluster.lines(topic)) {
+        try (Agent agent = agent(logs + "/*.log", topic); KafkaLines k = RUNNING.cluster().lines(topic)) {
             try (LogWriter w = new LogWriter(log, "t1")) {
                 expected.addAll(w.write(1000));
                 awaitAll(k, expected);
@@ -149,10 +136,10 @@ class RotationIT {
             sb.append(rec).append('\n');
         }
         Files.writeString(log, sb.toString());
-        String yaml = AgentYaml.base("ml-agent", dir.resolve("data"), "\"127.0.0.1:" + router.port() + "\"")
+        String yaml = AgentYaml.base("ml-agent", dir.resolve("data"), "\"127.0.0.1:" + RUNNING.router().port() + "\"")
                 + "tasks:\n" + AgentYaml.task("app", logs + "/*.log", topic)
                 + "    multiline: {startPattern: '^\\d{4}-\\d{2}-\\d{2} ', maxLines: 50, flushTimeoutMs: 300}\n";
-        try (Agent agent = Agent.start(AgentConfig.fromYaml(yaml)); KafkaLines k = cluster.lines(topic)) {
+        try (Agent agent = Agent.start(AgentConfig.fromYaml(yaml)); KafkaLines k = RUNNING.cluster().lines(topic)) {
             awaitAll(k, expected);
             k.ledger().assertExactlyOnceAfterDedup(expected);
             assertThat(k.ledger().distinctLines()).isEqualTo(300);
@@ -173,9 +160,9 @@ class RotationIT {
             }
             Files.writeString(logs.resolve("f" + f + ".log"), sb.toString());
         }
-        String yaml = AgentYaml.base("many-agent", dir.resolve("data"), "\"127.0.0.1:" + router.port() + "\"")
+        String yaml = AgentYaml.base("many-agent", dir.resolve("data"), "\"127.0.0.1:" + RUNNING.router().port() + "\"")
                 .replace("files: {", "files: {maxOpen: 100, ") + "tasks:\n" + AgentYaml.task("app", logs + "/*.log", topic);
-        try (Agent agent = Agent.start(AgentConfig.fromYaml(yaml)); KafkaLines k = cluster.lines(topic)) {
+        try (Agent agent = Agent.start(AgentConfig.fromYaml(yaml)); KafkaLines k = RUNNING.cluster().lines(topic)) {
             awaitAll(k, expected);
             k.ledger().assertExactlyOnceAfterDedup(expected);
             assertThat(agent.status().tasks().get("app").files()).isEqualTo(1000);
