@@ -1,10 +1,8 @@
-package io.datastream.bench.logs;
+package io.datastream.testkit.logs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.datastream.testkit.logs.LogGenerator;
-import io.datastream.testkit.logs.LogKind;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -17,9 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The log generators of ds-testkit (tested here, next to the benchmarks that use them): the
- * same seed gives the same bytes, lines look like their kind, and the bulk helpers cut on
- * line boundaries.
+ * The log generators: the same seed gives the same bytes, lines look like their kind, and the
+ * bulk helpers cut on line boundaries.
  */
 class LogGeneratorTest {
     private static final Pattern COMBINED = Pattern.compile(
