@@ -122,13 +122,10 @@ class PipelineIT {
             logs.startWriting(50, Integer.MAX_VALUE, round -> logs.append(round % 10, 20));
             awaitAcked(agent, task, 3_000);
             agent.process().kill();
-            int atKill = logs.writtenCount();
-            // written while the agent is down
-            await().atMost(Duration.ofMinutes(1)).until(() -> logs.writtenCount() >= atKill + 3_000);
+            logs.awaitMoreWritten(3_000); // written while the agent is down
             agent.process().start();
             cluster.awaitAgentUp(agent);
-            int atRestart = logs.writtenCount();
-            await().atMost(Duration.ofMinutes(1)).until(() -> logs.writtenCount() >= atRestart + 3_000);
+            logs.awaitMoreWritten(3_000);
             logs.stopWriting();
             List<String> written = logs.written();
 
@@ -171,8 +168,7 @@ class PipelineIT {
             long reconnects = (long) Scrape.value(agent.httpPort(), "ds_agent_reconnects_total");
             victim.process().start();
             cluster.awaitRouterHealthy(victim);
-            int atRestart = logs.writtenCount();
-            await().atMost(Duration.ofMinutes(1)).until(() -> logs.writtenCount() >= atRestart + 1_000);
+            logs.awaitMoreWritten(1_000);
             logs.stopWriting();
             List<String> written = logs.written();
 
@@ -203,11 +199,10 @@ class PipelineIT {
             cluster.kafka.stop();
             // nothing is acknowledged any more: the agent fills its send window, then stops reading
             // and leaves the rest in the files (no unbounded buffering, nothing dropped)
-            int atStop = logs.writtenCount();
-            await().atMost(Duration.ofMinutes(1)).until(() -> logs.writtenCount() >= atStop + 20_000);
+            logs.awaitMoreWritten(20_000);
             long readPaused = agentCount(agent, "ds_agent_lines_read_total", task);
             long ackedPaused = agentCount(agent, "ds_agent_lines_acked_total", task);
-            await().atMost(Duration.ofMinutes(1)).until(() -> logs.writtenCount() >= atStop + 30_000);
+            logs.awaitMoreWritten(10_000);
             long readLater = agentCount(agent, "ds_agent_lines_read_total", task);
             long ackedDuringOutage = agentCount(agent, "ds_agent_lines_acked_total", task);
             long inflight = (long) Scrape.value(agent.httpPort(), "ds_agent_inflight_batches");
@@ -217,8 +212,7 @@ class PipelineIT {
                     .until(() -> Scrape.value(agent.httpPort(), "ds_agent_backlog_bytes", Map.of("task", task)) > 3_000_000);
             long backlog = (long) Scrape.value(agent.httpPort(), "ds_agent_backlog_bytes", Map.of("task", task));
             cluster.kafka.start();
-            int atRestart = logs.writtenCount();
-            await().atMost(Duration.ofMinutes(1)).until(() -> logs.writtenCount() >= atRestart + 1_000);
+            logs.awaitMoreWritten(1_000);
             logs.stopWriting();
             List<String> written = logs.written();
 

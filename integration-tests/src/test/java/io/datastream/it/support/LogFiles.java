@@ -1,5 +1,7 @@
 package io.datastream.it.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -174,6 +176,13 @@ public final class LogFiles implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** Waits until the background writer has written {@code lines} more lines than now. */
+    public void awaitMoreWritten(int lines) {
+        int target = writtenCount() + lines;
+        await("written " + target + " lines of " + prefix).atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(50)).until(() -> writtenCount() >= target);
     }
 
     /** Every line written so far. */
