@@ -5,17 +5,23 @@ import io.datastream.agent.checkpoint.CheckpointEntry;
 import io.datastream.agent.discovery.Found;
 import io.datastream.agent.discovery.ScanResult;
 import io.datastream.agent.fingerprint.FileKey;
+import io.datastream.agent.fingerprint.FileStat;
 import io.datastream.agent.fingerprint.Fingerprinter;
 import io.datastream.registry.task.TaskSpec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +52,8 @@ final class FileTable {
     private static final int MAX_CANDIDATES = 256;
     /** Live files with the same fingerprint compared byte for byte per new file. */
     private static final int MAX_LIVE_COMPARE = 3;
+    /** Most directory entries looked at to find one file renamed out of the globs. */
+    private static final int MAX_LISTED = 10_000;
     private final byte[] compareA = new byte[COMPARE_BYTES];
     private final byte[] compareB = new byte[COMPARE_BYTES];
 
@@ -79,7 +87,7 @@ final class FileTable {
                 continue;
             }
             FileStream s = new FileStream(e.streamId(), e.fingerprint(), e.fingerprintLength(), e.offset());
-            s.path = e.path().isEmpty() ? null : java.nio.file.Path.of(e.path());
+            s.path = e.path().isEmpty() ? null : Path.of(e.path());
             s.key = new FileKey(e.dev(), e.ino());
             s.lastSeenMillis = e.lastSeenMillis();
             t.index(s);
@@ -148,6 +156,10 @@ final class FileTable {
                 f.modifiedMillis = found.stat().modifiedMillis();
             }
         }
+        MovedFiles moved = new MovedFiles();
+        if (t.initialScanPending) {
+            rescueDormant(t, seen, seq, now, moved);
+        }
         for (Iterator<TrackedFile> it = t.files.values().iterator(); it.hasNext(); ) {
             TrackedFile f = it.next();
             if (f.lastScan == seq) {
@@ -160,11 +172,126 @@ final class FileTable {
                 LOG.debug("{} is no longer at a matching path (open: {})", f.path, f.isOpen());
             }
             if (!f.isOpen()) {
+                if (f.stream != null && follow(f, moved)) {
+                    continue; // renamed out of the globs before it was opened: drained from its new name
+                }
                 it.remove();
                 detach(f, now, true);
             }
         }
         t.initialScanPending = false;
+    }
+
+    /**
+     * After a restart: streams of the checkpoint whose files the first scan did not list, because
+     * they were renamed to names the task's globs do not match while the agent was down
+     * ({@code app.log -> app.log.1} with {@code paths: [*.log]}). Each is looked for by its inode in
+     * the directory it was last seen in; when found with bytes after the checkpoint it is tracked
+     * as a rotated file, read to its end and released, like a file rotated out of the globs while
+     * the agent runs. Without this its unread tail would be neither read nor counted.
+     */
+    private void rescueDormant(TaskRuntime t, Set<FileKey> seen, long seq, long now, MovedFiles moved) {
+        for (FileStream s : new ArrayList<>(t.dormantByKey.values())) {
+            if (s.path == null || s.owner != null || seen.contains(s.key) || t.files.containsKey(s.key)) {
+                continue;
+            }
+            Path at = moved.find(s.path.getParent(), s.key);
+            if (at == null) {
+                continue;
+            }
+            FileStat st;
+            try {
+                st = FileStat.of(at);
+            } catch (IOException | SecurityException e) {
+                continue;
+            }
+            if (!st.regular() || st.size() <= s.cursor.offset()) {
+                continue; // read to its end before the restart, or replaced by a shorter file
+            }
+            LOG.info("{} (read up to {} as {}) was renamed out of the task's paths while the agent was down; reading its last {} bytes",
+                    at, s.cursor.offset(), s.path, st.size() - s.cursor.offset());
+            TrackedFile f = new TrackedFile(t, s.key, at);
+            f.size = st.size();
+            f.scannedSize = st.size();
+            f.modifiedMillis = st.modifiedMillis();
+            f.sizeChangedMillis = now;
+            f.lastGrowthMillis = now;
+            f.lastScan = seq;
+            f.present = false;
+            f.missingSinceMillis = now;
+            f.rotatedAtMillis = now;
+            t.files.put(s.key, f);
+            t.queueResolve(f);
+        }
+    }
+
+    /**
+     * A file with a stream that left the globs before it was opened: if its inode is still in
+     * its directory under another name with bytes not read, it is opened there and drained.
+     */
+    private boolean follow(TrackedFile f, MovedFiles moved) {
+        Path at = moved.find(f.path.getParent(), f.key);
+        if (at == null) {
+            return false;
+        }
+        long size;
+        try {
+            size = FileStat.of(at).size();
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
+        if (size <= f.stream.cursor.offset()) {
+            return false;
+        }
+        if (!at.equals(f.path)) {
+            LOG.info("{} was renamed to {} (out of the task's paths) before it was read to its end; reading it there", f.path, at);
+            f.path = at;
+            f.renamed = true;
+            f.stream.path = at;
+            handles.dirty(f.stream);
+        }
+        f.size = Math.max(f.size, size);
+        handles.wantOpen(f);
+        return true;
+    }
+
+    /**
+     * Inodes of the directories looked at during one scan, listed at most once each (and at most
+     * {@link #MAX_LISTED} entries per directory), to find files renamed out of the globs.
+     */
+    private static final class MovedFiles {
+        private final Map<Path, Map<FileKey, Path>> listings = new HashMap<>();
+
+        Path find(Path dir, FileKey key) {
+            if (dir == null || !key.known()) {
+                return null;
+            }
+            return listings.computeIfAbsent(dir, MovedFiles::list).get(key);
+        }
+
+        private static Map<FileKey, Path> list(Path dir) {
+            Map<FileKey, Path> byKey = new HashMap<>();
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+                int n = 0;
+                for (Path p : ds) {
+                    if (++n > MAX_LISTED) {
+                        LOG.warn("{} holds more than {} entries; renamed files beyond them are not looked for", dir, MAX_LISTED);
+                        break;
+                    }
+                    try {
+                        FileStat st = FileStat.of(p);
+                        if (st.regular() && st.key().known()) {
+                            byKey.put(st.key(), p);
+                        }
+                    } catch (IOException | SecurityException e) {
+                        // vanished or unreadable: not the file we look for
+                    }
+                }
+            } catch (IOException | SecurityException e) {
+                LOG.debug("cannot list {}: {}", dir, e.toString());
+            }
+            return byKey;
+        }
     }
 
     /** Forgets a file (its removal from task.files is the caller's business). */

@@ -73,6 +73,34 @@ class RotationIT {
         }
     }
 
+    /**
+     * The agent is down while a file is rotated to a name its glob does not match (app.log ->
+     * app.log.1, glob *.log): after the restart it finds the renamed file by inode in the same
+     * directory and reads the tail it had not read, then the new app.log.
+     */
+    @Test
+    void renamedOutOfTheGlobWhileTheAgentIsDown() throws Exception {
+        String topic = topic();
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Path log = logs.resolve("app.log");
+        try (LogWriter w = new LogWriter(log, "outofglob"); KafkaLines k = RUNNING.cluster().lines(topic)) {
+            try (Agent agent = agent(logs + "/*.log", topic)) {
+                w.write(1_000);
+                awaitAll(k, w.written());
+            }
+            w.write(700); // written while the agent is down, then rotated out of the glob
+            Files.move(log, logs.resolve("app.log.1"), StandardCopyOption.ATOMIC_MOVE);
+            w.reopen();
+            w.write(300);
+            try (Agent agent = agent(logs + "/*.log", topic)) {
+                awaitAll(k, w.written());
+                k.ledger().assertExactlyOnceAfterDedup(w.written());
+                assertThat(agent.status().tasks().get("app").droppedBytes()).isZero();
+                assertThat(agent.status().tasks().get("app").droppedLines()).isZero();
+            }
+        }
+    }
+
     @Test
     void copytruncate() throws Exception {
         String topic = topic();
