@@ -1,21 +1,31 @@
 package io.datastream.deploy;
 
+import io.datastream.deploy.standalone.FlinkRestore;
 import io.datastream.sink.SinkJob;
 import io.datastream.sink.config.SinkConfig;
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ds sink}: runs the Flink sink job on a local MiniCluster in this process. For a Flink
- * cluster, submit the job jar with {@code flink run} instead (docs/sink.md).
+ * {@code ds sink}: runs the Flink sink job on a local MiniCluster in this process. With a local
+ * {@code job.checkpointDir} it survives its own crashes: it resumes from the newest retained
+ * checkpoint or savepoint found there (Kafka offsets and de-duplication state), and SIGTERM stops
+ * it with a savepoint in {@code <checkpointDir>/savepoints}. For a Flink cluster, submit the job
+ * jar with {@code flink run} instead (docs/sink.md).
  */
 @Command(name = "sink", mixinStandardHelpOptions = true,
         description = {"Runs the Flink sink job (Kafka -> exactly-once files) on a local MiniCluster in this process.",
+            "With a local job.checkpointDir it resumes from the newest checkpoint or savepoint there and stops with a savepoint.",
             "On a Flink cluster use: flink run ds-flink-sink/target/ds-flink-sink-job.jar --config sink.yaml"})
 public final class SinkCommand implements Callable<Integer> {
 
@@ -25,22 +35,62 @@ public final class SinkCommand implements Callable<Integer> {
     @Option(names = "--parallelism", description = "Local parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism = 1;
 
+    @Option(names = "--from-savepoint", paramLabel = "PATH",
+            description = "Resume from this checkpoint or savepoint (any Flink file system) instead of the newest one in job.checkpointDir.")
+    String fromSavepoint;
+
     @Override
     public Integer call() throws Exception {
         SinkConfig cfg = config == null ? SinkConfig.defaults() : SinkConfig.load(config);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism);
+        Path stateDir = localDir(cfg.job().checkpointDir());
+        Configuration conf = new Configuration();
+        String restore = fromSavepoint;
+        if (restore == null && stateDir != null) {
+            Optional<Path> latest = FlinkRestore.latest(stateDir);
+            restore = latest.map(p -> p.toUri().toString()).orElse(null);
+        }
+        if (restore != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restore);
+            System.out.println("sink resuming from " + restore);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         SinkJob.configureEnvironment(env, cfg);
         SinkJob.define(env, cfg);
         JobClient job = env.executeAsync(cfg.job().name());
         System.out.println("sink job " + job.getJobID() + " running; output in " + cfg.output().path());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                job.cancel().get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                System.err.println("sink: cancel failed: " + e);
-            }
-        }, "ds-sink-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(job, stateDir), "ds-sink-shutdown"));
         job.getJobExecutionResult().get();
         return 0;
+    }
+
+    /** A savepoint commits the last files and is what the next start resumes from; cancel if it fails. */
+    private static void stop(JobClient job, Path stateDir) {
+        if (stateDir != null) {
+            try {
+                String sp = job.stopWithSavepoint(false, stateDir.resolve("savepoints").toUri().toString(),
+                        SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
+                System.out.println("sink stopped with savepoint " + sp);
+                return;
+            } catch (Exception e) {
+                System.err.println("sink: no savepoint (" + e + "); cancelling, the next start resumes from the last checkpoint");
+            }
+        }
+        try {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.err.println("sink: cancel failed: " + e);
+        }
+    }
+
+    /** The local directory of a file: URI or plain path; null for other file systems or none. */
+    static Path localDir(String checkpointDir) {
+        if (checkpointDir == null) {
+            return null;
+        }
+        URI uri = URI.create(checkpointDir);
+        if (uri.getScheme() == null) {
+            return Path.of(checkpointDir);
+        }
+        return "file".equals(uri.getScheme()) ? Path.of(uri) : null;
     }
 }

@@ -14,11 +14,11 @@ import java.util.stream.Stream;
  * leaves the last retained checkpoint; a clean stop leaves a savepoint). A checkpoint is complete
  * when its {@code _metadata} file exists.
  */
-final class FlinkRestore {
+public final class FlinkRestore {
     private FlinkRestore() {
     }
 
-    static Optional<Path> latest(Path... roots) throws IOException {
+    public static Optional<Path> latest(Path... roots) throws IOException {
         Path best = null;
         FileTime bestTime = null;
         for (Path root : roots) {

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineIT {
     private static final String SINK_GROUP = "ds-flink-sink";
-    private static final List<String> PROXY_TASKS = List.of("steady", "agentcrash", "routerkill", "kafkaoutage");
+    private static final List<String> PROXY_TASKS = List.of("steady", "agentcrash", "routerkill", "kafkaoutage", "sinkcrash");
     private static final List<String> ZK_TASKS = List.of("zkrouterkill");
 
     private Cluster cluster;
@@ -233,6 +233,36 @@ class PipelineIT {
             assertThat(readLater).as("lines it had read and could not deliver").isGreaterThan(ackedPaused);
             assertThat(agentCount(agent, "ds_agent_dropped_lines_total", task)).isZero();
             assertThat(agentCount(agent, "ds_agent_lines_acked_total", task)).isEqualTo(written.size());
+        }
+    }
+
+    @Test
+    @Order(6)
+    void sinkKilledMidStreamAndRestartedFromItsCheckpoint() throws Exception {
+        String task = "sinkcrash";
+        AgentNode agent = cluster.proxyAgent;
+        try (LogFiles logs = new LogFiles(cluster.logs(task), task, 10)) {
+            logs.startWriting(50, Integer.MAX_VALUE, round -> logs.append(round % 10, 20));
+            await("some output committed").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> !CommittedOutput.lines(cluster.out(task)).isEmpty());
+            cluster.sink.kill();
+            List<String> beforeKill = CommittedOutput.lines(cluster.out(task));
+            logs.awaitMoreWritten(3_000); // written while the sink is down: Kafka holds it
+            cluster.sink.start();
+            cluster.sink.awaitConsole("running", Duration.ofMinutes(2));
+            logs.awaitMoreWritten(2_000);
+            logs.stopWriting();
+            List<String> written = logs.written();
+
+            awaitAcked(agent, task, written.size());
+            List<String> committed = awaitCommitted(task, written.size());
+            assertThat(cluster.sink.console()).as("the restarted sink restored its checkpoint").contains("sink resuming from");
+            assertThat(committed).as("what was committed before the kill stays, once").containsAll(beforeKill);
+            new Tiers(task)
+                    .count("committedBeforeKill", beforeKill.size())
+                    .count("agent.acked", agentCount(agent, "ds_agent_lines_acked_total", task))
+                    .count("agent.dropped", agentCount(agent, "ds_agent_dropped_lines_total", task))
+                    .reconcile(written, tally(task), committed, false);
         }
     }
 
