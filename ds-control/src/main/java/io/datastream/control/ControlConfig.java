@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.datastream.registry.ZkLayout;
+import io.datastream.registry.task.FieldError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -210,7 +211,7 @@ public record ControlConfig(Http http, ZooKeeper zookeeper, Auth auth, String al
     }
 
     private static String path(JsonMappingException e) {
-        return JsonErrors.path(e, "(root)");
+        return FieldError.pathOf(e, "(root)");
     }
 
     private static String friendly(Class<?> type) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.datastream.protocol.ProtocolLimits;
 import io.datastream.protocol.frame.BatchFrame;
+import io.datastream.registry.task.FieldError;
 import io.datastream.router.config.AuthConfig;
 import io.datastream.router.config.ConfigErrors;
 import io.datastream.router.config.ConfigException;
@@ -119,8 +120,8 @@ public record RouterConfig(String id, String advertisedHost, ListenConfig listen
 
     private static String describe(JsonProcessingException e) {
         String key = "(document)";
-        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-            key = path(m.getPath());
+        if (e instanceof JsonMappingException m) {
+            key = FieldError.pathOf(m, key);
         }
         if (e instanceof UnrecognizedPropertyException u) {
             String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream().map(String::valueOf).sorted()
@@ -135,21 +136,6 @@ public record RouterConfig(String id, String advertisedHost, ListenConfig listen
         JsonLocation loc = e.getLocation();
         String where = loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
         return key + ": " + msg + where;
-    }
-
-    private static String path(List<JsonMappingException.Reference> refs) {
-        StringBuilder b = new StringBuilder();
-        for (JsonMappingException.Reference r : refs) {
-            if (r.getFieldName() != null) {
-                if (b.length() > 0) {
-                    b.append('.');
-                }
-                b.append(r.getFieldName());
-            } else if (r.getIndex() >= 0) {
-                b.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return b.toString();
     }
 
     /** Checks every value; returns this. @throws ConfigException listing every problem */

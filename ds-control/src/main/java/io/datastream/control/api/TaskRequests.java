@@ -21,7 +21,6 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.datastream.control.JsonErrors;
 import io.datastream.registry.task.FieldError;
 import io.datastream.registry.task.TaskSpec;
 import java.io.IOException;
@@ -194,7 +193,7 @@ final class TaskRequests {
     }
 
     private static String path(JsonMappingException e) {
-        return JsonErrors.path(e, "body");
+        return FieldError.pathOf(e, "body");
     }
 
     private static String pointerPath(Object processor) {
