@@ -195,19 +195,12 @@ final class FileTable {
             if (s.path == null || s.owner != null || seen.contains(s.key) || t.files.containsKey(s.key)) {
                 continue;
             }
-            Path at = moved.find(s.path.getParent(), s.key);
-            if (at == null) {
-                continue;
+            Found found = moved.withUnread(s.path, s.key, s.cursor.offset());
+            if (found == null) {
+                continue; // gone, read to its end before the restart, or replaced by a shorter file
             }
-            FileStat st;
-            try {
-                st = FileStat.of(at);
-            } catch (IOException | SecurityException e) {
-                continue;
-            }
-            if (!st.regular() || st.size() <= s.cursor.offset()) {
-                continue; // read to its end before the restart, or replaced by a shorter file
-            }
+            Path at = found.path();
+            FileStat st = found.stat();
             LOG.info("{} (read up to {} as {}) was renamed out of the task's paths while the agent was down; reading its last {} bytes",
                     at, s.cursor.offset(), s.path, st.size() - s.cursor.offset());
             TrackedFile f = new TrackedFile(t, s.key, at);
@@ -230,19 +223,11 @@ final class FileTable {
      * its directory under another name with bytes not read, it is opened there and drained.
      */
     private boolean follow(TrackedFile f, MovedFiles moved) {
-        Path at = moved.find(f.path.getParent(), f.key);
-        if (at == null) {
+        Found found = moved.withUnread(f.path, f.key, f.stream.cursor.offset());
+        if (found == null) {
             return false;
         }
-        long size;
-        try {
-            size = FileStat.of(at).size();
-        } catch (IOException | SecurityException e) {
-            return false;
-        }
-        if (size <= f.stream.cursor.offset()) {
-            return false;
-        }
+        Path at = found.path();
         if (!at.equals(f.path)) {
             LOG.info("{} was renamed to {} (out of the task's paths) before it was read to its end; reading it there", f.path, at);
             f.path = at;
@@ -250,7 +235,7 @@ final class FileTable {
             f.stream.path = at;
             handles.dirty(f.stream);
         }
-        f.size = Math.max(f.size, size);
+        f.size = Math.max(f.size, found.stat().size());
         handles.wantOpen(f);
         return true;
     }
@@ -260,17 +245,23 @@ final class FileTable {
      * {@link #MAX_LISTED} entries per directory), to find files renamed out of the globs.
      */
     private static final class MovedFiles {
-        private final Map<Path, Map<FileKey, Path>> listings = new HashMap<>();
+        private final Map<Path, Map<FileKey, Found>> listings = new HashMap<>();
 
-        Path find(Path dir, FileKey key) {
+        /**
+         * The file with inode {@code key} in the directory of {@code lastPath}, under any name, if
+         * it holds bytes after {@code offset}; null otherwise.
+         */
+        Found withUnread(Path lastPath, FileKey key, long offset) {
+            Path dir = lastPath.getParent();
             if (dir == null || !key.known()) {
                 return null;
             }
-            return listings.computeIfAbsent(dir, MovedFiles::list).get(key);
+            Found f = listings.computeIfAbsent(dir, MovedFiles::list).get(key);
+            return f != null && f.stat().size() > offset ? f : null;
         }
 
-        private static Map<FileKey, Path> list(Path dir) {
-            Map<FileKey, Path> byKey = new HashMap<>();
+        private static Map<FileKey, Found> list(Path dir) {
+            Map<FileKey, Found> byKey = new HashMap<>();
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
                 int n = 0;
                 for (Path p : ds) {
@@ -281,7 +272,7 @@ final class FileTable {
                     try {
                         FileStat st = FileStat.of(p);
                         if (st.regular() && st.key().known()) {
-                            byKey.put(st.key(), p);
+                            byKey.put(st.key(), new Found(p, st));
                         }
                     } catch (IOException | SecurityException e) {
                         // vanished or unreadable: not the file we look for

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import io.datastream.deploy.Ds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,9 +97,15 @@ public final class DsProcess implements AutoCloseable {
             if (!Files.exists(console)) {
                 return "";
             }
-            byte[] all = Files.readAllBytes(console);
-            int from = (int) Math.min(consoleMark, all.length);
-            return new String(all, from, all.length - from, StandardCharsets.UTF_8);
+            try (SeekableByteChannel ch = Files.newByteChannel(console)) {
+                long from = Math.min(consoleMark, ch.size());
+                ByteBuffer buf = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, ch.size() - from));
+                ch.position(from);
+                while (buf.hasRemaining() && ch.read(buf) > 0) {
+                    // read what is there since the last start
+                }
+                return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -18,6 +18,9 @@ import java.util.Map;
 public final class Tiers {
     private final String scenario;
     private final Map<String, Object> counts = new LinkedHashMap<>();
+    private Long agentAcked;
+    private Long agentDropped;
+    private boolean agentRanThroughout;
 
     public Tiers(String scenario) {
         this.scenario = scenario;
@@ -26,6 +29,21 @@ public final class Tiers {
     /** Records a count reported by a component (printed in the reconciliation line). */
     public Tiers count(String name, Object value) {
         counts.put(name, value);
+        return this;
+    }
+
+    /**
+     * The agent tier: {@code ds_agent_lines_acked_total} and {@code ds_agent_dropped_lines_total}
+     * of the scenario's task. Nothing may be dropped; an agent that ran through the whole scenario
+     * acknowledged every line written exactly once in its count (however often it sent it), one
+     * restarted during the scenario counts only since its restart (at most the lines written).
+     */
+    public Tiers agent(long acked, long dropped, boolean ranThroughout) {
+        agentAcked = acked;
+        agentDropped = dropped;
+        agentRanThroughout = ranThroughout;
+        counts.put(ranThroughout ? "agent.acked" : "agent.ackedSinceRestart", acked);
+        counts.put("agent.dropped", dropped);
         return this;
     }
 
@@ -54,6 +72,14 @@ public final class Tiers {
                 .isEqualTo(new HashSet<>(written));
         if (!resendsExpected) {
             assertThat(kafka.resentLines()).as("re-sent lines without any failure").isZero();
+        }
+        if (agentDropped != null) {
+            assertThat(agentDropped).as("lines the agent dropped").isZero();
+            if (agentRanThroughout) {
+                assertThat(agentAcked).as("lines the agent acknowledged").isEqualTo(written.size());
+            } else {
+                assertThat(agentAcked).as("lines the restarted agent acknowledged").isBetween(0L, (long) written.size());
+            }
         }
         assertThat(committed).as("committed output has no duplicates").doesNotHaveDuplicates();
         assertThat(committed).as("committed output, line by line").containsExactlyInAnyOrderElementsOf(written);
