@@ -34,7 +34,7 @@ class GlobScannerTest {
         Files.createDirectories(dir.resolve("a/dir.log"));
         Files.createSymbolicLink(dir.resolve("a/link.log"), dir.resolve("a/x.log"));
         TaskSpec t = new TaskSpec("t", List.of(dir + "/a/**.log"), List.of("**/debug.log"), null, null, null, null, null, null, null,
-                null, null);
+                null, null, null, null);
         GlobScanner.Scan s = new GlobScanner(100).scan(t);
         assertThat(s.result().files()).extracting(f -> dir.relativize(f.path()).toString())
                 .containsExactlyInAnyOrder("a/x.log", "a/b/y.log", "a/link.log");

@@ -67,7 +67,7 @@ class ZooKeeperIT {
     }
 
     private static TaskSpec task(String id, Path logs, String topic, HostSelector hosts) {
-        return new TaskSpec(id, List.of(logs + "/*.log"), null, topic, null, null, null, null, null, null, null, hosts);
+        return new TaskSpec(id, List.of(logs + "/*.log"), null, topic, null, null, null, null, null, null, null, hosts, null, null);
     }
 
     private static AgentInfo registered(String agentId) throws Exception {

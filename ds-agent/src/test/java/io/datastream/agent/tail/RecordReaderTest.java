@@ -194,7 +194,7 @@ class RecordReaderTest {
 
     private static LineRules multiline(String start, int maxLines, int maxBytes, boolean split) {
         TaskSpec spec = new TaskSpec("t", List.of("/x"), null, null, null, new Multiline(start, maxLines, 100L), maxBytes,
-                split ? TaskSpec.OverLongLines.SPLIT : TaskSpec.OverLongLines.TRUNCATE, null, null, null, null);
+                split ? TaskSpec.OverLongLines.SPLIT : TaskSpec.OverLongLines.TRUNCATE, null, null, null, null, null, null);
         return LineRules.of(spec);
     }
 

@@ -31,7 +31,7 @@ class TailerBehaviourTest {
 
     private static TaskSpec task(String id, String glob, Multiline ml, Integer maxLine, TaskSpec.OverLongLines mode,
                                  TaskSpec.StartPosition start) {
-        return new TaskSpec(id, List.of(glob), null, "topic-" + id, Map.of("team", "core"), ml, maxLine, mode, start, null, null, null);
+        return new TaskSpec(id, List.of(glob), null, "topic-" + id, Map.of("team", "core"), ml, maxLine, mode, start, null, null, null, null, null);
     }
 
     private static void awaitAll(TailerFixture fx, List<String> expected) {
@@ -168,7 +168,7 @@ class TailerBehaviourTest {
         try (TailerFixture fx = new TailerFixture("", dir.resolve("data"), List.of(), new LineLedger(), t1);
              LogWriter w = new LogWriter(log, "h")) {
             awaitAll(fx, w.write(100));
-            TaskSpec t2 = new TaskSpec("chg", List.of(log.toString()), null, "other-topic", null, null, null, null, null, null, null, null);
+            TaskSpec t2 = new TaskSpec("chg", List.of(log.toString()), null, "other-topic", null, null, null, null, null, null, null, null, null, null);
             fx.tailer.setTasks(Map.of("chg", t2));
             fx.discovery.setTasks(Map.of("chg", t2));
             awaitAll(fx, w.write(100));

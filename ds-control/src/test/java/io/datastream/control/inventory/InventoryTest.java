@@ -78,7 +78,7 @@ class InventoryTest {
     @Test
     void taskStatusIsGatheredPerAgentAndSummed() {
         TaskSpec spec = new TaskSpec("nginx", List.of("/var/log/nginx/*.log"), null, null, null, null, null, null, null, null, null,
-                new HostSelector(List.of("web-*"), Map.of()));
+                new HostSelector(List.of("web-*"), Map.of()), null, null);
         TaskStatusReport r = TaskStatusReport.gather(new VersionedTask(spec, 3, 0), agents, null, 100);
         assertThat(r.version()).isEqualTo(3);
         assertThat(r.agents()).extracting(TaskStatusReport.AgentEntry::agentId).containsExactly("a1", "a2");

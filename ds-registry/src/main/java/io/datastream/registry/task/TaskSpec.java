@@ -1,6 +1,7 @@
 package io.datastream.registry.task;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.datastream.protocol.batch.ReservedHeaders;
 import java.nio.file.FileSystems;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,13 +29,16 @@ import java.util.regex.PatternSyntaxException;
  * @param rateLimitBytesPerSec most bytes per second read for this task on one agent; 0 = unlimited
  * @param codec                batch compression: none, lz4 or zstd
  * @param hosts                which agents run the task
+ * @param eventTime            where the lines carry their event time, for the sink's time buckets
+ * @param compressedFiles      what happens to a matching file that is compressed (gzip, zstd, bzip2, xz)
  */
 public record TaskSpec(String id, List<String> paths, List<String> exclude, String topic, Map<String, String> headers,
                        Multiline multiline, Integer maxLineBytes, OverLongLines overLongLines, StartPosition startPosition,
-                       Long rateLimitBytesPerSec, String codec, HostSelector hosts) {
+                       Long rateLimitBytesPerSec, String codec, HostSelector hosts, EventTime eventTime,
+                       CompressedFiles compressedFiles) {
 
     /** The batch header that carries a task's topic to the router. */
-    public static final String TOPIC_HEADER = "ds.topic";
+    public static final String TOPIC_HEADER = ReservedHeaders.TOPIC;
     public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
     public static final int MIN_LINE_BYTES = 16;
     public static final int MAX_LINE_BYTES = 16 << 20;
@@ -51,6 +55,14 @@ public record TaskSpec(String id, List<String> paths, List<String> exclude, Stri
         @JsonProperty("truncate") TRUNCATE,
         /** Cut it into records of maxLineBytes bytes; nothing is dropped. */
         @JsonProperty("split") SPLIT
+    }
+
+    /** What happens to a matching file whose first bytes are a compression format's magic. */
+    public enum CompressedFiles {
+        /** Never read it; its bytes are counted as dropped (reason compressed). */
+        @JsonProperty("skip") SKIP,
+        /** Read its decompressed lines. */
+        @JsonProperty("decompress") DECOMPRESS
     }
 
     /** Where reading starts in a file this task sees for the first time. */
@@ -70,11 +82,13 @@ public record TaskSpec(String id, List<String> paths, List<String> exclude, Stri
         rateLimitBytesPerSec = rateLimitBytesPerSec == null ? 0L : rateLimitBytesPerSec;
         codec = codec == null ? DEFAULT_CODEC : codec;
         hosts = hosts == null ? HostSelector.ALL : hosts;
+        eventTime = eventTime == null ? EventTime.DEFAULT : eventTime;
+        compressedFiles = compressedFiles == null ? CompressedFiles.SKIP : compressedFiles;
     }
 
     /** A task with just an id, path globs and a topic; everything else default. */
     public static TaskSpec of(String id, List<String> paths, String topic) {
-        return new TaskSpec(id, paths, null, topic, null, null, null, null, null, null, null, null);
+        return new TaskSpec(id, paths, null, topic, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Every invalid field; empty when the task is valid. */
@@ -103,7 +117,7 @@ public record TaskSpec(String id, List<String> paths, List<String> exclude, Stri
             }
             if (!HEADER_KEY.matcher(e.getKey()).matches()) {
                 errors.add(new FieldError("headers." + e.getKey(), "header names are 1-64 of [A-Za-z0-9._-]"));
-            } else if (e.getKey().startsWith("ds.")) {
+            } else if (e.getKey().startsWith(ReservedHeaders.PREFIX)) {
                 errors.add(new FieldError("headers." + e.getKey(), "names starting with 'ds.' are reserved"));
             }
             if (e.getValue() == null || e.getValue().length() > 256) {
@@ -136,6 +150,7 @@ public record TaskSpec(String id, List<String> paths, List<String> exclude, Stri
         if (!CODECS.contains(codec)) {
             errors.add(new FieldError("codec", "'" + codec + "' is not one of none, lz4, zstd"));
         }
+        eventTime.validate("eventTime", errors);
         for (String h : hosts.hostnames()) {
             if (h == null || h.isEmpty()) {
                 errors.add(new FieldError("hosts.hostnames", "must not contain empty or null globs"));
