@@ -1,5 +1,6 @@
 package io.datastream.deploy;
 
+import io.datastream.deploy.sinkmetrics.SinkMetricsReporter;
 import io.datastream.deploy.standalone.FlinkRestore;
 import io.datastream.sink.SinkJob;
 import io.datastream.sink.config.SinkConfig;
@@ -35,6 +36,13 @@ public final class SinkCommand implements Callable<Integer> {
     @Option(names = "--parallelism", description = "Local parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism = 1;
 
+    @Option(names = "--metrics-host", paramLabel = "HOST", description = "Address the Prometheus metrics bind to (default: ${DEFAULT-VALUE}).")
+    String metricsHost = "127.0.0.1";
+
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Prometheus metrics of the sink (ds_sink_*, per task) on HOST:PORT/metrics; 0 = off (default: ${DEFAULT-VALUE}).")
+    int metricsPort = 7300;
+
     @Option(names = "--from-savepoint", paramLabel = "PATH",
             description = "Resume from this checkpoint or savepoint (any Flink file system) instead of the newest one in job.checkpointDir.")
     String fromSavepoint;
@@ -44,6 +52,7 @@ public final class SinkCommand implements Callable<Integer> {
         SinkConfig cfg = config == null ? SinkConfig.defaults() : SinkConfig.load(config);
         Path stateDir = localDir(cfg.job().checkpointDir());
         Configuration conf = new Configuration();
+        SinkMetricsReporter.configure(conf, metricsHost, metricsPort);
         String restore = fromSavepoint;
         if (restore == null && stateDir != null) {
             Optional<Path> latest = FlinkRestore.latest(stateDir);

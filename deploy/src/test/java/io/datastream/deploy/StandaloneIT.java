@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,9 +29,8 @@ class StandaloneIT {
 
     @Test
     void linesArriveExactlyOnceAcrossARestart(@TempDir Path dir) throws Exception {
-        StandaloneConfig cfg = new StandaloneConfig(dir, FreePorts.next(), FreePorts.next(), FreePorts.next(),
-                FreePorts.next(), FreePorts.next(), FreePorts.next(), Duration.ofSeconds(1),
-                EnumSet.allOf(StandaloneConfig.Component.class), false, 1, Duration.ZERO);
+        StandaloneConfig cfg = StandaloneConfig.builder(dir).ports(FreePorts::next).checkpointInterval(Duration.ofSeconds(1))
+                .progressInterval(Duration.ofMillis(500)).build();
         List<String> written = new ArrayList<>();
         Path logs = cfg.logsDir();
 
@@ -42,6 +40,14 @@ class StandaloneIT {
             written.addAll(append(logs.resolve("a.log"), "a", 0, 2_000));
             written.addAll(append(logs.resolve("nested/b.log"), "b", 0, 1_500));
             awaitOutput(cfg, written);
+            // the sink's counters are served on loopback, per task
+            String metrics = httpGet("http://127.0.0.1:" + cfg.sinkMetricsPort() + "/metrics");
+            assertThat(metricValue(metrics, "ds_sink_lines_written_total")).isGreaterThanOrEqualTo(written.size());
+            // the progress line counts committed lines of the agent's tasks, and what was dropped
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    console.toString(StandardCharsets.UTF_8).contains("committed 3,500 lines"));
+            assertThat(console.toString(StandardCharsets.UTF_8)).contains("| dropped 0 |")
+                    .contains("sink dropped 0 duplicate lines, 0 corrupt envelopes");
         }
 
         // while stopped: more lines, in an old file and a new one
@@ -56,9 +62,8 @@ class StandaloneIT {
 
     @Test
     void aTaskCreatedWithDsCtlIsRunByTheAgentAndItsStatusShows(@TempDir Path dir) throws Exception {
-        StandaloneConfig cfg = new StandaloneConfig(dir, FreePorts.next(), FreePorts.next(), FreePorts.next(),
-                FreePorts.next(), FreePorts.next(), FreePorts.next(), Duration.ofSeconds(1),
-                EnumSet.allOf(StandaloneConfig.Component.class), false, 1, Duration.ZERO);
+        StandaloneConfig cfg = StandaloneConfig.builder(dir).ports(FreePorts::next).checkpointInterval(Duration.ofSeconds(1))
+                .progressInterval(Duration.ZERO).build();
         Path nginx = Files.createDirectories(dir.resolve("nginx"));
         List<String> written = append(nginx.resolve("access.log"), "nginx", 0, 300);
         Path task = Files.writeString(dir.resolve("task.yaml"), String.join("\n",
@@ -99,6 +104,25 @@ class StandaloneIT {
         assertThat(out).doesNotHaveDuplicates();
         assertThat(out).containsExactlyInAnyOrderElementsOf(written);
         assertThat(cfg.outDir().resolve(Standalone.DEFAULT_TASK)).isDirectory();
+    }
+
+    private static String httpGet(String url) throws IOException, InterruptedException {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
+    }
+
+    /** The sum of every sample of {@code name} in a Prometheus text exposition. */
+    private static double metricValue(String exposition, String name) {
+        double sum = 0;
+        for (String line : exposition.split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
     }
 
     private static List<String> append(Path file, String name, int from, int to) throws IOException {

@@ -1,7 +1,10 @@
 package io.datastream.deploy.standalone;
 
 import io.datastream.agent.Agent;
+import io.datastream.deploy.sinkmetrics.SinkCounters;
 import io.datastream.registry.member.TaskStatus;
+import io.datastream.registry.task.TaskSpec;
+import io.datastream.sink.output.TaskTimeBucketAssigner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -22,7 +25,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Prints a progress line every interval: lines read per second by the agent, lines committed to
- * the output (counted from the finished files themselves), backlog, and end-to-end latency.
+ * the output (counted from the finished files themselves), backlog, end-to-end latency, and what
+ * was dropped on the way: by the agent per reason, and by the sink (duplicates, corrupt
+ * envelopes). "Read" and "committed" cover the same tasks: the agent's, each counted in its own
+ * output directory; a task whose topic the sink does not read is named once, since its lines can
+ * never be committed here.
  *
  * <p>Latency is measured, not estimated from settings: the reporter remembers when the agent's
  * read count reached each value; when the committed count reaches N, the latency is the time
@@ -31,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Progress implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Progress.class);
+    /** The topics the standalone sink reads (Standalone's sink config). */
+    static final java.util.regex.Pattern SINK_TOPICS = java.util.regex.Pattern.compile("ds-.*");
 
     private record Sample(long nanos, long linesRead) {
     }
@@ -39,6 +48,8 @@ final class Progress implements AutoCloseable {
     private final Duration interval;
     private final Agent agent;
     private final Path outDir;
+    private final SinkCounters sink;
+    private final Set<String> warned = new HashSet<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "ds-progress");
         t.setDaemon(true);
@@ -51,11 +62,12 @@ final class Progress implements AutoCloseable {
     private long lastNanos;
     private String lastLatency = "-";
 
-    Progress(PrintStream out, Duration interval, Agent agent, Path outDir) {
+    Progress(PrintStream out, Duration interval, Agent agent, Path outDir, SinkCounters sink) {
         this.out = out;
         this.interval = interval;
         this.agent = agent;
         this.outDir = outDir;
+        this.sink = sink;
     }
 
     Progress start() {
@@ -80,8 +92,10 @@ final class Progress implements AutoCloseable {
                 LOG.debug("progress: output scan failed: {}", e.toString());
             }
             double perSec = (read - lastRead) / Math.max(1e-9, (now - lastNanos) / 1e9);
-            out.println(String.format(Locale.ROOT, "progress: read %,.0f lines/s (%,d total) | committed %,d lines | backlog %s | latency %s",
-                    perSec, read, committed, bytes(backlogBytes()), latency(now, previousCommitted)));
+            warnAboutTopicsTheSinkDoesNotRead();
+            out.println(String.format(Locale.ROOT, "progress: read %,.0f lines/s (%,d total) | committed %,d lines | backlog %s | latency %s"
+                            + " | dropped %s | sink dropped %s",
+                    perSec, read, committed, bytes(backlogBytes()), latency(now, previousCommitted), agentDrops(), sinkDrops()));
             out.flush();
             lastRead = read;
             lastNanos = now;
@@ -113,6 +127,42 @@ final class Progress implements AutoCloseable {
         return lastLatency;
     }
 
+    /** Lines the agent dropped, with their reasons when there are any: "0" or "12 (overLongLine 12)". */
+    private String agentDrops() {
+        if (agent == null) {
+            return "0";
+        }
+        long lines = 0;
+        long bytes = 0;
+        for (TaskStatus t : agent.status().tasks().values()) {
+            lines += t.droppedLines();
+            bytes += t.droppedBytes();
+        }
+        return lines == 0 && bytes == 0 ? "0" : String.format(Locale.ROOT, "%,d lines, %s", lines, bytes(bytes));
+    }
+
+    /** Lines the sink dropped as already delivered, and envelopes it dead-lettered. */
+    private String sinkDrops() {
+        long duplicates = sink.sum("ds_sink_lines_duplicate_total", java.util.Map.of());
+        long corrupt = sink.sum("ds_sink_envelopes_corrupt_total", java.util.Map.of());
+        return String.format(Locale.ROOT, "%,d duplicate lines, %,d corrupt envelopes", duplicates, corrupt);
+    }
+
+    /** Once per task: its topic is not one the sink reads, so its lines are never committed here. */
+    private void warnAboutTopicsTheSinkDoesNotRead() {
+        if (agent == null) {
+            return;
+        }
+        for (java.util.Map.Entry<String, TaskSpec> e : agent.tasks().entrySet()) {
+            String topic = e.getValue().topic();
+            if (topic != null && !SINK_TOPICS.matcher(topic).matches() && warned.add(e.getKey())) {
+                out.println("progress: task '" + e.getKey() + "' writes topic '" + topic + "', which this sink does not read"
+                        + " (it reads topics matching " + SINK_TOPICS.pattern() + "): its lines are not committed here;"
+                        + " name the topic ds-" + e.getKey() + " or leave it out");
+            }
+        }
+    }
+
     private long linesRead() {
         if (agent == null) {
             return 0;
@@ -135,13 +185,27 @@ final class Progress implements AutoCloseable {
         return n;
     }
 
-    /** Lines in finished output files not counted before (in-progress files are hidden: they start with '.'). */
+    /**
+     * Lines in finished output files of the agent's tasks not counted before (in-progress files
+     * are hidden: they start with '.').
+     */
     private long countNewCommittedLines() throws IOException {
-        if (!Files.isDirectory(outDir)) {
+        long lines = 0;
+        if (agent == null) {
+            return 0;
+        }
+        for (String task : agent.status().tasks().keySet()) {
+            lines += countNewCommittedLines(outDir.resolve(TaskTimeBucketAssigner.taskDirectory(task)));
+        }
+        return lines;
+    }
+
+    private long countNewCommittedLines(Path taskDir) throws IOException {
+        if (!Files.isDirectory(taskDir)) {
             return 0;
         }
         long lines = 0;
-        try (Stream<Path> walk = Files.walk(outDir)) {
+        try (Stream<Path> walk = Files.walk(taskDir)) {
             for (Path f : (Iterable<Path>) walk.filter(Files::isRegularFile)
                     .filter(p -> p.getFileName().toString().endsWith(".zst") && !p.getFileName().toString().startsWith("."))::iterator) {
                 if (counted.add(f)) {

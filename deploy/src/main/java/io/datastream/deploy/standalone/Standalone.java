@@ -4,6 +4,8 @@ import io.datastream.agent.Agent;
 import io.datastream.agent.AgentConfig;
 import io.datastream.control.ControlConfig;
 import io.datastream.control.ControlServer;
+import io.datastream.deploy.sinkmetrics.SinkCounters;
+import io.datastream.deploy.sinkmetrics.SinkMetricsReporter;
 import io.datastream.deploy.standalone.StandaloneConfig.Component;
 import io.datastream.registry.ZkClients;
 import io.datastream.registry.ZkLayout;
@@ -133,17 +135,20 @@ public final class Standalone implements AutoCloseable {
         if (cfg.runs(Component.SINK)) {
             startSink(dir, kafka);
             say("sink       Flink job running, output in " + cfg.outDir() + " (checkpoint every "
-                    + cfg.checkpointInterval().toMillis() + " ms)");
+                    + cfg.checkpointInterval().toMillis() + " ms), metrics on 127.0.0.1:" + cfg.sinkMetricsPort());
         }
         if (cfg.runs(Component.AGENT)) {
             agent = Agent.start(AgentConfig.fromYaml(String.join("\n",
                     "id: standalone-agent",
                     "dataDir: " + yamlString(dir.resolve("agent").toString()),
                     "routers: [\"localhost:" + cfg.routerPort() + "\"]",
+                    "http:",
+                    "  host: 127.0.0.1",
+                    "  port: " + cfg.agentHttpPort(),
                     "zookeeper:",
                     "  connect: " + zkConnect)));
             started.push(agent);
-            say("agent      reading " + cfg.logsDir() + "/**.log");
+            say("agent      reading " + cfg.logsDir() + "/**.log, metrics on 127.0.0.1:" + cfg.agentHttpPort());
         }
         if (cfg.demo()) {
             demo = new DemoLogWriter(cfg.logsDir().resolve("demo"), cfg.demoLinesPerSecond()).start();
@@ -151,7 +156,7 @@ public final class Standalone implements AutoCloseable {
             say("demo       writing " + cfg.demoLinesPerSecond() + " lines/s into " + cfg.logsDir().resolve("demo"));
         }
         if (!cfg.progressInterval().isZero()) {
-            progress = new Progress(out, cfg.progressInterval(), agent, cfg.outDir()).start();
+            progress = new Progress(out, cfg.progressInterval(), agent, cfg.outDir(), SinkCounters.JVM).start();
             started.push(progress);
         }
         say("ready: the pipeline accepts data; write *.log files under " + cfg.logsDir() + " (Ctrl-C stops)");
@@ -178,7 +183,7 @@ public final class Standalone implements AutoCloseable {
         SinkConfig sink = SinkConfig.parse(String.join("\n",
                 "kafka:",
                 "  bootstrapServers: " + kafka,
-                "  topicPattern: \"ds-.*\"",
+                "  topicPattern: \"" + Progress.SINK_TOPICS.pattern() + "\"",
                 "  partitionDiscoveryInterval: 10s",
                 "output:",
                 "  path: " + yamlString(cfg.outDir().toUri().toString()),
@@ -195,6 +200,7 @@ public final class Standalone implements AutoCloseable {
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(64));
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.ofMebiBytes(32));
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.ofMebiBytes(32));
+        SinkMetricsReporter.configure(conf, "127.0.0.1", cfg.sinkMetricsPort());
         Optional<Path> restore = FlinkRestore.latest(checkpoints, savepoints);
         if (restore.isPresent()) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restore.get().toUri().toString());

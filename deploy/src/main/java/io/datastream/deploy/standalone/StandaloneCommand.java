@@ -50,6 +50,12 @@ public final class StandaloneCommand implements Callable<Integer> {
     @Option(names = "--control-port", description = "REST API (default: ${DEFAULT-VALUE}).")
     int controlPort = StandaloneConfig.DEFAULT_CONTROL_PORT;
 
+    @Option(names = "--agent-http-port", description = "The agent's Prometheus metrics (default: ${DEFAULT-VALUE}).")
+    int agentHttpPort = StandaloneConfig.DEFAULT_AGENT_HTTP_PORT;
+
+    @Option(names = "--sink-metrics-port", description = "The sink's Prometheus metrics (default: ${DEFAULT-VALUE}).")
+    int sinkMetricsPort = StandaloneConfig.DEFAULT_SINK_METRICS_PORT;
+
     @Option(names = "--checkpoint-interval", paramLabel = "MS", description = "Flink checkpoint interval in ms: output appears this often (default: ${DEFAULT-VALUE}).")
     long checkpointMillis = 5_000;
 
@@ -62,9 +68,11 @@ public final class StandaloneCommand implements Callable<Integer> {
         for (String w : with) {
             components.addAll(StandaloneConfig.parseComponents(w));
         }
-        StandaloneConfig cfg = new StandaloneConfig(dataDir, zookeeperPort, kafkaPort, kafkaControllerPort, routerPort,
-                routerHttpPort, controlPort, Duration.ofMillis(checkpointMillis), components, demo, demoRate,
-                Duration.ofMillis(progressMillis));
+        StandaloneConfig cfg = StandaloneConfig.builder(dataDir).zookeeperPort(zookeeperPort).kafkaPort(kafkaPort)
+                .kafkaControllerPort(kafkaControllerPort).routerPort(routerPort).routerHttpPort(routerHttpPort)
+                .controlPort(controlPort).agentHttpPort(agentHttpPort).sinkMetricsPort(sinkMetricsPort)
+                .checkpointInterval(Duration.ofMillis(checkpointMillis)).components(components).demo(demo, demoRate)
+                .progressInterval(Duration.ofMillis(progressMillis)).build();
         Standalone standalone = Standalone.start(cfg, System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

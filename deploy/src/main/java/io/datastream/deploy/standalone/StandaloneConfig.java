@@ -18,6 +18,8 @@ import java.util.Set;
  * @param routerPort         router port for agents (ds protocol)
  * @param routerHttpPort     router health and metrics
  * @param controlPort        ds-control REST API
+ * @param agentHttpPort      the agent's metrics (Prometheus)
+ * @param sinkMetricsPort    the sink's metrics (Prometheus)
  * @param checkpointInterval Flink checkpoint interval: output appears this often
  * @param components         what runs in this process
  * @param demo               write a generated log stream into dataDir/logs/demo
@@ -25,7 +27,8 @@ import java.util.Set;
  * @param progressInterval   how often a progress line is printed (0 = never)
  */
 public record StandaloneConfig(Path dataDir, int zookeeperPort, int kafkaPort, int kafkaControllerPort, int routerPort,
-                               int routerHttpPort, int controlPort, Duration checkpointInterval, Set<Component> components,
+                               int routerHttpPort, int controlPort, int agentHttpPort, int sinkMetricsPort,
+                               Duration checkpointInterval, Set<Component> components,
                                boolean demo, int demoLinesPerSecond, Duration progressInterval) {
 
     /** The parts of the pipeline, in start order. */
@@ -43,6 +46,8 @@ public record StandaloneConfig(Path dataDir, int zookeeperPort, int kafkaPort, i
     public static final int DEFAULT_ROUTER_PORT = 7100;
     public static final int DEFAULT_ROUTER_HTTP_PORT = 7101;
     public static final int DEFAULT_CONTROL_PORT = 7400;
+    public static final int DEFAULT_AGENT_HTTP_PORT = 7200;
+    public static final int DEFAULT_SINK_METRICS_PORT = 7300;
 
     public StandaloneConfig {
         List<String> errors = new ArrayList<>();
@@ -55,6 +60,8 @@ public record StandaloneConfig(Path dataDir, int zookeeperPort, int kafkaPort, i
         port(errors, "router-port", routerPort);
         port(errors, "router-http-port", routerHttpPort);
         port(errors, "control-port", controlPort);
+        port(errors, "agent-http-port", agentHttpPort);
+        port(errors, "sink-metrics-port", sinkMetricsPort);
         if (checkpointInterval == null || checkpointInterval.toMillis() < 100) {
             errors.add("checkpoint-interval: must be at least 100ms, was " + checkpointInterval);
         }
@@ -81,9 +88,115 @@ public record StandaloneConfig(Path dataDir, int zookeeperPort, int kafkaPort, i
     }
 
     public static StandaloneConfig defaults(Path dataDir) {
-        return new StandaloneConfig(dataDir, DEFAULT_ZOOKEEPER_PORT, DEFAULT_KAFKA_PORT, DEFAULT_KAFKA_CONTROLLER_PORT,
-                DEFAULT_ROUTER_PORT, DEFAULT_ROUTER_HTTP_PORT, DEFAULT_CONTROL_PORT, Duration.ofSeconds(5),
-                EnumSet.allOf(Component.class), false, 2_000, Duration.ofSeconds(5));
+        return builder(dataDir).build();
+    }
+
+    /** A builder with every default; {@link Builder#ports} moves every port at once (tests: free ports). */
+    public static Builder builder(Path dataDir) {
+        return new Builder(dataDir);
+    }
+
+    /** Typed construction for the command and tests: every setting starts at its default. */
+    public static final class Builder {
+        private final Path dataDir;
+        private int zookeeperPort = DEFAULT_ZOOKEEPER_PORT;
+        private int kafkaPort = DEFAULT_KAFKA_PORT;
+        private int kafkaControllerPort = DEFAULT_KAFKA_CONTROLLER_PORT;
+        private int routerPort = DEFAULT_ROUTER_PORT;
+        private int routerHttpPort = DEFAULT_ROUTER_HTTP_PORT;
+        private int controlPort = DEFAULT_CONTROL_PORT;
+        private int agentHttpPort = DEFAULT_AGENT_HTTP_PORT;
+        private int sinkMetricsPort = DEFAULT_SINK_METRICS_PORT;
+        private Duration checkpointInterval = Duration.ofSeconds(5);
+        private Set<Component> components = EnumSet.allOf(Component.class);
+        private boolean demo;
+        private int demoLinesPerSecond = 2_000;
+        private Duration progressInterval = Duration.ofSeconds(5);
+
+        private Builder(Path dataDir) {
+            this.dataDir = dataDir;
+        }
+
+        /** Every port from {@code next}, in a fixed order (ZooKeeper, Kafka, controller, router, router HTTP, control, agent, sink). */
+        public Builder ports(java.util.function.IntSupplier next) {
+            zookeeperPort = next.getAsInt();
+            kafkaPort = next.getAsInt();
+            kafkaControllerPort = next.getAsInt();
+            routerPort = next.getAsInt();
+            routerHttpPort = next.getAsInt();
+            controlPort = next.getAsInt();
+            agentHttpPort = next.getAsInt();
+            sinkMetricsPort = next.getAsInt();
+            return this;
+        }
+
+        public Builder zookeeperPort(int p) {
+            zookeeperPort = p;
+            return this;
+        }
+
+        public Builder kafkaPort(int p) {
+            kafkaPort = p;
+            return this;
+        }
+
+        public Builder kafkaControllerPort(int p) {
+            kafkaControllerPort = p;
+            return this;
+        }
+
+        public Builder routerPort(int p) {
+            routerPort = p;
+            return this;
+        }
+
+        public Builder routerHttpPort(int p) {
+            routerHttpPort = p;
+            return this;
+        }
+
+        public Builder controlPort(int p) {
+            controlPort = p;
+            return this;
+        }
+
+        public Builder agentHttpPort(int p) {
+            agentHttpPort = p;
+            return this;
+        }
+
+        public Builder sinkMetricsPort(int p) {
+            sinkMetricsPort = p;
+            return this;
+        }
+
+        public Builder checkpointInterval(Duration d) {
+            checkpointInterval = d;
+            return this;
+        }
+
+        public Builder components(Set<Component> c) {
+            components = c;
+            return this;
+        }
+
+        public Builder demo(boolean on, int linesPerSecond) {
+            demo = on;
+            demoLinesPerSecond = linesPerSecond;
+            return this;
+        }
+
+        public Builder progressInterval(Duration d) {
+            progressInterval = d;
+            return this;
+        }
+
+        /** Validates every setting; all errors in one message. */
+        public StandaloneConfig build() {
+            return new StandaloneConfig(dataDir, zookeeperPort, kafkaPort, kafkaControllerPort, routerPort, routerHttpPort,
+                    controlPort, agentHttpPort, sinkMetricsPort, checkpointInterval, components, demo, demoLinesPerSecond,
+                    progressInterval);
+        }
     }
 
     public boolean runs(Component c) {

@@ -19,10 +19,24 @@ import java.util.List;
 
 /**
  * The cluster the scenarios share. Two agents: {@code proxyAgent} knows only the HAProxy address;
- * {@code zkAgent} finds the routers in ZooKeeper. Each runs one local task per scenario, task
- * {@code T} tailing {@code logs/T/*.log*} into topic {@code ds-T} and output {@code out/T/}.
+ * {@code zkAgent} finds the routers in ZooKeeper. Each runs its local tasks, task {@code T}
+ * tailing a glob under {@code logs/} (by default {@code logs/T/*.log*}) into topic {@code ds-T}
+ * and output {@code out/T/}.
  */
 final class Cluster implements AutoCloseable {
+    /**
+     * A local task of an agent.
+     *
+     * @param id        task id; topic {@code ds-<id>}, output {@code out/<id>/}
+     * @param glob      path glob relative to {@code logs/}
+     * @param emptyFile a file relative to {@code logs/} created empty before the agents start, or null
+     */
+    record Task(String id, String glob, String emptyFile) {
+        static Task of(String id) {
+            return new Task(id, id + "/*.log*", null);
+        }
+    }
+
     /** A router process with its ds and HTTP ports (fixed, so a restart comes back on them). */
     record RouterNode(DsProcess process, int port, int httpPort) {
     }
@@ -40,19 +54,31 @@ final class Cluster implements AutoCloseable {
     final DsProcess sink;
     final AgentNode proxyAgent;
     final AgentNode zkAgent;
+    /** The sink's Prometheus metrics port. */
+    final int sinkMetricsPort;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
-    private Cluster(Path dir, List<String> proxyTasks, List<String> zkTasks) throws IOException {
+    private Cluster(Path dir, List<Task> proxyTasks, List<Task> zkTasks) throws IOException {
         this.dir = dir;
         zk = track(EmbeddedZooKeeper.start(FreePorts.next(), dir.resolve("zookeeper")));
         kafka = track(EmbeddedKafka.builder().port(FreePorts.next()).controllerPort(FreePorts.next())
                 .logDir(dir.resolve("kafka")).defaultPartitions(2).build().start());
-        for (String task : concat(proxyTasks, zkTasks)) {
-            kafka.createTopic("ds-" + task, 2);
-            Files.createDirectories(logs(task));
+        java.util.Set<String> topics = new java.util.HashSet<>();
+        for (Task task : concat(proxyTasks, zkTasks)) {
+            if (topics.add(task.id())) {
+                kafka.createTopic("ds-" + task.id(), 2);
+            }
+            Files.createDirectories(logs(task.id()));
+            if (task.emptyFile() != null) {
+                Path empty = dir.resolve("logs").resolve(task.emptyFile());
+                Files.createDirectories(empty.getParent());
+                Files.write(empty, new byte[0]);
+            }
         }
+        sinkMetricsPort = FreePorts.next();
         sink = track(DsProcess.start("sink", dir.resolve("console/sink.log"), "640m",
-                List.of("sink", "--config", write("sink.yaml", sinkYaml()).toString())));
+                List.of("sink", "--config", write("sink.yaml", sinkYaml()).toString(),
+                        "--metrics-port", String.valueOf(sinkMetricsPort))));
         router1 = router("router-1");
         router2 = router("router-2");
         haproxy = track(Haproxy.start(dir.resolve("haproxy"), FreePorts.next(), List.of(
@@ -68,7 +94,7 @@ final class Cluster implements AutoCloseable {
         awaitAgentUp(zkAgent);
     }
 
-    static Cluster start(Path dir, List<String> proxyTasks, List<String> zkTasks) throws IOException {
+    static Cluster start(Path dir, List<Task> proxyTasks, List<Task> zkTasks) throws IOException {
         return new Cluster(dir, proxyTasks, zkTasks);
     }
 
@@ -122,7 +148,7 @@ final class Cluster implements AutoCloseable {
         return new RouterNode(p, port, http);
     }
 
-    private AgentNode agent(String id, List<String> tasks, String connection) throws IOException {
+    private AgentNode agent(String id, List<Task> tasks, String connection) throws IOException {
         int http = FreePorts.next();
         StringBuilder yaml = new StringBuilder("id: " + id + "\n"
                 + "dataDir: \"" + dir.resolve(id) + "\"\n"
@@ -131,9 +157,9 @@ final class Cluster implements AutoCloseable {
                 + "send: {backoffMaxMs: 2000, ackTimeoutMs: 30000}\n"
                 + "discovery: {intervalMs: 2000}\n"
                 + "tasks:\n");
-        for (String t : tasks) {
-            yaml.append("  - id: ").append(t).append('\n')
-                    .append("    paths: [\"").append(logs(t)).append("/*.log*\"]\n");
+        for (Task t : tasks) {
+            yaml.append("  - id: ").append(t.id()).append('\n')
+                    .append("    paths: [\"").append(dir.resolve("logs")).append('/').append(t.glob()).append("\"]\n");
         }
         DsProcess p = track(DsProcess.start(id, dir.resolve("console/" + id + ".log"), "256m",
                 List.of("agent", "--config", write(id + ".yaml", yaml.toString()).toString())));
@@ -162,8 +188,8 @@ final class Cluster implements AutoCloseable {
         return c;
     }
 
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> all = new ArrayList<>(a);
+    private static List<Task> concat(List<Task> a, List<Task> b) {
+        List<Task> all = new ArrayList<>(a);
         all.addAll(b);
         return all;
     }

@@ -5,34 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import io.datastream.it.pipeline.Cluster.AgentNode;
 import io.datastream.it.pipeline.Cluster.RouterNode;
+import io.datastream.it.pipeline.Cluster.Task;
 import io.datastream.it.support.LogFiles;
 import io.datastream.it.support.Scrape;
 import io.datastream.it.support.Tiers;
 import io.datastream.testkit.kafka.TopicTally;
 import io.datastream.testkit.output.CommittedOutput;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The end-to-end suite over separate processes (see the package documentation for the layout).
@@ -40,36 +24,19 @@ import org.junit.jupiter.api.io.TempDir;
  * directory; each ends with {@link Tiers#reconcile}: the committed output equals what was written,
  * every line exactly once, and the tiers' counts agree.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class PipelineIT {
-    private static final String SINK_GROUP = "ds-flink-sink";
-    private static final List<String> PROXY_TASKS = List.of("steady", "agentcrash", "routerkill", "kafkaoutage", "sinkcrash");
-    private static final List<String> ZK_TASKS = List.of("zkrouterkill");
+class PipelineIT extends ClusterScenarios {
+    private static final List<Task> PROXY_TASKS = List.of(Task.of("steady"), Task.of("agentcrash"), Task.of("routerkill"),
+            Task.of("kafkaoutage"), Task.of("sinkcrash"));
+    private static final List<Task> ZK_TASKS = List.of(Task.of("zkrouterkill"));
 
-    private Cluster cluster;
-
-    /** A failed scenario prints the end of every process's console. */
-    @RegisterExtension
-    final TestWatcher consolesOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            if (cluster != null) {
-                System.out.println("==== consoles of the cluster's processes ====\n" + cluster.consoles());
-            }
-        }
-    };
-
-    @BeforeAll
-    void startCluster(@TempDir Path dir) throws IOException {
-        cluster = Cluster.start(dir, PROXY_TASKS, ZK_TASKS);
+    @Override
+    protected List<Task> proxyTasks() {
+        return PROXY_TASKS;
     }
 
-    @AfterAll
-    void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    @Override
+    protected List<Task> zkTasks() {
+        return ZK_TASKS;
     }
 
     @Test
@@ -245,88 +212,6 @@ class PipelineIT {
             agentTier(task, agent, true)
                     .count("committedBeforeKill", beforeKill.size())
                     .reconcile(written, tally(task), committed, false);
-        }
-    }
-
-    /** A reconciliation with the agent tier of {@code task} filled in from the agent's metrics. */
-    private Tiers agentTier(String task, AgentNode agent, boolean ranThroughout) throws IOException {
-        return new Tiers(task).agent(agentCount(agent, "ds_agent_lines_acked_total", task),
-                agentCount(agent, "ds_agent_dropped_lines_total", task), ranThroughout);
-    }
-
-    private TopicTally tally(String task) {
-        return TopicTally.read(cluster.kafka.bootstrapServers(), "ds-" + task, Duration.ofMinutes(1));
-    }
-
-    private void awaitAcked(AgentNode agent, String task, long lines) {
-        await(agent.process().name() + " acknowledges " + lines + " lines of " + task).atMost(Duration.ofMinutes(4))
-                .pollInterval(Duration.ofMillis(200)).ignoreExceptionsInstanceOf(IOException.class)
-                .until(() -> agentCount(agent, "ds_agent_lines_acked_total", task) >= lines);
-    }
-
-    /** The router whose received batches grow: the one the (single) writing agent sends to. */
-    private RouterNode routerReceiving() throws IOException {
-        Map<RouterNode, Double> before = new HashMap<>();
-        for (RouterNode r : cluster.routers()) {
-            before.put(r, Scrape.value(r.httpPort(), "ds_router_batches_in_total"));
-        }
-        RouterNode[] found = new RouterNode[1];
-        await("a router receiving batches").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> {
-                    for (RouterNode r : cluster.routers()) {
-                        if (Scrape.value(r.httpPort(), "ds_router_batches_in_total") > before.get(r) + 3) {
-                            found[0] = r;
-                            return true;
-                        }
-                    }
-                    return false;
-                });
-        return found[0];
-    }
-
-    private long agentCount(AgentNode agent, String metric, String task) throws IOException {
-        return (long) Scrape.value(agent.httpPort(), metric, Map.of("task", task));
-    }
-
-    private double routerRecordsOut() throws IOException {
-        double sum = 0;
-        for (RouterNode r : cluster.routers()) {
-            sum += Scrape.value(r.httpPort(), "ds_router_kafka_records_out_total");
-        }
-        return sum;
-    }
-
-    /**
-     * Waits until the sink has committed at least {@code expected} lines of the task and has
-     * consumed its topic to the end (its committed group offsets, committed with each completed
-     * checkpoint, equal the end offsets), so no later re-send can still change the output; returns
-     * the committed lines.
-     */
-    private List<String> awaitCommitted(String task, int expected) {
-        Path out = cluster.out(task);
-        await("sink commits " + expected + " lines of " + task).atMost(Duration.ofMinutes(4))
-                .pollInterval(Duration.ofSeconds(1))
-                .until(() -> CommittedOutput.lines(out).size() >= expected && sinkCaughtUp("ds-" + task));
-        return CommittedOutput.lines(out);
-    }
-
-    private boolean sinkCaughtUp(String topic) throws InterruptedException, ExecutionException {
-        try (Admin admin = cluster.kafka.admin()) {
-            Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(SINK_GROUP).partitionsToOffsetAndMetadata().get();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int p = 0; p < 2; p++) {
-                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-            }
-            for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e
-                    : admin.listOffsets(latest).all().get().entrySet()) {
-                OffsetAndMetadata c = committed.get(e.getKey());
-                long end = e.getValue().offset();
-                if (end > 0 && (c == null || c.offset() < end)) {
-                    return false;
-                }
-            }
-            return true;
         }
     }
 

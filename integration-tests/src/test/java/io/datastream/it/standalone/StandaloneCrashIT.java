@@ -36,6 +36,8 @@ class StandaloneCrashIT {
                 "--router-port", String.valueOf(FreePorts.next()),
                 "--router-http-port", String.valueOf(FreePorts.next()),
                 "--control-port", String.valueOf(FreePorts.next()),
+                "--agent-http-port", String.valueOf(FreePorts.next()),
+                "--sink-metrics-port", String.valueOf(FreePorts.next()),
                 "--checkpoint-interval", "1000", "--progress-interval", "0");
         Path logs = dir.resolve("logs");
         Path out = dir.resolve("out");
