@@ -5,8 +5,12 @@ import io.datastream.control.cli.ControlCommand;
 import io.datastream.control.cli.CtlCommand;
 import io.datastream.deploy.standalone.StandaloneCommand;
 import io.datastream.router.cli.RouterCommand;
+import io.datastream.deploy.launch.Failures;
+import io.datastream.deploy.launch.LogLevels;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** {@code ds}: the launcher's entry point. */
 @Command(name = "ds", mixinStandardHelpOptions = true, versionProvider = Ds.Version.class,
@@ -14,17 +18,44 @@ import picocli.CommandLine.Command;
         subcommands = {StandaloneCommand.class, AgentCommand.class, RouterCommand.class, ControlCommand.class,
             SinkCommand.class, CtlCommand.class, CommandLine.HelpCommand.class})
 public final class Ds implements Runnable {
+    /** Exit code of a command that failed to start or run. */
+    public static final int FAILED = 1;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print the stack trace of a failure, not only its one-line reason.")
+    boolean verbose;
+
+    @Option(names = "--log-level", scope = ScopeType.INHERIT, paramLabel = "LEVEL",
+            description = "Level of Datastream's log lines: error, warn, info (default), debug, trace.")
+    void logLevel(String level) {
+        LogLevels.apply(level);
+    }
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command line, for tests. */
+    /**
+     * The command line, for tests: a failure of any command prints one line, {@code ds <command>:
+     * <reason and fix>}, and its stack trace only with {@code --verbose}; the exit code is
+     * {@value #FAILED}.
+     */
     public static CommandLine commandLine() {
-        return new CommandLine(new Ds()).setCaseInsensitiveEnumValuesAllowed(true);
+        Ds ds = new Ds();
+        CommandLine cl = new CommandLine(ds).setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler((e, command, parsed) -> {
+            command.getErr().println("ds " + command.getCommandName() + ": " + Failures.oneLine(e));
+            if (ds.verbose) {
+                e.printStackTrace(command.getErr());
+            } else {
+                command.getErr().println("(run again with --verbose for the stack trace)");
+            }
+            command.getErr().flush();
+            return FAILED;
+        });
+        return cl;
     }
 
     @Override

@@ -87,6 +87,7 @@ public final class Standalone implements AutoCloseable {
     }
 
     private void startAll() throws Exception {
+        Preflight.check(cfg);
         Path dir = cfg.dataDir().toAbsolutePath();
         Files.createDirectories(dir);
         Files.createDirectories(cfg.logsDir());
