@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.datastream.control.auth.ApiToken;
+import io.datastream.control.auth.Credentials;
 import io.datastream.registry.ZkLayout;
 import io.datastream.registry.task.FieldError;
 import java.io.IOException;
@@ -43,7 +45,7 @@ public record ControlConfig(Http http, ZooKeeper zookeeper, Auth auth, String al
 
     /** Every configuration key with its default and meaning (the reference in docs/control.md lists the same). */
     public static final List<Key> KEYS = List.of(
-            new Key("http.host", "0.0.0.0", "address the REST API listens on"),
+            new Key("http.host", "127.0.0.1", "address the REST API listens on; set 0.0.0.0 (with auth tokens) to serve the network"),
             new Key("http.port", String.valueOf(DEFAULT_PORT), "REST API port; 0 picks a free port"),
             new Key("http.maxBodyBytes", String.valueOf(DEFAULT_MAX_BODY_BYTES),
                     "largest request body accepted; larger ones are answered 413 (1024 to 16777216)"),
@@ -54,7 +56,12 @@ public record ControlConfig(Http http, ZooKeeper zookeeper, Auth auth, String al
             new Key("zookeeper.operationTimeoutMs", String.valueOf(DEFAULT_OPERATION_TIMEOUT_MS),
                     "longest time one API call waits for ZooKeeper before answering 503 (100 to 60000)"),
             new Key("auth.token", "(empty)",
-                    "bearer token required for writes; empty = writes accepted only from loopback clients"),
+                    "one admin token (at least 16 characters), the shorthand for small setups; empty and no auth.tokens ="
+                            + " only loopback clients addressing localhost are served"),
+            new Key("auth.tokenFile", "(none)", "a file holding the admin token, instead of auth.token"),
+            new Key("auth.tokens", "[]", "named tokens: [{name, role: read|write|admin, token | tokenFile | tokenEnv}];"
+                    + " every API call but /health and /metrics needs one once any token is configured"),
+            new Key("auth.allowedOrigins", "[]", "browser origins (scheme://host:port) allowed to write besides the API's own"),
             new Key("allowedTopics", ".*", "regex a task's topic must match entirely; other topics are refused with 400"));
 
     /** One configuration key, for the reference documentation. */
@@ -68,7 +75,7 @@ public record ControlConfig(Http http, ZooKeeper zookeeper, Auth auth, String al
      */
     public record Http(String host, Integer port, Integer maxBodyBytes) {
         public Http {
-            host = host == null ? "0.0.0.0" : host;
+            host = host == null ? "127.0.0.1" : host;
             port = port == null ? DEFAULT_PORT : port;
             maxBodyBytes = maxBodyBytes == null ? DEFAULT_MAX_BODY_BYTES : maxBodyBytes;
         }
@@ -89,19 +96,51 @@ public record ControlConfig(Http http, ZooKeeper zookeeper, Auth auth, String al
         }
     }
 
-    /** @param token bearer token for writes; empty = loopback-only writes */
-    public record Auth(String token) {
+    /**
+     * Who may use the API. With no token at all, only loopback clients that address the API by a
+     * loopback name are served (reads and writes); with tokens, every call but /health and
+     * /metrics needs one, of a role that allows it.
+     *
+     * @param token          one admin token, inline (or empty)
+     * @param tokenFile      a file holding the admin token
+     * @param tokens         named tokens with roles
+     * @param allowedOrigins browser origins allowed to write besides the API's own
+     */
+    public record Auth(String token, String tokenFile, List<ApiToken> tokens, List<String> allowedOrigins) {
         public Auth {
             token = token == null ? "" : token;
+            tokens = tokens == null ? List.of() : java.util.Collections.unmodifiableList(new ArrayList<>(tokens));
+            allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
+        }
+
+        /** Only an inline admin token. */
+        public Auth(String token) {
+            this(token, null, null, null);
+        }
+
+        /** The tokens with their secrets read, every problem with its key. */
+        public Credentials credentials(List<String> errors) {
+            return Credentials.resolve(token, tokenFile, tokens, System::getenv, errors);
+        }
+
+        /** The tokens with their secrets read; the config was validated, so nothing fails here but a changed file. */
+        public Credentials credentials() {
+            List<String> errors = new ArrayList<>();
+            Credentials c = credentials(errors);
+            if (!errors.isEmpty()) {
+                throw new InvalidConfigException(errors);
+            }
+            return c;
         }
 
         public boolean enabled() {
-            return !token.isEmpty();
+            return !token.isEmpty() || tokenFile != null || !tokens.isEmpty();
         }
 
         @Override
         public String toString() {
-            return "Auth[token=" + (token.isEmpty() ? "" : "***") + "]";
+            return "Auth[token=" + (token.isEmpty() ? "" : "***") + ", tokenFile=" + tokenFile + ", tokens=" + tokens
+                    + ", allowedOrigins=" + allowedOrigins + "]";
         }
     }
 
@@ -111,6 +150,13 @@ public record ControlConfig(Http http, ZooKeeper zookeeper, Auth auth, String al
         auth = auth == null ? new Auth(null) : auth;
         allowedTopics = allowedTopics == null ? ".*" : allowedTopics;
         List<String> problems = problems(http, zookeeper, allowedTopics);
+        auth.credentials(problems);
+        for (int i = 0; i < auth.allowedOrigins().size(); i++) {
+            String o = auth.allowedOrigins().get(i);
+            if (o == null || !o.matches("https?://[^/\\s]+")) {
+                problems.add("auth.allowedOrigins[" + i + "]: must be scheme://host[:port], was '" + o + "'");
+            }
+        }
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
@@ -121,7 +167,7 @@ public record ControlConfig(Http http, ZooKeeper zookeeper, Auth auth, String al
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    /** Every default: HTTP on 0.0.0.0:7400, ZooKeeper at localhost:2181, root /datastream, no token. */
+    /** Every default: HTTP on 127.0.0.1:7400, ZooKeeper at localhost:2181, root /datastream, no token. */
     public static ControlConfig defaults() {
         return new ControlConfig(null, null, null, null);
     }

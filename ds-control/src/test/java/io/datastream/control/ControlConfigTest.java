@@ -14,7 +14,7 @@ class ControlConfigTest {
     void noConfigRunsOnLocalhostDefaults() {
         ControlConfig c = ControlConfig.fromYaml("");
         assertThat(c).isEqualTo(ControlConfig.defaults());
-        assertThat(c.http().host()).isEqualTo("0.0.0.0");
+        assertThat(c.http().host()).isEqualTo("127.0.0.1");
         assertThat(c.http().port()).isEqualTo(7400);
         assertThat(c.zookeeper().connect()).isEqualTo("localhost:2181");
         assertThat(c.zookeeper().root()).isEqualTo("/datastream");
@@ -28,7 +28,7 @@ class ControlConfigTest {
         ControlConfig c = ControlConfig.fromYaml("""
                 http: {host: 127.0.0.1, port: 0, maxBodyBytes: 4096}
                 zookeeper: {connect: "zk1:2181,zk2:2181", root: /ds/prod, sessionTimeoutMs: 30000, operationTimeoutMs: 2000}
-                auth: {token: s3cret}
+                auth: {token: s3cret-s3cret-s3cret}
                 allowedTopics: "logs-.*"
                 """);
         assertThat(c.http().port()).isZero();

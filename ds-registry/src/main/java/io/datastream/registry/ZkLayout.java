@@ -7,6 +7,7 @@ package io.datastream.registry;
  * {root}/tasks/{taskId}      persistent, JSON TaskSpec; the node's version is the task's version
  * {root}/agents/{agentId}    ephemeral, JSON AgentInfo, refreshed by the agent (status included)
  * {root}/routers/{routerId}  ephemeral, JSON RouterInfo, refreshed by the router (load included)
+ * {root}/audit/{taskId}/change-NNNNNNNNNN  persistent sequential, JSON TaskChange: who changed the task, when, before/after
  * </pre>
  */
 public record ZkLayout(String root) {
@@ -44,6 +45,15 @@ public record ZkLayout(String root) {
 
     public String router(String routerId) {
         return routers() + "/" + routerId;
+    }
+
+    public String audit() {
+        return join("audit");
+    }
+
+    /** The parent of a task's change records. */
+    public String audit(String taskId) {
+        return audit() + "/" + taskId;
     }
 
     private String join(String child) {

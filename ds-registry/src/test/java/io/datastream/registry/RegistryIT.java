@@ -9,6 +9,7 @@ import io.datastream.registry.member.EphemeralRegistration;
 import io.datastream.registry.member.MemberDirectory;
 import io.datastream.registry.member.RouterInfo;
 import io.datastream.registry.task.InvalidTaskException;
+import io.datastream.registry.task.TaskChange;
 import io.datastream.registry.task.TaskConflictException;
 import io.datastream.registry.task.TaskDirectory;
 import io.datastream.registry.task.TaskNotFoundException;
@@ -45,23 +46,57 @@ class RegistryIT {
     void tasksAreVersionedAndStaleWritesConflict() throws Exception {
         ZkLayout layout = new ZkLayout("/crud");
         TaskStore store = new TaskStore(client, layout);
-        VersionedTask created = store.create(TaskSpec.of("web", List.of("/var/log/*.log"), "ds-web"));
+        VersionedTask created = store.create(TaskSpec.of("web", List.of("/var/log/*.log"), "ds-web"), "test");
         assertThat(created.version()).isZero();
-        assertThatThrownBy(() -> store.create(TaskSpec.of("web", List.of("/x/*.log"), null))).isInstanceOf(TaskConflictException.class);
+        assertThatThrownBy(() -> store.create(TaskSpec.of("web", List.of("/x/*.log"), null), "test")).isInstanceOf(TaskConflictException.class);
 
-        VersionedTask updated = store.update(TaskSpec.of("web", List.of("/var/log/**/*.log"), "ds-web"), created.version());
+        VersionedTask updated = store.update(TaskSpec.of("web", List.of("/var/log/**/*.log"), "ds-web"), created.version(), "test");
         assertThat(updated.version()).isEqualTo(1);
         assertThat(updated.spec().paths()).containsExactly("/var/log/**/*.log");
-        assertThatThrownBy(() -> store.update(TaskSpec.of("web", List.of("/y/*.log"), null), 0)).isInstanceOf(TaskConflictException.class);
+        assertThatThrownBy(() -> store.update(TaskSpec.of("web", List.of("/y/*.log"), null), 0, "test")).isInstanceOf(TaskConflictException.class);
         assertThat(store.get("web").spec().paths()).containsExactly("/var/log/**/*.log");
 
-        assertThatThrownBy(() -> store.create(TaskSpec.of("bad", List.of("relative"), null))).isInstanceOf(InvalidTaskException.class);
+        assertThatThrownBy(() -> store.create(TaskSpec.of("bad", List.of("relative"), null), "test")).isInstanceOf(InvalidTaskException.class);
         assertThatThrownBy(() -> store.get("bad")).isInstanceOf(TaskNotFoundException.class);
 
         assertThat(store.list()).extracting(t -> t.spec().id()).containsExactly("web");
-        assertThatThrownBy(() -> store.delete("web", 0)).isInstanceOf(TaskConflictException.class);
-        store.delete("web", 1);
+        assertThatThrownBy(() -> store.delete("web", 0, "test")).isInstanceOf(TaskConflictException.class);
+        store.delete("web", 1, "test");
         assertThat(store.list()).isEmpty();
+    }
+
+    @Test
+    void everyWriteLeavesOneAuditRecordWithBeforeAndAfter() throws Exception {
+        long[] now = {1_000};
+        TaskStore store = new TaskStore(client, new ZkLayout("/audit"), () -> now[0]);
+        TaskSpec v0 = TaskSpec.of("web", List.of("/var/log/*.log"), "ds-web");
+        TaskSpec v1 = TaskSpec.of("web", List.of("/var/log/nginx/*.log"), "ds-web");
+        store.create(v0, "alice");
+        now[0] = 2_000;
+        store.update(v1, -1, "bob");
+        assertThatThrownBy(() -> store.update(v0, 0, "mallory")).isInstanceOf(TaskConflictException.class);
+        now[0] = 3_000;
+        store.delete("web", 1, "carol");
+
+        List<TaskChange> history = store.history("web", 10);
+        assertThat(history).containsExactly(
+                new TaskChange(3_000, "carol", TaskChange.Action.DELETED, 1, v1, null),
+                new TaskChange(2_000, "bob", TaskChange.Action.UPDATED, 1, v0, v1),
+                new TaskChange(1_000, "alice", TaskChange.Action.CREATED, 0, null, v0));
+        assertThat(store.history("web", 1)).hasSize(1);
+        assertThat(store.history("never", 10)).isEmpty();
+    }
+
+    @Test
+    void theAuditTrailIsBounded() throws Exception {
+        TaskStore store = new TaskStore(client, new ZkLayout("/bounded"));
+        store.create(TaskSpec.of("t", List.of("/a/*.log"), null), "a");
+        for (int i = 0; i < TaskStore.MAX_CHANGES_PER_TASK + 5; i++) {
+            store.update(TaskSpec.of("t", List.of("/a/" + i + "/*.log"), null), -1, "a");
+        }
+        List<TaskChange> history = store.history("t", 10_000);
+        assertThat(history).hasSize(TaskStore.MAX_CHANGES_PER_TASK);
+        assertThat(history.get(0).after().paths()).containsExactly("/a/" + (TaskStore.MAX_CHANGES_PER_TASK + 4) + "/*.log");
     }
 
     @Test
@@ -69,11 +104,11 @@ class RegistryIT {
         ZkLayout layout = new ZkLayout("/watch");
         TaskStore store = new TaskStore(client, layout);
         try (TaskDirectory dir = new TaskDirectory(client, layout).start()) {
-            store.create(TaskSpec.of("a", List.of("/a/*.log"), null));
+            store.create(TaskSpec.of("a", List.of("/a/*.log"), null), "test");
             await().atMost(Duration.ofSeconds(5)).until(() -> dir.tasks().containsKey("a"));
-            store.update(TaskSpec.of("a", List.of("/b/*.log"), null), 0);
+            store.update(TaskSpec.of("a", List.of("/b/*.log"), null), 0, "test");
             await().atMost(Duration.ofSeconds(5)).until(() -> dir.tasks().get("a").spec().paths().equals(List.of("/b/*.log")));
-            store.delete("a", -1);
+            store.delete("a", -1, "test");
             await().atMost(Duration.ofSeconds(5)).until(() -> dir.tasks().isEmpty());
         }
     }

@@ -171,7 +171,7 @@ public final class Standalone implements AutoCloseable {
                 store.get(DEFAULT_TASK);
             } catch (TaskNotFoundException e) {
                 String logs = cfg.logsDir().toAbsolutePath().toString();
-                store.create(TaskSpec.of(DEFAULT_TASK, List.of(logs + "/*.log", logs + "/**/*.log"), DEFAULT_TOPIC));
+                store.create(TaskSpec.of(DEFAULT_TASK, List.of(logs + "/*.log", logs + "/**/*.log"), DEFAULT_TOPIC), "ds standalone");
                 say("control    created task '" + DEFAULT_TASK + "' reading " + logs + "/**.log into topic " + DEFAULT_TOPIC);
             }
         }

@@ -80,8 +80,8 @@ class ZooKeeperIT {
         Path logs = Files.createDirectories(dir.resolve("logs"));
         Path other = Files.createDirectories(dir.resolve("other"));
         Files.writeString(other.resolve("x.log"), "a line for another host that this agent must never read\n");
-        store.create(task("zk-web", logs, "zk-web", new HostSelector(List.of("it-*"), Map.of("role", "web"))));
-        store.create(task("zk-db", other, "zk-db", new HostSelector(List.of(), Map.of("role", "db"))));
+        store.create(task("zk-web", logs, "zk-web", new HostSelector(List.of("it-*"), Map.of("role", "web"))), "test");
+        store.create(task("zk-db", other, "zk-db", new HostSelector(List.of(), Map.of("role", "db"))), "test");
         try (Agent agent = agent("zk-agent-1"); LogWriter w = new LogWriter(logs.resolve("app.log"), "zk");
              KafkaLines k = cluster.lines("zk-web"); KafkaLines k2 = cluster.lines("zk-web-2")) {
             await().atMost(Duration.ofSeconds(20)).until(() -> agent.tasks().containsKey("zk-web"));
@@ -92,7 +92,7 @@ class ZooKeeperIT {
 
             // change the topic: picked up at once, nothing read again
             VersionedTask v = store.get("zk-web");
-            store.update(task("zk-web", logs, "zk-web-2", v.spec().hosts()), v.version());
+            store.update(task("zk-web", logs, "zk-web-2", v.spec().hosts()), v.version(), "test");
             await().atMost(Duration.ofSeconds(20)).until(() -> "zk-web-2".equals(agent.tasks().get("zk-web").topic()));
             List<String> second = w.write(1000);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(k2.poll().ledger().missing(second)).isEmpty());
@@ -114,7 +114,7 @@ class ZooKeeperIT {
                 assertThat(info.router()).isNotNull();
             });
 
-            store.delete("zk-web", -1);
+            store.delete("zk-web", -1, "test");
             await().atMost(Duration.ofSeconds(20)).until(() -> agent.tasks().isEmpty());
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> zk.checkExists().forPath(LAYOUT.agent("zk-agent-1")) == null);
@@ -124,7 +124,7 @@ class ZooKeeperIT {
     void aRejectedTaskIsParkedReportedAndResumedWhenFixed() throws Exception {
         TaskStore store = new TaskStore(zk, LAYOUT);
         Path logs = Files.createDirectories(dir.resolve("rejected"));
-        store.create(task("no-topic", logs, null, HostSelector.ALL));
+        store.create(task("no-topic", logs, null, HostSelector.ALL), "test");
         try (Agent agent = agent("zk-agent-2"); LogWriter w = new LogWriter(logs.resolve("app.log"), "rej");
              KafkaLines k = cluster.lines("fixed-topic")) {
             w.write(500);
@@ -138,13 +138,13 @@ class ZooKeeperIT {
             });
             w.write(500);
             VersionedTask v = store.get("no-topic");
-            store.update(task("no-topic", logs, "fixed-topic", HostSelector.ALL), v.version());
+            store.update(task("no-topic", logs, "fixed-topic", HostSelector.ALL), v.version(), "test");
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(k.poll().ledger().missing(w.written())).isEmpty());
             k.ledger().assertExactlyOnceAfterDedup(w.written());
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(agent.status().tasks().get("no-topic").state()).isEqualTo("running"));
         } finally {
-            store.delete("no-topic", -1);
+            store.delete("no-topic", -1, "test");
         }
     }
 }

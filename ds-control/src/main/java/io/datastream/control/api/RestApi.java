@@ -36,6 +36,9 @@ public final class RestApi implements AutoCloseable {
     public record Route(String method, String path) {
     }
 
+    /** The request attribute holding who made the call (the token's name, or loopback). */
+    static final String ACTOR = "ds.actor";
+
     private final Javalin app;
     private final List<Route> routes = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> routePaths = ConcurrentHashMap.newKeySet();
@@ -54,13 +57,25 @@ public final class RestApi implements AutoCloseable {
             c.http.defaultContentType = Http.JSON;
             c.jetty.threadPool = threads;
             c.events.handlerAdded(meta -> {
-                routes.add(new Route(meta.getHttpMethod().name(), meta.getPath()));
-                routePaths.add(meta.getPath());
+                if (meta.getHttpMethod().isHttpMethod()) {
+                    routes.add(new Route(meta.getHttpMethod().name(), meta.getPath()));
+                    routePaths.add(meta.getPath());
+                }
             });
             c.requestLogger.http(this::record);
         });
-        WriteGuard guard = new WriteGuard(cfg.auth().token());
-        new TaskRoutes(store, gate, agents, guard, cfg.allowedTopicsPattern(), maxBody).register(app);
+        AccessGuard guard = new AccessGuard(cfg.auth().credentials(), cfg.auth().allowedOrigins());
+        // every route but health and metrics (probes and scrapers) is checked before it runs
+        app.beforeMatched(ctx -> {
+            String path = ctx.endpointHandlerPath();
+            if (path.equals(SystemRoutes.HEALTH) || path.equals(SystemRoutes.METRICS)) {
+                return;
+            }
+            String m = ctx.method().name();
+            String actor = m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS") ? guard.read(ctx) : guard.write(ctx);
+            ctx.attribute(ACTOR, actor);
+        });
+        new TaskRoutes(store, gate, agents, cfg.allowedTopicsPattern(), maxBody).register(app);
         new MemberRoutes(gate, agents, routers).register(app);
         new SystemRoutes(gate, agents, routers, metrics).register(app);
 

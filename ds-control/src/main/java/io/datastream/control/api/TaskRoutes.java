@@ -5,6 +5,7 @@ import io.datastream.control.inventory.TaskStatusReport;
 import io.datastream.control.zk.ZkGate;
 import io.datastream.registry.member.AgentInfo;
 import io.datastream.registry.task.FieldError;
+import io.datastream.registry.task.TaskChange;
 import io.datastream.registry.task.TaskSpec;
 import io.datastream.registry.task.TaskStore;
 import io.datastream.registry.task.VersionedTask;
@@ -18,26 +19,27 @@ import java.util.regex.Pattern;
 
 /**
  * Task routes: list, create, read, update, delete (optimistic concurrency on the task version),
- * and a task's status gathered from its agents. Every write is one ZooKeeper operation after
- * full validation, so a refused request never leaves a partial task behind.
+ * a task's status gathered from its agents, and its change history. Every write is one ZooKeeper
+ * transaction (the task and its audit record, naming the caller) after full validation, so a
+ * refused request never leaves a partial task behind. Access is checked before a route runs
+ * ({@link AccessGuard}).
  */
 final class TaskRoutes {
     static final String TASKS = "/api/v1/tasks";
     static final String TASK = "/api/v1/tasks/{id}";
     static final String STATUS = "/api/v1/tasks/{id}/status";
+    static final String HISTORY = "/api/v1/tasks/{id}/history";
 
     private final TaskStore store;
     private final ZkGate gate;
     private final MemberIndex<AgentInfo> agents;
-    private final WriteGuard guard;
     private final TaskRequests requests;
     private final int maxBodyBytes;
 
-    TaskRoutes(TaskStore store, ZkGate gate, MemberIndex<AgentInfo> agents, WriteGuard guard, Pattern allowedTopics, int maxBodyBytes) {
+    TaskRoutes(TaskStore store, ZkGate gate, MemberIndex<AgentInfo> agents, Pattern allowedTopics, int maxBodyBytes) {
         this.store = store;
         this.gate = gate;
         this.agents = agents;
-        this.guard = guard;
         this.requests = new TaskRequests(allowedTopics);
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -49,6 +51,7 @@ final class TaskRoutes {
         app.put(TASK, this::update);
         app.delete(TASK, this::delete);
         app.get(STATUS, this::status);
+        app.get(HISTORY, this::history);
     }
 
     /** The JSON of a stored task: its version, when it changed, and the task. */
@@ -73,9 +76,9 @@ final class TaskRoutes {
     }
 
     private void create(Context ctx) throws Exception {
-        guard.check(ctx);
         TaskSpec spec = requests.parse(Http.body(ctx, maxBodyBytes), null).spec();
-        VersionedTask created = gate.call(() -> store.create(spec));
+        String actor = actor(ctx);
+        VersionedTask created = gate.call(() -> store.create(spec, actor));
         ctx.header("Location", TASKS + "/" + created.spec().id());
         answer(ctx, 201, created);
     }
@@ -86,7 +89,6 @@ final class TaskRoutes {
     }
 
     private void update(Context ctx) throws Exception {
-        guard.check(ctx);
         String id = id(ctx);
         TaskRequests.Parsed parsed = requests.parse(Http.body(ctx, maxBodyBytes), id);
         Integer header = ifMatch(ctx);
@@ -95,11 +97,11 @@ final class TaskRoutes {
             throw ApiException.badField("version", "the body says " + version + " but If-Match says " + header);
         }
         int expected = requireVersion(header != null ? header : version);
-        answer(ctx, 200, gate.call(() -> store.update(parsed.spec(), expected)));
+        String actor = actor(ctx);
+        answer(ctx, 200, gate.call(() -> store.update(parsed.spec(), expected, actor)));
     }
 
     private void delete(Context ctx) throws Exception {
-        guard.check(ctx);
         String id = id(ctx);
         Integer version = ifMatch(ctx);
         String q = ctx.queryParam("version");
@@ -111,8 +113,9 @@ final class TaskRoutes {
             version = fromQuery;
         }
         int expected = requireVersion(version);
+        String actor = actor(ctx);
         gate.call(() -> {
-            store.delete(id, expected);
+            store.delete(id, expected, actor);
             return null;
         });
         ctx.status(204);
@@ -124,6 +127,25 @@ final class TaskRoutes {
         String after = Http.after(ctx);
         VersionedTask task = gate.call(() -> store.get(id));
         Http.json(ctx, TaskStatusReport.gather(task, agents.sorted(), after, limit));
+    }
+
+    /** The task's changes, newest first: who, when, what before and after (at most {@code limit}). */
+    private void history(Context ctx) throws Exception {
+        String id = id(ctx);
+        int limit = Http.limit(ctx);
+        List<TaskChange> changes = gate.call(() -> store.history(id, limit));
+        if (changes.isEmpty()) {
+            throw new ApiException(404, "task '" + id + "' has no recorded changes");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("items", changes);
+        body.put("total", changes.size());
+        Http.json(ctx, body);
+    }
+
+    private static String actor(Context ctx) {
+        String a = ctx.attribute(RestApi.ACTOR);
+        return a == null ? AccessGuard.LOOPBACK : a;
     }
 
     private static void answer(Context ctx, int status, VersionedTask t) {

@@ -36,8 +36,13 @@ public final class CtlCommand implements Callable<Integer> {
     String url;
 
     @Option(names = "--token", scope = ScopeType.INHERIT, defaultValue = "${env:DS_TOKEN}", paramLabel = "TOKEN",
-            description = "API token for writes (default: the environment variable DS_TOKEN, else the config file's token)")
+            description = "API token (default: the environment variable DS_TOKEN, else --token-file, else the config file's token);"
+                    + " prefer DS_TOKEN or --token-file: a command line is visible to other users of the host")
     String token;
+
+    @Option(names = "--token-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "read the API token from FILE (trailing newline removed)")
+    Path tokenFile;
 
     @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
             description = "optional YAML with url and token (options and DS_TOKEN win over it)")
@@ -85,7 +90,7 @@ public final class CtlCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(leaf.commandLine(), "--config: " + e.getMessage());
         }
         String u = url != null ? url : file.url() != null ? file.url() : DEFAULT_URL;
-        String t = token != null && !token.isEmpty() ? token : file.token();
+        String t = token != null && !token.isEmpty() ? token : tokenFile != null ? readToken(leaf, tokenFile) : file.token();
         try {
             action.run(new ControlClient(u, t), out);
             out.flush();
@@ -98,6 +103,15 @@ public final class CtlCommand implements Callable<Integer> {
             }
             err.flush();
             return 1;
+        }
+    }
+
+    private static String readToken(CommandSpec leaf, Path file) {
+        try {
+            return java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8).strip();
+        } catch (java.io.IOException e) {
+            throw new CommandLine.ParameterException(leaf.commandLine(), "--token-file: cannot read " + file + " ("
+                    + e.getClass().getSimpleName() + ")");
         }
     }
 

@@ -12,10 +12,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code ds ctl task create|list|get|update|delete}. */
+/** {@code ds ctl task create|list|get|update|delete|history}. */
 @Command(name = "task", mixinStandardHelpOptions = true, description = "Create, list, show, update and delete collection tasks.",
         subcommands = {TaskCommand.Create.class, TaskCommand.ListTasks.class, TaskCommand.Get.class, TaskCommand.Update.class,
-                TaskCommand.Delete.class})
+                TaskCommand.Delete.class, TaskHistoryCommand.class})
 public final class TaskCommand implements Callable<Integer> {
     static final String TASKS = "/api/v1/tasks";
 

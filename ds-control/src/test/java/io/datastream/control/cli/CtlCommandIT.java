@@ -32,7 +32,7 @@ import picocli.CommandLine;
 
 /** {@code ds ctl} run in-process (picocli) against a real server and ZooKeeper. */
 class CtlCommandIT {
-    static final String TOKEN = "ctl-token";
+    static final String TOKEN = "ctl-token-for-tests";
     static final ObjectMapper JSON = new ObjectMapper();
     static EmbeddedZooKeeper zk;
     static ControlServer server;
@@ -53,7 +53,7 @@ class CtlCommandIT {
         registrations.add(Fixtures.register(members, ZkLayout.defaults(), Fixtures.agent("agent-db-1", "db-1",
                 Map.of("env", "prod"), Map.of())));
         registrations.add(Fixtures.register(members, ZkLayout.defaults(), Fixtures.router("router-1", "10.1.1.1", false, 500_000)));
-        HttpJson api = new HttpJson(server.localUrl());
+        HttpJson api = new HttpJson(server.localUrl()).withToken(TOKEN);
         await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/api/v1/agents").json().path("total").asInt() == 2
                 && api.get("/api/v1/routers").json().path("total").asInt() == 1);
     }
@@ -186,7 +186,7 @@ class CtlCommandIT {
 
     @Test
     void globalOptionsWorkAfterTheSubcommandToo() {
-        Run r = ctl("agents", "--url", server.localUrl(), "--json");
+        Run r = ctl("agents", "--url", server.localUrl(), "--json", "--token", TOKEN);
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("\"total\" : 2");
     }
@@ -220,6 +220,29 @@ class CtlCommandIT {
         Run bad = ctl("--config", file("bad-ctl.yaml", "adress: x\n").toString(), "task", "list");
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("adress");
+    }
+
+    @Test
+    void aTokenFileAuthenticatesAndHistoryShowsWhoChangedWhat() throws IOException {
+        Path tokenFile = file("token", TOKEN + "\n");
+        String url = server.localUrl();
+        Run created = ctl("--url", url, "--token-file", tokenFile.toString(), "task", "create", "-f",
+                file("hist.yaml", "id: hist\npaths: [/a/*.log]\n").toString());
+        assertThat(created.code()).as(created.err()).isZero();
+        Run updated = ctl("--url", url, "--token-file", tokenFile.toString(), "task", "update", "-f",
+                file("hist2.yaml", "id: hist\npaths: [/b/*.log]\ntopic: ds-hist\n").toString());
+        assertThat(updated.code()).as(updated.err()).isZero();
+        Run history = ctl("--url", url, "--token-file", tokenFile.toString(), "task", "history", "hist");
+        assertThat(history.code()).as(history.err()).isZero();
+        String[] lines = history.out().split("\n");
+        assertThat(lines[0]).startsWith("TIME").contains("ACTOR").contains("CHANGED");
+        assertThat(lines[1]).contains("admin").contains("updated").contains("paths, topic");
+        assertThat(lines[2]).contains("admin").contains("created");
+        Run missing = ctl("--url", url, "--token-file", dir.resolve("no-such-token").toString(), "task", "list");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("--token-file: cannot read");
+        assertThat(ctlAuth("task", "delete", "hist").code()).isZero();
+        assertThat(ctl("--url", url, "--token-file", tokenFile.toString(), "task", "history", "hist").out()).contains("deleted");
     }
 
     @Test
