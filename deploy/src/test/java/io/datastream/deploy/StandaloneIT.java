@@ -48,6 +48,12 @@ class StandaloneIT {
                     console.toString(StandardCharsets.UTF_8).contains("committed 3,500 lines"));
             assertThat(console.toString(StandardCharsets.UTF_8)).contains("| dropped 0 |")
                     .contains("sink dropped 0 duplicate lines, 0 corrupt envelopes");
+            // nothing listens beyond loopback: ZooKeeper, Kafka, control, router, metrics, Flink's REST API and blob server
+            if (ListeningSockets.supported()) {
+                List<ListeningSockets.Listener> listeners = ListeningSockets.ofThisProcess();
+                assertThat(listeners).as("listening sockets").hasSizeGreaterThanOrEqualTo(8);
+                assertThat(listeners).as("listening sockets").allMatch(ListeningSockets.Listener::loopback);
+            }
         }
 
         // while stopped: more lines, in an old file and a new one

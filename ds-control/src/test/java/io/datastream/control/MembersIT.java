@@ -10,7 +10,7 @@ import io.datastream.registry.member.EphemeralRegistration;
 import io.datastream.registry.member.TaskStatus;
 import io.datastream.registry.task.TaskDirectory;
 import io.datastream.registry.task.VersionedTask;
-import io.datastream.testkit.zk.EmbeddedZooKeeper;
+import io.datastream.embedded.zk.EmbeddedZooKeeper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

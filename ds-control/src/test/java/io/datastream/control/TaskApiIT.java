@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.datastream.control.api.RestApi;
-import io.datastream.testkit.zk.EmbeddedZooKeeper;
+import io.datastream.embedded.zk.EmbeddedZooKeeper;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;

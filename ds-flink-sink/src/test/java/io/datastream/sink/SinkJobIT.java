@@ -16,7 +16,7 @@ import io.datastream.sink.testing.OutputFiles;
 import io.datastream.sink.testing.SourceFile;
 import io.datastream.sink.testing.TamperedEnvelopes;
 import io.datastream.sink.testing.WireTraffic;
-import io.datastream.testkit.kafka.EmbeddedKafka;
+import io.datastream.embedded.kafka.EmbeddedKafka;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -16,7 +16,7 @@ import io.datastream.registry.task.TaskNotFoundException;
 import io.datastream.registry.task.TaskSpec;
 import io.datastream.registry.task.TaskStore;
 import io.datastream.registry.task.VersionedTask;
-import io.datastream.testkit.zk.EmbeddedZooKeeper;
+import io.datastream.embedded.zk.EmbeddedZooKeeper;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

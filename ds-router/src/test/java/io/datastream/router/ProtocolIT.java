@@ -24,7 +24,7 @@ import io.datastream.router.sim.SimAgent;
 import io.datastream.router.sim.SourceStream;
 import io.datastream.router.sim.TestCerts;
 import io.datastream.router.sim.WireClient;
-import io.datastream.testkit.logs.LogKind;
+import io.datastream.embedded.logs.LogKind;
 import io.datastream.testkit.net.FreePorts;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -1,7 +1,7 @@
 package io.datastream.deploy.standalone;
 
-import io.datastream.testkit.logs.LogGenerator;
-import io.datastream.testkit.logs.LogKind;
+import io.datastream.embedded.logs.LogGenerator;
+import io.datastream.embedded.logs.LogKind;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

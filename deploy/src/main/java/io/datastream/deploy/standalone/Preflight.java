@@ -93,7 +93,8 @@ final class Preflight {
     /** Whether nothing listens on {@code port} on any address. */
     static boolean free(int port) {
         try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(false);
+            // as the servers do: a port with only TIME_WAIT connections left on it is free
+            s.setReuseAddress(true);
             s.bind(new InetSocketAddress(port));
             return true;
         } catch (IOException e) {

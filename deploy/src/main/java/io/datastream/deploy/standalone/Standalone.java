@@ -16,8 +16,8 @@ import io.datastream.router.Router;
 import io.datastream.router.RouterConfig;
 import io.datastream.sink.SinkJob;
 import io.datastream.sink.config.SinkConfig;
-import io.datastream.testkit.kafka.EmbeddedKafka;
-import io.datastream.testkit.zk.EmbeddedZooKeeper;
+import io.datastream.embedded.kafka.EmbeddedKafka;
+import io.datastream.embedded.zk.EmbeddedZooKeeper;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -92,16 +92,22 @@ public final class Standalone implements AutoCloseable {
         Files.createDirectories(dir);
         Files.createDirectories(cfg.logsDir());
         Files.createDirectories(cfg.outDir());
-        String zkConnect = "localhost:" + cfg.zookeeperPort();
-        String kafka = "localhost:" + cfg.kafkaPort();
+        String bind = cfg.bindAddress();
+        String zkConnect = cfg.clientHost() + ":" + cfg.zookeeperPort();
+        String kafka = cfg.clientHost() + ":" + cfg.kafkaPort();
+        if (cfg.bindsBeyondLoopback()) {
+            say("warning    --bind " + bind + ": ZooKeeper, Kafka, control, the router and Flink's REST API accept connections"
+                    + " from the network, without authentication unless configured");
+        }
 
         if (cfg.runs(Component.ZOOKEEPER)) {
-            EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(cfg.zookeeperPort(), Files.createDirectories(dir.resolve("zk")));
+            EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(bind, cfg.zookeeperPort(), Files.createDirectories(dir.resolve("zk")));
             started.push(zk);
             say("zookeeper  listening on " + zk.connectString());
         }
         if (cfg.runs(Component.KAFKA)) {
-            EmbeddedKafka k = EmbeddedKafka.builder().port(cfg.kafkaPort()).controllerPort(cfg.kafkaControllerPort())
+            EmbeddedKafka k = EmbeddedKafka.builder().host(bind).advertisedHost(cfg.clientHost())
+                    .port(cfg.kafkaPort()).controllerPort(cfg.kafkaControllerPort())
                     .logDir(dir.resolve("kafka")).defaultPartitions(2).build().start();
             started.push(k);
             k.createTopic(DEFAULT_TOPIC, 2);
@@ -110,7 +116,7 @@ public final class Standalone implements AutoCloseable {
         if (cfg.runs(Component.CONTROL)) {
             ControlServer control = ControlServer.start(ControlConfig.fromYaml(String.join("\n",
                     "http:",
-                    "  host: 127.0.0.1",
+                    "  host: " + bind,
                     "  port: " + cfg.controlPort(),
                     "zookeeper:",
                     "  connect: " + zkConnect)));
@@ -122,9 +128,10 @@ public final class Standalone implements AutoCloseable {
             Router router = Router.start(RouterConfig.fromYaml(String.join("\n",
                     "id: standalone-router",
                     "listen:",
-                    "  host: 127.0.0.1",
+                    "  host: " + bind,
                     "  port: " + cfg.routerPort(),
                     "http:",
+                    "  host: " + bind,
                     "  port: " + cfg.routerHttpPort(),
                     "kafka:",
                     "  bootstrapServers: " + kafka,
@@ -136,20 +143,20 @@ public final class Standalone implements AutoCloseable {
         if (cfg.runs(Component.SINK)) {
             startSink(dir, kafka);
             say("sink       Flink job running, output in " + cfg.outDir() + " (checkpoint every "
-                    + cfg.checkpointInterval().toMillis() + " ms), metrics on 127.0.0.1:" + cfg.sinkMetricsPort());
+                    + cfg.checkpointInterval().toMillis() + " ms), metrics on " + cfg.bindAddress() + ":" + cfg.sinkMetricsPort());
         }
         if (cfg.runs(Component.AGENT)) {
             agent = Agent.start(AgentConfig.fromYaml(String.join("\n",
                     "id: standalone-agent",
                     "dataDir: " + yamlString(dir.resolve("agent").toString()),
-                    "routers: [\"localhost:" + cfg.routerPort() + "\"]",
+                    "routers: [\"" + cfg.clientHost() + ":" + cfg.routerPort() + "\"]",
                     "http:",
-                    "  host: 127.0.0.1",
+                    "  host: " + bind,
                     "  port: " + cfg.agentHttpPort(),
                     "zookeeper:",
                     "  connect: " + zkConnect)));
             started.push(agent);
-            say("agent      reading " + cfg.logsDir() + "/**.log, metrics on 127.0.0.1:" + cfg.agentHttpPort());
+            say("agent      reading " + cfg.logsDir() + "/**.log, metrics on " + bind + ":" + cfg.agentHttpPort());
         }
         if (cfg.demo()) {
             demo = new DemoLogWriter(cfg.logsDir().resolve("demo"), cfg.demoLinesPerSecond()).start();
@@ -201,7 +208,13 @@ public final class Standalone implements AutoCloseable {
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(64));
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.ofMebiBytes(32));
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.ofMebiBytes(32));
-        SinkMetricsReporter.configure(conf, "127.0.0.1", cfg.sinkMetricsPort());
+        String bind = cfg.bindAddress();
+        SinkMetricsReporter.configure(conf, bind, cfg.sinkMetricsPort());
+        // Flink's REST API (job submission) and blob server listen where everything else does
+        conf.setString("rest.bind-address", bind);
+        conf.setString("rest.address", cfg.clientHost());
+        conf.setString("jobmanager.bind-host", bind);
+        conf.setString("taskmanager.bind-host", bind);
         Optional<Path> restore = FlinkRestore.latest(checkpoints, savepoints);
         if (restore.isPresent()) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restore.get().toUri().toString());

@@ -32,6 +32,11 @@ public final class StandaloneCommand implements Callable<Integer> {
     @Option(names = "--demo-rate", paramLabel = "LINES", description = "Demo lines per second (default: ${DEFAULT-VALUE}).")
     int demoRate = 2_000;
 
+    @Option(names = "--bind", paramLabel = "ADDRESS",
+            description = "Address every listener binds (default: ${DEFAULT-VALUE}, this host only). 0.0.0.0 opens ZooKeeper, Kafka,"
+                    + " control, the router, metrics and Flink's REST API to the network: only on a trusted network.")
+    String bind = StandaloneConfig.DEFAULT_BIND_ADDRESS;
+
     @Option(names = "--zookeeper-port", description = "Default: ${DEFAULT-VALUE}.")
     int zookeeperPort = StandaloneConfig.DEFAULT_ZOOKEEPER_PORT;
 
@@ -68,7 +73,7 @@ public final class StandaloneCommand implements Callable<Integer> {
         for (String w : with) {
             components.addAll(StandaloneConfig.parseComponents(w));
         }
-        StandaloneConfig cfg = StandaloneConfig.builder(dataDir).zookeeperPort(zookeeperPort).kafkaPort(kafkaPort)
+        StandaloneConfig cfg = StandaloneConfig.builder(dataDir).bindAddress(bind).zookeeperPort(zookeeperPort).kafkaPort(kafkaPort)
                 .kafkaControllerPort(kafkaControllerPort).routerPort(routerPort).routerHttpPort(routerHttpPort)
                 .controlPort(controlPort).agentHttpPort(agentHttpPort).sinkMetricsPort(sinkMetricsPort)
                 .checkpointInterval(Duration.ofMillis(checkpointMillis)).components(components).demo(demo, demoRate)

@@ -12,6 +12,7 @@ import java.util.Set;
  * Settings of {@code ds standalone}; every one has a default so the command needs none.
  *
  * @param dataDir            all state and output: zk/, kafka/, agent/, sink/, logs/ (read), out/ (written)
+ * @param bindAddress        the address every listener binds: 127.0.0.1 (default, this host only) or another, deliberately
  * @param zookeeperPort      ZooKeeper client port
  * @param kafkaPort          Kafka client port
  * @param kafkaControllerPort Kafka KRaft controller port
@@ -26,7 +27,7 @@ import java.util.Set;
  * @param demoLinesPerSecond rate of the demo stream
  * @param progressInterval   how often a progress line is printed (0 = never)
  */
-public record StandaloneConfig(Path dataDir, int zookeeperPort, int kafkaPort, int kafkaControllerPort, int routerPort,
+public record StandaloneConfig(Path dataDir, String bindAddress, int zookeeperPort, int kafkaPort, int kafkaControllerPort, int routerPort,
                                int routerHttpPort, int controlPort, int agentHttpPort, int sinkMetricsPort,
                                Duration checkpointInterval, Set<Component> components,
                                boolean demo, int demoLinesPerSecond, Duration progressInterval) {
@@ -40,6 +41,7 @@ public record StandaloneConfig(Path dataDir, int zookeeperPort, int kafkaPort, i
         }
     }
 
+    public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_ZOOKEEPER_PORT = 2181;
     public static final int DEFAULT_KAFKA_PORT = 9092;
     public static final int DEFAULT_KAFKA_CONTROLLER_PORT = 9093;
@@ -53,6 +55,9 @@ public record StandaloneConfig(Path dataDir, int zookeeperPort, int kafkaPort, i
         List<String> errors = new ArrayList<>();
         if (dataDir == null) {
             errors.add("data-dir: is required");
+        }
+        if (bindAddress == null || bindAddress.isBlank() || bindAddress.contains("/") || bindAddress.contains(" ")) {
+            errors.add("bind: must be an address such as 127.0.0.1 or 0.0.0.0, was '" + bindAddress + "'");
         }
         port(errors, "zookeeper-port", zookeeperPort);
         port(errors, "kafka-port", kafkaPort);
@@ -99,6 +104,7 @@ public record StandaloneConfig(Path dataDir, int zookeeperPort, int kafkaPort, i
     /** Typed construction for the command and tests: every setting starts at its default. */
     public static final class Builder {
         private final Path dataDir;
+        private String bindAddress = DEFAULT_BIND_ADDRESS;
         private int zookeeperPort = DEFAULT_ZOOKEEPER_PORT;
         private int kafkaPort = DEFAULT_KAFKA_PORT;
         private int kafkaControllerPort = DEFAULT_KAFKA_CONTROLLER_PORT;
@@ -127,6 +133,12 @@ public record StandaloneConfig(Path dataDir, int zookeeperPort, int kafkaPort, i
             controlPort = next.getAsInt();
             agentHttpPort = next.getAsInt();
             sinkMetricsPort = next.getAsInt();
+            return this;
+        }
+
+        /** The address every listener binds (default 127.0.0.1). */
+        public Builder bindAddress(String address) {
+            bindAddress = address;
             return this;
         }
 
@@ -193,7 +205,7 @@ public record StandaloneConfig(Path dataDir, int zookeeperPort, int kafkaPort, i
 
         /** Validates every setting; all errors in one message. */
         public StandaloneConfig build() {
-            return new StandaloneConfig(dataDir, zookeeperPort, kafkaPort, kafkaControllerPort, routerPort, routerHttpPort,
+            return new StandaloneConfig(dataDir, bindAddress, zookeeperPort, kafkaPort, kafkaControllerPort, routerPort, routerHttpPort,
                     controlPort, agentHttpPort, sinkMetricsPort, checkpointInterval, components, demo, demoLinesPerSecond,
                     progressInterval);
         }
@@ -222,6 +234,16 @@ public record StandaloneConfig(Path dataDir, int zookeeperPort, int kafkaPort, i
             }
         }
         return out;
+    }
+
+    /** Whether the listeners serve other hosts too (a wildcard or non-loopback bind address). */
+    public boolean bindsBeyondLoopback() {
+        return !(bindAddress.equals("127.0.0.1") || bindAddress.equals("localhost") || bindAddress.equals("::1"));
+    }
+
+    /** The host name clients should use: localhost for loopback and wildcard binds, else the bind address. */
+    public String clientHost() {
+        return bindAddress.equals("0.0.0.0") || bindAddress.equals("::") || !bindsBeyondLoopback() ? "localhost" : bindAddress;
     }
 
     public Path logsDir() {

@@ -2,8 +2,8 @@ package io.datastream.agent.bench;
 
 import io.datastream.agent.testing.TestCluster;
 import io.datastream.router.Router;
-import io.datastream.testkit.logs.LogGenerator;
-import io.datastream.testkit.logs.LogKind;
+import io.datastream.embedded.logs.LogGenerator;
+import io.datastream.embedded.logs.LogKind;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;

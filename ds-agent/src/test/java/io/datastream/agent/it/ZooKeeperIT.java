@@ -17,7 +17,7 @@ import io.datastream.registry.task.HostSelector;
 import io.datastream.registry.task.TaskSpec;
 import io.datastream.registry.task.TaskStore;
 import io.datastream.registry.task.VersionedTask;
-import io.datastream.testkit.zk.EmbeddedZooKeeper;
+import io.datastream.embedded.zk.EmbeddedZooKeeper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.datastream.agent.testing;
 
 import io.datastream.router.Router;
 import io.datastream.router.RouterConfig;
-import io.datastream.testkit.kafka.EmbeddedKafka;
+import io.datastream.embedded.kafka.EmbeddedKafka;
 import io.datastream.testkit.net.FreePorts;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.datastream.bench.protocol;
 
 import io.datastream.protocol.batch.BatchBuilder;
 import io.datastream.protocol.codec.Codec;
-import io.datastream.testkit.logs.LogGenerator;
-import io.datastream.testkit.logs.LogKind;
+import io.datastream.embedded.logs.LogGenerator;
+import io.datastream.embedded.logs.LogKind;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.io.BufferedOutputStream;

@@ -1,6 +1,6 @@
 package io.datastream.bench.protocol;
 
-import io.datastream.testkit.logs.LogKind;
+import io.datastream.embedded.logs.LogKind;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Locale;

@@ -7,7 +7,7 @@ import io.datastream.protocol.batch.BatchBuilder;
 import io.datastream.protocol.batch.RecordCursor;
 import io.datastream.protocol.codec.Codec;
 import io.datastream.protocol.codec.CodecSet;
-import io.datastream.testkit.logs.LogKind;
+import io.datastream.embedded.logs.LogKind;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;

@@ -6,7 +6,7 @@ import io.datastream.protocol.ProtocolLimits;
 import io.datastream.protocol.batch.Batch;
 import io.datastream.protocol.batch.RecordCursor;
 import io.datastream.protocol.codec.CodecSet;
-import io.datastream.testkit.logs.LogKind;
+import io.datastream.embedded.logs.LogKind;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;

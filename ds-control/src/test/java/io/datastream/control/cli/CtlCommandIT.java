@@ -13,7 +13,7 @@ import io.datastream.registry.ZkClients;
 import io.datastream.registry.ZkLayout;
 import io.datastream.registry.member.EphemeralRegistration;
 import io.datastream.testkit.net.FreePorts;
-import io.datastream.testkit.zk.EmbeddedZooKeeper;
+import io.datastream.embedded.zk.EmbeddedZooKeeper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

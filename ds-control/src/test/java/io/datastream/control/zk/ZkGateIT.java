@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.datastream.registry.task.TaskNotFoundException;
-import io.datastream.testkit.zk.EmbeddedZooKeeper;
+import io.datastream.embedded.zk.EmbeddedZooKeeper;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;

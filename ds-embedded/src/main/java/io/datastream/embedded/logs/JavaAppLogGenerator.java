@@ -1,4 +1,4 @@
-package io.datastream.testkit.logs;
+package io.datastream.embedded.logs;
 
 /**
  * Logback-style application log: {@code 2024-05-01 12:00:00.123 INFO  [thread] logger - message}.

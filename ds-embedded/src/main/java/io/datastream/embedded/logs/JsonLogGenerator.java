@@ -1,4 +1,4 @@
-package io.datastream.testkit.logs;
+package io.datastream.embedded.logs;
 
 /**
  * JSON events, one object per line, with ECS-like field names. A request logs a few events that

@@ -1,8 +1,8 @@
-package io.datastream.testkit;
+package io.datastream.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.datastream.testkit.kafka.EmbeddedKafka;
+import io.datastream.embedded.kafka.EmbeddedKafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.datastream.testkit.logs;
+package io.datastream.embedded.logs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

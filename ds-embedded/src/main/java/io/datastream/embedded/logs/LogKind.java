@@ -1,4 +1,4 @@
-package io.datastream.testkit.logs;
+package io.datastream.embedded.logs;
 
 /** The kinds of log a {@link LogGenerator} writes. */
 public enum LogKind {

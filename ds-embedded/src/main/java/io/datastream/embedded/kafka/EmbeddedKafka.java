@@ -1,4 +1,4 @@
-package io.datastream.testkit.kafka;
+package io.datastream.embedded.kafka;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
+import io.datastream.embedded.Ports;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -24,8 +25,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 
 /**
- * A single-node Kafka cluster in KRaft mode (one process is broker and controller), on
- * loopback. The log directory is formatted on first start; {@link #stop()} and {@link #start()}
+ * A single-node Kafka cluster in KRaft mode (one process is broker and controller), listening on
+ * loopback unless {@link Builder#host} says otherwise. The log directory is formatted on first start; {@link #stop()} and {@link #start()}
  * keep it, so a restarted broker has the same data and the same port.
  *
  * <pre>
@@ -41,11 +42,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final Properties props;
+    private final String advertisedHost;
     private KafkaRaftServer server;
 
     private EmbeddedKafka(Builder b) {
-        this.port = b.port == 0 ? io.datastream.testkit.net.FreePorts.next() : b.port;
-        this.controllerPort = b.controllerPort == 0 ? io.datastream.testkit.net.FreePorts.next() : b.controllerPort;
+        this.port = b.port == 0 ? Ports.free() : b.port;
+        this.controllerPort = b.controllerPort == 0 ? Ports.free() : b.controllerPort;
+        this.advertisedHost = b.advertisedHost;
         try {
             this.deleteOnClose = b.logDir == null;
             this.logDir = b.logDir != null ? Files.createDirectories(b.logDir) : Files.createTempDirectory("ds-kafka-");
@@ -56,8 +59,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
+        // the controller listener stays on loopback: only this process talks to it
+        p.put("listeners", "PLAINTEXT://" + b.host + ":" + port + ",CONTROLLER://localhost:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://" + b.advertisedHost + ":" + port);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("inter.broker.listener.name", "PLAINTEXT");
@@ -109,7 +113,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         Path config = logDir.resolveSibling(logDir.getFileName() + ".format.properties");
         try {
             try (OutputStream out = Files.newOutputStream(config)) {
-                props.store(out, "ds-testkit format");
+                props.store(out, "ds-embedded format");
             }
             ByteArrayOutputStream log = new ByteArrayOutputStream();
             try (PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8)) {
@@ -151,7 +155,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return "localhost:" + port;
+        return advertisedHost + ":" + port;
     }
 
     public int port() {
@@ -203,6 +207,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Settings of an {@link EmbeddedKafka}; every one has a default. */
     public static final class Builder {
+        private String host = "localhost";
+        private String advertisedHost = "localhost";
         private int port;
         private int controllerPort;
         private Path logDir;
@@ -210,6 +216,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         private boolean autoCreateTopics = true;
         private int maxMessageBytes = 16 << 20;
         private final Properties overrides = new Properties();
+
+        /** The address the client listener binds (default localhost: loopback only; 0.0.0.0 = every address). */
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        /** The host name clients are told to connect to (default localhost). */
+        public Builder advertisedHost(String host) {
+            this.advertisedHost = host;
+            return this;
+        }
 
         /** Client port; 0 (default) picks a free one. */
         public Builder port(int port) {

@@ -1,4 +1,4 @@
-package io.datastream.testkit.logs;
+package io.datastream.embedded.logs;
 
 /**
  * Combined log format: {@code ip - user [time] "METHOD path HTTP/x" status size "referer" "agent"}.

@@ -1,4 +1,4 @@
-package io.datastream.testkit.logs;
+package io.datastream.embedded.logs;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
