@@ -157,7 +157,10 @@ public final class SinkJob {
         }
     }
 
-    /** Keys batches by source file: agent id and fingerprint. */
+    /**
+     * Keys batches by source file: agent id and fingerprint (the key of every state version; the
+     * task is a key within the state, see {@link LineDeduplicator}).
+     */
     private static final class FileKey implements KeySelector<SourceBatch, String> {
         private static final long serialVersionUID = 1L;
 

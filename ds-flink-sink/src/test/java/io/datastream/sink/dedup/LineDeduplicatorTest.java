@@ -114,10 +114,41 @@ class LineDeduplicatorTest {
     }
 
     @Test
-    void filesAreKeyedByAgentAndFingerprint() throws Exception {
+    void twoAgentsWithDifferentIdsOnTheSameFingerprintBothDeliver() throws Exception {
         send(file, 0, 10);
         send(other, 0, 10); // same fingerprint and offsets, other agent: other lines
+        send(file, 0, 10);
+        send(other, 0, 10);
         assertThat(written()).containsExactlyElementsOf(concat(lines(file, 0, 10), lines(other, 0, 10)));
+    }
+
+    @Test
+    void twoTasksReadingTheSameFileEachDeliverEveryLineOnce() throws Exception {
+        // one file, one agent, one fingerprint, the same offsets: read by two tasks into two topics
+        SourceFile warehouse = sameFileForTask("warehouse");
+        SourceFile search = sameFileForTask("search");
+        send(warehouse, 0, 50);
+        send(search, 0, 50);
+        send(search, 25, 100);   // overlap: [50, 100) new for search
+        send(warehouse, 0, 100); // [50, 100) new for warehouse
+        send(warehouse, 0, 100); // re-sends: nothing new
+        send(search, 0, 100);
+        List<String> expected = new ArrayList<>();
+        for (List<String> part : List.of(lines(file, 0, 50), lines(file, 0, 50), lines(file, 50, 100), lines(file, 50, 100))) {
+            expected.addAll(part);
+        }
+        assertThat(written()).containsExactlyElementsOf(expected);
+        assertThat(harness.extractOutputValues()).extracting(OutputChunk::taskId)
+                .containsExactly("warehouse", "search", "search", "warehouse");
+    }
+
+    private SourceFile sameFileForTask(String task) {
+        List<String> content = new ArrayList<>();
+        for (int i = 0; i < file.lineCount(); i++) {
+            content.add(file.line(i));
+        }
+        return new SourceFile(task, file.source().agentId(), file.source().host(), file.source().path(), file.source().fingerprint(),
+                content, 1_700_000_000_000L, 1000);
     }
 
     @Test
