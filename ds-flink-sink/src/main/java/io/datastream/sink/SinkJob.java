@@ -9,6 +9,7 @@ import io.datastream.sink.decode.SourceBatch;
 import io.datastream.sink.dedup.LineDeduplicator;
 import io.datastream.sink.output.LineFiles;
 import io.datastream.sink.output.OutputChunk;
+import io.datastream.sink.output.TimeBuckets;
 import io.datastream.sink.source.KafkaRecord;
 import io.datastream.sink.source.KafkaSources;
 import java.io.IOException;
@@ -138,7 +139,8 @@ public final class SinkJob {
 
         SingleOutputStreamOperator<OutputChunk> chunks = stages.beforeDedup.apply(batches)
                 .keyBy(new FileKey(), Types.STRING)
-                .process(new LineDeduplicator(cfg.dedup(), cfg.output().format()))
+                .process(new LineDeduplicator(cfg.dedup(), cfg.output().format(),
+                        new TimeBuckets(cfg.output().bucketPattern(), cfg.output().timeZone())))
                 .uid(UID_DEDUP).name("de-duplicate lines");
 
         DataStreamSink<OutputChunk> files = stages.beforeFiles.apply(chunks)

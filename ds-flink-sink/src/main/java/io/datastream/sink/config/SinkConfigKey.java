@@ -32,7 +32,7 @@ public enum SinkConfigKey {
     OUTPUT_FORMAT("output.format", Type.ENUM, "raw",
             "raw: each line byte for byte, then a newline. tsv: host, path, offset, line separated by tabs. json: a JSON object with task, agent, host, path and offset, a tab, then the line."),
     OUTPUT_BUCKET_PATTERN("output.bucketPattern", Type.STRING, "'dt='yyyy-MM-dd/'hour='HH",
-            "java.time DateTimeFormatter pattern of the time part of a bucket directory, applied to the batch's first event time; the full bucket is `<task>/<pattern>`."),
+            "java.time DateTimeFormatter pattern of the time part of a bucket directory, applied to each line's event time (its read time when it has none); the full bucket is `<task>/<pattern>`."),
     OUTPUT_TIME_ZONE("output.timeZone", Type.STRING, "UTC",
             "Time zone of the bucket pattern (a java.time ZoneId such as UTC or Asia/Shanghai)."),
     OUTPUT_MAX_PART_SIZE("output.maxPartSize", Type.SIZE, "128MB",

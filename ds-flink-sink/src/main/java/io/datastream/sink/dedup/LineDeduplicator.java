@@ -12,9 +12,13 @@ import io.datastream.sink.decode.SourceBatch;
 import io.datastream.sink.metrics.SinkMetric;
 import io.datastream.sink.metrics.TaskCounters;
 import io.datastream.sink.metrics.TaskMetrics;
-import io.datastream.sink.output.ChunkBuilder;
+import io.datastream.sink.eventtime.EventTimeParsers;
+import io.datastream.sink.eventtime.LineTimeParser;
+import io.datastream.sink.output.BucketChunks;
 import io.datastream.sink.output.OutputChunk;
+import io.datastream.sink.output.TimeBuckets;
 import io.netty.buffer.ByteBuf;
+import java.time.ZoneOffset;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -48,9 +52,17 @@ import org.apache.flink.util.Collector;
  * task and dropped them for every other one, and which task is not recorded, so they count as
  * delivered for every task: a re-send is never written twice). The task's first written lines
  * store the union in version 2; version 1 is never written again and expires by its TTL.
+ *
+ * <p><b>Event time.</b> Each written line goes to the time bucket of its own event time, parsed
+ * from the line as the batch's {@code ds.time} headers ask ({@link EventTimeParsers}); a line
+ * without a parsable time goes to the bucket of the batch's read time (its first event time, set
+ * by the agent) and is counted. So a batch can become several chunks ({@link BucketChunks}).
+ * Only lines that are written are parsed: duplicates cost nothing.
  */
 public final class LineDeduplicator extends KeyedProcessFunction<String, SourceBatch, OutputChunk> {
     private static final long serialVersionUID = 1L;
+
+    private static final String DEFAULT_BUCKET_PATTERN = "'dt='yyyy-MM-dd/'hour='HH";
 
     /** Name of the keyed state of version 1 (release 0.1, per file); part of the savepoint format, never rename. */
     public static final String STATE_NAME = "delivered-ranges";
@@ -59,12 +71,14 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
 
     private final DedupConfig config;
     private final LineFormat format;
+    private final TimeBuckets buckets;
 
     private transient MapState<String, long[]> delivered;
     private transient ValueState<long[]> deliveredV1;
     private transient TaskMetrics taskMetrics;
     private transient CodecSet codecs;
-    private transient ChunkBuilder chunk;
+    private transient BucketChunks chunks;
+    private transient EventTimeParsers timeParsers;
     private transient RunList runs;
     private transient LineFilter filter;
     private transient Counter linesIn;
@@ -75,10 +89,18 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
     private transient Counter batchesDuplicate;
     private transient Counter corrupt;
     private transient Counter rangesEvicted;
+    private transient Counter timeFallback;
 
+    /** With the default buckets ({@code dt=yyyy-MM-dd/hour=HH}, UTC). */
     public LineDeduplicator(DedupConfig config, LineFormat format) {
+        this(config, format, new TimeBuckets(DEFAULT_BUCKET_PATTERN, ZoneOffset.UTC));
+    }
+
+    /** {@code buckets}: the time part of the output buckets, to cut batches by their lines' times. */
+    public LineDeduplicator(DedupConfig config, LineFormat format, TimeBuckets buckets) {
         this.config = config;
         this.format = format;
+        this.buckets = buckets;
     }
 
     /**
@@ -115,7 +137,8 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
         delivered = getRuntimeContext().getMapState(stateDescriptor(config));
         deliveredV1 = getRuntimeContext().getState(stateDescriptorV1(config));
         codecs = new CodecSet();
-        chunk = new ChunkBuilder(format);
+        chunks = new BucketChunks(format, buckets);
+        timeParsers = new EventTimeParsers();
         runs = new RunList();
         filter = new LineFilter();
         MetricGroup g = getRuntimeContext().getMetricGroup();
@@ -127,6 +150,7 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
         batchesDuplicate = SinkMetric.BATCHES_DUPLICATE.register(g);
         corrupt = SinkMetric.ENVELOPES_CORRUPT.register(g);
         rangesEvicted = SinkMetric.RANGES_EVICTED.register(g);
+        timeFallback = SinkMetric.LINES_TIME_FALLBACK.register(g);
         taskMetrics = new TaskMetrics(g);
     }
 
@@ -159,9 +183,10 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
             perTask.linesDuplicate.inc(count);
             return;
         }
-        chunk.begin(batch);
+        chunks.begin(batch);
         runs.clear();
-        filter.reset(ranges, !ranges.intersects(batch.startOffset(), batch.endOffset()));
+        filter.reset(ranges, !ranges.intersects(batch.startOffset(), batch.endOffset()),
+                timeParsers.forHeaders(batch.headers()), batch.firstEventTime());
         try {
             envelope.forEachLine(codecs, filter);
         } catch (CorruptBatchException | RuntimeException e) {
@@ -174,16 +199,18 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
         perTask.linesDuplicate.inc(filter.duplicates);
         linesOverlapping.inc(filter.overlapping);
         perTask.linesOverlapping.inc(filter.overlapping);
-        if (chunk.lines() == 0) {
+        if (chunks.lines() == 0) {
             return;
         }
+        timeFallback.inc(filter.timeFallback);
+        perTask.timeFallback.inc(filter.timeFallback);
         DeliveredRanges.Union u = ranges.union(runs, config.maxRangesPerFile());
         delivered.put(task, u.ranges().toArray());
         rangesEvicted.inc(u.evicted());
-        linesWritten.inc(chunk.lines());
-        perTask.linesWritten.inc(chunk.lines());
-        bytesWritten.inc(chunk.size());
-        out.collect(chunk.build(batch.taskId(), batch.firstEventTime()));
+        linesWritten.inc(chunks.lines());
+        perTask.linesWritten.inc(chunks.lines());
+        bytesWritten.inc(chunks.size());
+        chunks.emit(task, out::collect);
     }
 
     /**
@@ -200,18 +227,24 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
         ctx.output(DeadLetters.TAG, DeadLetter.of(in.record(), DeadLetter.STAGE_DECODE, error));
     }
 
-    /** Keeps the lines the ranges do not cover; reused batch after batch. */
+    /** Keeps the lines the ranges do not cover, each with its event time; reused batch after batch. */
     private final class LineFilter implements Envelope.LineVisitor {
         private DeliveredRanges ranges;
         private boolean disjoint;
+        private LineTimeParser parser;
+        private long readTime;
         long duplicates;
         long overlapping;
+        long timeFallback;
 
-        void reset(DeliveredRanges r, boolean batchIsDisjoint) {
+        void reset(DeliveredRanges r, boolean batchIsDisjoint, LineTimeParser timeParser, long batchReadTime) {
             this.ranges = r;
             this.disjoint = batchIsDisjoint;
+            this.parser = timeParser;
+            this.readTime = batchReadTime;
             this.duplicates = 0;
             this.overlapping = 0;
+            this.timeFallback = 0;
         }
 
         @Override
@@ -225,7 +258,16 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
                     overlapping++;
                 }
             }
-            chunk.append(offset, buffer, index, length);
+            long time = readTime;
+            if (parser != null) {
+                long parsed = parser.parse(buffer, index, length, readTime);
+                if (parsed == LineTimeParser.NO_TIME) {
+                    timeFallback++;
+                } else {
+                    time = parsed;
+                }
+            }
+            chunks.append(offset, buffer, index, length, time);
             runs.add(offset, nextOffset);
         }
     }

@@ -9,11 +9,13 @@ public final class TaskCounters {
     public final Counter linesDuplicate;
     public final Counter linesOverlapping;
     public final Counter deadLetters;
+    public final Counter timeFallback;
 
     TaskCounters(MetricGroup taskGroup) {
         linesWritten = SinkMetric.TASK_LINES_WRITTEN.register(taskGroup);
         linesDuplicate = SinkMetric.TASK_LINES_DUPLICATE.register(taskGroup);
         linesOverlapping = SinkMetric.TASK_LINES_OVERLAPPING.register(taskGroup);
         deadLetters = SinkMetric.TASK_ENVELOPES_CORRUPT.register(taskGroup);
+        timeFallback = SinkMetric.TASK_LINES_TIME_FALLBACK.register(taskGroup);
     }
 }
