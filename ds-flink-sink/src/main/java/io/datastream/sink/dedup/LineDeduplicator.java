@@ -6,14 +6,15 @@ import io.datastream.protocol.codec.CodecSet;
 import io.datastream.protocol.envelope.Envelope;
 import io.datastream.sink.config.DedupConfig;
 import io.datastream.sink.config.LineFormat;
+import io.datastream.sink.config.SinkConfigKey;
 import io.datastream.sink.deadletter.DeadLetter;
 import io.datastream.sink.deadletter.DeadLetters;
 import io.datastream.sink.decode.SourceBatch;
+import io.datastream.sink.eventtime.EventTimeParsers;
+import io.datastream.sink.eventtime.LineTimeParser;
 import io.datastream.sink.metrics.SinkMetric;
 import io.datastream.sink.metrics.TaskCounters;
 import io.datastream.sink.metrics.TaskMetrics;
-import io.datastream.sink.eventtime.EventTimeParsers;
-import io.datastream.sink.eventtime.LineTimeParser;
 import io.datastream.sink.output.BucketChunks;
 import io.datastream.sink.output.OutputChunk;
 import io.datastream.sink.output.TimeBuckets;
@@ -62,8 +63,6 @@ import org.apache.flink.util.Collector;
 public final class LineDeduplicator extends KeyedProcessFunction<String, SourceBatch, OutputChunk> {
     private static final long serialVersionUID = 1L;
 
-    private static final String DEFAULT_BUCKET_PATTERN = "'dt='yyyy-MM-dd/'hour='HH";
-
     /** Name of the keyed state of version 1 (release 0.1, per file); part of the savepoint format, never rename. */
     public static final String STATE_NAME = "delivered-ranges";
     /** Name of the keyed state of version 2 (per file, then per task); part of the savepoint format, never rename. */
@@ -91,9 +90,9 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
     private transient Counter rangesEvicted;
     private transient Counter timeFallback;
 
-    /** With the default buckets ({@code dt=yyyy-MM-dd/hour=HH}, UTC). */
+    /** With the default buckets ({@code output.bucketPattern}'s default, UTC). */
     public LineDeduplicator(DedupConfig config, LineFormat format) {
-        this(config, format, new TimeBuckets(DEFAULT_BUCKET_PATTERN, ZoneOffset.UTC));
+        this(config, format, new TimeBuckets(SinkConfigKey.OUTPUT_BUCKET_PATTERN.defaultValue(), ZoneOffset.UTC));
     }
 
     /** {@code buckets}: the time part of the output buckets, to cut batches by their lines' times. */

@@ -18,7 +18,8 @@ import java.util.Objects;
  */
 public final class EventTimeParsers {
     private static final int MAX_CACHED = 64;
-    private static final LineTimeParser UNPARSABLE = new LineTimeParser() {
+    /** Finds no time in any line: for header values this sink cannot use. */
+    private static final class Unparsable extends LineTimeParser {
         @Override
         long parseHead(byte[] b, int n, long readTime) {
             return 0;
@@ -28,7 +29,7 @@ public final class EventTimeParsers {
         public String toString() {
             return "unparsable";
         }
-    };
+    }
 
     private record Key(String format, String pattern, String zone) {
     }
@@ -79,19 +80,19 @@ public final class EventTimeParsers {
         try {
             z = zone == null ? ZoneOffset.UTC : ZoneId.of(zone);
         } catch (DateTimeException e) {
-            return UNPARSABLE;
+            return new Unparsable(); // a parser per caller: parsers are single-threaded
         }
         if (f == null) {
-            return UNPARSABLE;
+            return new Unparsable(); // a parser per caller: parsers are single-threaded
         }
         if (f == TimeFormat.PATTERN) {
             if (pattern == null || pattern.isEmpty()) {
-                return UNPARSABLE;
+                return new Unparsable(); // a parser per caller: parsers are single-threaded
             }
             try {
                 return new PatternTimeParser(pattern, z);
             } catch (IllegalArgumentException e) {
-                return UNPARSABLE;
+                return new Unparsable(); // a parser per caller: parsers are single-threaded
             }
         }
         return new FormatTimeParser(f, z);
