@@ -9,6 +9,7 @@ import io.datastream.sink.decode.SourceBatch;
 import io.datastream.sink.dedup.LineDeduplicator;
 import io.datastream.sink.output.LineFiles;
 import io.datastream.sink.output.OutputChunk;
+import io.datastream.sink.output.TimeBuckets;
 import io.datastream.sink.source.KafkaRecord;
 import io.datastream.sink.source.KafkaSources;
 import java.io.IOException;
@@ -138,7 +139,8 @@ public final class SinkJob {
 
         SingleOutputStreamOperator<OutputChunk> chunks = stages.beforeDedup.apply(batches)
                 .keyBy(new FileKey(), Types.STRING)
-                .process(new LineDeduplicator(cfg.dedup(), cfg.output().format()))
+                .process(new LineDeduplicator(cfg.dedup(), cfg.output().format(),
+                        new TimeBuckets(cfg.output().bucketPattern(), cfg.output().timeZone())))
                 .uid(UID_DEDUP).name("de-duplicate lines");
 
         DataStreamSink<OutputChunk> files = stages.beforeFiles.apply(chunks)
@@ -157,7 +159,10 @@ public final class SinkJob {
         }
     }
 
-    /** Keys batches by source file: agent id and fingerprint. */
+    /**
+     * Keys batches by source file: agent id and fingerprint (the key of every state version; the
+     * task is a key within the state, see {@link LineDeduplicator}).
+     */
     private static final class FileKey implements KeySelector<SourceBatch, String> {
         private static final long serialVersionUID = 1L;
 

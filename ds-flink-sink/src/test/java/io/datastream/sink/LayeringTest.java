@@ -29,6 +29,18 @@ class LayeringTest {
     }
 
     @Test
+    void eventTimeParsingDependsOnNoFlinkOrKafkaClass() {
+        noClasses().that().resideInAPackage("io.datastream.sink.eventtime..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.flink..", "org.apache.kafka..")
+                .check(SINK);
+    }
+
+    @Test
+    void theSinkReadsTaskSettingsFromBatchHeadersNotFromTheRegistry() {
+        noClasses().should().dependOnClassesThat().resideInAPackage("io.datastream.registry..").check(SINK);
+    }
+
+    @Test
     void configurationDependsOnNoFlinkOrKafkaClass() {
         noClasses().that().resideInAPackage("io.datastream.sink.config..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.apache.flink..", "org.apache.kafka..")

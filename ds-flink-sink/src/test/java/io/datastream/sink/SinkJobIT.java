@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datastream.protocol.codec.CodecType;
 import io.datastream.sink.config.SinkConfig;
 import io.datastream.sink.deadletter.DeadLetters;
+import io.datastream.sink.metrics.SinkMetric;
+import io.datastream.sink.metrics.TaskCounts;
+import io.datastream.sink.metrics.TaskCountsReporter;
 import io.datastream.sink.output.OutputChunk;
 import io.datastream.sink.output.TaskTimeBucketAssigner;
 import io.datastream.sink.testing.JobCounters;
@@ -36,6 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -63,8 +67,14 @@ class SinkJobIT {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(() -> new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1)
             .setNumberSlotsPerTaskManager(PARALLELISM)
-            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
+            .setConfiguration(withTaskCounts(METRICS.addToConfiguration(new Configuration())))
             .build());
+
+    /** Also the in-process per-task counts a standalone launcher reads ({@link TaskCounts}). */
+    private static Configuration withTaskCounts(Configuration conf) {
+        conf.set(ConfigOptions.key("metrics.reporter.ds_tasks.factory.class").stringType().noDefaultValue(), TaskCountsReporter.FACTORY);
+        return conf;
+    }
 
     private static EmbeddedKafka kafka;
     private static KafkaTestData data;
@@ -198,6 +208,64 @@ class SinkJobIT {
         assertThat(lines.stream().map(OutputFiles.OutputLine::bucket).distinct().sorted().toList())
                 .containsExactly("nginx_access/dt=2024-03-05/hour=23", "nginx_access/dt=2024-03-06/hour=00");
         assertThat(lines.stream().map(l -> l.text().split("\t", 4)[2]).distinct().count()).isEqualTo(file.lineCount());
+    }
+
+    @Test
+    void aBackfillLandsInTheBucketsOfItsEventTimesAndLinesWithoutATimeInTheReadTimeBucketCounted() throws Exception {
+        String topic = "ds-backfill";
+        kafka.createTopic(topic, 2);
+        long read = Instant.parse("2026-12-03T05:30:00Z").toEpochMilli();
+        long fourDaysAgo = read - Duration.ofDays(4).toMillis();
+        List<String> content = new ArrayList<>();
+        Map<String, String> expectedBucket = new HashMap<>();
+        TaskTimeBucketAssigner buckets = new TaskTimeBucketAssigner("'dt='yyyy-MM-dd/'hour='HH", ZoneOffset.UTC);
+        int untimed = 0;
+        for (int i = 0; i < 400; i++) {
+            String line;
+            if (i % 5 == 4) {
+                line = "\tat com.example.Worker.run(Worker.java:" + i + ")";
+                expectedBucket.put(line, buckets.bucketId("backfill", read));
+                untimed++;
+            } else {
+                long t = fourDaysAgo + i * 60_000L; // one line a minute: 400 minutes over 7 hours, 4 days ago
+                line = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS").withZone(ZoneOffset.UTC)
+                        .format(Instant.ofEpochMilli(t)) + " INFO [worker-1] c.e.Worker - item " + i;
+                expectedBucket.put(line, buckets.bucketId("backfill", t));
+            }
+            content.add(line);
+        }
+        SourceFile file = new SourceFile("backfill", "agent-7", "host-7", "/var/log/app/old.log", 77,
+                Map.of(io.datastream.protocol.batch.ReservedHeaders.TIME_FORMAT, "auto"), content, read, 0);
+        List<byte[]> batches = new ArrayList<>();
+        for (int from = 0; from < content.size(); from += 50) {
+            batches.add(file.envelope(from, from + 50, CodecType.ZSTD));
+        }
+        batches.add(file.envelope(100, 200, CodecType.LZ4)); // a re-send: nothing new, nothing counted as a fallback
+        data.sendAll(topic, batches, 2);
+
+        SinkConfig cfg = SinkConfig.parse(config(topic, true, ""));
+        StreamExecutionEnvironment env = environment(cfg);
+        SinkJob.define(env, cfg);
+        JobClient job = env.executeAsync(cfg.job().name());
+        job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
+
+        List<OutputFiles.OutputLine> lines = OutputFiles.lines(dir.resolve("out"), ".zst");
+        assertThat(lines).extracting(OutputFiles.OutputLine::text).containsExactlyInAnyOrderElementsOf(content);
+        for (OutputFiles.OutputLine l : lines) {
+            assertThat(l.bucket()).as(l.text()).isEqualTo(expectedBucket.get(l.text()));
+        }
+        assertThat(lines.stream().map(OutputFiles.OutputLine::bucket).distinct().sorted().toList()).containsExactly(
+                "backfill/dt=2026-11-29/hour=05", "backfill/dt=2026-11-29/hour=06", "backfill/dt=2026-11-29/hour=07",
+                "backfill/dt=2026-11-29/hour=08", "backfill/dt=2026-11-29/hour=09", "backfill/dt=2026-11-29/hour=10",
+                "backfill/dt=2026-11-29/hour=11", "backfill/dt=2026-11-29/hour=12", "backfill/dt=2026-12-03/hour=05");
+        assertThat(JobCounters.sumForTask(METRICS, job.getJobID(), "ds_sink_task_lines_time_fallback_total", "backfill")).isEqualTo(untimed);
+        assertThat(JobCounters.sum(METRICS, job.getJobID(), "ds_sink_lines_time_fallback_total")).isEqualTo(untimed);
+        assertThat(JobCounters.sumForTask(METRICS, job.getJobID(), "ds_sink_task_lines_written_total", "backfill")).isEqualTo(content.size());
+        assertThat(JobCounters.sumForTask(METRICS, job.getJobID(), "ds_sink_task_lines_duplicate_total", "backfill")).isEqualTo(100);
+        // the same counts in this JVM, through TaskCountsReporter (kept after the job ended)
+        assertThat(TaskCounts.get("backfill", SinkMetric.TASK_LINES_WRITTEN)).isEqualTo(content.size());
+        assertThat(TaskCounts.get("backfill", SinkMetric.TASK_LINES_TIME_FALLBACK)).isEqualTo(untimed);
+        assertThat(TaskCounts.get("backfill", SinkMetric.TASK_LINES_DUPLICATE)).isEqualTo(100);
     }
 
     @Test

@@ -45,12 +45,13 @@ public final class CpuTimeBench {
         bh.evaporate("Yes, I am Stephen Hawking, and know a thing or two about black holes.");
     }
 
-    interface Op {
+    /** One operation on {@link BenchData#SOURCE_BYTES} bytes of source. */
+    public interface Op {
         void run() throws Exception;
     }
 
     /** Warms up for a third of the time, then returns MB (10^6 bytes) of source per CPU-second. */
-    private static double measure(double seconds, Op op) throws Exception {
+    public static double measure(double seconds, Op op) throws Exception {
         long warmEnd = System.nanoTime() + (long) (seconds / 3 * 1e9);
         while (System.nanoTime() < warmEnd) {
             op.run();

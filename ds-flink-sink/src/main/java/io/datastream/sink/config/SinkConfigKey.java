@@ -32,7 +32,7 @@ public enum SinkConfigKey {
     OUTPUT_FORMAT("output.format", Type.ENUM, "raw",
             "raw: each line byte for byte, then a newline. tsv: host, path, offset, line separated by tabs. json: a JSON object with task, agent, host, path and offset, a tab, then the line."),
     OUTPUT_BUCKET_PATTERN("output.bucketPattern", Type.STRING, "'dt='yyyy-MM-dd/'hour='HH",
-            "java.time DateTimeFormatter pattern of the time part of a bucket directory, applied to the batch's first event time; the full bucket is `<task>/<pattern>`."),
+            "java.time DateTimeFormatter pattern of the time part of a bucket directory, applied to each line's event time (its read time when it has none); the full bucket is `<task>/<pattern>`."),
     OUTPUT_TIME_ZONE("output.timeZone", Type.STRING, "UTC",
             "Time zone of the bucket pattern (a java.time ZoneId such as UTC or Asia/Shanghai)."),
     OUTPUT_MAX_PART_SIZE("output.maxPartSize", Type.SIZE, "128MB",
@@ -44,9 +44,9 @@ public enum SinkConfigKey {
             "Base directory of dead letters: records that are not valid envelopes, as JSON lines under dt=YYYY-MM-DD/ (UTC, processing time)."),
 
     DEDUP_TTL("dedup.ttl", Type.DURATION, "7d",
-            "How long the delivered byte ranges of a file are kept after the file's last batch arrived. A re-send that arrives later than this is written again (a duplicate)."),
+            "How long a task's delivered byte ranges of a file are kept after the task's last batch of the file arrived. A re-send that arrives later than this is written again (a duplicate)."),
     DEDUP_MAX_RANGES_PER_FILE("dedup.maxRangesPerFile", Type.INT, "10000",
-            "Most disjoint delivered ranges kept per file; beyond it the lowest ranges are forgotten (counted), so only re-sends of that old data could be duplicated."),
+            "Most disjoint delivered ranges kept per file and task; beyond it the lowest ranges are forgotten (counted), so only re-sends of that old data could be duplicated."),
 
     JOB_NAME("job.name", Type.STRING, "ds-flink-sink",
             "Flink job name."),

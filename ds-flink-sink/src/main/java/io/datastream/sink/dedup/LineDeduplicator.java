@@ -6,46 +6,78 @@ import io.datastream.protocol.codec.CodecSet;
 import io.datastream.protocol.envelope.Envelope;
 import io.datastream.sink.config.DedupConfig;
 import io.datastream.sink.config.LineFormat;
+import io.datastream.sink.config.SinkConfigKey;
 import io.datastream.sink.deadletter.DeadLetter;
 import io.datastream.sink.deadletter.DeadLetters;
 import io.datastream.sink.decode.SourceBatch;
+import io.datastream.sink.eventtime.EventTimeParsers;
+import io.datastream.sink.eventtime.LineTimeParser;
 import io.datastream.sink.metrics.SinkMetric;
-import io.datastream.sink.output.ChunkBuilder;
+import io.datastream.sink.metrics.TaskCounters;
+import io.datastream.sink.metrics.TaskMetrics;
+import io.datastream.sink.output.BucketChunks;
 import io.datastream.sink.output.OutputChunk;
+import io.datastream.sink.output.TimeBuckets;
 import io.netty.buffer.ByteBuf;
+import java.time.ZoneOffset;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Drops every line that was already delivered, keyed by source file (agent, fingerprint).
+ * Drops every line that was already delivered. A line's identity is (task, agent, fingerprint,
+ * offset): the stream is keyed by source file (agent, fingerprint), and within a file each task
+ * has its own delivered ranges, so two tasks reading the same file each deliver every line once.
  *
- * <p>State per file: the {@link DeliveredRanges} of byte offsets already written. A line
- * {@code [offset, nextOffset)} is dropped iff the ranges cover it; otherwise it is written and
- * its range is added. So a re-sent batch, a batch that partly overlaps earlier ones and batches
- * arriving out of order are all handled line by line. A batch that is wholly covered is dropped
- * without decompressing it. The state is part of every checkpoint, together with the Kafka
- * offsets and the file sink's pending files, and expires {@code dedup.ttl} after the file's
- * last batch.
+ * <p>State per file and task: the {@link DeliveredRanges} of byte offsets the task already wrote
+ * ({@value #STATE_NAME_V2}, a map from task id to ranges). A line {@code [offset, nextOffset)} is
+ * dropped iff the ranges cover it; otherwise it is written and its range is added. So a re-sent
+ * batch, a batch that partly overlaps earlier ones and batches arriving out of order are all
+ * handled line by line. A batch that is wholly covered is dropped without decompressing it. The
+ * state is part of every checkpoint, together with the Kafka offsets and the file sink's pending
+ * files; each task's ranges expire {@code dedup.ttl} after they were last read or written.
+ *
+ * <p><b>State versions.</b> Version 1 ({@value #STATE_NAME}, release 0.1) kept one
+ * {@code long[]} per file, without the task. It is still declared so that a job restored from a
+ * 0.1 checkpoint or savepoint finds it, and read-only: when a task has no ranges of its own for a
+ * file yet, the file's version-1 ranges stand for it (version 1 delivered those bytes for one
+ * task and dropped them for every other one, and which task is not recorded, so they count as
+ * delivered for every task: a re-send is never written twice). The task's first written lines
+ * store the union in version 2; version 1 is never written again and expires by its TTL.
+ *
+ * <p><b>Event time.</b> Each written line goes to the time bucket of its own event time, parsed
+ * from the line as the batch's {@code ds.time} headers ask ({@link EventTimeParsers}); a line
+ * without a parsable time goes to the bucket of the batch's read time (its first event time, set
+ * by the agent) and is counted. So a batch can become several chunks ({@link BucketChunks}).
+ * Only lines that are written are parsed: duplicates cost nothing.
  */
 public final class LineDeduplicator extends KeyedProcessFunction<String, SourceBatch, OutputChunk> {
     private static final long serialVersionUID = 1L;
 
-    /** Name of the keyed state; part of the savepoint format, never rename. */
+    /** Name of the keyed state of version 1 (release 0.1, per file); part of the savepoint format, never rename. */
     public static final String STATE_NAME = "delivered-ranges";
+    /** Name of the keyed state of version 2 (per file, then per task); part of the savepoint format, never rename. */
+    public static final String STATE_NAME_V2 = "delivered-ranges-v2";
 
     private final DedupConfig config;
     private final LineFormat format;
+    private final TimeBuckets buckets;
 
-    private transient ValueState<long[]> delivered;
+    private transient MapState<String, long[]> delivered;
+    private transient ValueState<long[]> deliveredV1;
+    private transient TaskMetrics taskMetrics;
     private transient CodecSet codecs;
-    private transient ChunkBuilder chunk;
+    private transient BucketChunks chunks;
+    private transient EventTimeParsers timeParsers;
     private transient RunList runs;
     private transient LineFilter filter;
     private transient Counter linesIn;
@@ -56,27 +88,56 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
     private transient Counter batchesDuplicate;
     private transient Counter corrupt;
     private transient Counter rangesEvicted;
+    private transient Counter timeFallback;
 
+    /** With the default buckets ({@code output.bucketPattern}'s default, UTC). */
     public LineDeduplicator(DedupConfig config, LineFormat format) {
-        this.config = config;
-        this.format = format;
+        this(config, format, new TimeBuckets(SinkConfigKey.OUTPUT_BUCKET_PATTERN.defaultValue(), ZoneOffset.UTC));
     }
 
-    /** The state descriptor, with its TTL: kept {@code ttl} after the last read or write of the file's ranges. */
-    public static ValueStateDescriptor<long[]> stateDescriptor(DedupConfig config) {
+    /** {@code buckets}: the time part of the output buckets, to cut batches by their lines' times. */
+    public LineDeduplicator(DedupConfig config, LineFormat format, TimeBuckets buckets) {
+        this.config = config;
+        this.format = format;
+        this.buckets = buckets;
+    }
+
+    /**
+     * The state of version 2: task id -> delivered ranges of the key's file, each entry kept
+     * {@code ttl} after its last read or write.
+     */
+    public static MapStateDescriptor<String, long[]> stateDescriptor(DedupConfig config) {
+        MapStateDescriptor<String, long[]> d = new MapStateDescriptor<>(STATE_NAME_V2, Types.STRING,
+                PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
+        d.enableTimeToLive(ttl(config));
+        return d;
+    }
+
+    /**
+     * The state of version 1, as release 0.1 declared it (same name, type and TTL, or a restore
+     * from its savepoints fails): the delivered ranges of the key's file for whichever task came
+     * first. Read-only since version 2.
+     */
+    public static ValueStateDescriptor<long[]> stateDescriptorV1(DedupConfig config) {
         ValueStateDescriptor<long[]> d = new ValueStateDescriptor<>(STATE_NAME, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
-        d.enableTimeToLive(StateTtlConfig.newBuilder(config.ttl())
+        d.enableTimeToLive(ttl(config));
+        return d;
+    }
+
+    private static StateTtlConfig ttl(DedupConfig config) {
+        return StateTtlConfig.newBuilder(config.ttl())
                 .updateTtlOnReadAndWrite()
                 .neverReturnExpired()
-                .build());
-        return d;
+                .build();
     }
 
     @Override
     public void open(OpenContext ctx) {
-        delivered = getRuntimeContext().getState(stateDescriptor(config));
+        delivered = getRuntimeContext().getMapState(stateDescriptor(config));
+        deliveredV1 = getRuntimeContext().getState(stateDescriptorV1(config));
         codecs = new CodecSet();
-        chunk = new ChunkBuilder(format);
+        chunks = new BucketChunks(format, buckets);
+        timeParsers = new EventTimeParsers();
         runs = new RunList();
         filter = new LineFilter();
         MetricGroup g = getRuntimeContext().getMetricGroup();
@@ -88,6 +149,8 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
         batchesDuplicate = SinkMetric.BATCHES_DUPLICATE.register(g);
         corrupt = SinkMetric.ENVELOPES_CORRUPT.register(g);
         rangesEvicted = SinkMetric.RANGES_EVICTED.register(g);
+        timeFallback = SinkMetric.LINES_TIME_FALLBACK.register(g);
+        taskMetrics = new TaskMetrics(g);
     }
 
     @Override
@@ -110,33 +173,52 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
         if (count == 0) {
             return;
         }
-        DeliveredRanges ranges = DeliveredRanges.of(delivered.value());
+        String task = batch.taskId();
+        TaskCounters perTask = taskMetrics.of(task);
+        DeliveredRanges ranges = DeliveredRanges.of(rangesOf(task));
         if (ranges.covers(batch.startOffset(), batch.endOffset())) {
             batchesDuplicate.inc();
             linesDuplicate.inc(count);
+            perTask.linesDuplicate.inc(count);
             return;
         }
-        chunk.begin(batch);
+        chunks.begin(batch);
         runs.clear();
-        filter.reset(ranges, !ranges.intersects(batch.startOffset(), batch.endOffset()));
+        filter.reset(ranges, !ranges.intersects(batch.startOffset(), batch.endOffset()),
+                timeParsers.forHeaders(batch.headers()), batch.firstEventTime());
         try {
             envelope.forEachLine(codecs, filter);
         } catch (CorruptBatchException | RuntimeException e) {
             // nothing of this batch is written nor recorded as delivered: a valid re-send will be
+            perTask.deadLetters.inc();
             deadLetter(in, ctx, e.getMessage() == null ? e.toString() : e.getMessage());
             return;
         }
         linesDuplicate.inc(filter.duplicates);
+        perTask.linesDuplicate.inc(filter.duplicates);
         linesOverlapping.inc(filter.overlapping);
-        if (chunk.lines() == 0) {
+        perTask.linesOverlapping.inc(filter.overlapping);
+        if (chunks.lines() == 0) {
             return;
         }
+        timeFallback.inc(filter.timeFallback);
+        perTask.timeFallback.inc(filter.timeFallback);
         DeliveredRanges.Union u = ranges.union(runs, config.maxRangesPerFile());
-        delivered.update(u.ranges().toArray());
+        delivered.put(task, u.ranges().toArray());
         rangesEvicted.inc(u.evicted());
-        linesWritten.inc(chunk.lines());
-        bytesWritten.inc(chunk.size());
-        out.collect(chunk.build(batch.taskId(), batch.firstEventTime()));
+        linesWritten.inc(chunks.lines());
+        perTask.linesWritten.inc(chunks.lines());
+        bytesWritten.inc(chunks.size());
+        chunks.emit(task, out::collect);
+    }
+
+    /**
+     * The ranges {@code task} delivered from the key's file; when it has none of its own yet,
+     * the file's version-1 ranges (delivered before the upgrade, for every task), or null.
+     */
+    private long[] rangesOf(String task) throws Exception {
+        long[] mine = delivered.get(task);
+        return mine != null ? mine : deliveredV1.value();
     }
 
     private void deadLetter(SourceBatch in, Context ctx, String error) {
@@ -144,18 +226,24 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
         ctx.output(DeadLetters.TAG, DeadLetter.of(in.record(), DeadLetter.STAGE_DECODE, error));
     }
 
-    /** Keeps the lines the ranges do not cover; reused batch after batch. */
+    /** Keeps the lines the ranges do not cover, each with its event time; reused batch after batch. */
     private final class LineFilter implements Envelope.LineVisitor {
         private DeliveredRanges ranges;
         private boolean disjoint;
+        private LineTimeParser parser;
+        private long readTime;
         long duplicates;
         long overlapping;
+        long timeFallback;
 
-        void reset(DeliveredRanges r, boolean batchIsDisjoint) {
+        void reset(DeliveredRanges r, boolean batchIsDisjoint, LineTimeParser timeParser, long batchReadTime) {
             this.ranges = r;
             this.disjoint = batchIsDisjoint;
+            this.parser = timeParser;
+            this.readTime = batchReadTime;
             this.duplicates = 0;
             this.overlapping = 0;
+            this.timeFallback = 0;
         }
 
         @Override
@@ -169,7 +257,16 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
                     overlapping++;
                 }
             }
-            chunk.append(offset, buffer, index, length);
+            long time = readTime;
+            if (parser != null) {
+                long parsed = parser.parse(buffer, index, length, readTime);
+                if (parsed == LineTimeParser.NO_TIME) {
+                    timeFallback++;
+                } else {
+                    time = parsed;
+                }
+            }
+            chunks.append(offset, buffer, index, length, time);
             runs.add(offset, nextOffset);
         }
     }

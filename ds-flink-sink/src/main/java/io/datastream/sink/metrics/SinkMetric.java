@@ -23,7 +23,19 @@ public enum SinkMetric {
     LINES_WRITTEN("ds_sink_lines_written_total", Operators.DEDUP, "Lines handed to the file writer."),
     BYTES_WRITTEN("ds_sink_bytes_written_total", Operators.DEDUP, "Bytes of the lines handed to the file writer, uncompressed, with newline and metadata."),
     RANGES_EVICTED("ds_sink_dedup_ranges_evicted_total", Operators.DEDUP,
-            "Delivered ranges forgotten because a file had more than dedup.maxRangesPerFile disjoint ranges.");
+            "Delivered ranges forgotten because a file had more than dedup.maxRangesPerFile disjoint ranges."),
+    LINES_TIME_FALLBACK("ds_sink_lines_time_fallback_total", Operators.DEDUP,
+            "Lines written whose task asks for an event time (header ds.time) but in which none was found: bucketed by the time they were read."),
+    TASK_LINES_WRITTEN("ds_sink_task_lines_written_total", Operators.DEDUP_PER_TASK, "Lines of the task handed to the file writer."),
+    TASK_LINES_DUPLICATE("ds_sink_task_lines_duplicate_total", Operators.DEDUP_PER_TASK,
+            "Lines of the task dropped because the task had already delivered their byte range."),
+    TASK_LINES_OVERLAPPING("ds_sink_task_lines_overlapping_total", Operators.DEDUP_PER_TASK,
+            "Lines of the task whose byte range the task had partly delivered before: written."),
+    TASK_ENVELOPES_CORRUPT("ds_sink_task_envelopes_corrupt_total", Operators.DEDUP_PER_TASK,
+            "Envelopes of the task whose payload does not decode: dead letters (records that are not envelopes at all have no task and are counted in the total only)."),
+    TASK_LINES_TIME_FALLBACK("ds_sink_task_lines_time_fallback_total", Operators.DEDUP_PER_TASK,
+            "Lines of the task written without a parsable event time, into the bucket of their read time.");
+
 
     private final String metricName;
     private final String operator;
@@ -53,6 +65,7 @@ public enum SinkMetric {
     private static final class Operators {
         static final String PARSE = "parse envelopes";
         static final String DEDUP = "de-duplicate lines";
+        static final String DEDUP_PER_TASK = "de-duplicate lines, per `task`";
     }
 
     public String metricName() {

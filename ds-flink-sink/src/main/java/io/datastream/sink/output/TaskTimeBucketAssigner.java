@@ -1,29 +1,25 @@
 package io.datastream.sink.output;
 
-import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.SimpleVersionedStringSerializer;
 
 /**
- * Buckets {@code <task>/<time>}: the task directory is the batch's task id made safe for a path
- * ({@link #taskDirectory}), the time part is the batch's first event time formatted with the
- * configured pattern and zone (default {@code dt=YYYY-MM-DD/hour=HH}, UTC). A batch without an
+ * Buckets {@code <task>/<time>}: the task directory is the chunk's task id made safe for a path
+ * ({@link #taskDirectory}), the time part is the chunk's event time formatted with the
+ * configured pattern and zone ({@link TimeBuckets}; default {@code dt=YYYY-MM-DD/hour=HH}, UTC).
+ * Every line of a chunk has its time in that bucket ({@link BucketChunks}). A chunk without an
  * event time (0) goes to the bucket of the processing time.
  */
 public final class TaskTimeBucketAssigner implements BucketAssigner<OutputChunk, String> {
     private static final long serialVersionUID = 1L;
     private static final int MAX_TASK_DIR_LENGTH = 200;
 
-    private final String pattern;
-    private final ZoneId zone;
-    private transient DateTimeFormatter formatter;
+    private final TimeBuckets buckets;
 
     public TaskTimeBucketAssigner(String pattern, ZoneId zone) {
-        this.pattern = pattern;
-        this.zone = zone;
+        this.buckets = new TimeBuckets(pattern, zone);
     }
 
     @Override
@@ -34,10 +30,7 @@ public final class TaskTimeBucketAssigner implements BucketAssigner<OutputChunk,
 
     /** The bucket of {@code taskId} at {@code epochMillis}. */
     public String bucketId(String taskId, long epochMillis) {
-        if (formatter == null) {
-            formatter = DateTimeFormatter.ofPattern(pattern).withZone(zone);
-        }
-        return taskDirectory(taskId) + '/' + formatter.format(Instant.ofEpochMilli(epochMillis));
+        return taskDirectory(taskId) + '/' + buckets.format(epochMillis);
     }
 
     /**
@@ -66,6 +59,6 @@ public final class TaskTimeBucketAssigner implements BucketAssigner<OutputChunk,
 
     @Override
     public String toString() {
-        return "TaskTimeBucketAssigner{pattern='" + pattern + "', zone=" + zone + "}";
+        return "TaskTimeBucketAssigner{" + buckets + "}";
     }
 }

@@ -2,6 +2,7 @@ package io.datastream.sink.dedup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.datastream.protocol.batch.ReservedHeaders;
 import io.datastream.protocol.codec.CodecType;
 import io.datastream.sink.config.DedupConfig;
 import io.datastream.sink.config.LineFormat;
@@ -14,9 +15,11 @@ import io.datastream.sink.testing.SourceFile;
 import io.datastream.sink.testing.TamperedEnvelopes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -114,10 +117,73 @@ class LineDeduplicatorTest {
     }
 
     @Test
-    void filesAreKeyedByAgentAndFingerprint() throws Exception {
+    void twoAgentsWithDifferentIdsOnTheSameFingerprintBothDeliver() throws Exception {
         send(file, 0, 10);
         send(other, 0, 10); // same fingerprint and offsets, other agent: other lines
+        send(file, 0, 10);
+        send(other, 0, 10);
         assertThat(written()).containsExactlyElementsOf(concat(lines(file, 0, 10), lines(other, 0, 10)));
+    }
+
+    @Test
+    void twoTasksReadingTheSameFileEachDeliverEveryLineOnce() throws Exception {
+        // one file, one agent, one fingerprint, the same offsets: read by two tasks into two topics
+        SourceFile warehouse = sameFileForTask("warehouse");
+        SourceFile search = sameFileForTask("search");
+        send(warehouse, 0, 50);
+        send(search, 0, 50);
+        send(search, 25, 100);   // overlap: [50, 100) new for search
+        send(warehouse, 0, 100); // [50, 100) new for warehouse
+        send(warehouse, 0, 100); // re-sends: nothing new
+        send(search, 0, 100);
+        List<String> expected = new ArrayList<>();
+        for (List<String> part : List.of(lines(file, 0, 50), lines(file, 0, 50), lines(file, 50, 100), lines(file, 50, 100))) {
+            expected.addAll(part);
+        }
+        assertThat(written()).containsExactlyElementsOf(expected);
+        assertThat(harness.extractOutputValues()).extracting(OutputChunk::taskId)
+                .containsExactly("warehouse", "search", "search", "warehouse");
+    }
+
+    @Test
+    void eachLineGoesToTheBucketOfItsEventTimeAndLinesWithoutOneToTheReadTime() throws Exception {
+        long read = Instant.parse("2026-12-03T05:30:00Z").toEpochMilli();
+        List<String> content = List.of(
+                "2026-11-26 13:05:00,100 INFO a backfilled line",
+                "\tat com.example.Foo.bar(Foo.java:42)",
+                "2026-11-26 13:59:59,999 INFO same hour",
+                "2026-11-27 02:00:00,000 WARN next day",
+                "no time here",
+                "2026-11-26 13:30:00,000 INFO back to the first hour");
+        SourceFile timed = new SourceFile("app", "agent-1", "host-1", "/var/log/app.log", 0x99L,
+                Map.of(ReservedHeaders.TIME_FORMAT, "auto"), content, read, 0);
+        send(timed, 0, 6);
+        send(timed, 0, 6); // a re-send: nothing parsed, nothing written
+        List<OutputChunk> chunks = harness.extractOutputValues();
+        assertThat(chunks).extracting(OutputChunk::eventTime).containsExactly(
+                Instant.parse("2026-11-26T13:05:00.100Z").toEpochMilli(), read, Instant.parse("2026-11-27T02:00:00Z").toEpochMilli());
+        assertThat(chunks).extracting(c -> new String(c.data(), StandardCharsets.UTF_8)).containsExactly(
+                content.get(0) + "\n" + content.get(2) + "\n" + content.get(5) + "\n",
+                content.get(1) + "\n" + content.get(4) + "\n",
+                content.get(3) + "\n");
+    }
+
+    @Test
+    void withoutATimeHeaderABatchIsOneChunkAtItsReadTime() throws Exception {
+        long read = Instant.parse("2026-12-03T05:30:00Z").toEpochMilli();
+        SourceFile untimed = new SourceFile("app", "agent-1", "host-1", "/var/log/app.log", 0x98L,
+                List.of("2026-11-26 13:05:00,100 INFO a", "2026-11-27 13:05:00,100 INFO b"), read, 0);
+        send(untimed, 0, 2);
+        assertThat(harness.extractOutputValues()).extracting(OutputChunk::eventTime).containsExactly(read);
+    }
+
+    private SourceFile sameFileForTask(String task) {
+        List<String> content = new ArrayList<>();
+        for (int i = 0; i < file.lineCount(); i++) {
+            content.add(file.line(i));
+        }
+        return new SourceFile(task, file.source().agentId(), file.source().host(), file.source().path(), file.source().fingerprint(),
+                content, 1_700_000_000_000L, 1000);
     }
 
     @Test

@@ -23,6 +23,17 @@ public final class JobCounters {
         return sum;
     }
 
+    /** The sum of the per-task counters called {@code name} of task {@code task} (metric group {@code task=<task>}). */
+    public static long sumForTask(InMemoryReporter metrics, JobID job, String name, String task) {
+        long sum = 0;
+        for (Map.Entry<String, Metric> e : metrics.getMetricsByIdentifiers(job).entrySet()) {
+            if (e.getKey().endsWith(".task." + task + "." + name) && e.getValue() instanceof Counter) {
+                sum += ((Counter) e.getValue()).getCount();
+            }
+        }
+        return sum;
+    }
+
     /** A job-level gauge (safe after restarts, when task metrics of several attempts are retained); -1 if absent. */
     public static long jobGauge(InMemoryReporter metrics, JobID job, String name) {
         for (var t : metrics.findJobMetricGroups(job, name)) {

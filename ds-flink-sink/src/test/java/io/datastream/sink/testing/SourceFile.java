@@ -26,7 +26,13 @@ public final class SourceFile {
 
     public SourceFile(String task, String agent, String host, String path, long fingerprint, List<String> lines,
                       long firstEventTime, long stepMillis) {
-        this.source = new BatchSource(task, agent, host, path, fingerprint, Map.of("logType", "test"));
+        this(task, agent, host, path, fingerprint, Map.of("logType", "test"), lines, firstEventTime, stepMillis);
+    }
+
+    /** With the batch headers {@code headers} (e.g. the reserved {@code ds.time} headers). */
+    public SourceFile(String task, String agent, String host, String path, long fingerprint, Map<String, String> headers,
+                      List<String> lines, long firstEventTime, long stepMillis) {
+        this.source = new BatchSource(task, agent, host, path, fingerprint, headers);
         this.lines = new ArrayList<>(lines.size());
         this.offsets = new long[lines.size() + 1];
         this.eventTimes = new long[lines.size()];

@@ -1,0 +1,156 @@
+package io.datastream.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.datastream.protocol.codec.CodecType;
+import io.datastream.sink.config.SinkConfig;
+import io.datastream.sink.golden.GoldenStateV1;
+import io.datastream.sink.testing.JobCounters;
+import io.datastream.sink.testing.KafkaTestData;
+import io.datastream.sink.testing.OutputFiles;
+import io.datastream.sink.testing.SourceFile;
+import io.datastream.sink.testing.WireTraffic;
+import io.datastream.testkit.kafka.EmbeddedKafka;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job of this release restored from the golden savepoint of release 0.1 (state version 1,
+ * {@code golden/state-v1/}, see {@link GoldenStateV1}): what 0.1 delivered is still dropped as
+ * a duplicate, new lines, the lines in the gaps of its ranges and other tasks' new lines are
+ * written, each exactly once, through the production job (Kafka, parser, de-duplication with
+ * its production uid, file sink on file://).
+ */
+class StateMigrationIT {
+    private static final int PARALLELISM = 2;
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(() -> new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(PARALLELISM)
+            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
+            .build());
+
+    private static EmbeddedKafka kafka;
+    private static KafkaTestData data;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = EmbeddedKafka.builder().build().start();
+        data = new KafkaTestData(kafka.bootstrapServers());
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        if (data != null) {
+            data.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void aJobRestoredFromTheGoldenStateOfVersionOneDropsWhatItDeliveredAndWritesTheRest() throws Exception {
+        Path savepoint = copyGoldenSavepoint();
+        String topic = "ds-migrate";
+        kafka.createTopic(topic, PARALLELISM);
+        SourceFile web = GoldenStateV1.WEB;
+        SourceFile gappy = GoldenStateV1.GAPPY;
+        SourceFile otherAgent = GoldenStateV1.OTHER_AGENT;
+        SourceFile search = sameFileForTask(web, "search"); // a second task on the file release 0.1 delivered for "web"
+        SourceFile fresh = new SourceFile("web", "agent-3", "host-3", "/var/log/nginx/access.log", 0x5EB1L,
+                SourceFile.numberedLines("fresh", 20), web.eventTime(0), 1000);
+        List<byte[]> traffic = List.of(
+                web.envelope(0, 30, CodecType.ZSTD),       // re-send of delivered lines: [0, 30) dropped
+                web.envelope(30, 60, CodecType.LZ4),       // [30, 40) dropped, [40, 60) new
+                gappy.envelope(0, 40, CodecType.ZSTD),     // [10, 20) and [30, 40) new: the gaps of the v1 ranges
+                otherAgent.envelope(0, 30, CodecType.ZSTD), // [15, 30) new
+                search.envelope(0, 60, CodecType.ZSTD),    // other task: [0, 40) counts as delivered (v1), [40, 60) new
+                fresh.envelope(0, 20, CodecType.NONE));    // a file unknown to v1: all new
+        data.sendAll(topic, traffic, PARALLELISM);
+
+        SinkConfig cfg = SinkConfig.parse(String.join("\n",
+                "kafka:",
+                "  bootstrapServers: " + kafka.bootstrapServers(),
+                "  topics: [" + topic + "]",
+                "  groupId: group-" + topic,
+                "  bounded: true",
+                "output:",
+                "  path: " + dir.resolve("out").toUri(),
+                "deadLetter:",
+                "  path: " + dir.resolve("dead").toUri(),
+                "dedup:",
+                "  ttl: 36500d", // the TTL clock is wall time: the golden state must not expire while this test lives
+                "job:",
+                "  parallelism: " + PARALLELISM,
+                "  checkpointInterval: 500ms",
+                ""));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        Configuration restore = new Configuration();
+        restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint.toUri().toString());
+        restore.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, true); // the generator's source
+        env.configure(restore);
+        SinkJob.configureEnvironment(env, cfg);
+        SinkJob.define(env, cfg);
+        JobClient job = env.executeAsync(cfg.job().name());
+        job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
+
+        List<String> expectedWeb = new ArrayList<>();
+        expectedWeb.addAll(WireTraffic.lines(web, 40, 60));
+        expectedWeb.addAll(WireTraffic.lines(gappy, 10, 20));
+        expectedWeb.addAll(WireTraffic.lines(gappy, 30, 40));
+        expectedWeb.addAll(WireTraffic.lines(otherAgent, 15, 30));
+        expectedWeb.addAll(WireTraffic.lines(fresh, 0, 20));
+        List<OutputFiles.OutputLine> out = OutputFiles.lines(dir.resolve("out"), ".zst");
+        assertThat(out.stream().filter(l -> l.bucket().startsWith("web/")).map(OutputFiles.OutputLine::text))
+                .containsExactlyInAnyOrderElementsOf(expectedWeb);
+        assertThat(out.stream().filter(l -> l.bucket().startsWith("search/")).map(OutputFiles.OutputLine::text))
+                .containsExactlyInAnyOrderElementsOf(WireTraffic.lines(search, 40, 60));
+        assertThat(out).hasSize(expectedWeb.size() + 20);
+
+        assertThat(JobCounters.sumForTask(METRICS, job.getJobID(), "ds_sink_task_lines_written_total", "web")).isEqualTo(expectedWeb.size());
+        assertThat(JobCounters.sumForTask(METRICS, job.getJobID(), "ds_sink_task_lines_duplicate_total", "web"))
+                .isEqualTo(40 + 20 + 15);
+        assertThat(JobCounters.sumForTask(METRICS, job.getJobID(), "ds_sink_task_lines_written_total", "search")).isEqualTo(20);
+        assertThat(JobCounters.sumForTask(METRICS, job.getJobID(), "ds_sink_task_lines_duplicate_total", "search")).isEqualTo(40);
+    }
+
+    private Path copyGoldenSavepoint() throws Exception {
+        Path target = Files.createDirectories(dir.resolve("golden-v1"));
+        try (InputStream in = getClass().getResourceAsStream(GoldenStateV1.RESOURCE + "/_metadata")) {
+            assertThat(in).as("golden savepoint on the classpath").isNotNull();
+            Files.copy(in, target.resolve("_metadata"));
+        }
+        return target;
+    }
+
+    private static SourceFile sameFileForTask(SourceFile f, String task) {
+        List<String> content = new ArrayList<>();
+        for (int i = 0; i < f.lineCount(); i++) {
+            content.add(f.line(i));
+        }
+        return new SourceFile(task, f.source().agentId(), f.source().host(), f.source().path(), f.source().fingerprint(),
+                content, f.eventTime(0), 1000);
+    }
+}

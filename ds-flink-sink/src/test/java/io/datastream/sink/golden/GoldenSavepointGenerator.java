@@ -1,0 +1,124 @@
+package io.datastream.sink.golden;
+
+import static org.awaitility.Awaitility.await;
+
+import io.datastream.sink.SinkJob;
+import io.datastream.sink.config.DedupConfig;
+import io.datastream.sink.config.LineFormat;
+import io.datastream.sink.decode.SourceBatch;
+import io.datastream.sink.dedup.LineDeduplicator;
+import io.datastream.sink.output.OutputChunk;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+/**
+ * Writes the golden savepoint of the de-duplication state as the code of this checkout keeps it:
+ * run by hand, once per state version, and commit the result under
+ * {@code src/test/resources/golden/state-v<N>/savepoint/} (one {@code _metadata} file of a few KB).
+ *
+ * <p>The job: a source that sends {@link GoldenStateV1#batches()} (then the same batches again,
+ * once per checkpoint, so it never ends) -> key by source file, as {@code SinkJob} keys ->
+ * {@link LineDeduplicator} with the production uid {@link SinkJob#UID_DEDUP} -> discarded. When
+ * every batch went through, the job is stopped with a canonical savepoint (parallelism 1,
+ * hashmap state backend, state inline in {@code _metadata}).
+ *
+ * <pre>
+ * mvn -B -ntp -q test-compile -pl ds-flink-sink -am
+ * mvn -B -ntp -q -pl ds-flink-sink dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+ * cd ds-flink-sink && java -cp target/classes:target/test-classes:$(cat target/test-classpath.txt) \
+ *     io.datastream.sink.golden.GoldenSavepointGenerator src/test/resources/golden/state-v1/savepoint
+ * </pre>
+ */
+public final class GoldenSavepointGenerator {
+    /** TTL of the state when the savepoint was taken (the default); only whether TTL is on is part of the format. */
+    static final DedupConfig DEDUP = new DedupConfig(Duration.ofDays(7), 10_000);
+
+    /** Lines the de-duplication let through so far (the job runs in this JVM). */
+    private static final AtomicLong WRITTEN = new AtomicLong();
+
+    private GoldenSavepointGenerator() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 1) {
+            System.err.println("usage: GoldenSavepointGenerator <target folder>");
+            System.exit(2);
+        }
+        Path target = Path.of(args[0]);
+        Path work = Files.createTempDirectory("golden-savepoint");
+        Path savepoint = generate(work);
+        Files.createDirectories(target);
+        try (Stream<Path> files = Files.list(savepoint)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, target.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                System.out.println("wrote " + target.resolve(f.getFileName()) + " (" + Files.size(f) + " bytes)");
+            }
+        }
+    }
+
+    /** Runs the job and returns the folder of its savepoint, under {@code work}. */
+    static Path generate(Path work) throws Exception {
+        int n = GoldenStateV1.batches().size();
+        long lines = GoldenStateV1.DELIVERED_LINES;
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
+        env.enableCheckpointing(60_000);
+        WRITTEN.set(0);
+
+        DataGeneratorSource<SourceBatch> source = new DataGeneratorSource<>(new GoldenBatches(), Long.MAX_VALUE,
+                RateLimiterStrategy.perCheckpoint(n), TypeInformation.of(SourceBatch.class));
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "golden batches").uid(GoldenStateV1.SOURCE_UID)
+                .keyBy(SourceBatch::fileKey, Types.STRING)
+                .process(new LineDeduplicator(DEDUP, LineFormat.RAW)).uid(SinkJob.UID_DEDUP).name("de-duplicate lines")
+                .map(GoldenSavepointGenerator::count).uid("golden-count")
+                .sinkTo(new DiscardingSink<OutputChunk>()).uid("golden-discard");
+        JobClient job = env.executeAsync("golden savepoint");
+        boolean stopped = false;
+        try {
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).until(() -> WRITTEN.get() >= lines);
+            String path = job.stopWithSavepoint(false, work.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+                    .get(60, TimeUnit.SECONDS);
+            stopped = true;
+            return Path.of(java.net.URI.create(path));
+        } finally {
+            if (!stopped) {
+                job.cancel().get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** Batch {@code i % n} of {@link GoldenStateV1#batches()}: the batches, then re-sends of them. */
+    private static final class GoldenBatches implements GeneratorFunction<Long, SourceBatch> {
+        private static final long serialVersionUID = 1L;
+        private transient List<SourceBatch> batches;
+
+        @Override
+        public SourceBatch map(Long i) {
+            if (batches == null) {
+                batches = GoldenStateV1.batches();
+            }
+            return batches.get((int) (i % batches.size()));
+        }
+    }
+
+    private static OutputChunk count(OutputChunk c) {
+        WRITTEN.addAndGet(c.lines());
+        return c;
+    }
+}
