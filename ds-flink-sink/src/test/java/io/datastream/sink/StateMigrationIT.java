@@ -10,7 +10,7 @@ import io.datastream.sink.testing.KafkaTestData;
 import io.datastream.sink.testing.OutputFiles;
 import io.datastream.sink.testing.SourceFile;
 import io.datastream.sink.testing.WireTraffic;
-import io.datastream.testkit.kafka.EmbeddedKafka;
+import io.datastream.embedded.kafka.EmbeddedKafka;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

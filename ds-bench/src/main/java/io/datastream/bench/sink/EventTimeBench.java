@@ -13,7 +13,7 @@ import io.datastream.sink.eventtime.LineTimeParser;
 import io.datastream.sink.output.BucketChunks;
 import io.datastream.sink.output.OutputChunk;
 import io.datastream.sink.output.TimeBuckets;
-import io.datastream.testkit.logs.LogKind;
+import io.datastream.embedded.logs.LogKind;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;

@@ -2,7 +2,7 @@ package io.datastream.bench.sink;
 
 import io.datastream.bench.protocol.BenchData;
 import io.datastream.bench.protocol.CpuTimeBench;
-import io.datastream.testkit.logs.LogKind;
+import io.datastream.embedded.logs.LogKind;
 import java.util.Locale;
 import org.openjdk.jmh.infra.Blackhole;
 

@@ -2,7 +2,7 @@ package io.datastream.bench.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.datastream.testkit.logs.LogKind;
+import io.datastream.embedded.logs.LogKind;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.infra.Blackhole;
 
