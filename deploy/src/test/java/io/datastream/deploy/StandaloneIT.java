@@ -47,7 +47,7 @@ class StandaloneIT {
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
                     console.toString(StandardCharsets.UTF_8).contains("committed 3,500 lines"));
             assertThat(console.toString(StandardCharsets.UTF_8)).contains("| dropped 0 |")
-                    .contains("sink dropped 0 duplicate lines, 0 corrupt envelopes");
+                    .contains("| sink: 0 duplicate lines, 0 corrupt envelopes, ");
             // nothing listens beyond loopback: ZooKeeper, Kafka, control, router, metrics, Flink's REST API and blob server
             if (ListeningSockets.supported()) {
                 List<ListeningSockets.Listener> listeners = ListeningSockets.ofThisProcess();

@@ -28,6 +28,12 @@ public final class Fixtures {
         return new TaskStatus("running", files, backlog, lagMillis, linesRead, linesRead * 100, linesRead, 0, 0, 0, null);
     }
 
+    /** {@link #running} with drops: 2 over-long lines (512 bytes cut) and one skipped compressed file (10 KiB). */
+    public static TaskStatus runningWithDrops(int files, long backlog, long lagMillis, long linesRead) {
+        return new TaskStatus("running", files, backlog, lagMillis, linesRead, linesRead * 100, linesRead, 2, 512 + 10_240, 0, null,
+                Map.of("overLongLine", 512L, "compressed", 10_240L), Map.of("overLongLine", 2L));
+    }
+
     public static RouterInfo router(String id, String host, boolean draining, long used) {
         return new RouterInfo(id, host, 7100, 7101, "0.1.0", 1, 1, 1_000_000, used, 4, draining, System.currentTimeMillis());
     }

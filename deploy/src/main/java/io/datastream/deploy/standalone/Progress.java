@@ -94,7 +94,7 @@ final class Progress implements AutoCloseable {
             double perSec = (read - lastRead) / Math.max(1e-9, (now - lastNanos) / 1e9);
             warnAboutTopicsTheSinkDoesNotRead();
             out.println(String.format(Locale.ROOT, "progress: read %,.0f lines/s (%,d total) | committed %,d lines | backlog %s | latency %s"
-                            + " | dropped %s | sink dropped %s",
+                            + " | dropped %s | sink: %s",
                     perSec, read, committed, bytes(backlogBytes()), latency(now, previousCommitted), agentDrops(), sinkDrops()));
             out.flush();
             lastRead = read;
@@ -127,25 +127,43 @@ final class Progress implements AutoCloseable {
         return lastLatency;
     }
 
-    /** Lines the agent dropped, with their reasons when there are any: "0" or "12 (overLongLine 12)". */
+    /** What the agent dropped, with the reasons: "0" or "10.0 KiB (compressed 10.0 KiB, overLongLine 2 lines 512 B)". */
     private String agentDrops() {
         if (agent == null) {
             return "0";
         }
-        long lines = 0;
         long bytes = 0;
+        java.util.Map<String, long[]> byReason = new java.util.TreeMap<>();
         for (TaskStatus t : agent.status().tasks().values()) {
-            lines += t.droppedLines();
             bytes += t.droppedBytes();
+            t.droppedBytesByReason().forEach((r, n) -> byReason.computeIfAbsent(r, k -> new long[2])[1] += n);
+            t.droppedLinesByReason().forEach((r, n) -> byReason.computeIfAbsent(r, k -> new long[2])[0] += n);
         }
-        return lines == 0 && bytes == 0 ? "0" : String.format(Locale.ROOT, "%,d lines, %s", lines, bytes(bytes));
+        if (bytes == 0 && byReason.isEmpty()) {
+            return "0";
+        }
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        byReason.forEach((r, n) -> parts.add(r + (n[0] > 0 ? " " + n[0] + " lines " : " ") + bytes(n[1])));
+        return bytes(bytes) + (parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")");
     }
 
-    /** Lines the sink dropped as already delivered, and envelopes it dead-lettered. */
+    /**
+     * What the sink set aside for the agent's tasks: lines dropped as already delivered and lines
+     * bucketed by read time for want of an event time; and envelopes it dead-lettered (those
+     * cannot always be told apart by task, so all of them).
+     */
     private String sinkDrops() {
-        long duplicates = sink.sum("ds_sink_lines_duplicate_total", java.util.Map.of());
+        long duplicates = 0;
+        long untimed = 0;
+        if (agent != null) {
+            for (String task : agent.status().tasks().keySet()) {
+                duplicates += sink.sum("ds_sink_task_lines_duplicate_total", java.util.Map.of("task", task));
+                untimed += sink.sum("ds_sink_task_lines_time_fallback_total", java.util.Map.of("task", task));
+            }
+        }
         long corrupt = sink.sum("ds_sink_envelopes_corrupt_total", java.util.Map.of());
-        return String.format(Locale.ROOT, "%,d duplicate lines, %,d corrupt envelopes", duplicates, corrupt);
+        return String.format(Locale.ROOT, "%,d duplicate lines, %,d corrupt envelopes, %,d lines without event time",
+                duplicates, corrupt, untimed);
     }
 
     /** Once per task: its topic is not one the sink reads, so its lines are never committed here. */

@@ -149,6 +149,29 @@ public final class TaskCommand implements Callable<Integer> {
                 out.println("not running it yet: " + Formats.list(report.path("waiting"))
                         + (s.path("waiting").asInt() > report.path("waiting").size() ? ", ..." : ""));
             }
+            String drops = drops(s);
+            if (!drops.isEmpty()) {
+                out.println("dropped: " + drops);
+            }
+        }
+
+        /** "compressed 2 files' bytes: 1.2 MiB, overLongLine 3 lines: 4.0 KiB" from the summary's maps; "" when nothing was dropped. */
+        static String drops(JsonNode summary) {
+            JsonNode bytes = summary.path("droppedBytesByReason");
+            JsonNode lines = summary.path("droppedLinesByReason");
+            java.util.TreeSet<String> reasons = new java.util.TreeSet<>();
+            bytes.fieldNames().forEachRemaining(reasons::add);
+            lines.fieldNames().forEachRemaining(reasons::add);
+            java.util.List<String> parts = new java.util.ArrayList<>();
+            for (String r : reasons) {
+                long b = bytes.path(r).asLong();
+                long l = lines.path(r).asLong();
+                if (b == 0 && l == 0) {
+                    continue;
+                }
+                parts.add(r + " " + (l > 0 ? l + " lines, " : "") + Formats.bytes(b));
+            }
+            return String.join("; ", parts);
         }
 
         private static String states(JsonNode states) {

@@ -40,10 +40,13 @@ public record TaskStatusReport(String taskId, int version, Summary summary, List
      * @param droppedLines summed
      * @param droppedBytes summed
      * @param errors       summed
+     * @param droppedBytesByReason droppedBytes by reason (the agents' DropReason names), summed
+     * @param droppedLinesByReason droppedLines by reason, summed
      */
     public record Summary(int matching, int reporting, int waiting, Map<String, Integer> states, long files, long backlogBytes,
                           long maxLagMillis, long linesRead, long bytesRead, long linesAcked, long droppedLines,
-                          long droppedBytes, long errors) {
+                          long droppedBytes, long errors, Map<String, Long> droppedBytesByReason,
+                          Map<String, Long> droppedLinesByReason) {
     }
 
     /**
@@ -78,6 +81,8 @@ public record TaskStatusReport(String taskId, int version, Summary summary, List
         long droppedLines = 0;
         long droppedBytes = 0;
         long errors = 0;
+        Map<String, Long> bytesByReason = new TreeMap<>();
+        Map<String, Long> linesByReason = new TreeMap<>();
         for (AgentInfo a : agentsById) {
             boolean selected = selector.matches(a.host(), a.labels());
             boolean runs = AgentQuery.runs(a, id);
@@ -108,6 +113,8 @@ public record TaskStatusReport(String taskId, int version, Summary summary, List
             droppedLines += s.droppedLines();
             droppedBytes += s.droppedBytes();
             errors += s.errors();
+            s.droppedBytesByReason().forEach((r, n) -> bytesByReason.merge(r, n, Long::sum));
+            s.droppedLinesByReason().forEach((r, n) -> linesByReason.merge(r, n, Long::sum));
         }
         Page<AgentInfo> page = Page.of(agentsById, AgentInfo::id, a -> AgentQuery.runs(a, id), after, limit);
         List<AgentEntry> entries = new ArrayList<>(page.items().size());
@@ -116,7 +123,7 @@ public record TaskStatusReport(String taskId, int version, Summary summary, List
                     a.updatedAtMillis(), a.status().get(id)));
         }
         Summary summary = new Summary(matching, reporting, waitingCount, states, files, backlog, lag, linesRead, bytesRead,
-                linesAcked, droppedLines, droppedBytes, errors);
+                linesAcked, droppedLines, droppedBytes, errors, bytesByReason, linesByReason);
         return new TaskStatusReport(id, task.version(), summary, entries, page.next(), waiting);
     }
 }

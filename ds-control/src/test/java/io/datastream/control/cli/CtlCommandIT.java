@@ -49,7 +49,7 @@ class CtlCommandIT {
                 + zk.connectString() + "'}\nauth: {token: " + TOKEN + "}\n"));
         members = ZkClients.start(zk.connectString());
         registrations.add(Fixtures.register(members, ZkLayout.defaults(), Fixtures.agent("agent-web-1", "web-1",
-                Map.of("env", "prod"), Map.of("nginx", Fixtures.running(3, 2048, 1500, 42)))));
+                Map.of("env", "prod"), Map.of("nginx", Fixtures.runningWithDrops(3, 2048, 1500, 42)))));
         registrations.add(Fixtures.register(members, ZkLayout.defaults(), Fixtures.agent("agent-db-1", "db-1",
                 Map.of("env", "prod"), Map.of())));
         registrations.add(Fixtures.register(members, ZkLayout.defaults(), Fixtures.router("router-1", "10.1.1.1", false, 500_000)));
@@ -126,7 +126,8 @@ class CtlCommandIT {
         assertThat(get.out()).contains("version:  0").contains("topic: logs-nginx")
                 .contains("1 agents running it, 1 matching its hosts")
                 .containsPattern("agent-web-1\\s+web-1\\s+running\\s+3\\s+2\\.0 KiB\\s+1\\.5s\\s+42")
-                .containsPattern("TOTAL\\s+running=1\\s+3");
+                .containsPattern("TOTAL\\s+running=1\\s+3")
+                .contains("dropped: compressed 10.0 KiB; overLongLine 2 lines, 512 B");
 
         Run getJson = ctlAuth("task", "get", "nginx", "--json");
         assertThat(getJson.code()).isZero();
@@ -134,6 +135,7 @@ class CtlCommandIT {
         assertThat(j.path("version").asInt()).isZero();
         assertThat(j.path("task").path("topic").asText()).isEqualTo("logs-nginx");
         assertThat(j.path("status").path("summary").path("backlogBytes").asLong()).isEqualTo(2048);
+        assertThat(j.path("status").path("summary").path("droppedBytesByReason").path("compressed").asLong()).isEqualTo(10_240);
 
         Path json = file("nginx-v2.json", "{\"id\":\"nginx\",\"paths\":[\"/var/log/nginx/v2/*.log\"],\"topic\":\"logs-nginx\"}");
         Run stale = ctlAuth("task", "update", "-f", json.toString(), "--version", "7");
