@@ -5,6 +5,7 @@ import io.datastream.control.cli.ControlCommand;
 import io.datastream.control.cli.CtlCommand;
 import io.datastream.deploy.standalone.StandaloneCommand;
 import io.datastream.router.cli.RouterCommand;
+import io.datastream.deploy.doctor.DoctorCommand;
 import io.datastream.deploy.launch.Failures;
 import io.datastream.deploy.launch.LogLevels;
 import picocli.CommandLine;
@@ -16,7 +17,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "ds", mixinStandardHelpOptions = true, versionProvider = Ds.Version.class,
         description = "Datastream: log collection with every line delivered exactly once.",
         subcommands = {StandaloneCommand.class, AgentCommand.class, RouterCommand.class, ControlCommand.class,
-            SinkCommand.class, CtlCommand.class, CommandLine.HelpCommand.class})
+            SinkCommand.class, CtlCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class Ds implements Runnable {
     /** Exit code of a command that failed to start or run. */
     public static final int FAILED = 1;

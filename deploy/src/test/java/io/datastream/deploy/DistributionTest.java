@@ -27,7 +27,7 @@ class DistributionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"standalone", "agent", "router", "control", "sink", "ctl"})
+    @ValueSource(strings = {"standalone", "agent", "router", "control", "sink", "ctl", "doctor"})
     void everyCommandHasHelp(String command) {
         StringWriter out = new StringWriter();
         CommandLine cl = Ds.commandLine();
