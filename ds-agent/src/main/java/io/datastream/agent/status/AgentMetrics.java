@@ -1,5 +1,6 @@
 package io.datastream.agent.status;
 
+import io.datastream.registry.member.DropReason;
 import io.datastream.registry.member.TaskStatus;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -26,9 +27,10 @@ public final class AgentMetrics implements AutoCloseable {
         taskCounter("ds_agent_lines_read", "Records cut from files", TaskStatus::linesRead);
         taskCounter("ds_agent_read_bytes", "Source bytes read (content and newlines)", TaskStatus::bytesRead);
         taskCounter("ds_agent_lines_acked", "Records acknowledged by routers (in Kafka)", TaskStatus::linesAcked);
-        taskCounter("ds_agent_dropped_lines", "Records truncated (over maxLineBytes)", TaskStatus::droppedLines);
-        taskCounter("ds_agent_dropped_bytes", "Bytes never sent: truncated parts, data lost to truncation or deletion before it was read",
-                TaskStatus::droppedBytes);
+        dropCounter("ds_agent_dropped_lines", "Records dropped, by reason (overLongLine: truncated records)",
+                TaskStatus::droppedLinesByReason);
+        dropCounter("ds_agent_dropped_bytes", "Bytes never sent, by reason: overLongLine, compressed, truncatedUnread, deletedUnread, "
+                + "openFileLimit", TaskStatus::droppedBytesByReason);
         taskCounter("ds_agent_errors", "File errors and rejected batches", TaskStatus::errors);
         taskGauge("ds_agent_backlog_bytes", "Bytes in followed files not yet acknowledged", t -> t.backlogBytes());
         taskGauge("ds_agent_lag_seconds", "Age of the oldest data not yet acknowledged", t -> t.lagMillis() / 1000.0);
@@ -59,6 +61,18 @@ public final class AgentMetrics implements AutoCloseable {
         CounterWithCallback.builder().name(name).help(help).labelNames("task").callback(cb -> {
             for (Map.Entry<String, TaskStatus> e : status.get().tasks().entrySet()) {
                 cb.call(value.applyAsDouble(e.getValue()), e.getKey());
+            }
+        }).register(registry);
+    }
+
+    /** A counter per task and {@link DropReason} (every reason, 0 when none): a bounded label set. */
+    private void dropCounter(String name, String help, Function<TaskStatus, Map<String, Long>> byReason) {
+        CounterWithCallback.builder().name(name).help(help).labelNames("task", "reason").callback(cb -> {
+            for (Map.Entry<String, TaskStatus> e : status.get().tasks().entrySet()) {
+                Map<String, Long> m = byReason.apply(e.getValue());
+                for (DropReason r : DropReason.values()) {
+                    cb.call(m.getOrDefault(r.wireName(), 0L), e.getKey(), r.wireName());
+                }
             }
         }).register(registry);
     }

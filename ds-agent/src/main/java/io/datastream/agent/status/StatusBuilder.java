@@ -33,13 +33,15 @@ public final class StatusBuilder {
                 lastError = s.lastError();
             }
             tasks.put(e.getKey(), new TaskStatus(t.state(), t.files(), t.unreadBytes() + unacked, lag, t.linesRead(), t.bytesRead(),
-                    s == null ? 0 : s.linesAcked(), t.droppedLines(), t.droppedBytes(), t.errors() + (s == null ? 0 : s.rejected()), lastError));
+                    s == null ? 0 : s.linesAcked(), t.droppedLines(), t.droppedBytes(), t.errors() + (s == null ? 0 : s.rejected()), lastError,
+                    t.droppedBytesByReason(), t.droppedLinesByReason()));
             Map<String, Integer> f = new LinkedHashMap<>();
             f.put("fast", t.fast());
             f.put("slow", t.slow());
             f.put("inactive", t.inactive());
             f.put("rotated", t.rotated());
             f.put("waiting", t.waiting());
+            f.put("skipped", t.skipped());
             files.put(e.getKey(), f);
             sent.put(e.getKey(), s == null ? 0 : s.batchesSent());
             resent.put(e.getKey(), s == null ? 0 : s.resentBatches());

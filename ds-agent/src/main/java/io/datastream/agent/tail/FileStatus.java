@@ -4,7 +4,8 @@ package io.datastream.agent.tail;
  * One followed file, for operators and tests.
  *
  * @param state fast, slow, inactive, rotated (draining after rotation or deletion), copy (same content
- *              as a stream read from another inode), fingerprinting (too short yet) or error
+ *              as a stream read from another inode), fingerprinting (empty or too short yet: followed by inode,
+ *              held open when a handle is free), skipped (compressed, not read) or error
  */
 public record FileStatus(String taskId, String path, String state, long streamId, long offset, long size, String error) {
 }

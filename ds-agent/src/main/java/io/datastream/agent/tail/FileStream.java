@@ -30,6 +30,8 @@ final class FileStream {
     long orphanedAtMillis = -1;
     /** Bytes that were never read when the owner was truncated; counted as lost unless a copy takes over. */
     long pendingLoss;
+    /** Why pendingLoss would be lost. */
+    io.datastream.registry.member.DropReason lossReason = io.datastream.registry.member.DropReason.DELETED_UNREAD;
     /** The batch header of this stream, kept only while its file is open. */
     BatchSource source;
     long sourceVersion = -1;

@@ -2,11 +2,14 @@ package io.datastream.agent.tail;
 
 import io.datastream.agent.AgentConfig;
 import io.datastream.agent.checkpoint.CheckpointEntry;
+import io.datastream.agent.compression.Compression;
+import io.datastream.agent.compression.DecompressingChannel;
 import io.datastream.agent.discovery.Found;
 import io.datastream.agent.discovery.ScanResult;
 import io.datastream.agent.fingerprint.FileKey;
 import io.datastream.agent.fingerprint.FileStat;
 import io.datastream.agent.fingerprint.Fingerprinter;
+import io.datastream.registry.member.DropReason;
 import io.datastream.registry.task.TaskSpec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -67,6 +70,7 @@ final class FileTable {
     }
 
     private final Fingerprinter fingerprinter;
+    private final CopyFinder copies;
     private final AgentConfig.FileOptions options;
     private final long lossGraceMillis;
     private final long retentionMillis;
@@ -74,6 +78,7 @@ final class FileTable {
 
     FileTable(AgentConfig.FileOptions options, long lossGraceMillis, long retentionMillis, Handles handles) {
         this.fingerprinter = new Fingerprinter(options.fingerprintBytes());
+        this.copies = new CopyFinder(fingerprinter);
         this.options = options;
         this.lossGraceMillis = lossGraceMillis;
         this.retentionMillis = retentionMillis;
@@ -121,6 +126,9 @@ final class FileTable {
                 f.lastScan = seq;
                 t.files.put(key, f);
                 t.queueResolve(f);
+                // Followed from first sight, empty or not: a handle (when one is free) keeps its data
+                // readable if it is renamed out of the globs or deleted before it has a fingerprint.
+                handles.wantOpen(f);
                 continue;
             }
             f.lastScan = seq;
@@ -138,6 +146,10 @@ final class FileTable {
                 f.missingSinceMillis = -1;
             }
             long size = found.stat().size();
+            if (f.compression != null) {
+                compressedScanned(f, size, found.stat().modifiedMillis(), now);
+                continue;
+            }
             f.scannedSize = size;
             if (size != f.size || found.stat().modifiedMillis() != f.modifiedMillis) {
                 if (f.stream == null) {
@@ -175,7 +187,15 @@ final class FileTable {
                 if (f.stream != null && follow(f, moved)) {
                     continue; // renamed out of the globs before it was opened: drained from its new name
                 }
+                if (f.stream == null && f.dupOf == null && f.compression == null && followPending(f, moved)) {
+                    continue; // no fingerprint yet (empty, short): followed by inode to its new name
+                }
                 it.remove();
+                if (f.stream == null && f.dupOf == null && f.compression == null) {
+                    t.lost(f.deniedHandle ? DropReason.OPEN_FILE_LIMIT : DropReason.DELETED_UNREAD, f.path, f.size,
+                            f.deniedHandle ? "it was deleted before a handle was free (files.maxOpen) to read it"
+                                    : "it was deleted before it was read");
+                }
                 detach(f, now, true);
             }
         }
@@ -236,6 +256,29 @@ final class FileTable {
             handles.dirty(f.stream);
         }
         f.size = Math.max(f.size, found.stat().size());
+        handles.wantOpen(f);
+        return true;
+    }
+
+    /**
+     * A file without a fingerprint yet (empty or short, not open) that left the globs: if its inode
+     * is still in its directory under another name it stays followed there (a rotated file), and is
+     * opened, fingerprinted, read to its end and released like any rotated file.
+     */
+    private boolean followPending(TrackedFile f, MovedFiles moved) {
+        Found found = moved.withUnread(f.path, f.key, -1);
+        if (found == null) {
+            return false;
+        }
+        if (!found.path().equals(f.path)) {
+            LOG.info("{} was renamed to {} (out of the task's paths) before it was fingerprinted; following it there", f.path, found.path());
+            f.path = found.path();
+            f.renamed = true;
+        }
+        if (found.stat().size() != f.size) {
+            f.size = found.stat().size();
+            f.sizeChangedMillis = f.rotatedAtMillis;
+        }
         handles.wantOpen(f);
         return true;
     }
@@ -302,6 +345,7 @@ final class FileTable {
             long unread = Math.max(0, f.size - s.cursor.offset());
             if (countUnread && unread > 0) {
                 s.pendingLoss = unread;
+                s.lossReason = DropReason.DELETED_UNREAD;
             }
             if (!adoptDuplicate(s, now)) {
                 s.lastSeenMillis = now;
@@ -351,10 +395,32 @@ final class FileTable {
             f.dupOf.duplicates.remove(f);
             f.dupOf = null;
         }
-        if ((f.size <= 0 && !f.isOpen()) || now < f.retryAtMillis) {
-            return true;
+        if (f.compression != null) {
+            return now - f.sizeChangedMillis < options.shortFileWaitMs() || now < f.retryAtMillis; // complete once quiet
         }
-        return f.size < options.fingerprintBytes() && now - f.sizeChangedMillis < options.shortFileWaitMs();
+        if (f.isOpen() && now - f.sizeCheckedMillis >= (f.present ? options.slowPollMs() : options.fastPollMs())) {
+            // identity pending with a handle (empty or short): its size is watched through the handle,
+            // wherever it was renamed to
+            f.sizeCheckedMillis = now;
+            try {
+                long size = f.channel.size();
+                if (size < f.size && f.dupOf == null) {
+                    f.task.lost(DropReason.TRUNCATED_UNREAD, f.path, f.size - size, "the file was truncated before it had a fingerprint");
+                }
+                if (size != f.size) {
+                    f.size = size;
+                    f.sizeChangedMillis = now;
+                }
+            } catch (IOException e) {
+                fileError(f, e);
+            }
+        }
+        if (f.size <= 0 || now < f.retryAtMillis) {
+            return true; // nothing to identify (or read) yet
+        }
+        // a short file waits for more bytes while it may still be written; one rotated away only until it is quiet
+        long wait = f.present ? options.shortFileWaitMs() : Math.min(options.shortFileWaitMs(), options.releaseAfterMs());
+        return f.size < options.fingerprintBytes() && now - f.sizeChangedMillis < wait;
     }
 
     /** Fingerprints one file and attaches it to a stream (or marks it a copy); false to try again later. */
@@ -367,7 +433,7 @@ final class FileTable {
                 size = f.channel.size();
                 head = fingerprinter.readHead(f.channel, (int) Math.min(size, options.fingerprintBytes()));
             } else {
-                try (FileChannel ch = FileChannel.open(f.path, StandardOpenOption.READ)) {
+                try (FileChannel ch = open(f)) {
                     size = ch.size();
                     head = fingerprinter.readHead(ch, (int) Math.min(size, options.fingerprintBytes()));
                 }
@@ -380,6 +446,12 @@ final class FileTable {
             return false;
         }
         f.error = null;
+        if (f.compression == null && head > 0) {
+            Compression c = Compression.sniff(fingerprinter.head(), head);
+            if (c != null) {
+                return compressed(f, c, size, now);
+            }
+        }
         if (size != f.size) {
             f.size = size;
             if (head < options.fingerprintBytes()) {
@@ -457,6 +529,90 @@ final class FileTable {
         return true;
     }
 
+    /** A handle on {@code f}: its decompressed bytes when it is a compressed file that is read, else the file. */
+    static FileChannel open(TrackedFile f) throws IOException {
+        if (f.compression != null && !f.skipped) {
+            return DecompressingChannel.open(f.path, f.compression);
+        }
+        return FileChannel.open(f.path, StandardOpenOption.READ);
+    }
+
+    /**
+     * A file whose first bytes are a compression format's magic: never read as text. With
+     * {@code compressedFiles: decompress} (gzip, zstd) it is resolved again, once it has not changed
+     * for files.shortFileWaitMs, through its decompressed bytes: its fingerprint is that of the
+     * decompressed content, so {@code app.log.2.gz} is the stream {@code app.log.1} was, and offsets
+     * go on where they were. Otherwise it is skipped and its size counted as dropped (compressed).
+     */
+    private boolean compressed(TrackedFile f, Compression c, long rawSize, long now) {
+        f.compression = c;
+        f.rawSize = rawSize;
+        if (f.isOpen()) {
+            handles.close(f); // a raw handle is of no use
+        }
+        if (f.task.spec.compressedFiles() == TaskSpec.CompressedFiles.DECOMPRESS && DecompressingChannel.supports(c)) {
+            f.size = -1;
+            f.sizeChangedMillis = now;
+            LOG.debug("{} is {}-compressed; it is read decompressed once it is complete", f.path, c.label());
+            return false;
+        }
+        skip(f);
+        return true;
+    }
+
+    private void skip(TrackedFile f) {
+        TaskRuntime t = f.task;
+        f.skipped = true;
+        f.size = f.rawSize;
+        f.scannedSize = 0;
+        long add = f.rawSize - f.skippedBytes;
+        if (f.skippedBytes == 0) {
+            boolean unsupported = t.spec.compressedFiles() == TaskSpec.CompressedFiles.DECOMPRESS;
+            String why = unsupported ? "this agent cannot decompress " + f.compression.label() + " files (only gzip and zstd)"
+                    : "the task's compressedFiles is skip";
+            if (unsupported) {
+                t.error(f.path + ": " + why + "; skipped");
+                LOG.warn("task {}: {} is a {} file and {}: not read, its {} bytes are counted as dropped (compressed)", t.id, f.path,
+                        f.compression.label(), why, f.rawSize);
+            } else {
+                LOG.info("task {}: {} is a {} file and {}: not read, its {} bytes are counted as dropped (compressed)", t.id, f.path,
+                        f.compression.label(), why, f.rawSize);
+            }
+        }
+        if (add > 0) {
+            t.drops.add(DropReason.COMPRESSED, 0, add);
+            f.skippedBytes = f.rawSize;
+        }
+    }
+
+    /** A scan of a compressed file: a skipped one that changed is looked at again (and its growth counted once). */
+    private void compressedScanned(TrackedFile f, long size, long modifiedMillis, long now) {
+        if (size == f.rawSize && modifiedMillis == f.modifiedMillis) {
+            return;
+        }
+        boolean shrank = size < f.rawSize;
+        f.modifiedMillis = modifiedMillis;
+        f.rawSize = size;
+        f.sizeChangedMillis = now;
+        if (f.skipped) {
+            if (shrank) {
+                f.skippedBytes = 0; // other content under this inode
+            }
+            f.skipped = false;
+            f.compression = null;
+            f.size = size;
+            f.task.queueResolve(f); // sniffed again: still compressed (its growth is counted) or text now
+        } else if (f.stream != null) {
+            // read decompressed already, and changed: what it holds now is looked at afresh
+            if (f.isOpen()) {
+                handles.close(f);
+            }
+            f.compression = null;
+            contentChanged(f, size, now);
+        }
+        // not resolved yet: still being written; resolved once quiet
+    }
+
     /**
      * Whether {@code f} holds the same bytes as the live file {@code original} over their first
      * {@value #COMPARE_BYTES} bytes (or their common length): a copy, not another file that merely
@@ -481,7 +637,7 @@ final class FileTable {
         FileChannel ch = f.channel;
         boolean close = false;
         if (ch == null) {
-            ch = FileChannel.open(f.path, StandardOpenOption.READ);
+            ch = open(f);
             close = true;
         }
         try {
@@ -547,6 +703,54 @@ final class FileTable {
         return false;
     }
 
+    /**
+     * copytruncate with a copy the globs do not match (or that no scan has seen yet): the copy is
+     * found in the truncated file's directory by the stream's fingerprint and takes the stream over
+     * from its offset, as a rotated file (read to its end, then released). Bytes the original held
+     * beyond the copy's length were written between the copy and the truncation: lost, and counted.
+     */
+    private boolean adoptCopy(TrackedFile truncated, FileStream s, long oldSize, long now) {
+        Path dir = truncated.path.getParent();
+        if (s.pendingLoss <= 0 || dir == null) {
+            return false;
+        }
+        Found c = copies.find(dir, truncated.key, s.cursor.offset(), s.fingerprintLength, s.fingerprint);
+        if (c == null) {
+            return false;
+        }
+        TaskRuntime t = truncated.task;
+        FileKey key = c.stat().key().known() ? c.stat().key() : new FileKey(-2, c.path().toString().hashCode());
+        TrackedFile copy = t.files.get(key);
+        if (copy != null && (copy.stream != null || copy.compression != null || copy.removed)) {
+            return false; // a file of its own
+        }
+        if (copy == null) {
+            copy = new TrackedFile(t, key, c.path());
+            copy.size = c.stat().size();
+            copy.scannedSize = c.stat().size();
+            copy.modifiedMillis = c.stat().modifiedMillis();
+            copy.sizeChangedMillis = now;
+            copy.lastGrowthMillis = now;
+            copy.lastScan = t.scanSeq;
+            copy.present = false;
+            copy.renamed = true;
+            copy.missingSinceMillis = now;
+            copy.rotatedAtMillis = now;
+            t.files.put(key, copy);
+        }
+        if (copy.dupOf != null) {
+            copy.dupOf.duplicates.remove(copy);
+            copy.dupOf = null;
+        }
+        copy.pendingResolve = false;
+        LOG.info("{} was truncated at offset {} of {}; its copy {} continues it from there", truncated.path, s.cursor.offset(), oldSize,
+                c.path());
+        adopt(copy, s, now);
+        t.lost(DropReason.TRUNCATED_UNREAD, truncated.path, oldSize - c.stat().size(),
+                "written after copytruncate copied the file to " + c.path() + " and before it truncated it");
+        return true;
+    }
+
     /** Start position "end": after the last newline before {@code size} (or {@code size}). */
     private static long lineStartBefore(TrackedFile f, long size) {
         if (size == 0) {
@@ -554,7 +758,7 @@ final class FileTable {
         }
         int n = (int) Math.min(size, END_LOOKBACK);
         ByteBuffer b = ByteBuffer.allocate(n);
-        try (FileChannel ch = FileChannel.open(f.path, StandardOpenOption.READ)) {
+        try (FileChannel ch = open(f)) {
             long from = size - n;
             while (b.hasRemaining()) {
                 if (ch.read(b, from + b.position()) < 0) {
@@ -581,6 +785,12 @@ final class FileTable {
      * counted as lost after a grace period), and the inode starts over as a new stream from 0.
      */
     void contentChanged(TrackedFile f, long newSize, long now) {
+        contentChanged(f, newSize, f.size, now);
+    }
+
+    /** As above, when the stream's inode held {@code streamSize} bytes (before a growth that turned out to be new content). */
+    void contentChanged(TrackedFile f, long newSize, long streamSize, long now) {
+        f.size = Math.min(f.size, streamSize);
         FileStream s = f.stream;
         if (s != null) {
             LOG.info("{} was truncated or replaced (size {} -> {}, read up to {}); reading it as a new file", f.path, f.size,
@@ -589,8 +799,9 @@ final class FileTable {
             s.owner = null;
             s.orphanedAtMillis = now;
             s.pendingLoss = Math.max(0, f.size - s.cursor.offset());
+            s.lossReason = DropReason.TRUNCATED_UNREAD;
             f.excluded = s;
-            if (!adoptDuplicate(s, now)) {
+            if (!adoptDuplicate(s, now) && !adoptCopy(f, s, f.size, now)) {
                 handles.dirty(s);
             }
         }
@@ -627,9 +838,9 @@ final class FileTable {
                 continue;
             }
             if (s.pendingLoss > 0 && s.orphanedAtMillis >= 0 && now - s.orphanedAtMillis >= lossGraceMillis) {
-                t.droppedBytes += s.pendingLoss;
-                t.error("lost " + s.pendingLoss + " unread bytes of " + s.path + ": the file was truncated or deleted before they were read");
-                LOG.warn("lost {} unread bytes of {}: the file was truncated or deleted before they were read", s.pendingLoss, s.path);
+                t.lost(s.lossReason, s.path, s.pendingLoss, s.lossReason == DropReason.TRUNCATED_UNREAD
+                        ? "the file was truncated before they were read, and no copy of it was found"
+                        : "the file was deleted before they were read");
                 s.pendingLoss = 0;
             }
             if (s.duplicates.isEmpty() && now - s.lastSeenMillis > retentionMillis) {

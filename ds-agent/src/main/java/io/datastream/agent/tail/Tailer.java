@@ -11,6 +11,7 @@ import io.datastream.agent.discovery.ScanResult;
 import io.datastream.protocol.batch.BatchBuilder;
 import io.datastream.protocol.batch.BatchSource;
 import io.datastream.protocol.codec.CodecSet;
+import io.datastream.registry.member.DropReason;
 import io.datastream.registry.task.TaskSpec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -335,6 +336,9 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
             table.contentChanged(f, size, now);
             return true;
         }
+        // What the stream is known to have held, should growth turn out to be new content after a
+        // truncation: growth not yet checked against the first bytes may belong to the new content.
+        long streamSize = Math.max(f.verifiedSize, s.cursor.offset());
         if (size > f.size) {
             f.size = size;
             f.lastGrowthMillis = now;
@@ -345,7 +349,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
             f.verifiedSize = -1;
             try {
                 if (!table.verify(f)) {
-                    table.contentChanged(f, size, now);
+                    table.contentChanged(f, size, streamSize, now);
                     return true;
                 }
             } catch (IOException e) {
@@ -389,7 +393,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
             // Truncated and written again past the old size between two looks? The first bytes tell.
             try {
                 if (!table.verify(f)) {
-                    table.contentChanged(f, size, now);
+                    table.contentChanged(f, size, streamSize, now);
                     return true;
                 }
             } catch (IOException e) {
@@ -433,8 +437,9 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
         }
         t.linesRead += c.records - records0;
         t.bytesRead += c.consumedBytes - consumed0;
-        t.droppedLines += c.droppedLines - dl0;
-        t.droppedBytes += c.droppedBytes - db0;
+        if (c.droppedLines != dl0 || c.droppedBytes != db0) {
+            t.drops.add(DropReason.OVER_LONG_LINE, c.droppedLines - dl0, c.droppedBytes - db0);
+        }
         t.splitRecords += c.splitRecords - split0;
         if (t.bucket != null) {
             t.bucket.consume(c.consumedBytes - consumed0);
@@ -569,20 +574,30 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
         int n = 0;
         while (!wantOpen.isEmpty() && n < OPEN_PER_ROUND) {
             TrackedFile f = wantOpen.peek();
-            if (f.removed || f.channel != null || f.stream == null || f.task.parked) {
+            boolean pending = f.stream == null; // identity not known yet (empty, short): followed by its handle
+            if (f.removed || f.channel != null || f.task.parked || (pending && (f.skipped || f.compression != null || !f.pendingResolve))) {
                 wantOpen.poll();
                 f.wantOpen = false;
                 continue;
             }
-            if (open.size() >= opts.maxOpen() && !evictOne()) {
-                return; // every open file still has data to read: wait
+            if (open.size() >= opts.maxOpen()) {
+                if (pending && f.present) {
+                    // a handle only if one is free: it is fingerprinted without one, and a scan follows it by inode
+                    wantOpen.poll();
+                    f.wantOpen = false;
+                    f.deniedHandle = true;
+                    continue;
+                }
+                if (!evictOne()) {
+                    return; // every open file still has data to read: wait
+                }
             }
             wantOpen.poll();
             f.wantOpen = false;
             n++;
             FileChannel ch;
             try {
-                ch = FileChannel.open(f.path, StandardOpenOption.READ);
+                ch = FileTable.open(f);
             } catch (NoSuchFileException e) {
                 continue; // gone; the next scan forgets it
             } catch (IOException | SecurityException e) {
@@ -592,6 +607,12 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
             }
             f.channel = ch;
             open.add(f);
+            if (pending) {
+                f.deniedHandle = false;
+                f.sizeCheckedMillis = 0;
+                LOG.debug("opened {} before its fingerprint is known", f.path);
+                continue;
+            }
             try {
                 if (!table.verify(f)) {
                     table.contentChanged(f, ch.size(), now);
@@ -615,7 +636,8 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
     private boolean evictOne() {
         TrackedFile victim = null;
         for (TrackedFile f : open) {
-            if (f.present && f.stream != null && f.drained() && (victim == null || f.lastGrowthMillis < victim.lastGrowthMillis)) {
+            boolean idle = f.stream == null ? f.dupOf == null : f.drained(); // no fingerprint yet: found again by the next scan
+            if (f.present && idle && (victim == null || f.lastGrowthMillis < victim.lastGrowthMillis)) {
                 victim = f;
             }
         }
@@ -693,6 +715,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
             if (s.owner == null) {
                 // released already (rotated away and drained): lost unless the file shows up again
                 s.pendingLoss += s.cursor.offset() - restart;
+                s.lossReason = DropReason.DELETED_UNREAD;
                 s.orphanedAtMillis = now;
             }
             s.cursor.reset(restart);
@@ -735,11 +758,26 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
                     }
                 }
             }
+            List<TrackedFile> emptyGone = null;
             for (TrackedFile f : t.files.values()) {
-                if (f.channel != null && f.stream == null && !f.present) {
-                    close(f);
+                if (f.channel != null && f.stream == null) {
+                    if (f.dupOf != null && !f.present) {
+                        close(f); // a copy of a stream read elsewhere, gone
+                    } else if (!f.present && f.size == 0 && now - Math.max(f.sizeChangedMillis, f.rotatedAtMillis) >= opts.releaseAfterMs()) {
+                        if (emptyGone == null) {
+                            emptyGone = new ArrayList<>();
+                        }
+                        emptyGone.add(f); // rotated away or deleted while empty, and still empty: nothing to read
+                    } else if (f.present && now - Math.max(f.sizeChangedMillis, f.lastGrowthMillis) >= opts.inactiveAfterMs()) {
+                        close(f); // empty or short for long: its handle goes back to the pool
+                    }
                 } else if (f.error != null && f.channel == null && f.stream != null && now >= f.retryAtMillis) {
                     wantOpen(f); // unreadable before: try again
+                }
+            }
+            if (emptyGone != null) {
+                for (TrackedFile f : emptyGone) {
+                    release(f, now);
                 }
             }
         }
@@ -768,11 +806,16 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
             int inactive = 0;
             int rotated = 0;
             int waiting = 0;
+            int skipped = 0;
             long unread = 0;
             long oldest = 0;
             for (TrackedFile f : t.files.values()) {
                 if (f.stream == null) {
-                    waiting++;
+                    if (f.skipped) {
+                        skipped++;
+                    } else {
+                        waiting++;
+                    }
                     continue;
                 }
                 if (!f.present) {
@@ -797,9 +840,9 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
             if (t.overLimit && lastError == null) {
                 lastError = "more files match than discovery.maxFilesPerTask (" + config.discovery().maxFilesPerTask() + "); the rest are ignored";
             }
-            reports.put(t.id, new TaskReport(t.state(), t.files.size(), fast, slow, inactive, rotated, waiting, t.linesRead,
-                    t.bytesRead, t.droppedLines, t.droppedBytes, t.splitRecords, t.errors + t.scanErrors.size(), lastError,
-                    unread, oldest, t.overLimit));
+            reports.put(t.id, new TaskReport(t.state(), t.files.size(), fast, slow, inactive, rotated, waiting, skipped, t.linesRead,
+                    t.bytesRead, t.drops.lines(), t.drops.bytes(), t.splitRecords, t.errors + t.scanErrors.size(), lastError,
+                    unread, oldest, t.overLimit, t.drops.bytesByReason(), t.drops.linesByReason()));
         }
         return new TailerReport(changed, reports, open.size());
     }

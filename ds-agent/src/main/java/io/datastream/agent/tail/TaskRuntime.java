@@ -2,6 +2,8 @@ package io.datastream.agent.tail;
 
 import io.datastream.agent.fingerprint.FileKey;
 import io.datastream.protocol.codec.CodecType;
+import io.datastream.protocol.batch.ReservedHeaders;
+import io.datastream.registry.task.EventTime;
 import io.datastream.registry.task.TaskSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,6 +14,7 @@ import java.util.TreeSet;
 
 /** A task as the tailer runs it: rules, files, streams and counters. Owned by the tailer thread. */
 final class TaskRuntime {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TaskRuntime.class);
     /** A fingerprint of a given length, the key streams are matched by. */
     record FpKey(int length, long value) {
     }
@@ -44,8 +47,7 @@ final class TaskRuntime {
 
     long linesRead;
     long bytesRead;
-    long droppedLines;
-    long droppedBytes;
+    final Drops drops = new Drops();
     long splitRecords;
     long errors;
     String lastError;
@@ -63,11 +65,27 @@ final class TaskRuntime {
         if (newSpec.topic() != null) {
             h.put(TaskSpec.TOPIC_HEADER, newSpec.topic());
         }
+        eventTimeHeaders(newSpec.eventTime(), h);
         h.putAll(newSpec.headers());
         this.headers = h;
         long rate = newSpec.rateLimitBytesPerSec();
         this.bucket = rate > 0 ? (bucket != null && bucket.rate() == rate ? bucket : new TokenBucket(rate, nowMillis)) : null;
         this.version++;
+    }
+
+    /**
+     * The reserved headers that tell the sink where the lines carry their event time: {@code ds.time}
+     * always, {@code ds.time.pattern} with format pattern, {@code ds.time.zone} unless UTC. The batch's
+     * first/last event times stay the read times (the sink's fallback).
+     */
+    static void eventTimeHeaders(EventTime et, Map<String, String> into) {
+        into.put(ReservedHeaders.TIME_FORMAT, et.format().header());
+        if (et.format() == EventTime.Format.PATTERN && et.pattern() != null) {
+            into.put(ReservedHeaders.TIME_PATTERN, et.pattern());
+        }
+        if (!EventTime.DEFAULT_ZONE.equals(et.zone())) {
+            into.put(ReservedHeaders.TIME_ZONE, et.zone());
+        }
     }
 
     void index(FileStream s) {
@@ -122,6 +140,20 @@ final class TaskRuntime {
             f.pendingResolve = true;
             unresolved.add(f);
         }
+    }
+
+    /**
+     * Counts bytes of {@code path} that will never be read, logs them at WARN (path, bytes, reason)
+     * and makes them the task's last error.
+     */
+    void lost(io.datastream.registry.member.DropReason reason, Object path, long bytes, String why) {
+        if (bytes <= 0) {
+            return;
+        }
+        drops.add(reason, 0, bytes);
+        String msg = "lost " + bytes + " unread bytes of " + path + " (" + reason.wireName() + "): " + why;
+        error(msg);
+        LOG.warn("task {}: {}", id, msg);
     }
 
     void error(String message) {

@@ -57,6 +57,18 @@ final class TrackedFile {
     long retryAtMillis;
     boolean errorLogged;
     boolean dropLogged;
+    /** When the size of an open file without a stream (identity pending, e.g. empty) was last checked through its handle. */
+    long sizeCheckedMillis;
+    /** Its handle was refused before its fingerprint was known, because files.maxOpen handles were open. */
+    boolean deniedHandle;
+    /** The compression format its first bytes show, or null (text). */
+    io.datastream.agent.compression.Compression compression;
+    /** Compressed and not read (compressedFiles: skip, or a format this agent cannot decompress). */
+    boolean skipped;
+    /** Bytes of a skipped compressed file counted as dropped so far (its growth is counted too, once). */
+    long skippedBytes;
+    /** A compressed file's size on disk (its {@link #size} is the decompressed size). */
+    long rawSize;
 
     TrackedFile(TaskRuntime task, FileKey key, Path path) {
         this.task = task;
@@ -79,6 +91,9 @@ final class TrackedFile {
         }
         if (dupOf != null) {
             return "copy";
+        }
+        if (skipped) {
+            return "skipped";
         }
         if (stream == null) {
             return "fingerprinting";

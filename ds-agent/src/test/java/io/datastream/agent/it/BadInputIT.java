@@ -73,6 +73,8 @@ class BadInputIT {
             TaskStatus st = agent.status().tasks().get("bad");
             assertThat(st.droppedLines()).isGreaterThanOrEqualTo(1);
             assertThat(st.droppedBytes()).isGreaterThanOrEqualTo(gib - 65536);
+            assertThat(st.droppedBytesByReason().get("overLongLine")).isGreaterThanOrEqualTo(gib - 65536);
+            assertThat(st.droppedLinesByReason().get("overLongLine")).isGreaterThanOrEqualTo(1);
             assertThat(st.state()).isEqualTo("running");
             assertThat(k.corrupt()).isZero();
             assertThat(k.ledger().contents()).allSatisfy(c -> assertThat(c.getBytes(StandardCharsets.UTF_8).length)
@@ -82,7 +84,8 @@ class BadInputIT {
             HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + agent.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.statusCode()).isEqualTo(200);
-            assertThat(metrics.body()).contains("ds_agent_dropped_bytes_total{task=\"bad\"}", "ds_agent_lines_acked_total{task=\"bad\"}",
+            assertThat(metrics.body()).contains("ds_agent_dropped_bytes_total{reason=\"overLongLine\",task=\"bad\"}",
+                    "ds_agent_dropped_bytes_total{reason=\"compressed\",task=\"bad\"} 0.0", "ds_agent_lines_acked_total{task=\"bad\"}",
                     "ds_agent_backlog_bytes{task=\"bad\"}", "ds_agent_files{class=\"fast\",task=\"bad\"}", "ds_agent_connected 1.0");
         }
     }

@@ -28,6 +28,7 @@ public final class CollectingOutlet implements BatchOutlet {
     private final List<String> gaps = new ArrayList<>();
     private final List<Batch> parsedHeaders = new ArrayList<>();
     private final List<OutBatch> held = new ArrayList<>();
+    private final Map<String, LineLedger> byTask = new ConcurrentHashMap<>();
     public volatile boolean hold;
     public volatile int batches;
 
@@ -63,7 +64,9 @@ public final class CollectingOutlet implements BatchOutlet {
             }
             try (RecordCursor c = batch.openRecords(codecs, UnpooledByteBufAllocator.DEFAULT)) {
                 while (c.next()) {
-                    ledger.add(batch.agentId(), batch.fingerprint(), c.offset(), c.contentBytes());
+                    byte[] content = c.contentBytes();
+                    ledger.add(batch.agentId(), batch.fingerprint(), c.offset(), content);
+                    byTask.computeIfAbsent(batch.taskId(), k -> new LineLedger()).add(batch.agentId(), batch.fingerprint(), c.offset(), content);
                 }
             }
             batches++;
@@ -93,6 +96,18 @@ public final class CollectingOutlet implements BatchOutlet {
         }
         held.clear();
         return out;
+    }
+
+    /** The lines of one task's batches only (identities within a task). */
+    public LineLedger ledger(String taskId) {
+        return byTask.computeIfAbsent(taskId, k -> new LineLedger());
+    }
+
+    /** Headers of the first batches parsed. */
+    public List<Batch> parsedBatches() {
+        synchronized (parsedHeaders) {
+            return new ArrayList<>(parsedHeaders);
+        }
     }
 
     public synchronized List<String> gaps() {

@@ -35,8 +35,7 @@ public final class LogWriter implements AutoCloseable {
         List<String> lines = new ArrayList<>(n);
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < n; i++) {
-            String line = String.format("2024-05-01T12:00:00.%03dZ INFO [%s] seq=%06d user=u%d action=click path=/p/%d", seq % 1000, tag, seq,
-                    seq % 97, seq % 13);
+            String line = line(seq);
             seq++;
             lines.add(line);
             sb.append(line).append('\n');
@@ -47,6 +46,11 @@ public final class LogWriter implements AutoCloseable {
         }
         written.addAll(lines);
         return lines;
+    }
+
+    /** The line with sequence number {@code n} (the n-th line this writer writes, from 0). */
+    public String line(int n) {
+        return String.format("2024-05-01T12:00:00.%03dZ INFO [%s] seq=%06d user=u%d action=click path=/p/%d", n % 1000, tag, n, n % 97, n % 13);
     }
 
     /** Writes raw bytes (a partial line, binary). */
