@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.datastream.protocol.codec.CodecType;
 import io.datastream.sink.config.SinkConfig;
 import io.datastream.sink.golden.GoldenStateV1;
+import io.datastream.sink.golden.GoldenStateV2;
 import io.datastream.sink.testing.JobCounters;
 import io.datastream.sink.testing.KafkaTestData;
 import io.datastream.sink.testing.OutputFiles;
@@ -31,11 +32,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The job of this release restored from the golden savepoint of release 0.1 (state version 1,
- * {@code golden/state-v1/}, see {@link GoldenStateV1}): what 0.1 delivered is still dropped as
- * a duplicate, new lines, the lines in the gaps of its ranges and other tasks' new lines are
- * written, each exactly once, through the production job (Kafka, parser, de-duplication with
- * its production uid, file sink on file://).
+ * The job of this release restored from the golden savepoints of every state version, through
+ * the production job (Kafka, parser, de-duplication with its production uid, file sink on
+ * file://): version 1 (release 0.1, {@code golden/state-v1/}, {@link GoldenStateV1}): what 0.1
+ * delivered is still dropped as a duplicate, new lines, the lines in the gaps of its ranges and
+ * other tasks' new lines are written, each exactly once; version 2 ({@code golden/state-v2/},
+ * {@link GoldenStateV2}): each task's ranges are found again.
  */
 class StateMigrationIT {
     private static final int PARALLELISM = 2;
@@ -72,7 +74,7 @@ class StateMigrationIT {
 
     @Test
     void aJobRestoredFromTheGoldenStateOfVersionOneDropsWhatItDeliveredAndWritesTheRest() throws Exception {
-        Path savepoint = copyGoldenSavepoint();
+        Path savepoint = copyGoldenSavepoint(GoldenStateV1.RESOURCE);
         String topic = "ds-migrate";
         kafka.createTopic(topic, PARALLELISM);
         SourceFile web = GoldenStateV1.WEB;
@@ -90,6 +92,63 @@ class StateMigrationIT {
                 fresh.envelope(0, 20, CodecType.NONE));    // a file unknown to v1: all new
         data.sendAll(topic, traffic, PARALLELISM);
 
+        JobClient job = runRestored(savepoint, topic);
+
+        List<String> expectedWeb = new ArrayList<>();
+        expectedWeb.addAll(WireTraffic.lines(web, 40, 60));
+        expectedWeb.addAll(WireTraffic.lines(gappy, 10, 20));
+        expectedWeb.addAll(WireTraffic.lines(gappy, 30, 40));
+        expectedWeb.addAll(WireTraffic.lines(otherAgent, 15, 30));
+        expectedWeb.addAll(WireTraffic.lines(fresh, 0, 20));
+        List<OutputFiles.OutputLine> out = OutputFiles.lines(dir.resolve("out"), ".zst");
+        assertThat(out.stream().filter(l -> l.bucket().startsWith("web/")).map(OutputFiles.OutputLine::text))
+                .containsExactlyInAnyOrderElementsOf(expectedWeb);
+        assertThat(out.stream().filter(l -> l.bucket().startsWith("search/")).map(OutputFiles.OutputLine::text))
+                .containsExactlyInAnyOrderElementsOf(WireTraffic.lines(search, 40, 60));
+        assertThat(out).hasSize(expectedWeb.size() + 20);
+
+        assertThat(JobCounters.sumForTask(METRICS, job.getJobID(), "ds_sink_task_lines_written_total", "web")).isEqualTo(expectedWeb.size());
+        assertThat(JobCounters.sumForTask(METRICS, job.getJobID(), "ds_sink_task_lines_duplicate_total", "web"))
+                .isEqualTo(40 + 20 + 15);
+        assertThat(JobCounters.sumForTask(METRICS, job.getJobID(), "ds_sink_task_lines_written_total", "search")).isEqualTo(20);
+        assertThat(JobCounters.sumForTask(METRICS, job.getJobID(), "ds_sink_task_lines_duplicate_total", "search")).isEqualTo(40);
+    }
+
+    @Test
+    void aJobRestoredFromTheGoldenStateOfVersionTwoKeepsEachTasksRanges() throws Exception {
+        Path savepoint = copyGoldenSavepoint(GoldenStateV2.RESOURCE);
+        String topic = "ds-restore-v2";
+        kafka.createTopic(topic, PARALLELISM);
+        SourceFile warehouse = GoldenStateV2.WAREHOUSE;
+        SourceFile search = GoldenStateV2.SEARCH;
+        SourceFile otherAgent = GoldenStateV2.OTHER_AGENT;
+        SourceFile audit = sameFileForTask(warehouse, "audit"); // a task the state has never seen
+        data.sendAll(topic, List.of(
+                warehouse.envelope(0, 40, CodecType.ZSTD),  // [30, 40) new
+                search.envelope(0, 40, CodecType.LZ4),      // [20, 40) new
+                otherAgent.envelope(0, 30, CodecType.ZSTD), // [10, 20) and [25, 30) new
+                audit.envelope(0, 10, CodecType.ZSTD)), PARALLELISM); // all new
+        JobClient job = runRestored(savepoint, topic);
+
+        List<String> expectedWarehouse = new ArrayList<>(WireTraffic.lines(warehouse, 30, 40));
+        expectedWarehouse.addAll(WireTraffic.lines(otherAgent, 10, 20));
+        expectedWarehouse.addAll(WireTraffic.lines(otherAgent, 25, 30));
+        List<OutputFiles.OutputLine> out = OutputFiles.lines(dir.resolve("out"), ".zst");
+        assertThat(texts(out, "warehouse/")).containsExactlyInAnyOrderElementsOf(expectedWarehouse);
+        assertThat(texts(out, "search/")).containsExactlyInAnyOrderElementsOf(WireTraffic.lines(search, 20, 40));
+        assertThat(texts(out, "audit/")).containsExactlyInAnyOrderElementsOf(WireTraffic.lines(audit, 0, 10));
+        assertThat(out).hasSize(expectedWarehouse.size() + 20 + 10);
+        assertThat(JobCounters.sumForTask(METRICS, job.getJobID(), "ds_sink_task_lines_duplicate_total", "warehouse")).isEqualTo(30 + 15);
+        assertThat(JobCounters.sumForTask(METRICS, job.getJobID(), "ds_sink_task_lines_duplicate_total", "search")).isEqualTo(20);
+        assertThat(JobCounters.sumForTask(METRICS, job.getJobID(), "ds_sink_task_lines_duplicate_total", "audit")).isZero();
+    }
+
+    private static List<String> texts(List<OutputFiles.OutputLine> out, String bucketPrefix) {
+        return out.stream().filter(l -> l.bucket().startsWith(bucketPrefix)).map(OutputFiles.OutputLine::text).toList();
+    }
+
+    /** The production job (bounded) restored from {@code savepoint}, run to its end on {@code topic}. */
+    private JobClient runRestored(Path savepoint, String topic) throws Exception {
         SinkConfig cfg = SinkConfig.parse(String.join("\n",
                 "kafka:",
                 "  bootstrapServers: " + kafka.bootstrapServers(),
@@ -115,30 +174,12 @@ class StateMigrationIT {
         SinkJob.define(env, cfg);
         JobClient job = env.executeAsync(cfg.job().name());
         job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
-
-        List<String> expectedWeb = new ArrayList<>();
-        expectedWeb.addAll(WireTraffic.lines(web, 40, 60));
-        expectedWeb.addAll(WireTraffic.lines(gappy, 10, 20));
-        expectedWeb.addAll(WireTraffic.lines(gappy, 30, 40));
-        expectedWeb.addAll(WireTraffic.lines(otherAgent, 15, 30));
-        expectedWeb.addAll(WireTraffic.lines(fresh, 0, 20));
-        List<OutputFiles.OutputLine> out = OutputFiles.lines(dir.resolve("out"), ".zst");
-        assertThat(out.stream().filter(l -> l.bucket().startsWith("web/")).map(OutputFiles.OutputLine::text))
-                .containsExactlyInAnyOrderElementsOf(expectedWeb);
-        assertThat(out.stream().filter(l -> l.bucket().startsWith("search/")).map(OutputFiles.OutputLine::text))
-                .containsExactlyInAnyOrderElementsOf(WireTraffic.lines(search, 40, 60));
-        assertThat(out).hasSize(expectedWeb.size() + 20);
-
-        assertThat(JobCounters.sumForTask(METRICS, job.getJobID(), "ds_sink_task_lines_written_total", "web")).isEqualTo(expectedWeb.size());
-        assertThat(JobCounters.sumForTask(METRICS, job.getJobID(), "ds_sink_task_lines_duplicate_total", "web"))
-                .isEqualTo(40 + 20 + 15);
-        assertThat(JobCounters.sumForTask(METRICS, job.getJobID(), "ds_sink_task_lines_written_total", "search")).isEqualTo(20);
-        assertThat(JobCounters.sumForTask(METRICS, job.getJobID(), "ds_sink_task_lines_duplicate_total", "search")).isEqualTo(40);
+        return job;
     }
 
-    private Path copyGoldenSavepoint() throws Exception {
-        Path target = Files.createDirectories(dir.resolve("golden-v1"));
-        try (InputStream in = getClass().getResourceAsStream(GoldenStateV1.RESOURCE + "/_metadata")) {
+    private Path copyGoldenSavepoint(String resource) throws Exception {
+        Path target = Files.createDirectories(dir.resolve("golden"));
+        try (InputStream in = getClass().getResourceAsStream(resource + "/_metadata")) {
             assertThat(in).as("golden savepoint on the classpath").isNotNull();
             Files.copy(in, target.resolve("_metadata"));
         }

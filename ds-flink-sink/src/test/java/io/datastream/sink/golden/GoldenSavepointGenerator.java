@@ -30,10 +30,11 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 /**
  * Writes the golden savepoint of the de-duplication state as the code of this checkout keeps it:
- * run by hand, once per state version, and commit the result under
+ * run by hand, once per state version, with the data set of that version ({@link GoldenStateV1},
+ * {@link GoldenStateV2}, ...), and commit the result under
  * {@code src/test/resources/golden/state-v<N>/savepoint/} (one {@code _metadata} file of a few KB).
  *
- * <p>The job: a source that sends {@link GoldenStateV1#batches()} (then the same batches again,
+ * <p>The job: a source that sends the data set's batches (then the same batches again,
  * once per checkpoint, so it never ends) -> key by source file, as {@code SinkJob} keys ->
  * {@link LineDeduplicator} with the production uid {@link SinkJob#UID_DEDUP} -> discarded. When
  * every batch went through, the job is stopped with a canonical savepoint (parallelism 1,
@@ -43,12 +44,15 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * mvn -B -ntp -q test-compile -pl ds-flink-sink -am
  * mvn -B -ntp -q -pl ds-flink-sink dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
  * cd ds-flink-sink && java -cp target/classes:target/test-classes:$(cat target/test-classpath.txt) \
- *     io.datastream.sink.golden.GoldenSavepointGenerator src/test/resources/golden/state-v1/savepoint
+ *     io.datastream.sink.golden.GoldenSavepointGenerator V2 src/test/resources/golden/state-v2/savepoint
  * </pre>
  */
 public final class GoldenSavepointGenerator {
     /** TTL of the state when the savepoint was taken (the default); only whether TTL is on is part of the format. */
     static final DedupConfig DEDUP = new DedupConfig(Duration.ofDays(7), 10_000);
+
+    /** The uid of the generator's source; a restoring job does not have it (allowNonRestoredState). */
+    public static final String SOURCE_UID = "golden-generator-source";
 
     /** Lines the de-duplication let through so far (the job runs in this JVM). */
     private static final AtomicLong WRITTEN = new AtomicLong();
@@ -56,14 +60,48 @@ public final class GoldenSavepointGenerator {
     private GoldenSavepointGenerator() {
     }
 
+    /**
+     * The data a golden savepoint is made of; the state format is whatever the checked-out code
+     * writes, so a data set is run once, with the release whose state version it names.
+     */
+    enum DataSet {
+        V1 {
+            @Override
+            List<SourceBatch> batches() {
+                return GoldenStateV1.batches();
+            }
+
+            @Override
+            int deliveredLines() {
+                return GoldenStateV1.DELIVERED_LINES;
+            }
+        },
+        V2 {
+            @Override
+            List<SourceBatch> batches() {
+                return GoldenStateV2.batches();
+            }
+
+            @Override
+            int deliveredLines() {
+                return GoldenStateV2.DELIVERED_LINES;
+            }
+        };
+
+        abstract List<SourceBatch> batches();
+
+        abstract int deliveredLines();
+    }
+
     public static void main(String[] args) throws Exception {
-        if (args.length != 1) {
-            System.err.println("usage: GoldenSavepointGenerator <target folder>");
+        if (args.length != 2) {
+            System.err.println("usage: GoldenSavepointGenerator <V1|V2|...> <target folder>");
             System.exit(2);
         }
-        Path target = Path.of(args[0]);
+        DataSet data = DataSet.valueOf(args[0]);
+        Path target = Path.of(args[1]);
         Path work = Files.createTempDirectory("golden-savepoint");
-        Path savepoint = generate(work);
+        Path savepoint = generate(data, work);
         Files.createDirectories(target);
         try (Stream<Path> files = Files.list(savepoint)) {
             for (Path f : (Iterable<Path>) files::iterator) {
@@ -73,17 +111,17 @@ public final class GoldenSavepointGenerator {
         }
     }
 
-    /** Runs the job and returns the folder of its savepoint, under {@code work}. */
-    static Path generate(Path work) throws Exception {
-        int n = GoldenStateV1.batches().size();
-        long lines = GoldenStateV1.DELIVERED_LINES;
+    /** Runs the job on {@code data} and returns the folder of its savepoint, under {@code work}. */
+    static Path generate(DataSet data, Path work) throws Exception {
+        int n = data.batches().size();
+        long lines = data.deliveredLines();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
         env.enableCheckpointing(60_000);
         WRITTEN.set(0);
 
-        DataGeneratorSource<SourceBatch> source = new DataGeneratorSource<>(new GoldenBatches(), Long.MAX_VALUE,
+        DataGeneratorSource<SourceBatch> source = new DataGeneratorSource<>(new GoldenBatches(data), Long.MAX_VALUE,
                 RateLimiterStrategy.perCheckpoint(n), TypeInformation.of(SourceBatch.class));
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "golden batches").uid(GoldenStateV1.SOURCE_UID)
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "golden batches").uid(SOURCE_UID)
                 .keyBy(SourceBatch::fileKey, Types.STRING)
                 .process(new LineDeduplicator(DEDUP, LineFormat.RAW)).uid(SinkJob.UID_DEDUP).name("de-duplicate lines")
                 .map(GoldenSavepointGenerator::count).uid("golden-count")
@@ -103,15 +141,20 @@ public final class GoldenSavepointGenerator {
         }
     }
 
-    /** Batch {@code i % n} of {@link GoldenStateV1#batches()}: the batches, then re-sends of them. */
+    /** Batch {@code i % n} of the data set: the batches, then re-sends of them. */
     private static final class GoldenBatches implements GeneratorFunction<Long, SourceBatch> {
         private static final long serialVersionUID = 1L;
+        private final DataSet data;
         private transient List<SourceBatch> batches;
+
+        GoldenBatches(DataSet data) {
+            this.data = data;
+        }
 
         @Override
         public SourceBatch map(Long i) {
             if (batches == null) {
-                batches = GoldenStateV1.batches();
+                batches = data.batches();
             }
             return batches.get((int) (i % batches.size()));
         }

@@ -25,8 +25,6 @@ import java.util.List;
 public final class GoldenStateV1 {
     /** Classpath folder of the savepoint (the folder holding {@code _metadata}). */
     public static final String RESOURCE = "/golden/state-v1/savepoint";
-    /** The uid of the generator's source; its state is not restored (allowNonRestoredState). */
-    public static final String SOURCE_UID = "golden-generator-source";
     static final long T0 = 1_764_700_000_000L; // 2025-12-02T18:26:40Z
 
     public static final SourceFile WEB = new SourceFile("web", "agent-1", "host-1", "/var/log/nginx/access.log", 0x5EB1L,
