@@ -8,9 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datastream.protocol.codec.CodecType;
 import io.datastream.sink.config.SinkConfig;
 import io.datastream.sink.deadletter.DeadLetters;
-import io.datastream.sink.metrics.SinkMetric;
-import io.datastream.sink.metrics.TaskCounts;
-import io.datastream.sink.metrics.TaskCountsReporter;
 import io.datastream.sink.output.OutputChunk;
 import io.datastream.sink.output.TaskTimeBucketAssigner;
 import io.datastream.sink.testing.JobCounters;
@@ -39,7 +36,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
-import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -67,14 +63,8 @@ class SinkJobIT {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(() -> new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1)
             .setNumberSlotsPerTaskManager(PARALLELISM)
-            .setConfiguration(withTaskCounts(METRICS.addToConfiguration(new Configuration())))
+            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
             .build());
-
-    /** Also the in-process per-task counts a standalone launcher reads ({@link TaskCounts}). */
-    private static Configuration withTaskCounts(Configuration conf) {
-        conf.set(ConfigOptions.key("metrics.reporter.ds_tasks.factory.class").stringType().noDefaultValue(), TaskCountsReporter.FACTORY);
-        return conf;
-    }
 
     private static EmbeddedKafka kafka;
     private static KafkaTestData data;
@@ -262,10 +252,6 @@ class SinkJobIT {
         assertThat(JobCounters.sum(METRICS, job.getJobID(), "ds_sink_lines_time_fallback_total")).isEqualTo(untimed);
         assertThat(JobCounters.sumForTask(METRICS, job.getJobID(), "ds_sink_task_lines_written_total", "backfill")).isEqualTo(content.size());
         assertThat(JobCounters.sumForTask(METRICS, job.getJobID(), "ds_sink_task_lines_duplicate_total", "backfill")).isEqualTo(100);
-        // the same counts in this JVM, through TaskCountsReporter (kept after the job ended)
-        assertThat(TaskCounts.get("backfill", SinkMetric.TASK_LINES_WRITTEN)).isEqualTo(content.size());
-        assertThat(TaskCounts.get("backfill", SinkMetric.TASK_LINES_TIME_FALLBACK)).isEqualTo(untimed);
-        assertThat(TaskCounts.get("backfill", SinkMetric.TASK_LINES_DUPLICATE)).isEqualTo(100);
     }
 
     @Test

@@ -10,28 +10,42 @@ import org.apache.flink.metrics.Counter;
 /**
  * The {@code ds_sink_*} counters of the sink job running in this JVM, as the reporter handed
  * them over: one entry per counter instance (operator subtask), read and summed on demand by
- * name and labels. JVM-wide because Flink instantiates reporters itself; there is one sink job
- * per {@code ds sink} or {@code ds standalone} process.
+ * name and labels. The final count of a counter that goes away (its subtask ended or restarted)
+ * is kept, so the sums only grow, as Prometheus counters should. JVM-wide because Flink
+ * instantiates reporters itself; there is one sink job per {@code ds sink} or
+ * {@code ds standalone} process.
  */
 public final class SinkCounters {
     /** The counters of this JVM's sink job. */
     public static final SinkCounters JVM = new SinkCounters();
+
+    SinkCounters() {
+    }
 
     /** A counter's name and its labels (only the sink's own bounded ones: task, reason). */
     public record Series(String name, Map<String, String> labels) {
         public Series {
             labels = Map.copyOf(labels);
         }
+
+        boolean matches(String metric, Map<String, String> having) {
+            return name.equals(metric) && labels.entrySet().containsAll(having.entrySet());
+        }
     }
 
     private final Map<Counter, Series> counters = new ConcurrentHashMap<>();
+    /** The final counts of counters that went away, per series. */
+    private final Map<Series, Long> retired = new ConcurrentHashMap<>();
 
     void add(Counter c, Series s) {
         counters.put(c, s);
     }
 
     void remove(Counter c) {
-        counters.remove(c);
+        Series s = counters.remove(c);
+        if (s != null) {
+            retired.merge(s, c.getCount(), Long::sum);
+        }
     }
 
     /** Every series with its value summed over the subtasks that count it, sorted by name and labels. */
@@ -43,6 +57,7 @@ public final class SinkCounters {
         for (Map.Entry<Counter, Series> e : counters.entrySet()) {
             sums.merge(e.getValue(), e.getKey().getCount(), Long::sum);
         }
+        retired.forEach((s, n) -> sums.merge(s, n, Long::sum));
         return sums;
     }
 
@@ -50,9 +65,13 @@ public final class SinkCounters {
     public long sum(String name, Map<String, String> labels) {
         long n = 0;
         for (Map.Entry<Counter, Series> e : counters.entrySet()) {
-            Series s = e.getValue();
-            if (s.name().equals(name) && s.labels().entrySet().containsAll(labels.entrySet())) {
+            if (e.getValue().matches(name, labels)) {
                 n += e.getKey().getCount();
+            }
+        }
+        for (Map.Entry<Series, Long> e : retired.entrySet()) {
+            if (e.getKey().matches(name, labels)) {
+                n += e.getValue();
             }
         }
         return n;
