@@ -177,10 +177,11 @@ public record RouterConfig(String id, String advertisedHost, ListenConfig listen
             e.check(!httpSource.port().equals(listen.port()) && !httpSource.port().equals(http.port()), "httpSource.port",
                     "must differ from listen.port and http.port (" + listen.port() + ", " + http.port() + ")");
         }
-        for (HttpSourceConfig.SinkConfig s : httpSource.enabled() ? httpSource.sinks() : java.util.List.<HttpSourceConfig.SinkConfig>of()) {
-            e.check(s == null || s.maxBatchBytes() + (64 << 10) <= Math.max(1 << 20, limits.maxBatchBytes() + (64 << 10)),
-                    "httpSource.sinks." + (s == null ? "" : s.name()) + ".maxBatchBytes",
-                    "must leave 64 KiB under the producer's max.request.size (max(1 MiB, limits.maxBatchBytes + 64 KiB))");
+        for (int i = 0; httpSource.enabled() && i < httpSource.sinks().size(); i++) {
+            HttpSourceConfig.SinkConfig s = httpSource.sinks().get(i);
+            int maxRequest = Math.max(1 << 20, limits.maxBatchBytes() + (64 << 10));
+            e.check(s == null || s.maxBatchBytes() + (64 << 10) <= maxRequest, "httpSource.sinks[" + i + "].maxBatchBytes",
+                    "must leave 64 KiB under the producer's max.request.size (" + maxRequest + ")");
         }
         if (kafka.partitionerKind() != null) {
             RouteTable.compile(routes, defaultRoute, kafka.partitionerKind(), e);
