@@ -27,6 +27,8 @@ public final class IntakeMetrics {
     private final Counter sinkBatches;
     private final Counter sinkFailures;
     private final Map<String, SinkCounters> sinks = new ConcurrentHashMap<>();
+    /** Data points of the status codes the source answers with, by code (a small fixed set). */
+    private final CounterDataPoint[] byStatus = new CounterDataPoint[600];
 
     /** The counters of one sink. */
     public record SinkCounters(CounterDataPoint events, CounterDataPoint batches, CounterDataPoint failures) {
@@ -42,6 +44,9 @@ public final class IntakeMetrics {
         events = Counter.builder().name("ds_router_http_events_total").help("events accepted (answered 200)").register(registry).labelValues();
         bytes = Counter.builder().name("ds_router_http_bytes_total").help("request body bytes received, as sent (compressed)")
                 .register(registry).labelValues();
+        for (int code : new int[] {200, 400, 401, 403, 404, 405, 408, 413, 415, 429, 431, 503}) {
+            byStatus[code] = requests.labelValues(Integer.toString(code));
+        }
         Counter refused = Counter.builder().name("ds_router_http_refusals_total").help("requests refused, by reason")
                 .labelNames("reason").register(registry);
         for (Refusal r : Refusal.values()) {
@@ -73,7 +78,8 @@ public final class IntakeMetrics {
 
     /** A request was answered with {@code status}. */
     public void answered(int status) {
-        requests.labelValues(Integer.toString(status)).inc();
+        CounterDataPoint p = status >= 0 && status < byStatus.length ? byStatus[status] : null;
+        (p != null ? p : requests.labelValues(Integer.toString(status))).inc();
     }
 
     public void received(long bodyBytes) {
