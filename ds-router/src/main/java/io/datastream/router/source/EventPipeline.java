@@ -184,6 +184,8 @@ public final class EventPipeline implements AutoCloseable {
         for (Sink sink : sinks) {
             sink.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
+        // the event loops' shutdown deregisters channels without closing their sockets: close them first
+        context.closeConnections(2_000);
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

@@ -50,12 +50,22 @@ final class RequestGate extends ChannelDuplexHandler {
 
     @Override
     public void channelActive(ChannelHandlerContext c) throws Exception {
+        if (ctx.isClosing()) {
+            // accepted just before the source stopped: the connection-closing sweep may have missed it
+            c.close();
+            return;
+        }
         if (ctx.connections.incrementAndGet() > ctx.limits.maxConnections()) {
             ctx.connections.decrementAndGet();
             c.close();
             return;
         }
         counted = true;
+        ctx.open.add(c.channel());
+        if (ctx.isClosing()) {
+            c.close(); // the source began stopping while this connection joined
+            return;
+        }
         armIdle(c);
         super.channelActive(c);
     }

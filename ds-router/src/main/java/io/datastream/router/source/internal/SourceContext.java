@@ -6,7 +6,10 @@ import io.datastream.router.config.HttpSourceLimitsConfig;
 import io.datastream.router.event.Event;
 import io.datastream.router.http.IntakeMetrics;
 import io.datastream.router.route.TopicTemplate;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,6 +29,8 @@ public final class SourceContext {
     final IntakeMetrics metrics;
     final SslContext ssl;
     final AtomicInteger connections = new AtomicInteger();
+    /** Every open connection (a closed one leaves by itself), so that stopping closes them all. */
+    final ChannelGroup open = new DefaultChannelGroup("ds-router-http-source", GlobalEventExecutor.INSTANCE);
     private volatile boolean closing;
 
     public SourceContext(HttpSourceConfig cfg, Map<String, Channel> channels, Map<String, List<TopicTemplate<Event>>> dynamicTopics,
@@ -47,6 +52,11 @@ public final class SourceContext {
 
     boolean isClosing() {
         return closing;
+    }
+
+    /** Closes every open connection and waits up to {@code millis} for it. */
+    public void closeConnections(long millis) {
+        open.close().awaitUninterruptibly(millis);
     }
 
     public int connectionCount() {
