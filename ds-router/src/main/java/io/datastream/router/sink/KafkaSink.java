@@ -233,10 +233,11 @@ public final class KafkaSink implements Sink {
         try {
             List<PartitionInfo> partitions = producer.partitionsFor(topicName);
             int partition = strategy.partition(topicName, partitions, key);
+            int leader = leaderOf(partitions, partition);
             long start = System.nanoTime();
             producer.send(new ProducerRecord<>(topicName, partition, key, value), (md, e) -> {
                 if (e == null) {
-                    strategy.onAck(topicName, partition, -1, System.nanoTime() - start);
+                    strategy.onAck(topicName, partition, leader, System.nanoTime() - start);
                     acked(f);
                 } else {
                     failed(f, e);
@@ -247,6 +248,15 @@ public final class KafkaSink implements Sink {
             failed(f, e);
             return false;
         }
+    }
+
+    private static int leaderOf(List<PartitionInfo> partitions, int partition) {
+        for (PartitionInfo p : partitions) {
+            if (p.partition() == partition) {
+                return p.leader() == null ? -1 : p.leader().id();
+            }
+        }
+        return -1;
     }
 
     private void acked(InFlight f) {
