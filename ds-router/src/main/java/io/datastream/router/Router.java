@@ -24,6 +24,7 @@ import io.datastream.router.server.RouterServer;
 import io.datastream.router.server.ServerContext;
 import io.datastream.router.server.ServerSettings;
 import io.datastream.router.server.TlsContexts;
+import io.datastream.router.source.EventPipeline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -66,6 +67,7 @@ public final class Router implements AutoCloseable {
     private ScheduledExecutorService scheduler;
     private RouterMetrics metrics;
     private CreditPump pump;
+    private EventPipeline events;
 
     private Router(RouterConfig cfg) {
         this.cfg = cfg;
@@ -117,9 +119,16 @@ public final class Router implements AutoCloseable {
         ServerSettings settings = new ServerSettings(cfg.id(), cfg.auth().token(), cfg.heartbeat().intervalMs(), cfg.heartbeat().timeoutMs(),
                 cfg.limits().maxBatchBytes(), cfg.protocolLimits(), cfg.limits().maxConnections(), cfg.migration().closeAfterMs(),
                 TlsContexts.server(cfg.tls()));
+        PartitionStrategies strategies = new PartitionStrategies(cfg.kafka().loadAware(), clock);
         ServerContext ctx = new ServerContext(settings, pool, credit, pump, metrics, connections, routes,
-                new PartitionStrategies(cfg.kafka().loadAware(), clock), Map.copyOf(senders), () -> draining, clock);
+                strategies, Map.copyOf(senders), () -> draining, clock);
         server = RouterServer.bind(cfg.listen().host(), cfg.listen().port(), cfg.listen().workerThreads(), cfg.listen().transport(), ctx, prefix);
+        if (cfg.httpSource().enabled()) {
+            events = EventPipeline.start(cfg.httpSource(), new EventPipeline.Settings(cfg.id(), cfg.advertisedHost(), pool,
+                    senders.get(RouteMode.ENVELOPE).producer(), strategies, cfg.kafka().partitionerKind(),
+                    cfg.httpSource().tls() ? TlsContexts.server(cfg.tls()) : null, metrics.registry()));
+            LOG.info("router {}: HTTP event source on {}:{}", cfg.id(), cfg.httpSource().host(), events.port());
+        }
         Health health = new Health(() -> draining, progress::stalledNanos, TimeUnit.MILLISECONDS.toNanos(cfg.health().kafkaStallMs()));
         http = HttpEndpoint.start(cfg.http().host(), cfg.http().port(), metrics.registry(), health, prefix + "-http");
         if (cfg.zookeeper().enabled()) {
@@ -159,6 +168,16 @@ public final class Router implements AutoCloseable {
     /** The bound ds protocol port. */
     public int port() {
         return server == null ? -1 : server.port();
+    }
+
+    /** The bound port of the HTTP event source, or -1 when it is off. */
+    public int eventsPort() {
+        return events == null ? -1 : events.port();
+    }
+
+    /** The HTTP event source with its channels and sinks, or null when it is off. */
+    public EventPipeline eventPipeline() {
+        return events;
     }
 
     /** The bound HTTP port (health, metrics). */
@@ -207,6 +226,9 @@ public final class Router implements AutoCloseable {
         if (server != null) {
             server.stopAccepting();
         }
+        if (events != null) {
+            events.stopAccepting();
+        }
         List<String> suggested = registration == null ? List.of() : registration.suggestions(cfg.migration().maxSuggested());
         for (Connection c : connections.snapshot()) {
             c.goAway(GoAwayReason.DRAIN, suggested, "router " + cfg.id() + " is shutting down");
@@ -251,6 +273,9 @@ public final class Router implements AutoCloseable {
         }
         if (registration != null) {
             closeQuietly(registration);
+        }
+        if (events != null) {
+            events.close(producerTimeout);
         }
         for (KafkaSender s : senders.values()) {
             s.close(producerTimeout);

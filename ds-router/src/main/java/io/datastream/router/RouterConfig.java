@@ -19,6 +19,7 @@ import io.datastream.router.config.DrainConfig;
 import io.datastream.router.config.HealthConfig;
 import io.datastream.router.config.HeartbeatConfig;
 import io.datastream.router.config.HttpConfig;
+import io.datastream.router.config.HttpSourceConfig;
 import io.datastream.router.config.KafkaConfig;
 import io.datastream.router.config.LimitsConfig;
 import io.datastream.router.config.ListenConfig;
@@ -60,7 +61,8 @@ import java.util.stream.Collectors;
 public record RouterConfig(String id, String advertisedHost, ListenConfig listen, HttpConfig http, AuthConfig auth, TlsConfig tls,
                            LimitsConfig limits, HeartbeatConfig heartbeat, PoolConfig pool, KafkaConfig kafka,
                            ZooKeeperConfig zookeeper, List<RouteConfig> routes, DefaultRouteConfig defaultRoute,
-                           MigrationConfig migration, DrainConfig drain, HealthConfig health) {
+                           MigrationConfig migration, DrainConfig drain, HealthConfig health,
+                           HttpSourceConfig httpSource) {
 
     private static final ObjectMapper YAML = YAMLMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -85,6 +87,13 @@ public record RouterConfig(String id, String advertisedHost, ListenConfig listen
         migration = migration == null ? new MigrationConfig(null, null, null, null, null, null, null) : migration;
         drain = drain == null ? new DrainConfig(null) : drain;
         health = health == null ? new HealthConfig(null) : health;
+        httpSource = httpSource == null ? HttpSourceConfig.disabled() : httpSource;
+    }
+
+    /** The same configuration with {@code source} as its HTTP event source (e.g. {@link HttpSourceConfig#enabledDefaults()}). */
+    public RouterConfig withHttpSource(HttpSourceConfig source) {
+        return new RouterConfig(id, advertisedHost, listen, http, auth, tls, limits, heartbeat, pool, kafka, zookeeper, routes, defaultRoute,
+                migration, drain, health, source);
     }
 
     private static String hostName() {
@@ -163,6 +172,17 @@ public record RouterConfig(String id, String advertisedHost, ListenConfig listen
         migration.validate(e);
         drain.validate(e);
         health.validate(e);
+        httpSource.validate(e, tls);
+        if (httpSource.enabled() && httpSource.port() != 0) {
+            e.check(!httpSource.port().equals(listen.port()) && !httpSource.port().equals(http.port()), "httpSource.port",
+                    "must differ from listen.port and http.port (" + listen.port() + ", " + http.port() + ")");
+        }
+        for (int i = 0; httpSource.enabled() && i < httpSource.sinks().size(); i++) {
+            HttpSourceConfig.SinkConfig s = httpSource.sinks().get(i);
+            int maxRequest = Math.max(1 << 20, limits.maxBatchBytes() + (64 << 10));
+            e.check(s == null || s.maxBatchBytes() + (64 << 10) <= maxRequest, "httpSource.sinks[" + i + "].maxBatchBytes",
+                    "must leave 64 KiB under the producer's max.request.size (" + maxRequest + ")");
+        }
         if (kafka.partitionerKind() != null) {
             RouteTable.compile(routes, defaultRoute, kafka.partitionerKind(), e);
         }

@@ -76,6 +76,11 @@ public final class KafkaSender implements AutoCloseable {
         return true;
     }
 
+    /** The producer this sender hands deliveries to (thread-safe; the HTTP intake's Kafka sinks share it). */
+    public Producer<byte[], byte[]> producer() {
+        return producer;
+    }
+
     public int queued() {
         return queue.size();
     }

@@ -4,6 +4,7 @@ import io.datastream.protocol.batch.Batch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -23,20 +24,31 @@ import java.util.regex.PatternSyntaxException;
  * A header the batch does not have equals nothing: {@code ==} is false, {@code !=} is true and
  * {@code =~} is false. {@code =~} searches (anchor with ^ and $ for a whole match).
  */
-public final class ExpressionCompiler {
+public final class ExpressionCompiler<T> {
     private final String src;
     private final List<Token> tokens;
+    private final Fields<T> fields;
     private int next;
 
-    private ExpressionCompiler(String src, List<Token> tokens) {
+    private ExpressionCompiler(String src, List<Token> tokens, Fields<T> fields) {
         this.src = src;
         this.tokens = tokens;
+        this.fields = fields;
     }
 
-    /** Compiles {@code source}; errors carry the 1-based position of the offending character. */
+    /** Compiles {@code source} over a batch's header fields; errors carry the 1-based position of the offending character. */
     public static Condition compile(String source) throws ExpressionException {
-        ExpressionCompiler c = new ExpressionCompiler(source, Lexer.tokens(source));
-        Condition result = c.or();
+        Predicate<Batch> p = compile(source, Fields.BATCH);
+        return p::test;
+    }
+
+    /**
+     * Compiles {@code source} over the fields {@code fields} names (for events: {@code header.NAME}
+     * only); errors carry the 1-based position of the offending character.
+     */
+    public static <T> Predicate<T> compile(String source, Fields<T> fields) throws ExpressionException {
+        ExpressionCompiler<T> c = new ExpressionCompiler<>(source, Lexer.tokens(source), fields);
+        Predicate<T> result = c.or();
         Token t = c.peek();
         if (t.kind != Kind.END) {
             throw new ExpressionException(t.pos, "unexpected " + t.describe() + " (expected '&&', '||' or the end)");
@@ -64,38 +76,38 @@ public final class ExpressionCompiler {
         return tokens.get(next++);
     }
 
-    private Condition or() throws ExpressionException {
-        Condition left = and();
+    private Predicate<T> or() throws ExpressionException {
+        Predicate<T> left = and();
         while (peek().kind == Kind.OR) {
             take();
-            Condition l = left;
-            Condition r = and();
+            Predicate<T> l = left;
+            Predicate<T> r = and();
             left = b -> l.test(b) || r.test(b);
         }
         return left;
     }
 
-    private Condition and() throws ExpressionException {
-        Condition left = unary();
+    private Predicate<T> and() throws ExpressionException {
+        Predicate<T> left = unary();
         while (peek().kind == Kind.AND) {
             take();
-            Condition l = left;
-            Condition r = unary();
+            Predicate<T> l = left;
+            Predicate<T> r = unary();
             left = b -> l.test(b) && r.test(b);
         }
         return left;
     }
 
-    private Condition unary() throws ExpressionException {
+    private Predicate<T> unary() throws ExpressionException {
         Token t = peek();
         if (t.kind == Kind.NOT) {
             take();
-            Condition inner = unary();
+            Predicate<T> inner = unary();
             return b -> !inner.test(b);
         }
         if (t.kind == Kind.LPAREN) {
             take();
-            Condition inner = or();
+            Predicate<T> inner = or();
             Token close = take();
             if (close.kind != Kind.RPAREN) {
                 throw new ExpressionException(close.pos, "expected ')' to close the '(' at position " + t.pos + ", found " + close.describe());
@@ -105,8 +117,8 @@ public final class ExpressionCompiler {
         return comparison();
     }
 
-    private Condition comparison() throws ExpressionException {
-        Function<Batch, String> left = operand();
+    private Predicate<T> comparison() throws ExpressionException {
+        Function<T, String> left = operand();
         Token op = take();
         if (op.kind == Kind.MATCH) {
             Token re = take();
@@ -127,7 +139,7 @@ public final class ExpressionCompiler {
         if (op.kind != Kind.EQ && op.kind != Kind.NE) {
             throw new ExpressionException(op.pos, "expected '==', '!=' or '=~', found " + op.describe());
         }
-        Function<Batch, String> right = operand();
+        Function<T, String> right = operand();
         boolean negate = op.kind == Kind.NE;
         return b -> {
             String l = left.apply(b);
@@ -136,7 +148,7 @@ public final class ExpressionCompiler {
         };
     }
 
-    private Function<Batch, String> operand() throws ExpressionException {
+    private Function<T, String> operand() throws ExpressionException {
         Token t = take();
         if (t.kind == Kind.STRING) {
             String literal = t.text;
@@ -145,27 +157,15 @@ public final class ExpressionCompiler {
         if (t.kind == Kind.FIELD) {
             return field(t);
         }
-        throw new ExpressionException(t.pos, "expected task, host, agent, path, header.NAME or a string, found " + t.describe());
+        throw new ExpressionException(t.pos, "expected " + fields.names() + " or a string, found " + t.describe());
     }
 
-    private static Function<Batch, String> field(Token t) throws ExpressionException {
-        String name = t.text;
-        switch (name) {
-            case "task":
-                return Batch::taskId;
-            case "host":
-                return Batch::host;
-            case "agent":
-                return Batch::agentId;
-            case "path":
-                return Batch::path;
-            default:
-                if (name.startsWith("header.") && name.length() > "header.".length()) {
-                    String key = name.substring("header.".length());
-                    return b -> b.headers().get(key);
-                }
-                throw new ExpressionException(t.pos, "unknown field '" + name + "' (expected task, host, agent, path or header.NAME)");
+    private Function<T, String> field(Token t) throws ExpressionException {
+        Function<T, String> f = fields.field(t.text);
+        if (f == null) {
+            throw new ExpressionException(t.pos, "unknown field '" + t.text + "' (expected " + fields.names() + ")");
         }
+        return f;
     }
 
     @Override

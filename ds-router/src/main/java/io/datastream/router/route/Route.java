@@ -1,5 +1,6 @@
 package io.datastream.router.route;
 
+import io.datastream.protocol.batch.Batch;
 import io.datastream.router.config.PartitionerKind;
 import io.datastream.router.config.RouteMode;
 
@@ -12,5 +13,5 @@ import io.datastream.router.config.RouteMode;
  * @param mode        envelope or lines
  * @param partitioner the partitioning strategy
  */
-public record Route(String name, Condition condition, TopicTemplate topic, RouteMode mode, PartitionerKind partitioner) {
+public record Route(String name, Condition condition, TopicTemplate<Batch> topic, RouteMode mode, PartitionerKind partitioner) {
 }

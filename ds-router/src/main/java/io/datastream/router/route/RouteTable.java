@@ -69,7 +69,7 @@ public final class RouteTable {
 
     private static Route compileRule(String key, RouteConfig r, PartitionerKind defaultPartitioner, ConfigErrors errors) {
         Condition when = Condition.ALWAYS;
-        TopicTemplate topic = null;
+        TopicTemplate<Batch> topic = null;
         boolean ok = true;
         if (r.when() != null && !r.when().isBlank()) {
             try {

@@ -9,19 +9,25 @@ import java.util.function.Function;
  * A topic name with placeholders, compiled once: {@code {task}}, {@code {agent}}, {@code {host}}
  * and {@code {header.NAME}} (empty when the batch has no such header). Example: "ds-{task}".
  */
-public final class TopicTemplate {
+public final class TopicTemplate<T> {
     private final String source;
-    private final List<Function<Batch, String>> parts;
+    private final List<Function<T, String>> parts;
     private final String constant;
 
-    private TopicTemplate(String source, List<Function<Batch, String>> parts, String constant) {
+    private TopicTemplate(String source, List<Function<T, String>> parts, String constant) {
         this.source = source;
         this.parts = parts;
         this.constant = constant;
     }
 
-    public static TopicTemplate compile(String template) throws ExpressionException {
-        List<Function<Batch, String>> parts = new ArrayList<>();
+    /** A template over a batch's header fields. */
+    public static TopicTemplate<Batch> compile(String template) throws ExpressionException {
+        return compile(template, Fields.BATCH);
+    }
+
+    /** A template over the fields {@code fields} names ({@code {header.NAME}} for events). */
+    public static <T> TopicTemplate<T> compile(String template, Fields<T> fields) throws ExpressionException {
+        List<Function<T, String>> parts = new ArrayList<>();
         StringBuilder literal = new StringBuilder();
         boolean dynamic = false;
         int i = 0;
@@ -44,7 +50,7 @@ public final class TopicTemplate {
                 parts.add(b -> text);
                 literal.setLength(0);
             }
-            parts.add(placeholder(template.substring(i + 1, close), i + 1));
+            parts.add(placeholder(template.substring(i + 1, close), i + 1, fields));
             dynamic = true;
             i = close + 1;
         }
@@ -52,42 +58,41 @@ public final class TopicTemplate {
             if (!Topics.isValid(template)) {
                 throw new ExpressionException(1, "'" + template + "' is not a valid Kafka topic name (" + Topics.RULE + ")");
             }
-            return new TopicTemplate(template, List.of(), template);
+            return new TopicTemplate<>(template, List.of(), template);
         }
         if (literal.length() > 0) {
             String text = literal.toString();
             parts.add(b -> text);
         }
-        return new TopicTemplate(template, List.copyOf(parts), null);
+        return new TopicTemplate<>(template, List.copyOf(parts), null);
     }
 
-    private static Function<Batch, String> placeholder(String name, int pos) throws ExpressionException {
-        switch (name) {
-            case "task":
-                return Batch::taskId;
-            case "agent":
-                return Batch::agentId;
-            case "host":
-                return Batch::host;
-            default:
-                if (name.startsWith("header.") && name.length() > "header.".length()) {
-                    String key = name.substring("header.".length());
-                    return b -> b.headers().getOrDefault(key, "");
-                }
-                throw new ExpressionException(pos, "unknown placeholder {" + name + "} (expected {task}, {agent}, {host} or {header.NAME})");
+    private static <T> Function<T, String> placeholder(String name, int pos, Fields<T> fields) throws ExpressionException {
+        Function<T, String> f = fields.placeholder(name);
+        if (f == null) {
+            throw new ExpressionException(pos, "unknown placeholder {" + name + "} (expected " + fields.placeholders() + ")");
         }
+        return v -> {
+            String s = f.apply(v);
+            return s == null ? "" : s;
+        };
     }
 
     /** The topic for {@code batch}; not necessarily a valid topic name (see {@link Topics#isValid}). */
-    public String expand(Batch batch) {
+    public String expand(T batch) {
         if (constant != null) {
             return constant;
         }
         StringBuilder b = new StringBuilder(32);
-        for (Function<Batch, String> p : parts) {
+        for (Function<T, String> p : parts) {
             b.append(p.apply(batch));
         }
         return b.toString();
+    }
+
+    /** Whether the template has no placeholders (then {@link #expand} ignores its argument). */
+    public boolean isConstant() {
+        return constant != null;
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.datastream.router.route;
 
 /** Kafka's topic name rule, checked before a name reaches the producer. */
 public final class Topics {
-    static final String RULE = "1 to 249 characters of a-z, A-Z, 0-9, '.', '_' and '-', not '.' or '..'";
+    public static final String RULE = "1 to 249 characters of a-z, A-Z, 0-9, '.', '_' and '-', not '.' or '..'";
 
     private Topics() {
     }

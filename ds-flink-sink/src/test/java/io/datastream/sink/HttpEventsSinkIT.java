@@ -1,0 +1,144 @@
+package io.datastream.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.datastream.router.Router;
+import io.datastream.router.RouterConfig;
+import io.datastream.sink.config.SinkConfig;
+import io.datastream.sink.testing.KafkaTestData;
+import io.datastream.sink.testing.OutputFiles;
+import io.datastream.testkit.kafka.EmbeddedKafka;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Events posted to a real router's HTTP source land in Kafka as DSB1 envelopes that this job
+ * reads unchanged; every record is then written to the topic a second time (as a sink re-send
+ * would), and the job's files still hold every event exactly once.
+ */
+class HttpEventsSinkIT {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(() -> new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).setConfiguration(new Configuration()).build());
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void httpEventsAreWrittenExactlyOnceByTheJob() throws Exception {
+        String topic = "http-events";
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
+            kafka.createTopic(topic, 2);
+            List<String> bodies = new ArrayList<>();
+            try (Router router = Router.start(RouterConfig.fromYaml("""
+                    id: sink-it
+                    listen: {host: 127.0.0.1, port: 0}
+                    http: {host: 127.0.0.1, port: 0}
+                    drain: {timeoutMs: 5000}
+                    kafka: {bootstrapServers: "%s", properties: {linger.ms: "2"}}
+                    httpSource:
+                      enabled: true
+                      port: 0
+                      channels: [{name: events, task: sdk}]
+                      sinks: [{name: k, channel: events, topic: %s, partitioner: round-robin}]
+                    """.formatted(kafka.bootstrapServers(), topic)))) {
+                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                for (int r = 0; r < 40; r++) {
+                    StringBuilder b = new StringBuilder();
+                    for (int i = 0; i < 25; i++) {
+                        String body = "event " + r + "/" + i + " \\\"q\\\"";
+                        bodies.add("event " + r + "/" + i + " \"q\"");
+                        b.append("{\"headers\":{\"n\":\"").append(i).append("\"},\"body\":\"").append(body).append("\"}\n");
+                    }
+                    HttpResponse<String> res = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + router.eventsPort() + "/v1/events"))
+                            .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(b.toString())).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+                }
+            }
+            // every record once more, as a re-sending sink would write it: same identities
+            List<byte[]> values = readAll(kafka.bootstrapServers(), topic);
+            assertThat(values).isNotEmpty();
+            try (KafkaTestData data = new KafkaTestData(kafka.bootstrapServers())) {
+                data.sendAll(topic, values, 2);
+            }
+
+            SinkConfig cfg = SinkConfig.parse(String.join("\n",
+                    "kafka:",
+                    "  bootstrapServers: " + kafka.bootstrapServers(),
+                    "  topics: [" + topic + "]",
+                    "  groupId: group-http",
+                    "  startingOffsets: committed-or-earliest",
+                    "  bounded: true",
+                    "output:",
+                    "  path: " + dir.resolve("out").toUri(),
+                    "deadLetter:",
+                    "  path: " + dir.resolve("dead").toUri(),
+                    "job:",
+                    "  parallelism: 2",
+                    "  checkpointInterval: 500ms",
+                    "  checkpointDir: " + dir.resolve("checkpoints").toUri(),
+                    ""));
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(2);
+            SinkJob.configureEnvironment(env, cfg);
+            SinkJob.define(env, cfg);
+            JobClient job = env.executeAsync(cfg.job().name());
+            job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
+
+            ObjectMapper json = new ObjectMapper();
+            Map<String, Integer> counts = new HashMap<>();
+            for (String line : OutputFiles.texts(dir.resolve("out"), ".zst")) {
+                JsonNode n = json.readTree(line);
+                counts.merge(n.get("body").asText(), 1, Integer::sum);
+            }
+            assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(bodies);
+            assertThat(counts.values()).allMatch(c -> c == 1);
+            assertThat(OutputFiles.lines(dir.resolve("out"), ".zst")).allSatisfy(l -> assertThat(l.bucket()).startsWith("sdk/"));
+        }
+    }
+
+    private static List<byte[]> readAll(String bootstrap, String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<byte[]> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    out.add(r.value());
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,101 @@
+package io.datastream.router.http;
+
+import io.datastream.router.channel.Channel;
+import io.datastream.router.channel.ChannelConsumer;
+import io.datastream.router.source.Refusal;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The metrics of the HTTP intake, on the router's registry: {@code ds_router_http_*} for the
+ * source, {@code ds_router_channel_*} per channel and {@code ds_router_sink_*} per sink. Labels
+ * are channel and sink names from the configuration and {@link Refusal} labels: bounded sets.
+ */
+public final class IntakeMetrics {
+    private final Counter requests;
+    private final CounterDataPoint events;
+    private final CounterDataPoint bytes;
+    private final Map<Refusal, CounterDataPoint> refusals = new EnumMap<>(Refusal.class);
+    private final Counter sinkEvents;
+    private final Counter sinkBatches;
+    private final Counter sinkFailures;
+    private final Map<String, SinkCounters> sinks = new ConcurrentHashMap<>();
+    /** Data points of the status codes the source answers with, by code (a small fixed set). */
+    private final CounterDataPoint[] byStatus = new CounterDataPoint[600];
+
+    /** The counters of one sink. */
+    public record SinkCounters(CounterDataPoint events, CounterDataPoint batches, CounterDataPoint failures) {
+    }
+
+    /**
+     * @param channels  the channels by name
+     * @param consumers the sinks' consumers by sink name
+     */
+    public IntakeMetrics(PrometheusRegistry registry, Map<String, Channel> channels, Map<String, ChannelConsumer> consumers) {
+        requests = Counter.builder().name("ds_router_http_requests_total").help("HTTP requests answered by the event source, by status code")
+                .labelNames("code").register(registry);
+        events = Counter.builder().name("ds_router_http_events_total").help("events accepted (answered 200)").register(registry).labelValues();
+        bytes = Counter.builder().name("ds_router_http_bytes_total").help("request body bytes received, as sent (compressed)")
+                .register(registry).labelValues();
+        for (int code : new int[] {200, 400, 401, 403, 404, 405, 408, 413, 415, 429, 431, 503}) {
+            byStatus[code] = requests.labelValues(Integer.toString(code));
+        }
+        Counter refused = Counter.builder().name("ds_router_http_refusals_total").help("requests refused, by reason")
+                .labelNames("reason").register(registry);
+        for (Refusal r : Refusal.values()) {
+            refusals.put(r, refused.labelValues(r.label()));
+        }
+        channelGauge(registry, channels, "ds_router_channel_used_bytes", "bytes held by the channel's events", Channel::usedBytes);
+        channelGauge(registry, channels, "ds_router_channel_capacity_bytes", "capacity of the channel", Channel::capacityBytes);
+        channelGauge(registry, channels, "ds_router_channel_fill_ratio", "used / capacity",
+                c -> c.capacityBytes() == 0 ? 0 : (double) c.usedBytes() / c.capacityBytes());
+        CounterWithCallback.builder().name("ds_router_channel_events_total").help("events put into the channel").labelNames("channel")
+                .callback(cb -> channels.forEach((n, c) -> cb.call(c.putEvents(), n))).register(registry);
+        GaugeWithCallback.builder().name("ds_router_sink_lag_events").help("events of the channel the sink has not committed")
+                .labelNames("sink").callback(cb -> consumers.forEach((n, c) -> cb.call(c.lagEvents(), n))).register(registry);
+        GaugeWithCallback.builder().name("ds_router_sink_lag_bytes").help("channel bytes (as JSON lines) the sink has not committed")
+                .labelNames("sink").callback(cb -> consumers.forEach((n, c) -> cb.call(c.lagBytes(), n))).register(registry);
+        sinkEvents = Counter.builder().name("ds_router_sink_events_total").help("events the sink finished (for Kafka: acknowledged)")
+                .labelNames("sink").register(registry);
+        sinkBatches = Counter.builder().name("ds_router_sink_batches_total").help("records (DSB1 batches) the sink wrote").labelNames("sink")
+                .register(registry);
+        sinkFailures = Counter.builder().name("ds_router_sink_failures_total").help("writes that failed (the sink rewinds and writes again)")
+                .labelNames("sink").register(registry);
+    }
+
+    private static void channelGauge(PrometheusRegistry registry, Map<String, Channel> channels, String name, String help,
+                                     ToDoubleFunction<Channel> value) {
+        GaugeWithCallback.builder().name(name).help(help).labelNames("channel")
+                .callback(cb -> channels.forEach((n, c) -> cb.call(value.applyAsDouble(c), n))).register(registry);
+    }
+
+    /** A request was answered with {@code status}. */
+    public void answered(int status) {
+        CounterDataPoint p = status >= 0 && status < byStatus.length ? byStatus[status] : null;
+        (p != null ? p : requests.labelValues(Integer.toString(status))).inc();
+    }
+
+    public void received(long bodyBytes) {
+        bytes.inc(bodyBytes);
+    }
+
+    public void accepted(int eventCount) {
+        events.inc(eventCount);
+    }
+
+    public void refused(Refusal reason) {
+        refusals.get(reason).inc();
+    }
+
+    /** The counters of sink {@code name}. */
+    public SinkCounters sink(String name) {
+        return sinks.computeIfAbsent(name, n -> new SinkCounters(sinkEvents.labelValues(n), sinkBatches.labelValues(n), sinkFailures.labelValues(n)));
+    }
+}

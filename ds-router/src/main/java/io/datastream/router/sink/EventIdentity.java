@@ -1,0 +1,55 @@
+package io.datastream.router.sink;
+
+import io.datastream.protocol.batch.BatchSource;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * How the events of one channel look to the ds-flink-sink: as the lines of one file. Task id =
+ * the channel's task, agent id = {@code router:<routerId>}, host = the router's host, path =
+ * {@code http:<channel>}, fingerprint = a 64-bit hash of (router id, incarnation, channel), and
+ * the offset of each event = its position in the channel. A line's identity (task, agent,
+ * fingerprint, offset) so never repeats: positions are unique within an incarnation, and every
+ * start is a new incarnation.
+ */
+public final class EventIdentity {
+    private EventIdentity() {
+    }
+
+    /** The batch source of {@code channel}'s events in this incarnation. */
+    public static BatchSource source(String routerId, Incarnation incarnation, String channel, String task, String host) {
+        return new BatchSource(task, "router:" + routerId, host, "http:" + channel, fingerprint(routerId, incarnation, channel), Map.of());
+    }
+
+    /** FNV-1a over the router id, the incarnation and the channel name, then murmur3's 64-bit finalizer. */
+    public static long fingerprint(String routerId, Incarnation incarnation, String channel) {
+        long h = 0xcbf29ce484222325L;
+        h = mix(h, routerId.getBytes(StandardCharsets.UTF_8));
+        h = mix(h, new byte[] {0});
+        h = mixLong(h, incarnation.random());
+        h = mixLong(h, incarnation.startMillis());
+        h = mix(h, channel.getBytes(StandardCharsets.UTF_8));
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
+    }
+
+    private static long mix(long h, byte[] bytes) {
+        for (byte b : bytes) {
+            h ^= b & 0xff;
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
+    private static long mixLong(long h, long v) {
+        for (int i = 56; i >= 0; i -= 8) {
+            h ^= (v >>> i) & 0xff;
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+}

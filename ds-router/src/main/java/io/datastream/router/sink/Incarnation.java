@@ -1,0 +1,20 @@
+package io.datastream.router.sink;
+
+import java.security.SecureRandom;
+
+/**
+ * One start of a router: 64 random bits from {@link SecureRandom} and the start time. Routers
+ * are stateless (no data directory to keep a counter in), so instead of a persisted counter each
+ * start draws a new random value; two starts share one with probability 2^-64.
+ *
+ * @param random      64 random bits
+ * @param startMillis wall-clock time of the start
+ */
+public record Incarnation(long random, long startMillis) {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** A new incarnation for a starting router. */
+    public static Incarnation next() {
+        return new Incarnation(RANDOM.nextLong(), System.currentTimeMillis());
+    }
+}

@@ -1,0 +1,197 @@
+package io.datastream.router.source;
+
+import io.datastream.router.channel.Channel;
+import io.datastream.router.channel.ChannelConsumer;
+import io.datastream.router.channel.MemoryChannel;
+import io.datastream.router.config.HttpSourceConfig;
+import io.datastream.router.config.PartitionerKind;
+import io.datastream.router.credit.MemoryPool;
+import io.datastream.router.event.Event;
+import io.datastream.router.http.IntakeMetrics;
+import io.datastream.router.kafka.PartitionStrategies;
+import io.datastream.router.route.TopicTemplate;
+import io.datastream.router.sink.DiscardSink;
+import io.datastream.router.sink.EventIdentity;
+import io.datastream.router.sink.Incarnation;
+import io.datastream.router.sink.KafkaSink;
+import io.datastream.router.sink.Sink;
+import io.datastream.router.source.internal.HttpSourceInitializer;
+import io.datastream.router.source.internal.SourceContext;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.Producer;
+
+/**
+ * The HTTP intake of a router: the HTTP source ({@code POST /v1/events}), its channels and their
+ * sinks, started and stopped together. Sources put into channels; each sink drains one channel
+ * on its own thread; a request is answered 200 once its events are safe.
+ *
+ * <pre>
+ * EventPipeline p = EventPipeline.start(cfg.httpSource(), settings);
+ * int port = p.port();
+ * p.close(Duration.ofSeconds(30));   // stop accepting, let the sinks drain, stop
+ * </pre>
+ */
+public final class EventPipeline implements AutoCloseable {
+    private final SourceContext context;
+    private final Map<String, Channel> channels;
+    private final List<Sink> sinks;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final io.netty.channel.Channel server;
+    private final Incarnation incarnation;
+
+    /**
+     * What the pipeline takes from its router.
+     *
+     * @param routerId        the router id (the agent id of events is {@code router:<id>})
+     * @param host            the host name written into the events' batches
+     * @param pool            the router's memory pool, shared by the memory channels
+     * @param producer        the router's Kafka producer (envelope mode); null when no sink is a Kafka sink
+     * @param strategies      the router's partitioning strategies
+     * @param defaultKind     the partitioner of sinks without one ({@code kafka.partitioner})
+     * @param ssl             the router's TLS context, or null
+     * @param registry        the router's metrics registry
+     */
+    public record Settings(String routerId, String host, MemoryPool pool, Producer<byte[], byte[]> producer, PartitionStrategies strategies,
+                           PartitionerKind defaultKind, SslContext ssl, PrometheusRegistry registry) {
+    }
+
+    private EventPipeline(SourceContext context, Map<String, Channel> channels, List<Sink> sinks, EventLoopGroup boss,
+                          EventLoopGroup workers, io.netty.channel.Channel server, Incarnation incarnation) {
+        this.context = context;
+        this.channels = channels;
+        this.sinks = sinks;
+        this.boss = boss;
+        this.workers = workers;
+        this.server = server;
+        this.incarnation = incarnation;
+    }
+
+    /** Starts the channels, the sinks and the HTTP server of a validated, enabled configuration. */
+    public static EventPipeline start(HttpSourceConfig cfg, Settings s) throws InterruptedException {
+        Incarnation incarnation = Incarnation.next();
+        Map<String, Channel> channels = new LinkedHashMap<>();
+        Map<String, HttpSourceConfig.ChannelConfig> channelConfigs = new LinkedHashMap<>();
+        for (HttpSourceConfig.ChannelConfig c : cfg.channels()) {
+            channels.put(c.name(), new MemoryChannel(c.name(), c.eventFormat(), c.capacityBytes(), s.pool()));
+            channelConfigs.put(c.name(), c);
+        }
+        Map<String, ChannelConsumer> consumers = new LinkedHashMap<>();
+        for (HttpSourceConfig.SinkConfig sc : cfg.sinks()) {
+            consumers.put(sc.name(), channels.get(sc.channel()).consumer(sc.name()));
+        }
+        IntakeMetrics metrics = new IntakeMetrics(s.registry(), channels, consumers);
+        Map<String, List<TopicTemplate<Event>>> dynamicTopics = new LinkedHashMap<>();
+        List<Sink> sinks = new ArrayList<>();
+        for (HttpSourceConfig.SinkConfig sc : cfg.sinks()) {
+            Channel ch = channels.get(sc.channel());
+            Sink sink;
+            if (sc.type().equals("discard")) {
+                sink = new DiscardSink(sc.name(), sc.channel(), consumers.get(sc.name()), metrics.sink(sc.name()));
+            } else {
+                TopicTemplate<Event> topic = sc.topicTemplate();
+                if (!topic.isConstant()) {
+                    dynamicTopics.computeIfAbsent(sc.channel(), k -> new ArrayList<>()).add(topic);
+                }
+                PartitionerKind kind = sc.partitioner() == null ? s.defaultKind() : PartitionerKind.fromConfig(sc.partitioner());
+                sink = new KafkaSink(sc.name(), sc.channel(), consumers.get(sc.name()), ch.format(), s.producer(), topic, s.strategies().get(kind),
+                        EventIdentity.source(s.routerId(), incarnation, sc.channel(), channelConfigs.get(sc.channel()).task(), s.host()),
+                        sc.codecType(), sc.maxBatchBytes(), metrics.sink(sc.name()));
+            }
+            sinks.add(sink.start());
+        }
+        SourceContext context = new SourceContext(cfg, channels, dynamicTopics, metrics, s.ssl());
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        String prefix = "ds-router-" + s.routerId() + "-events";
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(prefix + "-boss"), io);
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(cfg.workerThreads(), new DefaultThreadFactory(prefix + "-worker"), io);
+        try {
+            io.netty.channel.Channel server = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(type)
+                    .option(ChannelOption.SO_BACKLOG, 4096)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new HttpSourceInitializer(context))
+                    .bind(new InetSocketAddress(cfg.host(), cfg.port())).sync().channel();
+            return new EventPipeline(context, channels, sinks, boss, workers, server, incarnation);
+        } catch (InterruptedException | RuntimeException e) {
+            boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            for (Sink sink : sinks) {
+                sink.close();
+            }
+            throw e;
+        }
+    }
+
+    /** The bound port. */
+    public int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** This start's incarnation (part of every event's identity). */
+    public Incarnation incarnation() {
+        return incarnation;
+    }
+
+    /** The channels by name. */
+    public Map<String, Channel> channels() {
+        return channels;
+    }
+
+    /** HTTP connections open now. */
+    public int connectionCount() {
+        return context.connectionCount();
+    }
+
+    /** Stops accepting connections and answers new requests 503; requests in flight still finish. */
+    public void stopAccepting() {
+        context.closing();
+        server.close().syncUninterruptibly();
+        channels.values().forEach(Channel::close);
+    }
+
+    /**
+     * Stops: no new requests, then waits up to {@code timeout} for the sinks to finish what the
+     * channels hold, then stops the sinks and closes the connections.
+     */
+    public void close(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        stopAccepting();
+        for (Sink sink : sinks) {
+            sink.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+        // the event loops' shutdown deregisters channels without closing their sockets: close them first
+        context.closeConnections(2_000);
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ZERO);
+    }
+}

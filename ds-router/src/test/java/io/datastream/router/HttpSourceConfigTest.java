@@ -1,0 +1,97 @@
+package io.datastream.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.datastream.router.config.ConfigException;
+import io.datastream.router.config.HttpSourceConfig;
+import io.datastream.router.event.EventFormat;
+import org.junit.jupiter.api.Test;
+
+class HttpSourceConfigTest {
+    @Test
+    void offByDefaultAndSecureDefaultsWhenOn() {
+        assertThat(RouterConfig.defaults().httpSource().enabled()).isFalse();
+        RouterConfig c = RouterConfig.defaults().withHttpSource(HttpSourceConfig.enabledDefaults()).validate();
+        HttpSourceConfig h = c.httpSource();
+        assertThat(h.enabled()).isTrue();
+        assertThat(h.host()).isEqualTo("127.0.0.1");
+        assertThat(h.port()).isEqualTo(7102);
+        assertThat(h.tokens()).isEmpty();
+        assertThat(h.defaultChannel()).isEqualTo("events");
+        assertThat(h.channels()).singleElement().satisfies(ch -> {
+            assertThat(ch.name()).isEqualTo("events");
+            assertThat(ch.task()).isEqualTo("events");
+            assertThat(ch.eventFormat()).isEqualTo(EventFormat.JSON);
+            assertThat(ch.capacityBytes()).isEqualTo(64L << 20);
+        });
+        assertThat(h.sinks()).singleElement().satisfies(s -> {
+            assertThat(s.type()).isEqualTo("kafka");
+            assertThat(s.topic()).isEqualTo("ds-events");
+            assertThat(s.channel()).isEqualTo("events");
+        });
+        assertThat(h.limits().maxBodyBytes()).isEqualTo(4 << 20);
+        assertThat(RouterConfig.fromYaml("httpSource: {enabled: true}").httpSource()).isEqualTo(h);
+    }
+
+    @Test
+    void readsEveryKey() {
+        HttpSourceConfig h = RouterConfig.fromYaml("""
+                httpSource:
+                  enabled: true
+                  host: 0.0.0.0
+                  port: 7200
+                  workerThreads: 3
+                  limits: {maxBodyBytes: 2048, maxDecompressedBytes: 4096, maxEventsPerRequest: 5, maxEventBytes: 1000,
+                           maxHeadersPerEvent: 3, maxHeaderBytes: 100, requestTimeoutMs: 500, idleTimeoutMs: 600, ackTimeoutMs: 700,
+                           maxConnections: 9, retryAfterSeconds: 2}
+                  tokens: [{token: "0123456789", channels: [jvm]}]
+                  channels: [{name: jvm, capacityBytes: 2097152, format: binary, task: jvm-task}, {name: other}]
+                  routes: [{when: 'header.logType == "jvm"', channel: jvm}]
+                  defaultChannel: other
+                  sinks:
+                    - {name: a, channel: jvm, topic: "ds-{header.logType}", partitioner: round-robin, codec: zstd, maxBatchBytes: 100000}
+                    - {name: b, channel: other, type: discard}
+                """).httpSource();
+        assertThat(h.workerThreads()).isEqualTo(3);
+        assertThat(h.limits().retryAfterSeconds()).isEqualTo(2);
+        assertThat(h.tokens().get(0).channels()).containsExactly("jvm");
+        assertThat(h.tokens().get(0).toString()).doesNotContain("0123456789");
+        assertThat(h.channels().get(0).eventFormat()).isEqualTo(EventFormat.BINARY);
+        assertThat(h.sinks().get(0).topicTemplate().isConstant()).isFalse();
+        assertThat(h.sinks().get(1).type()).isEqualTo("discard");
+    }
+
+    @Test
+    void everyProblemIsReportedWithItsPath() {
+        assertThatThrownBy(() -> RouterConfig.fromYaml("""
+                httpSource:
+                  enabled: true
+                  port: 70000
+                  limits: {maxBodyBytes: 10}
+                  tokens: [{token: short, channels: [nope]}]
+                  channels: [{name: a}, {name: a}, {name: "bad name", format: xml}]
+                  routes: [{when: 'task == "x"', channel: a}, {when: 'header.x = "y"', channel: missing}]
+                  defaultChannel: none
+                  sinks: [{name: s, channel: a, topic: "ds-{host}", codec: brotli}]
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("httpSource.port: must be in [0, 65535]")
+                .hasMessageContaining("httpSource.limits.maxBodyBytes")
+                .hasMessageContaining("httpSource.tokens[0].token: must be at least 8 characters")
+                .hasMessageContaining("httpSource.tokens[0].channels: names no channel: 'nope'")
+                .hasMessageContaining("httpSource.channels[1].name: channel 'a' is defined twice")
+                .hasMessageContaining("httpSource.channels[2].name")
+                .hasMessageContaining("httpSource.channels[2].format: must be json or binary")
+                .hasMessageContaining("httpSource.routes[0].when: at position 1: unknown field 'task'")
+                .hasMessageContaining("httpSource.routes[1].when: at position 10")
+                .hasMessageContaining("httpSource.routes[1].channel: names no channel: 'missing'")
+                .hasMessageContaining("httpSource.defaultChannel: names no channel: 'none'")
+                .hasMessageContaining("httpSource.sinks[0].topic: at position 4: unknown placeholder {host}")
+                .hasMessageContaining("httpSource.sinks[0].codec")
+                .hasMessageContaining("httpSource.sinks: channel 'bad name' has no sink");
+        assertThatThrownBy(() -> RouterConfig.fromYaml("httpSource: {enabled: true, chanels: []}"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("httpSource.chanels: unknown key");
+        assertThatThrownBy(() -> RouterConfig.fromYaml("httpSource: {enabled: true, tls: true}"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("httpSource.tls: needs tls.enabled");
+    }
+}
