@@ -88,6 +88,22 @@ class StandaloneIT {
             await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
                     .until(() -> CommittedOutput.lines(cfg.outDir().resolve("nginx")).size() >= written.size());
             assertThat(CommittedOutput.lines(cfg.outDir().resolve("nginx"))).containsExactlyInAnyOrderElementsOf(written);
+
+            // events posted over HTTP, as curl would, land in out/events exactly once
+            String events = "[{\"headers\":{\"logType\":\"jvm\",\"app\":\"shop\"},\"body\":\"order 1 paid\"},"
+                    + "{\"headers\":{\"logType\":\"jvm\"},\"body\":\"order 2 paid\"},{\"body\":\"order 3 \\u00e9\"}]";
+            java.net.http.HttpResponse<String> posted = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + cfg.eventsPort() + "/v1/events"))
+                            .header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(events)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> CommittedOutput.lines(cfg.outDir().resolve(Standalone.EVENTS_TASK)).size() >= 3);
+            List<String> out = CommittedOutput.lines(cfg.outDir().resolve(Standalone.EVENTS_TASK));
+            assertThat(out).hasSize(3);
+            assertThat(String.join("\n", out)).contains("order 1 paid").contains("\"app\":\"shop\"").contains("order 2 paid")
+                    .contains("order 3");
         }
     }
 

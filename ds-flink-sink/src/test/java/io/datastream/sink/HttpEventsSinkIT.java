@@ -9,7 +9,7 @@ import io.datastream.router.RouterConfig;
 import io.datastream.sink.config.SinkConfig;
 import io.datastream.sink.testing.KafkaTestData;
 import io.datastream.sink.testing.OutputFiles;
-import io.datastream.testkit.kafka.EmbeddedKafka;
+import io.datastream.embedded.kafka.EmbeddedKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

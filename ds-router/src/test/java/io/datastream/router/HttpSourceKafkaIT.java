@@ -12,7 +12,7 @@ import io.datastream.protocol.envelope.LineIdentity;
 import io.datastream.router.sim.EventClient;
 import io.datastream.router.sim.Http;
 import io.datastream.router.sim.KafkaRead;
-import io.datastream.testkit.kafka.EmbeddedKafka;
+import io.datastream.embedded.kafka.EmbeddedKafka;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

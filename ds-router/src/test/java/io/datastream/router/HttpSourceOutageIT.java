@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.datastream.protocol.envelope.LineIdentity;
 import io.datastream.router.sim.EventClient;
 import io.datastream.router.sim.Http;
-import io.datastream.testkit.kafka.EmbeddedKafka;
+import io.datastream.embedded.kafka.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -65,6 +65,7 @@ final class Preflight {
         if (cfg.runs(Component.ROUTER)) {
             wanted.put("--router-port", cfg.routerPort());
             wanted.put("--router-http-port", cfg.routerHttpPort());
+            wanted.put("--events-port", cfg.eventsPort());
         }
         if (cfg.runs(Component.AGENT)) {
             wanted.put("--agent-http-port", cfg.agentHttpPort());

@@ -14,6 +14,7 @@ import io.datastream.registry.task.TaskSpec;
 import io.datastream.registry.task.TaskStore;
 import io.datastream.router.Router;
 import io.datastream.router.RouterConfig;
+import io.datastream.router.config.HttpSourceConfig;
 import io.datastream.sink.SinkJob;
 import io.datastream.sink.config.SinkConfig;
 import io.datastream.embedded.kafka.EmbeddedKafka;
@@ -60,6 +61,9 @@ public final class Standalone implements AutoCloseable {
     /** The task created on first start; it reads every *.log under DIR/logs. */
     public static final String DEFAULT_TASK = "default";
     public static final String DEFAULT_TOPIC = "ds-default";
+    /** The task id of events posted to the HTTP source (its default channel's task): output in DIR/out/events/. */
+    public static final String EVENTS_TASK = "events";
+    public static final String EVENTS_TOPIC = "ds-events";
 
     private final StandaloneConfig cfg;
     private final PrintStream out;
@@ -111,6 +115,7 @@ public final class Standalone implements AutoCloseable {
                     .logDir(dir.resolve("kafka")).defaultPartitions(2).build().start();
             started.push(k);
             k.createTopic(DEFAULT_TOPIC, 2);
+            k.createTopic(EVENTS_TOPIC, 2);
             say("kafka      listening on " + k.bootstrapServers() + " (KRaft)");
         }
         if (cfg.runs(Component.CONTROL)) {
@@ -136,9 +141,11 @@ public final class Standalone implements AutoCloseable {
                     "kafka:",
                     "  bootstrapServers: " + kafka,
                     "zookeeper:",
-                    "  connect: " + zkConnect)));
+                    "  connect: " + zkConnect)).withHttpSource(HttpSourceConfig.enabledDefaults().withAddress(bind, cfg.eventsPort())));
             started.push(router);
             say("router     accepting agents on localhost:" + router.port() + ", health on :" + router.httpPort());
+            say("events     POST http://" + cfg.clientHost() + ":" + router.eventsPort() + "/v1/events -> topic " + EVENTS_TOPIC
+                    + " -> " + cfg.outDir().resolve(EVENTS_TASK) + " (loopback clients need no token)");
         }
         if (cfg.runs(Component.SINK)) {
             startSink(dir, kafka);

@@ -52,6 +52,9 @@ public final class StandaloneCommand implements Callable<Integer> {
     @Option(names = "--router-http-port", description = "Router health and metrics (default: ${DEFAULT-VALUE}).")
     int routerHttpPort = StandaloneConfig.DEFAULT_ROUTER_HTTP_PORT;
 
+    @Option(names = "--events-port", description = "The router's HTTP event source, POST /v1/events (default: ${DEFAULT-VALUE}).")
+    int eventsPort = StandaloneConfig.DEFAULT_EVENTS_PORT;
+
     @Option(names = "--control-port", description = "REST API (default: ${DEFAULT-VALUE}).")
     int controlPort = StandaloneConfig.DEFAULT_CONTROL_PORT;
 
@@ -74,7 +77,7 @@ public final class StandaloneCommand implements Callable<Integer> {
             components.addAll(StandaloneConfig.parseComponents(w));
         }
         StandaloneConfig cfg = StandaloneConfig.builder(dataDir).bindAddress(bind).zookeeperPort(zookeeperPort).kafkaPort(kafkaPort)
-                .kafkaControllerPort(kafkaControllerPort).routerPort(routerPort).routerHttpPort(routerHttpPort)
+                .kafkaControllerPort(kafkaControllerPort).routerPort(routerPort).routerHttpPort(routerHttpPort).eventsPort(eventsPort)
                 .controlPort(controlPort).agentHttpPort(agentHttpPort).sinkMetricsPort(sinkMetricsPort)
                 .checkpointInterval(Duration.ofMillis(checkpointMillis)).components(components).demo(demo, demoRate)
                 .progressInterval(Duration.ofMillis(progressMillis)).build();

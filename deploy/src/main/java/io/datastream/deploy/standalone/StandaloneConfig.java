@@ -18,6 +18,7 @@ import java.util.Set;
  * @param kafkaControllerPort Kafka KRaft controller port
  * @param routerPort         router port for agents (ds protocol)
  * @param routerHttpPort     router health and metrics
+ * @param eventsPort         the router's HTTP event source (POST /v1/events)
  * @param controlPort        ds-control REST API
  * @param agentHttpPort      the agent's metrics (Prometheus)
  * @param sinkMetricsPort    the sink's metrics (Prometheus)
@@ -28,7 +29,7 @@ import java.util.Set;
  * @param progressInterval   how often a progress line is printed (0 = never)
  */
 public record StandaloneConfig(Path dataDir, String bindAddress, int zookeeperPort, int kafkaPort, int kafkaControllerPort, int routerPort,
-                               int routerHttpPort, int controlPort, int agentHttpPort, int sinkMetricsPort,
+                               int routerHttpPort, int eventsPort, int controlPort, int agentHttpPort, int sinkMetricsPort,
                                Duration checkpointInterval, Set<Component> components,
                                boolean demo, int demoLinesPerSecond, Duration progressInterval) {
 
@@ -47,6 +48,7 @@ public record StandaloneConfig(Path dataDir, String bindAddress, int zookeeperPo
     public static final int DEFAULT_KAFKA_CONTROLLER_PORT = 9093;
     public static final int DEFAULT_ROUTER_PORT = 7100;
     public static final int DEFAULT_ROUTER_HTTP_PORT = 7101;
+    public static final int DEFAULT_EVENTS_PORT = 7102;
     public static final int DEFAULT_CONTROL_PORT = 7400;
     public static final int DEFAULT_AGENT_HTTP_PORT = 7200;
     public static final int DEFAULT_SINK_METRICS_PORT = 7300;
@@ -64,6 +66,7 @@ public record StandaloneConfig(Path dataDir, String bindAddress, int zookeeperPo
         port(errors, "kafka-controller-port", kafkaControllerPort);
         port(errors, "router-port", routerPort);
         port(errors, "router-http-port", routerHttpPort);
+        port(errors, "events-port", eventsPort);
         port(errors, "control-port", controlPort);
         port(errors, "agent-http-port", agentHttpPort);
         port(errors, "sink-metrics-port", sinkMetricsPort);
@@ -110,6 +113,7 @@ public record StandaloneConfig(Path dataDir, String bindAddress, int zookeeperPo
         private int kafkaControllerPort = DEFAULT_KAFKA_CONTROLLER_PORT;
         private int routerPort = DEFAULT_ROUTER_PORT;
         private int routerHttpPort = DEFAULT_ROUTER_HTTP_PORT;
+        private int eventsPort = DEFAULT_EVENTS_PORT;
         private int controlPort = DEFAULT_CONTROL_PORT;
         private int agentHttpPort = DEFAULT_AGENT_HTTP_PORT;
         private int sinkMetricsPort = DEFAULT_SINK_METRICS_PORT;
@@ -123,7 +127,7 @@ public record StandaloneConfig(Path dataDir, String bindAddress, int zookeeperPo
             this.dataDir = dataDir;
         }
 
-        /** Every port from {@code next}, in a fixed order (ZooKeeper, Kafka, controller, router, router HTTP, control, agent, sink). */
+        /** Every port from {@code next}, in a fixed order (ZooKeeper, Kafka, controller, router, router HTTP, control, agent, sink, events). */
         public Builder ports(java.util.function.IntSupplier next) {
             zookeeperPort = next.getAsInt();
             kafkaPort = next.getAsInt();
@@ -133,6 +137,12 @@ public record StandaloneConfig(Path dataDir, String bindAddress, int zookeeperPo
             controlPort = next.getAsInt();
             agentHttpPort = next.getAsInt();
             sinkMetricsPort = next.getAsInt();
+            eventsPort = next.getAsInt();
+            return this;
+        }
+
+        public Builder eventsPort(int p) {
+            eventsPort = p;
             return this;
         }
 
@@ -206,7 +216,7 @@ public record StandaloneConfig(Path dataDir, String bindAddress, int zookeeperPo
         /** Validates every setting; all errors in one message. */
         public StandaloneConfig build() {
             return new StandaloneConfig(dataDir, bindAddress, zookeeperPort, kafkaPort, kafkaControllerPort, routerPort, routerHttpPort,
-                    controlPort, agentHttpPort, sinkMetricsPort, checkpointInterval, components, demo, demoLinesPerSecond,
+                    eventsPort, controlPort, agentHttpPort, sinkMetricsPort, checkpointInterval, components, demo, demoLinesPerSecond,
                     progressInterval);
         }
     }

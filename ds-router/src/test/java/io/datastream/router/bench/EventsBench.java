@@ -3,7 +3,7 @@ package io.datastream.router.bench;
 import io.datastream.router.Router;
 import io.datastream.router.RouterConfig;
 import io.datastream.router.sim.Http;
-import io.datastream.testkit.kafka.EmbeddedKafka;
+import io.datastream.embedded.kafka.EmbeddedKafka;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
