@@ -89,12 +89,12 @@ class StandaloneIT {
                     .until(() -> CommittedOutput.lines(cfg.outDir().resolve("nginx")).size() >= written.size());
             assertThat(CommittedOutput.lines(cfg.outDir().resolve("nginx"))).containsExactlyInAnyOrderElementsOf(written);
 
-            // events posted over HTTP, as curl would, land in out/events exactly once
+            // events posted over HTTP as curl -d would (form encoding, read as JSON) land in out/events exactly once
             String events = "[{\"headers\":{\"logType\":\"jvm\",\"app\":\"shop\"},\"body\":\"order 1 paid\"},"
                     + "{\"headers\":{\"logType\":\"jvm\"},\"body\":\"order 2 paid\"},{\"body\":\"order 3 \\u00e9\"}]";
             java.net.http.HttpResponse<String> posted = java.net.http.HttpClient.newHttpClient().send(
                     java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + cfg.eventsPort() + "/v1/events"))
-                            .header("Content-Type", "application/json")
+                            .header("Content-Type", "application/x-www-form-urlencoded")
                             .POST(java.net.http.HttpRequest.BodyPublishers.ofString(events)).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);

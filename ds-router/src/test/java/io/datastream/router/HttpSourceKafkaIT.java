@@ -230,7 +230,7 @@ class HttpSourceKafkaIT {
         try (Socket s = new Socket("127.0.0.1", router.eventsPort())) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
-            out.write("POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[{\"bo"
+            out.write("POST /v1/events HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[{\"bo"
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             String answer = new String(readAll(s.getInputStream()), StandardCharsets.UTF_8);

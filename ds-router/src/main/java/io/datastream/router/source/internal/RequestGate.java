@@ -33,7 +33,14 @@ import java.util.concurrent.TimeUnit;
 final class RequestGate extends ChannelDuplexHandler {
     static final String PATH = "/v1/events";
     private static final Set<String> ENCODINGS = Set.of("identity", "gzip", "x-gzip", "deflate", "x-deflate", "zstd");
-    private static final Set<String> TYPES = Set.of("application/json", "application/x-ndjson", "application/ndjson", "text/plain");
+    /**
+     * Accepted media types. {@code application/x-www-form-urlencoded} is what {@code curl -d} sends
+     * by default: its body is read as JSON like {@code application/json} (curl does not encode a
+     * file given with {@code -d @file}). Browsers can send it cross-site, so without tokens a
+     * request with an {@code Origin} is refused.
+     */
+    private static final Set<String> TYPES = Set.of("application/json", "application/x-ndjson", "application/ndjson", "text/plain",
+            "application/x-www-form-urlencoded");
 
     private final SourceContext ctx;
     private final ConnectionState state;
@@ -149,6 +156,15 @@ final class RequestGate extends ChannelDuplexHandler {
                 refuse(c, Refusal.FORBIDDEN, "no tokens are configured: only loopback clients may send events");
                 return null;
             }
+            // a web page in a browser on this host: cross-site (Origin) or through a rebound DNS name (Host)
+            if (req.headers().contains(HttpHeaderNames.ORIGIN)) {
+                refuse(c, Refusal.FORBIDDEN, "no tokens are configured: requests from browsers (with an Origin header) are refused");
+                return null;
+            }
+            if (!loopbackHost(req.headers().get(HttpHeaderNames.HOST))) {
+                refuse(c, Refusal.FORBIDDEN, "no tokens are configured: only requests addressed to localhost, 127.0.0.1 or [::1] are accepted");
+                return null;
+            }
             grant = Tokens.Grant.ALL;
         }
         String encoding = req.headers().get(HttpHeaderNames.CONTENT_ENCODING);
@@ -167,6 +183,21 @@ final class RequestGate extends ChannelDuplexHandler {
             return null;
         }
         return grant;
+    }
+
+    /** Whether a Host header names this host by a loopback name (absent: an HTTP/1.0 client, accepted). */
+    static boolean loopbackHost(String host) {
+        if (host == null) {
+            return true;
+        }
+        String h = host.trim().toLowerCase(Locale.ROOT);
+        if (h.startsWith("[")) {
+            int end = h.indexOf(']');
+            return end > 0 && h.substring(1, end).equals("::1");
+        }
+        int colon = h.lastIndexOf(':');
+        String name = colon < 0 ? h : h.substring(0, colon);
+        return name.equals("localhost") || name.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 
     /** The media type without parameters, lower case, or null. */
