@@ -56,6 +56,17 @@ class TaskSpecTest {
     }
 
     @Test
+    void multilinePatternsAreRe2() {
+        TaskSpec backref = new TaskSpec("t", List.of("/a/*.log"), null, null, null, new Multiline("^(\\d)\\1", null, null), null, null,
+                null, null, null, null, null, null);
+        assertThat(backref.validate()).extracting(FieldError::message).singleElement().asString()
+                .contains("RE2").contains("back-references");
+        TaskSpec fine = new TaskSpec("t", List.of("/a/*.log"), null, null, null, new Multiline("^\\d{4}-\\d{2}", null, null), null, null,
+                null, null, null, null, null, null);
+        assertThat(fine.validate()).isEmpty();
+    }
+
+    @Test
     void missingPathsAndIdAreRequired() {
         TaskSpec t = new TaskSpec(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         assertThat(t.validate()).extracting(FieldError::field).containsExactlyInAnyOrder("id", "paths");

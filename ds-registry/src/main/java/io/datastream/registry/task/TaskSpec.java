@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * A collection task: which files to read on which hosts, and where their lines go.
@@ -129,9 +128,11 @@ public record TaskSpec(String id, List<String> paths, List<String> exclude, Stri
                 errors.add(new FieldError("multiline.startPattern", "is required when multiline is set"));
             } else {
                 try {
-                    Pattern.compile(multiline.startPattern());
-                } catch (PatternSyntaxException e) {
-                    errors.add(new FieldError("multiline.startPattern", "does not compile: " + e.getDescription()));
+                    // the agent matches with RE2 (linear time): no back-references or look-around
+                    com.google.re2j.Pattern.compile(multiline.startPattern());
+                } catch (com.google.re2j.PatternSyntaxException e) {
+                    errors.add(new FieldError("multiline.startPattern", "does not compile as an RE2 regular expression"
+                            + " (no back-references or look-around): " + e.getDescription()));
                 }
             }
             if (multiline.maxLinesOrDefault() < 1 || multiline.maxLinesOrDefault() > 10_000) {

@@ -1,12 +1,12 @@
 package io.datastream.router.route;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import io.datastream.protocol.batch.Batch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Compiles rule expressions into {@link Condition}s.
@@ -22,7 +22,9 @@ import java.util.regex.PatternSyntaxException;
  * </pre>
  *
  * A header the batch does not have equals nothing: {@code ==} is false, {@code !=} is true and
- * {@code =~} is false. {@code =~} searches (anchor with ^ and $ for a whole match).
+ * {@code =~} is false. {@code =~} searches (anchor with ^ and $ for a whole match), with RE2 semantics
+ * (com.google.re2j): matching takes time linear in the input whatever the pattern, so an
+ * operator's pattern cannot stall the event loop (no back-references or look-around).
  */
 public final class ExpressionCompiler<T> {
     private final String src;

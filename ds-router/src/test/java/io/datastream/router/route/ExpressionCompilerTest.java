@@ -30,6 +30,21 @@ class ExpressionCompilerTest {
         assertThat(eval("header.logType != 'jvm'", nginx)).isTrue();
     }
 
+    /** ^(a+)+$ against 'aaa...ab' backtracks 2^n steps in java.util.regex; RE2 matches in linear time. */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aCatastrophicBacktrackingPatternRunsInLinearTime() throws Exception {
+        Batch evil = fx.batch("t", "agent-1", "web-01", "/var/log/x.log", Map.of("v", "a".repeat(1_000) + "b"));
+        assertThat(eval("header.v =~ \"^(a+)+$\"", evil)).isFalse();
+        assertThat(eval("header.v =~ \"^(a|aa)+b$\"", evil)).isTrue();
+    }
+
+    @Test
+    void javaOnlyRegexFeaturesAreRefusedAtCompileTime() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> eval("host =~ \"(a)\\1\"", jvm))
+                .isInstanceOf(ExpressionException.class).hasMessageContaining("bad regular expression");
+    }
+
     @Test
     void fieldsOfTheBatch() throws Exception {
         assertThat(eval("task == \"nginx\"", nginx)).isTrue();
