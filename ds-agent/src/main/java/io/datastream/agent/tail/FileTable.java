@@ -565,8 +565,12 @@ final class FileTable {
         f.skipped = true;
         f.size = f.rawSize;
         f.scannedSize = 0;
+        Long before = t.skippedByKey.get(f.key);
+        if (before != null && before <= f.rawSize && f.skippedBytes == 0) {
+            f.skippedBytes = before; // counted already, under this inode, by a tracked file a scan lost sight of
+        }
         long add = f.rawSize - f.skippedBytes;
-        if (f.skippedBytes == 0) {
+        if (before == null) {
             boolean unsupported = t.spec.compressedFiles() == TaskSpec.CompressedFiles.DECOMPRESS;
             String why = unsupported ? "this agent cannot decompress " + f.compression.label() + " files (only gzip and zstd)"
                     : "the task's compressedFiles is skip";
@@ -582,6 +586,7 @@ final class FileTable {
         if (add > 0) {
             t.drops.add(DropReason.COMPRESSED, 0, add);
             f.skippedBytes = f.rawSize;
+            t.skippedByKey.put(f.key, f.rawSize);
         }
     }
 

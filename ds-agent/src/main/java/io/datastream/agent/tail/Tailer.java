@@ -862,7 +862,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
             for (TrackedFile f : t.files.values()) {
                 FileStream s = f.stream;
                 out.add(new FileStatus(t.id, f.path.toString(), f.state(), s == null ? 0 : s.streamId, s == null ? 0 : s.cursor.offset(),
-                        f.size, f.error));
+                        f.size, f.error, f.key.dev() == -2 ? -1 : f.key.ino()));
             }
         }
         return out;
