@@ -40,10 +40,11 @@ public record TaskStatusReport(String taskId, int version, Summary summary, List
      * @param droppedLines summed
      * @param droppedBytes summed
      * @param errors       summed
+     * @param droppedBytesByReason droppedBytes by drop reason ({@link io.datastream.registry.member.DropReason}), summed
      */
     public record Summary(int matching, int reporting, int waiting, Map<String, Integer> states, long files, long backlogBytes,
                           long maxLagMillis, long linesRead, long bytesRead, long linesAcked, long droppedLines,
-                          long droppedBytes, long errors) {
+                          long droppedBytes, long errors, Map<String, Long> droppedBytesByReason) {
     }
 
     /**
@@ -78,6 +79,7 @@ public record TaskStatusReport(String taskId, int version, Summary summary, List
         long droppedLines = 0;
         long droppedBytes = 0;
         long errors = 0;
+        Map<String, Long> byReason = new TreeMap<>();
         for (AgentInfo a : agentsById) {
             boolean selected = selector.matches(a.host(), a.labels());
             boolean runs = AgentQuery.runs(a, id);
@@ -107,6 +109,7 @@ public record TaskStatusReport(String taskId, int version, Summary summary, List
             linesAcked += s.linesAcked();
             droppedLines += s.droppedLines();
             droppedBytes += s.droppedBytes();
+            s.droppedBytesByReason().forEach((reason, bytes) -> byReason.merge(reason, bytes, Long::sum));
             errors += s.errors();
         }
         Page<AgentInfo> page = Page.of(agentsById, AgentInfo::id, a -> AgentQuery.runs(a, id), after, limit);
@@ -116,7 +119,7 @@ public record TaskStatusReport(String taskId, int version, Summary summary, List
                     a.updatedAtMillis(), a.status().get(id)));
         }
         Summary summary = new Summary(matching, reporting, waitingCount, states, files, backlog, lag, linesRead, bytesRead,
-                linesAcked, droppedLines, droppedBytes, errors);
+                linesAcked, droppedLines, droppedBytes, errors, byReason);
         return new TaskStatusReport(id, task.version(), summary, entries, page.next(), waiting);
     }
 }
