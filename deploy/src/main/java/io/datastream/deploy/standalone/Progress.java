@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Prints a progress line every interval: lines read per second by the agent, lines committed to
- * the output (counted from the finished files themselves), backlog, and end-to-end latency.
+ * the output (counted from the finished files themselves), backlog, end-to-end latency, and the
+ * bytes the agent dropped by reason (only when there are any).
  *
  * <p>Latency is measured, not estimated from settings: the reporter remembers when the agent's
  * read count reached each value; when the committed count reaches N, the latency is the time
@@ -81,7 +82,7 @@ final class Progress implements AutoCloseable {
             }
             double perSec = (read - lastRead) / Math.max(1e-9, (now - lastNanos) / 1e9);
             out.println(String.format(Locale.ROOT, "progress: read %,.0f lines/s (%,d total) | committed %,d lines | backlog %s | latency %s",
-                    perSec, read, committed, bytes(backlogBytes()), latency(now, previousCommitted)));
+                    perSec, read, committed, bytes(backlogBytes()), latency(now, previousCommitted)) + dropped());
             out.flush();
             lastRead = read;
             lastNanos = now;
@@ -122,6 +123,29 @@ final class Progress implements AutoCloseable {
             n += t.linesRead();
         }
         return n;
+    }
+
+    /** " | dropped 1.2 KiB (compressed 1.0 KiB, truncatedUnread 200 B)" when the agent dropped anything, else "". */
+    private String dropped() {
+        if (agent == null) {
+            return "";
+        }
+        long total = 0;
+        java.util.Map<String, Long> byReason = new java.util.TreeMap<>();
+        for (TaskStatus t : agent.status().tasks().values()) {
+            total += t.droppedBytes();
+            t.droppedBytesByReason().forEach((r, b) -> byReason.merge(r, b, Long::sum));
+        }
+        if (total == 0) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(" | dropped ").append(bytes(total));
+        if (!byReason.isEmpty()) {
+            java.util.StringJoiner j = new java.util.StringJoiner(", ", " (", ")");
+            byReason.forEach((r, b) -> j.add(r + " " + bytes(b)));
+            sb.append(j);
+        }
+        return sb.toString();
     }
 
     private long backlogBytes() {
