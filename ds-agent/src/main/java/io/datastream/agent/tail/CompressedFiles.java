@@ -44,7 +44,7 @@ final class CompressedFiles {
         if (f.isOpen()) {
             handles.close(f); // a raw handle is of no use
         }
-        if (f.task.spec.compressedFiles() == TaskSpec.CompressedFiles.DECOMPRESS && DecompressingChannel.supports(c)) {
+        if (f.task.spec.compressedFiles() == TaskSpec.CompressedFiles.DECOMPRESS) {
             f.size = -1;
             f.sizeChangedMillis = now;
             LOG.debug("{} is {}-compressed; it is read decompressed once it is complete", f.path, c.label());
@@ -65,17 +65,8 @@ final class CompressedFiles {
         }
         long add = f.rawSize - f.skippedBytes;
         if (before == null) {
-            boolean unsupported = t.spec.compressedFiles() == TaskSpec.CompressedFiles.DECOMPRESS;
-            String why = unsupported ? "this agent cannot decompress " + f.compression.label() + " files (only gzip and zstd)"
-                    : "the task's compressedFiles is skip";
-            if (unsupported) {
-                t.error(f.path + ": " + why + "; skipped");
-                LOG.warn("task {}: {} is a {} file and {}: not read, its {} bytes are counted as dropped (compressed)", t.id, f.path,
-                        f.compression.label(), why, f.rawSize);
-            } else {
-                LOG.info("task {}: {} is a {} file and {}: not read, its {} bytes are counted as dropped (compressed)", t.id, f.path,
-                        f.compression.label(), why, f.rawSize);
-            }
+            LOG.info("task {}: {} is a {} file and the task's compressedFiles is skip: not read, its {} bytes are counted as dropped "
+                    + "(compressed)", t.id, f.path, f.compression.label(), f.rawSize);
         }
         if (add > 0) {
             t.drops.add(DropReason.COMPRESSED, 0, add);

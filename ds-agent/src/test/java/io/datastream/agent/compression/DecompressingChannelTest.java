@@ -36,13 +36,17 @@ class DecompressingChannelTest {
         return p;
     }
 
-    private Path zstd(byte[] data) throws IOException {
-        Path p = dir.resolve("f.zst");
-        Process z = new ProcessBuilder("zstd", "-q", "-f", "-o", p.toString()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
-        try (OutputStream out = z.getOutputStream()) {
-            out.write(data);
+    /** Compresses with a Debian command ({@code zstd}, {@code bzip2}, {@code xz}) reading stdin; null if there is none. */
+    private Path compressWith(String command, String suffix, byte[] data) throws IOException {
+        Path p = dir.resolve("f" + suffix);
+        Process z;
+        try {
+            z = new ProcessBuilder(command, "-c").redirectOutput(p.toFile()).start();
         } catch (IOException e) {
             return null;
+        }
+        try (OutputStream out = z.getOutputStream()) {
+            out.write(data);
         }
         try {
             return z.waitFor() == 0 ? p : null;
@@ -60,10 +64,22 @@ class DecompressingChannelTest {
     }
 
     @Test
+    void bzip2AndXzFilesToo() throws Exception {
+        Random r = new Random(9);
+        byte[] data = content(r, 1 << 20);
+        Path bz = compressWith("bzip2", ".bz2", data);
+        org.junit.jupiter.api.Assumptions.assumeTrue(bz != null, "the bzip2 command is needed to write a bzip2 file");
+        assertPositionalReads(r, data, bz, Compression.BZIP2);
+        Path xz = compressWith("xz", ".xz", data);
+        org.junit.jupiter.api.Assumptions.assumeTrue(xz != null, "the xz command is needed to write an xz file");
+        assertPositionalReads(r, data, xz, Compression.XZ);
+    }
+
+    @Test
     void zstdFilesToo() throws Exception {
         Random r = new Random(7);
         byte[] data = content(r, 1 << 20);
-        Path p = zstd(data);
+        Path p = compressWith("zstd", ".zst", data);
         org.junit.jupiter.api.Assumptions.assumeTrue(p != null, "the zstd command (Debian's zstd) is needed to write a zstd file");
         assertPositionalReads(r, data, p, Compression.ZSTD);
         try (var in = ZstdStreams.decompressing(Files.newInputStream(p))) {
