@@ -15,9 +15,12 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.tukaani.xz.XZInputStream;
 
 /**
- * The decompressed bytes of a complete compressed file as a read-only {@link FileChannel}, so the
+ * The decompressed bytes of a complete compressed file (gzip: the JDK; zstd: zstd-jni through
+ * ds-protocol; bzip2: commons-compress; xz: XZ for Java) as a read-only {@link FileChannel}, so the
  * tailer reads, fingerprints and checks it like any file: positional reads at decompressed
  * offsets. Decompression is a stream: reads are cheap going forward; the first
  * {@value #HEAD_BYTES} bytes (fingerprints, content checks) and the last {@value #WINDOW_BYTES}
@@ -54,19 +57,11 @@ public final class DecompressingChannel extends FileChannel {
         restart();
     }
 
-    /** Whether this agent can decompress the format (gzip with the JDK, zstd with zstd-jni). */
-    public static boolean supports(Compression c) {
-        return c == Compression.GZIP || c == Compression.ZSTD;
-    }
-
     /**
      * Opens the compressed file and decompresses it once to learn its size; a truncated or
      * corrupt file (one still being written) is an {@link IOException}.
      */
     public static DecompressingChannel open(Path path, Compression compression) throws IOException {
-        if (!supports(compression)) {
-            throw new IOException(path + ": cannot decompress " + compression.label());
-        }
         FileChannel raw = FileChannel.open(path, StandardOpenOption.READ);
         try {
             return new DecompressingChannel(raw, compression);
@@ -85,7 +80,12 @@ public final class DecompressingChannel extends FileChannel {
             in.close();
         }
         InputStream source = Channels.newInputStream(new PositionalReader(raw));
-        in = compression == Compression.GZIP ? new GZIPInputStream(source, 64 << 10) : ZstdStreams.decompressing(source);
+        in = switch (compression) {
+            case GZIP -> new GZIPInputStream(source, 64 << 10);
+            case ZSTD -> ZstdStreams.decompressing(source);
+            case BZIP2 -> new BZip2CompressorInputStream(new java.io.BufferedInputStream(source, 64 << 10), true);
+            case XZ -> new XZInputStream(new java.io.BufferedInputStream(source, 64 << 10));
+        };
         streamPos = 0;
         windowStart = 0;
     }

@@ -3,7 +3,6 @@ package io.datastream.agent.tail;
 import io.datastream.agent.AgentConfig;
 import io.datastream.agent.checkpoint.CheckpointEntry;
 import io.datastream.agent.compression.Compression;
-import io.datastream.agent.compression.DecompressingChannel;
 import io.datastream.agent.discovery.Found;
 import io.datastream.agent.discovery.ScanResult;
 import io.datastream.agent.fingerprint.FileKey;
@@ -71,6 +70,8 @@ final class FileTable {
 
     private final Fingerprinter fingerprinter;
     private final CopyFinder copies;
+    private final CompressedFiles compressedFiles;
+    private final PendingIdentity pending;
     private final AgentConfig.FileOptions options;
     private final long lossGraceMillis;
     private final long retentionMillis;
@@ -79,6 +80,8 @@ final class FileTable {
     FileTable(AgentConfig.FileOptions options, long lossGraceMillis, long retentionMillis, Handles handles) {
         this.fingerprinter = new Fingerprinter(options.fingerprintBytes());
         this.copies = new CopyFinder(fingerprinter);
+        this.compressedFiles = new CompressedFiles(handles);
+        this.pending = new PendingIdentity(options);
         this.options = options;
         this.lossGraceMillis = lossGraceMillis;
         this.retentionMillis = retentionMillis;
@@ -147,7 +150,9 @@ final class FileTable {
             }
             long size = found.stat().size();
             if (f.compression != null) {
-                compressedScanned(f, size, found.stat().modifiedMillis(), now);
+                if (compressedFiles.scanned(f, size, found.stat().modifiedMillis(), now)) {
+                    contentChanged(f, size, now); // read decompressed already, and changed: looked at afresh
+                }
                 continue;
             }
             f.scannedSize = size;
@@ -398,29 +403,11 @@ final class FileTable {
         if (f.compression != null) {
             return now - f.sizeChangedMillis < options.shortFileWaitMs() || now < f.retryAtMillis; // complete once quiet
         }
-        if (f.isOpen() && now - f.sizeCheckedMillis >= (f.present ? options.slowPollMs() : options.fastPollMs())) {
-            // identity pending with a handle (empty or short): its size is watched through the handle,
-            // wherever it was renamed to
-            f.sizeCheckedMillis = now;
-            try {
-                long size = f.channel.size();
-                if (size < f.size && f.dupOf == null) {
-                    f.task.lost(DropReason.TRUNCATED_UNREAD, f.path, f.size - size, "the file was truncated before it had a fingerprint");
-                }
-                if (size != f.size) {
-                    f.size = size;
-                    f.sizeChangedMillis = now;
-                }
-            } catch (IOException e) {
-                fileError(f, e);
-            }
-        }
+        pending.watchSize(f, now); // identity pending with a handle: its size through the handle, wherever it was renamed to
         if (f.size <= 0 || now < f.retryAtMillis) {
             return true; // nothing to identify (or read) yet
         }
-        // a short file waits for more bytes while it may still be written; one rotated away only until it is quiet
-        long wait = f.present ? options.shortFileWaitMs() : Math.min(options.shortFileWaitMs(), options.releaseAfterMs());
-        return f.size < options.fingerprintBytes() && now - f.sizeChangedMillis < wait;
+        return f.size < options.fingerprintBytes() && now - f.sizeChangedMillis < pending.shortFileWait(f);
     }
 
     /** Fingerprints one file and attaches it to a stream (or marks it a copy); false to try again later. */
@@ -449,7 +436,7 @@ final class FileTable {
         if (f.compression == null && head > 0) {
             Compression c = Compression.sniff(fingerprinter.head(), head);
             if (c != null) {
-                return compressed(f, c, size, now);
+                return compressedFiles.sniffed(f, c, size, now);
             }
         }
         if (size != f.size) {
@@ -531,86 +518,7 @@ final class FileTable {
 
     /** A handle on {@code f}: its decompressed bytes when it is a compressed file that is read, else the file. */
     static FileChannel open(TrackedFile f) throws IOException {
-        if (f.compression != null && !f.skipped) {
-            return DecompressingChannel.open(f.path, f.compression);
-        }
-        return FileChannel.open(f.path, StandardOpenOption.READ);
-    }
-
-    /**
-     * A file whose first bytes are a compression format's magic: never read as text. With
-     * {@code compressedFiles: decompress} (gzip, zstd) it is resolved again, once it has not changed
-     * for files.shortFileWaitMs, through its decompressed bytes: its fingerprint is that of the
-     * decompressed content, so {@code app.log.2.gz} is the stream {@code app.log.1} was, and offsets
-     * go on where they were. Otherwise it is skipped and its size counted as dropped (compressed).
-     */
-    private boolean compressed(TrackedFile f, Compression c, long rawSize, long now) {
-        f.compression = c;
-        f.rawSize = rawSize;
-        if (f.isOpen()) {
-            handles.close(f); // a raw handle is of no use
-        }
-        if (f.task.spec.compressedFiles() == TaskSpec.CompressedFiles.DECOMPRESS && DecompressingChannel.supports(c)) {
-            f.size = -1;
-            f.sizeChangedMillis = now;
-            LOG.debug("{} is {}-compressed; it is read decompressed once it is complete", f.path, c.label());
-            return false;
-        }
-        skip(f);
-        return true;
-    }
-
-    private void skip(TrackedFile f) {
-        TaskRuntime t = f.task;
-        f.skipped = true;
-        f.size = f.rawSize;
-        f.scannedSize = 0;
-        long add = f.rawSize - f.skippedBytes;
-        if (f.skippedBytes == 0) {
-            boolean unsupported = t.spec.compressedFiles() == TaskSpec.CompressedFiles.DECOMPRESS;
-            String why = unsupported ? "this agent cannot decompress " + f.compression.label() + " files (only gzip and zstd)"
-                    : "the task's compressedFiles is skip";
-            if (unsupported) {
-                t.error(f.path + ": " + why + "; skipped");
-                LOG.warn("task {}: {} is a {} file and {}: not read, its {} bytes are counted as dropped (compressed)", t.id, f.path,
-                        f.compression.label(), why, f.rawSize);
-            } else {
-                LOG.info("task {}: {} is a {} file and {}: not read, its {} bytes are counted as dropped (compressed)", t.id, f.path,
-                        f.compression.label(), why, f.rawSize);
-            }
-        }
-        if (add > 0) {
-            t.drops.add(DropReason.COMPRESSED, 0, add);
-            f.skippedBytes = f.rawSize;
-        }
-    }
-
-    /** A scan of a compressed file: a skipped one that changed is looked at again (and its growth counted once). */
-    private void compressedScanned(TrackedFile f, long size, long modifiedMillis, long now) {
-        if (size == f.rawSize && modifiedMillis == f.modifiedMillis) {
-            return;
-        }
-        boolean shrank = size < f.rawSize;
-        f.modifiedMillis = modifiedMillis;
-        f.rawSize = size;
-        f.sizeChangedMillis = now;
-        if (f.skipped) {
-            if (shrank) {
-                f.skippedBytes = 0; // other content under this inode
-            }
-            f.skipped = false;
-            f.compression = null;
-            f.size = size;
-            f.task.queueResolve(f); // sniffed again: still compressed (its growth is counted) or text now
-        } else if (f.stream != null) {
-            // read decompressed already, and changed: what it holds now is looked at afresh
-            if (f.isOpen()) {
-                handles.close(f);
-            }
-            f.compression = null;
-            contentChanged(f, size, now);
-        }
-        // not resolved yet: still being written; resolved once quiet
+        return CompressedFiles.open(f);
     }
 
     /**
@@ -855,6 +763,11 @@ final class FileTable {
                 t.unindex(s);
             }
         }
+    }
+
+    /** What becomes of an open file without a fingerprint at housekeeping. */
+    PendingIdentity.Upkeep pendingUpkeep(TrackedFile f, long now) {
+        return pending.upkeep(f, now);
     }
 
     void fileError(TrackedFile f, Exception e) {

@@ -761,15 +761,12 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
             List<TrackedFile> emptyGone = null;
             for (TrackedFile f : t.files.values()) {
                 if (f.channel != null && f.stream == null) {
-                    if (f.dupOf != null && !f.present) {
-                        close(f); // a copy of a stream read elsewhere, gone
-                    } else if (!f.present && f.size == 0 && now - Math.max(f.sizeChangedMillis, f.rotatedAtMillis) >= opts.releaseAfterMs()) {
-                        if (emptyGone == null) {
-                            emptyGone = new ArrayList<>();
-                        }
-                        emptyGone.add(f); // rotated away or deleted while empty, and still empty: nothing to read
-                    } else if (f.present && now - Math.max(f.sizeChangedMillis, f.lastGrowthMillis) >= opts.inactiveAfterMs()) {
-                        close(f); // empty or short for long: its handle goes back to the pool
+                    PendingIdentity.Upkeep u = table.pendingUpkeep(f, now);
+                    if (u == PendingIdentity.Upkeep.CLOSE) {
+                        close(f);
+                    } else if (u == PendingIdentity.Upkeep.RELEASE) {
+                        emptyGone = emptyGone == null ? new ArrayList<>() : emptyGone;
+                        emptyGone.add(f);
                     }
                 } else if (f.error != null && f.channel == null && f.stream != null && now >= f.retryAtMillis) {
                     wantOpen(f); // unreadable before: try again
@@ -862,7 +859,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
             for (TrackedFile f : t.files.values()) {
                 FileStream s = f.stream;
                 out.add(new FileStatus(t.id, f.path.toString(), f.state(), s == null ? 0 : s.streamId, s == null ? 0 : s.cursor.offset(),
-                        f.size, f.error));
+                        f.size, f.error, f.key.dev() == -2 ? -1 : f.key.ino()));
             }
         }
         return out;

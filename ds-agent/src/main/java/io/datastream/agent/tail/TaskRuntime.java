@@ -48,6 +48,16 @@ final class TaskRuntime {
     long linesRead;
     long bytesRead;
     final Drops drops = new Drops();
+    /**
+     * Bytes counted as dropped per compressed inode, so that a skipped file missing from one scan
+     * (listed while logrotate renamed it) is not counted again when it shows up again. Bounded.
+     */
+    final Map<FileKey, Long> skippedByKey = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<FileKey, Long> eldest) {
+            return size() > 16_384;
+        }
+    };
     long splitRecords;
     long errors;
     String lastError;

@@ -63,7 +63,7 @@ final class TrackedFile {
     boolean deniedHandle;
     /** The compression format its first bytes show, or null (text). */
     io.datastream.agent.compression.Compression compression;
-    /** Compressed and not read (compressedFiles: skip, or a format this agent cannot decompress). */
+    /** Compressed and not read (compressedFiles: skip). */
     boolean skipped;
     /** Bytes of a skipped compressed file counted as dropped so far (its growth is counted too, once). */
     long skippedBytes;

@@ -135,12 +135,12 @@ public final class TaskCommand implements Callable<Integer> {
                 t.row(a.path("agentId").asText(), Formats.text(a.get("host")), Formats.text(st.get("state")),
                         st.path("files").asInt(), Formats.bytes(st.path("backlogBytes").asLong()),
                         Formats.millis(st.path("lagMillis").asLong()), st.path("linesRead").asLong(),
-                        st.path("linesAcked").asLong(), st.path("droppedLines").asLong(), st.path("errors").asLong(),
+                        st.path("linesAcked").asLong(), Formats.bytes(st.path("droppedBytes").asLong()), st.path("errors").asLong(),
                         Formats.text(st.get("lastError")));
             }
             t.row("TOTAL", "", states(s.path("states")), s.path("files").asLong(), Formats.bytes(s.path("backlogBytes").asLong()),
                     Formats.millis(s.path("maxLagMillis").asLong()) + " max", s.path("linesRead").asLong(),
-                    s.path("linesAcked").asLong(), s.path("droppedLines").asLong(), s.path("errors").asLong(), "");
+                    s.path("linesAcked").asLong(), Formats.bytes(s.path("droppedBytes").asLong()), s.path("errors").asLong(), "");
             t.print(out);
             if (report.hasNonNull("next")) {
                 out.println("(first 1000 agents shown; use --json and the API's paging for all)");

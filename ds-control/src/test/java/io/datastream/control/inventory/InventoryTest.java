@@ -92,6 +92,7 @@ class InventoryTest {
         assertThat(r.summary().errors()).isEqualTo(3);
         assertThat(r.summary().linesRead()).isEqualTo(200);
         assertThat(r.summary().droppedBytes()).isEqualTo(20);
+        assertThat(r.summary().droppedBytesByReason()).isEmpty(); // statuses without reasons (older agents) still sum
         assertThat(r.summary().states()).containsEntry("running", 1).containsEntry("parked", 1);
     }
 

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 public enum DropReason {
     /** The cut-off rest of a record longer than the task's maxLineBytes (overLongLines: truncate). */
     OVER_LONG_LINE("overLongLine"),
-    /** A compressed file (gzip, zstd, bzip2, xz) that the task does not read (compressedFiles: skip, or a format it cannot decompress). */
+    /** A compressed file (gzip, zstd, bzip2, xz) that the task does not read (compressedFiles: skip). */
     COMPRESSED("compressed"),
     /** Bytes of a file truncated (or rewritten) before they were read, with no copy to read them from. */
     TRUNCATED_UNREAD("truncatedUnread"),

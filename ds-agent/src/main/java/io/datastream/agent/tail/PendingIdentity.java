@@ -1,0 +1,70 @@
+package io.datastream.agent.tail;
+
+import io.datastream.agent.AgentConfig;
+import io.datastream.registry.member.DropReason;
+import java.io.IOException;
+
+/**
+ * Files that have no fingerprint yet (empty, or short and still changing): identified by device
+ * and inode alone, followed through the handle opened when a scan first listed them (docs/agent.md,
+ * "Files that start empty"). Nothing is read from them until they have a fingerprint. Decides how
+ * often their size is looked at through the handle, and when the handle goes back to the pool.
+ * Used by the tailer thread only.
+ */
+final class PendingIdentity {
+    /** What becomes of an open file without a fingerprint, at housekeeping. */
+    enum Upkeep {
+        /** Keep the handle: it may still grow, or was rotated away and may still be written. */
+        KEEP,
+        /** Give the handle back: a copy whose original is gone, or a file in the globs empty or short for long. */
+        CLOSE,
+        /** Forget it: rotated away or deleted while empty, and still empty after files.releaseAfterMs. */
+        RELEASE
+    }
+
+    private final AgentConfig.FileOptions options;
+
+    PendingIdentity(AgentConfig.FileOptions options) {
+        this.options = options;
+    }
+
+    /**
+     * Looks at the size of an open file without a fingerprint through its handle (every
+     * files.slowPollMs, every files.fastPollMs once it left the globs). Bytes it loses by a
+     * truncation before it had a fingerprint are counted.
+     */
+    void watchSize(TrackedFile f, long now) {
+        if (!f.isOpen() || now - f.sizeCheckedMillis < (f.present ? options.slowPollMs() : options.fastPollMs())) {
+            return;
+        }
+        f.sizeCheckedMillis = now;
+        try {
+            long size = f.channel.size();
+            if (size < f.size && f.dupOf == null) {
+                f.task.lost(DropReason.TRUNCATED_UNREAD, f.path, f.size - size, "the file was truncated before it had a fingerprint");
+            }
+            if (size != f.size) {
+                f.size = size;
+                f.sizeChangedMillis = now;
+            }
+        } catch (IOException e) {
+            // the next look, or the fingerprint's read, reports it
+        }
+    }
+
+    /** How long a short file waits for more bytes: while it may still be written; once rotated away, only until quiet. */
+    long shortFileWait(TrackedFile f) {
+        return f.present ? options.shortFileWaitMs() : Math.min(options.shortFileWaitMs(), options.releaseAfterMs());
+    }
+
+    Upkeep upkeep(TrackedFile f, long now) {
+        if (f.dupOf != null && !f.present) {
+            return Upkeep.CLOSE;
+        }
+        if (!f.present) {
+            return f.size == 0 && now - Math.max(f.sizeChangedMillis, f.rotatedAtMillis) >= options.releaseAfterMs()
+                    ? Upkeep.RELEASE : Upkeep.KEEP;
+        }
+        return now - Math.max(f.sizeChangedMillis, f.lastGrowthMillis) >= options.inactiveAfterMs() ? Upkeep.CLOSE : Upkeep.KEEP;
+    }
+}
