@@ -1,7 +1,7 @@
 package io.datastream.agent.tail;
 
+import com.google.re2j.Pattern;
 import io.datastream.registry.task.TaskSpec;
-import java.util.regex.Pattern;
 
 /**
  * How a task cuts a file into records.

@@ -1,12 +1,12 @@
 package io.datastream.agent.tail;
 
+import com.google.re2j.Pattern;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.util.regex.Pattern;
 
 /**
  * Cuts a file into records, from a {@link StreamCursor}'s offset, into a {@link RecordSink}.

@@ -1,17 +1,17 @@
 package io.datastream.agent.tail;
 
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Matches a multiline start pattern against the first bytes of a line, decoded as UTF-8 (bad
- * bytes become U+FFFD), with {@link Matcher#find()}: anchor the pattern with {@code ^} to match
- * at the line start. Reuses its decoder, buffers and matcher: nothing is allocated per line.
+ * bytes become U+FFFD), with RE2/J's {@link Matcher#find()} (linear time whatever the operator's
+ * pattern): anchor the pattern with {@code ^} to match at the line start. Reuses its decoder, buffers and matcher: nothing is allocated per line.
  */
 final class StartMatcher {
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
