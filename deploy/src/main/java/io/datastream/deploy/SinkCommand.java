@@ -1,6 +1,8 @@
 package io.datastream.deploy;
 
+import io.datastream.deploy.sinkmetrics.SinkCounters;
 import io.datastream.deploy.sinkmetrics.SinkMetricsReporter;
+import io.datastream.deploy.sinkmetrics.SinkRegistration;
 import io.datastream.deploy.standalone.FlinkRestore;
 import io.datastream.sink.SinkJob;
 import io.datastream.sink.config.SinkConfig;
@@ -43,6 +45,16 @@ public final class SinkCommand implements Callable<Integer> {
             description = "Prometheus metrics of the sink (ds_sink_*, per task) on HOST:PORT/metrics; 0 = off (default: ${DEFAULT-VALUE}).")
     int metricsPort = 7300;
 
+    @Option(names = "--zookeeper", paramLabel = "HOST:PORT",
+            description = "Publish the per-task counts in this ZooKeeper ({root}/sinks/{id}), so ds ctl task get shows them; none by default.")
+    String zookeeper;
+
+    @Option(names = "--zookeeper-root", paramLabel = "PATH", description = "Root of the Datastream nodes (default: ${DEFAULT-VALUE}).")
+    String zookeeperRoot = "/datastream";
+
+    @Option(names = "--id", paramLabel = "ID", description = "This sink's id in ZooKeeper (default: sink-<hostname>).")
+    String id;
+
     @Option(names = "--from-savepoint", paramLabel = "PATH",
             description = "Resume from this checkpoint or savepoint (any Flink file system) instead of the newest one in job.checkpointDir.")
     String fromSavepoint;
@@ -66,6 +78,11 @@ public final class SinkCommand implements Callable<Integer> {
         SinkJob.configureEnvironment(env, cfg);
         SinkJob.define(env, cfg);
         JobClient job = env.executeAsync(cfg.job().name());
+        if (zookeeper != null) {
+            SinkRegistration reg = SinkRegistration.start(id != null ? id : "sink-" + java.net.InetAddress.getLocalHost().getHostName(),
+                    zookeeper, zookeeperRoot, SinkCounters.JVM, java.time.Duration.ofSeconds(5));
+            Runtime.getRuntime().addShutdownHook(new Thread(reg::close, "ds-sink-registration-close"));
+        }
         System.out.println("sink job " + job.getJobID() + " running; output in " + cfg.output().path());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(job, stateDir), "ds-sink-shutdown"));
         job.getJobExecutionResult().get();

@@ -88,6 +88,10 @@ class StandaloneIT {
             await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
                     .until(() -> CommittedOutput.lines(cfg.outDir().resolve("nginx")).size() >= written.size());
             assertThat(CommittedOutput.lines(cfg.outDir().resolve("nginx"))).containsExactlyInAnyOrderElementsOf(written);
+            // the sink's side of the task shows in its status too
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    ctl("--url", url, "task", "get", "nginx").contains("sink: 300 lines written, 0 dropped as duplicates"));
+            assertThat(ctl("--url", url, "task", "get", "nginx")).contains("standalone-sink");
 
             // events posted over HTTP as curl -d would (form encoding, read as JSON) land in out/events exactly once
             String events = "[{\"headers\":{\"logType\":\"jvm\",\"app\":\"shop\"},\"body\":\"order 1 paid\"},"

@@ -8,6 +8,7 @@ import io.datastream.registry.ZkLayout;
 import io.datastream.registry.member.AgentInfo;
 import io.datastream.registry.member.MemberDirectory;
 import io.datastream.registry.member.RouterInfo;
+import io.datastream.registry.member.SinkInfo;
 import io.datastream.registry.task.TaskStore;
 import java.time.Duration;
 import java.util.List;
@@ -40,15 +41,17 @@ public final class ControlServer implements AutoCloseable {
     private final ZkGate gate;
     private final MemberIndex<AgentInfo> agents;
     private final MemberIndex<RouterInfo> routers;
+    private final MemberIndex<SinkInfo> sinks;
     private final RestApi api;
 
     private ControlServer(ControlConfig config, CuratorFramework zk, ZkGate gate, MemberIndex<AgentInfo> agents,
-                          MemberIndex<RouterInfo> routers, RestApi api) {
+                          MemberIndex<RouterInfo> routers, MemberIndex<SinkInfo> sinks, RestApi api) {
         this.config = config;
         this.zk = zk;
         this.gate = gate;
         this.agents = agents;
         this.routers = routers;
+        this.sinks = sinks;
         this.api = api;
     }
 
@@ -66,6 +69,7 @@ public final class ControlServer implements AutoCloseable {
         ZkGate gate = null;
         MemberIndex<AgentInfo> agents = null;
         MemberIndex<RouterInfo> routers = null;
+        MemberIndex<SinkInfo> sinks = null;
         try {
             gate = new ZkGate(zk, cfg.zookeeper().connect(), opTimeout, ZK_THREADS, ZK_QUEUE);
             if (!zk.blockUntilConnected((int) opTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -73,10 +77,11 @@ public final class ControlServer implements AutoCloseable {
             }
             agents = new MemberIndex<>(MemberDirectory.agents(zk, layout), AgentInfo::id).start();
             routers = new MemberIndex<>(MemberDirectory.routers(zk, layout), RouterInfo::id).start();
+            sinks = new MemberIndex<>(MemberDirectory.sinks(zk, layout), SinkInfo::id).start();
             MemberIndex<AgentInfo> a = agents;
             MemberIndex<RouterInfo> r = routers;
             ControlMetrics metrics = new ControlMetrics(gate::connected, a::size, r::size);
-            RestApi api = new RestApi(cfg, new TaskStore(zk, layout), gate, agents, routers, metrics);
+            RestApi api = new RestApi(cfg, new TaskStore(zk, layout), gate, agents, routers, sinks, metrics);
             try {
                 api.start(cfg.http().host(), cfg.http().port());
             } catch (RuntimeException e) {
@@ -86,13 +91,13 @@ public final class ControlServer implements AutoCloseable {
             }
             LOG.info("ds control listening on http://{}:{} (ZooKeeper {} root {})", cfg.http().host(), api.port(),
                     cfg.zookeeper().connect(), layout.root());
-            return new ControlServer(cfg, zk, gate, agents, routers, api);
+            return new ControlServer(cfg, zk, gate, agents, routers, sinks, api);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            closeAll(routers, agents, gate, zk);
+            closeAll(sinks, routers, agents, gate, zk);
             throw new IllegalStateException("interrupted while starting", e);
         } catch (RuntimeException e) {
-            closeAll(routers, agents, gate, zk);
+            closeAll(sinks, routers, agents, gate, zk);
             throw e;
         }
     }
@@ -127,7 +132,7 @@ public final class ControlServer implements AutoCloseable {
         try {
             api.close();
         } finally {
-            closeAll(routers, agents, gate, zk);
+            closeAll(sinks, routers, agents, gate, zk);
         }
     }
 

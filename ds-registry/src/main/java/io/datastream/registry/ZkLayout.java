@@ -7,6 +7,7 @@ package io.datastream.registry;
  * {root}/tasks/{taskId}      persistent, JSON TaskSpec; the node's version is the task's version
  * {root}/agents/{agentId}    ephemeral, JSON AgentInfo, refreshed by the agent (status included)
  * {root}/routers/{routerId}  ephemeral, JSON RouterInfo, refreshed by the router (load included)
+ * {root}/sinks/{sinkId}      ephemeral, JSON SinkInfo, refreshed by the sink launcher (per-task counts)
  * {root}/audit/{taskId}/change-NNNNNNNNNN  persistent sequential, JSON TaskChange: who changed the task, when, before/after
  * </pre>
  */
@@ -45,6 +46,14 @@ public record ZkLayout(String root) {
 
     public String router(String routerId) {
         return routers() + "/" + routerId;
+    }
+
+    public String sinks() {
+        return join("sinks");
+    }
+
+    public String sink(String sinkId) {
+        return sinks() + "/" + sinkId;
     }
 
     public String audit() {

@@ -6,6 +6,7 @@ import io.datastream.control.ControlConfig;
 import io.datastream.control.ControlServer;
 import io.datastream.deploy.sinkmetrics.SinkCounters;
 import io.datastream.deploy.sinkmetrics.SinkMetricsReporter;
+import io.datastream.deploy.sinkmetrics.SinkRegistration;
 import io.datastream.deploy.standalone.StandaloneConfig.Component;
 import io.datastream.registry.ZkClients;
 import io.datastream.registry.ZkLayout;
@@ -231,6 +232,9 @@ public final class Standalone implements AutoCloseable {
         SinkJob.configureEnvironment(env, sink);
         SinkJob.define(env, sink);
         sinkJob = env.executeAsync(sink.job().name());
+        // the per-task counts for ds ctl task get, in the ZooKeeper the other components use
+        started.push(SinkRegistration.start("standalone-sink", cfg.clientHost() + ":" + cfg.zookeeperPort(), ZkLayout.DEFAULT_ROOT,
+                SinkCounters.JVM, Duration.ofSeconds(2)));
         Path savepointDir = savepoints;
         started.push(() -> stopSink(savepointDir));
     }

@@ -7,6 +7,7 @@ import io.datastream.control.zk.ZkGate;
 import io.datastream.control.zk.ZooKeeperUnavailableException;
 import io.datastream.registry.member.AgentInfo;
 import io.datastream.registry.member.RouterInfo;
+import io.datastream.registry.member.SinkInfo;
 import io.datastream.registry.task.InvalidTaskException;
 import io.datastream.registry.task.TaskConflictException;
 import io.datastream.registry.task.TaskNotFoundException;
@@ -45,7 +46,7 @@ public final class RestApi implements AutoCloseable {
     private final ControlMetrics metrics;
 
     public RestApi(ControlConfig cfg, TaskStore store, ZkGate gate, MemberIndex<AgentInfo> agents,
-                   MemberIndex<RouterInfo> routers, ControlMetrics metrics) {
+                   MemberIndex<RouterInfo> routers, MemberIndex<SinkInfo> sinks, ControlMetrics metrics) {
         this.metrics = metrics;
         int maxBody = cfg.http().maxBodyBytes();
         QueuedThreadPool threads = new QueuedThreadPool(MAX_HTTP_THREADS, 4, 60_000);
@@ -75,7 +76,7 @@ public final class RestApi implements AutoCloseable {
             String actor = m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS") ? guard.read(ctx) : guard.write(ctx);
             ctx.attribute(ACTOR, actor);
         });
-        new TaskRoutes(store, gate, agents, cfg.allowedTopicsPattern(), maxBody).register(app);
+        new TaskRoutes(store, gate, agents, sinks, cfg.allowedTopicsPattern(), maxBody).register(app);
         new MemberRoutes(gate, agents, routers).register(app);
         new SystemRoutes(gate, agents, routers, metrics).register(app);
 

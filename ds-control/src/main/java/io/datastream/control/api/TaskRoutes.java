@@ -4,6 +4,7 @@ import io.datastream.control.inventory.MemberIndex;
 import io.datastream.control.inventory.TaskStatusReport;
 import io.datastream.control.zk.ZkGate;
 import io.datastream.registry.member.AgentInfo;
+import io.datastream.registry.member.SinkInfo;
 import io.datastream.registry.task.FieldError;
 import io.datastream.registry.task.TaskChange;
 import io.datastream.registry.task.TaskSpec;
@@ -33,13 +34,16 @@ final class TaskRoutes {
     private final TaskStore store;
     private final ZkGate gate;
     private final MemberIndex<AgentInfo> agents;
+    private final MemberIndex<SinkInfo> sinks;
     private final TaskRequests requests;
     private final int maxBodyBytes;
 
-    TaskRoutes(TaskStore store, ZkGate gate, MemberIndex<AgentInfo> agents, Pattern allowedTopics, int maxBodyBytes) {
+    TaskRoutes(TaskStore store, ZkGate gate, MemberIndex<AgentInfo> agents, MemberIndex<SinkInfo> sinks, Pattern allowedTopics,
+               int maxBodyBytes) {
         this.store = store;
         this.gate = gate;
         this.agents = agents;
+        this.sinks = sinks;
         this.requests = new TaskRequests(allowedTopics);
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -126,7 +130,7 @@ final class TaskRoutes {
         int limit = Http.limit(ctx);
         String after = Http.after(ctx);
         VersionedTask task = gate.call(() -> store.get(id));
-        Http.json(ctx, TaskStatusReport.gather(task, agents.sorted(), after, limit));
+        Http.json(ctx, TaskStatusReport.gather(task, agents.sorted(), sinks.sorted(), after, limit));
     }
 
     /** The task's changes, newest first: who, when, what before and after (at most {@code limit}). */

@@ -153,6 +153,15 @@ public final class TaskCommand implements Callable<Integer> {
             if (!drops.isEmpty()) {
                 out.println("dropped: " + drops);
             }
+            JsonNode sink = report.path("sink");
+            if (sink.isObject()) {
+                out.println("sink: " + sink.path("linesWritten").asLong() + " lines written, " + sink.path("linesDuplicate").asLong()
+                        + " dropped as duplicates, " + sink.path("linesOverlapping").asLong() + " overlapping, "
+                        + sink.path("deadLetters").asLong() + " dead letters, " + sink.path("linesUntimed").asLong()
+                        + " without an event time (" + Formats.list(report.path("sinks")) + ")");
+            } else {
+                out.println("sink: no sink reports this task (is ds sink running with --zookeeper?)");
+            }
         }
 
         /** "compressed 2 files' bytes: 1.2 MiB, overLongLine 3 lines: 4.0 KiB" from the summary's maps; "" when nothing was dropped. */

@@ -1,6 +1,7 @@
 package io.datastream.control.inventory;
 
 import io.datastream.registry.member.AgentInfo;
+import io.datastream.registry.member.SinkInfo;
 import io.datastream.registry.member.TaskStatus;
 import io.datastream.registry.task.VersionedTask;
 import java.util.ArrayList;
@@ -18,9 +19,11 @@ import java.util.TreeMap;
  * @param agents  one page of the agents running the task, sorted by agent id
  * @param next    cursor of the next page of agents, or null
  * @param waiting up to {@value #MAX_WAITING} ids of agents the task's host selector matches that do not report it yet
+ * @param sink    the task's counts summed over the sinks that report it, or null when none does
+ * @param sinks   the ids of the sinks that report the task
  */
 public record TaskStatusReport(String taskId, int version, Summary summary, List<AgentEntry> agents, String next,
-                               List<String> waiting) {
+                               List<String> waiting, SinkInfo.Counts sink, List<String> sinks) {
 
     public static final int MAX_WAITING = 100;
 
@@ -63,8 +66,14 @@ public record TaskStatusReport(String taskId, int version, Summary summary, List
                              TaskStatus status) {
     }
 
-    /** Gathers the report from the live agents (sorted by id), with one page of per-agent entries. */
+    /** Gathers the report from the live agents (sorted by id), with one page of per-agent entries, and no sink. */
     public static TaskStatusReport gather(VersionedTask task, List<AgentInfo> agentsById, String after, int limit) {
+        return gather(task, agentsById, List.of(), after, limit);
+    }
+
+    /** Gathers the report from the live agents (sorted by id), with one page of per-agent entries, and the live sinks. */
+    public static TaskStatusReport gather(VersionedTask task, List<AgentInfo> agentsById, List<SinkInfo> liveSinks, String after,
+                                          int limit) {
         String id = task.spec().id();
         SelectorMatcher selector = new SelectorMatcher(task.spec().hosts());
         int matching = 0;
@@ -124,6 +133,15 @@ public record TaskStatusReport(String taskId, int version, Summary summary, List
         }
         Summary summary = new Summary(matching, reporting, waitingCount, states, files, backlog, lag, linesRead, bytesRead,
                 linesAcked, droppedLines, droppedBytes, errors, bytesByReason, linesByReason);
-        return new TaskStatusReport(id, task.version(), summary, entries, page.next(), waiting);
+        SinkInfo.Counts sink = null;
+        List<String> sinkIds = new ArrayList<>();
+        for (SinkInfo si : liveSinks) {
+            SinkInfo.Counts c = si.tasks().get(id);
+            if (c != null) {
+                sink = sink == null ? c : sink.plus(c);
+                sinkIds.add(si.id());
+            }
+        }
+        return new TaskStatusReport(id, task.version(), summary, entries, page.next(), waiting, sink, sinkIds);
     }
 }

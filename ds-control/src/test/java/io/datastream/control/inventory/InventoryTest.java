@@ -94,6 +94,18 @@ class InventoryTest {
         assertThat(r.summary().droppedBytes()).isEqualTo(20);
         assertThat(r.summary().droppedBytesByReason()).isEmpty(); // statuses without reasons (older agents) still sum
         assertThat(r.summary().states()).containsEntry("running", 1).containsEntry("parked", 1);
+        assertThat(r.sink()).as("no sink reports the task").isNull();
+
+        List<io.datastream.registry.member.SinkInfo> sinks = List.of(
+                new io.datastream.registry.member.SinkInfo("s1", "h1", "v", Map.of(
+                        "nginx", new io.datastream.registry.member.SinkInfo.Counts(100, 5, 0, 1, 7),
+                        "other", new io.datastream.registry.member.SinkInfo.Counts(9, 9, 9, 9, 9)), 0),
+                new io.datastream.registry.member.SinkInfo("s2", "h2", "v", Map.of(
+                        "nginx", new io.datastream.registry.member.SinkInfo.Counts(50, 0, 2, 0, 3)), 0),
+                new io.datastream.registry.member.SinkInfo("s3", "h3", "v", Map.of(), 0));
+        TaskStatusReport withSinks = TaskStatusReport.gather(new VersionedTask(spec, 3, 0), agents, sinks, null, 100);
+        assertThat(withSinks.sink()).isEqualTo(new io.datastream.registry.member.SinkInfo.Counts(150, 5, 2, 1, 10));
+        assertThat(withSinks.sinks()).containsExactly("s1", "s2");
     }
 
     private List<String> filter(AgentQuery q) {

@@ -51,6 +51,10 @@ public final class MemberDirectory<T> implements AutoCloseable {
         return new MemberDirectory<>(zk, layout.agents(), AgentInfo.class);
     }
 
+    public static MemberDirectory<SinkInfo> sinks(CuratorFramework zk, ZkLayout layout) {
+        return new MemberDirectory<>(zk, layout.sinks(), SinkInfo.class);
+    }
+
     /** Called after every change (on Curator's event thread: keep it short). */
     public void addListener(Runnable listener) {
         listeners.add(listener);
