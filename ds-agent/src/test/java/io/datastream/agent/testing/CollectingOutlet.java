@@ -65,8 +65,9 @@ public final class CollectingOutlet implements BatchOutlet {
             try (RecordCursor c = batch.openRecords(codecs, UnpooledByteBufAllocator.DEFAULT)) {
                 while (c.next()) {
                     byte[] content = c.contentBytes();
-                    ledger.add(batch.agentId(), batch.fingerprint(), c.offset(), content);
-                    byTask.computeIfAbsent(batch.taskId(), k -> new LineLedger()).add(batch.agentId(), batch.fingerprint(), c.offset(), content);
+                    ledger.add(batch.taskId(), batch.agentId(), batch.fingerprint(), c.offset(), content);
+                    byTask.computeIfAbsent(batch.taskId(), k -> new LineLedger()).add(batch.taskId(), batch.agentId(), batch.fingerprint(),
+                            c.offset(), content);
                 }
             }
             batches++;

@@ -24,8 +24,8 @@ public final class LineLedger {
     private long deliveries;
     private long duplicates;
 
-    public synchronized void add(String agent, long fingerprint, long offset, byte[] content) {
-        add(new LineIdentity(agent, fingerprint, offset), new String(content, StandardCharsets.UTF_8));
+    public synchronized void add(String task, String agent, long fingerprint, long offset, byte[] content) {
+        add(new LineIdentity(task, agent, fingerprint, offset), new String(content, StandardCharsets.UTF_8));
     }
 
     public synchronized void add(LineIdentity id, String content) {

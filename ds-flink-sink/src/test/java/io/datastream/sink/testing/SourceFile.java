@@ -77,7 +77,7 @@ public final class SourceFile {
     }
 
     public LineIdentity identity(int i) {
-        return new LineIdentity(source.agentId(), source.fingerprint(), offsets[i]);
+        return new LineIdentity(source.taskId(), source.agentId(), source.fingerprint(), offsets[i]);
     }
 
     /** Lines {@code [from, to)} as the bytes of one Kafka record value. */

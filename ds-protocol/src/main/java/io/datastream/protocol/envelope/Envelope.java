@@ -102,7 +102,7 @@ public final class Envelope {
         try (RecordCursor c = b.openRecords(codecs, HEAP)) {
             List<Line> out = new ArrayList<>(b.recordCount());
             while (c.next()) {
-                out.add(new Line(agent, fp, c.offset(), c.nextOffset(), c.contentBytes()));
+                out.add(new Line(b.taskId(), agent, fp, c.offset(), c.nextOffset(), c.contentBytes()));
             }
             return out;
         }

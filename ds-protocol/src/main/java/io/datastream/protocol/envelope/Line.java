@@ -7,8 +7,8 @@ package io.datastream.protocol.envelope;
  * @param nextOffset byte offset just after the line and its newline (or cut-off rest)
  * @param content    the line's bytes, without the newline, exactly as read
  */
-public record Line(String agentId, long fingerprint, long offset, long nextOffset, byte[] content) {
+public record Line(String taskId, String agentId, long fingerprint, long offset, long nextOffset, byte[] content) {
     public LineIdentity identity() {
-        return new LineIdentity(agentId, fingerprint, offset);
+        return new LineIdentity(taskId, agentId, fingerprint, offset);
     }
 }

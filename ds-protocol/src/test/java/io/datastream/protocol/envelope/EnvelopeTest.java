@@ -53,11 +53,11 @@ class EnvelopeTest {
             for (int i = 0; i < lines.size(); i++) {
                 Line l = lines.get(i);
                 assertThat(l.offset()).isEqualTo(offset);
-                assertThat(l.identity()).isEqualTo(new LineIdentity("agent-42", 0x1F2E3D4C5B6A7988L, offset));
+                assertThat(l.identity()).isEqualTo(new LineIdentity(TestBatches.source().taskId(), "agent-42", 0x1F2E3D4C5B6A7988L, offset));
                 offset += l.content().length + 1;
                 assertThat(l.nextOffset()).isEqualTo(offset);
             }
-            assertThat(lines.get(0).identity().toString()).isEqualTo("agent-42/1f2e3d4c5b6a7988@4096");
+            assertThat(lines.get(0).identity().toString()).isEqualTo(TestBatches.source().taskId() + "/agent-42/1f2e3d4c5b6a7988@4096");
 
             List<Long> visited = new ArrayList<>();
             e.forEachLine(codecs, (off, next, buf, index, length) -> visited.add(off));

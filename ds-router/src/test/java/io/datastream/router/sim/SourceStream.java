@@ -54,7 +54,7 @@ public final class SourceStream implements AutoCloseable {
                 carry = line;
                 break;
             }
-            ids.add(new LineIdentity(source.agentId(), source.fingerprint(), offset));
+            ids.add(new LineIdentity(source.taskId(), source.agentId(), source.fingerprint(), offset));
             offset += line.length + 1;
         }
         long uncompressed = builder.uncompressedBytes();
