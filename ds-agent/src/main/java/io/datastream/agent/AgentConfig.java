@@ -186,7 +186,7 @@ public record AgentConfig(String id, String host, Map<String, String> labels, Pa
             r.error("zookeeper.root", "must be an absolute path like /datastream, was '" + zk.root() + "'");
         }
         String token = r.string("auth.token", "");
-        String httpHost = r.string("http.host", "0.0.0.0");
+        String httpHost = r.string("http.host", "127.0.0.1");
         int httpPort = r.intValue("http.port", DEFAULT_HTTP_PORT, -1, 65535);
 
         FileOptions files = new FileOptions(

@@ -104,7 +104,7 @@ public record RouterConfig(String id, String advertisedHost, ListenConfig listen
         }
     }
 
-    /** Every default: a router on 0.0.0.0:7100 writing to Kafka on localhost:9092. */
+    /** Every default: a router on 127.0.0.1:7100 writing to Kafka on localhost:9092. */
     public static RouterConfig defaults() {
         return fromYaml("{}");
     }

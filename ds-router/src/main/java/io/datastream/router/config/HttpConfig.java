@@ -8,7 +8,7 @@ package io.datastream.router.config;
  */
 public record HttpConfig(String host, Integer port) {
     public HttpConfig {
-        host = host == null ? "0.0.0.0" : host;
+        host = host == null ? "127.0.0.1" : host;
         port = port == null ? 7101 : port;
     }
 

@@ -12,7 +12,7 @@ import java.util.Locale;
  */
 public record ListenConfig(String host, Integer port, Integer workerThreads, String transport) {
     public ListenConfig {
-        host = host == null ? "0.0.0.0" : host;
+        host = host == null ? "127.0.0.1" : host;
         port = port == null ? 7100 : port;
         workerThreads = workerThreads == null ? Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())) : workerThreads;
         transport = transport == null ? "auto" : transport.toLowerCase(Locale.ROOT);

@@ -131,8 +131,8 @@ final class DockerCluster implements AutoCloseable {
         String name = routerName(index);
         write(name + ".yaml", """
                 id: %s
-                listen: {port: 7100}
-                http: {port: 7101}
+                listen: {host: 0.0.0.0, port: 7100}
+                http: {host: 0.0.0.0, port: 7101}
                 kafka: {bootstrapServers: "kafka:9092"}
                 pool: {capacityBytes: 33554432}
                 drain: {timeoutMs: 20000}
@@ -161,7 +161,7 @@ final class DockerCluster implements AutoCloseable {
         write(agentId(i) + ".yaml", """
                 id: %s
                 dataDir: /var/lib/datastream/agent
-                http: {port: 7200}
+                http: {host: 0.0.0.0, port: 7200}
                 zookeeper: {connect: "zookeeper:2181"}
                 routers: ["haproxy:7000"]
                 files: {releaseAfterMs: 2000}
