@@ -94,9 +94,9 @@ public final class RouteTable {
         }
         Condition condition = when;
         if (r.task() != null) {
-            String task = r.task();
+            TaskGlob task = new TaskGlob(r.task());
             Condition w = when;
-            condition = b -> task.equals(b.taskId()) && w.test(b);
+            condition = b -> task.matches(b.taskId()) && w.test(b);
         }
         return new Route(key, condition, topic, mode, kind);
     }

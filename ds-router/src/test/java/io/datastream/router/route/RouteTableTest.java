@@ -47,6 +47,19 @@ class RouteTableTest {
         assertThat(t.resolve(fx.batch("other", Map.of())).topic()).isEqualTo("logs-web-web-01");
     }
 
+    /** The rule of the shipped conf/router.yaml example: a glob of task ids. */
+    @Test
+    void aTaskGlobMatchesEveryTaskItNames() {
+        RouteTable t = table("""
+                routes:
+                  - task: "nginx-*"
+                    topic: web-access
+                """);
+        assertThat(t.resolve(fx.batch("nginx-access", Map.of())).topic()).isEqualTo("web-access");
+        assertThat(t.resolve(fx.batch("nginx-error", Map.of())).topic()).isEqualTo("web-access");
+        assertThat(t.resolve(fx.batch("nginx", Map.of())).topic()).isEqualTo("ds-nginx");
+    }
+
     @Test
     void taskAndWhenMustBothMatch() {
         RouteTable t = table("""
