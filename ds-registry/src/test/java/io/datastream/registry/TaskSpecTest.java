@@ -56,6 +56,13 @@ class TaskSpecTest {
     }
 
     @Test
+    void pathsMayNotClimbOutOfTheirDirectory() {
+        TaskSpec t = TaskSpec.of("t", List.of("/var/log/../../root/.ssh/id_rsa", "/var/log/./x.log", "/var/log/app/*.log"), null);
+        assertThat(t.validate()).extracting(FieldError::field).containsExactly("paths[0]", "paths[1]");
+        assertThat(t.validate().get(0).message()).contains("'..'");
+    }
+
+    @Test
     void multilinePatternsAreRe2() {
         TaskSpec backref = new TaskSpec("t", List.of("/a/*.log"), null, null, null, new Multiline("^(\\d)\\1", null, null), null, null,
                 null, null, null, null, null, null);

@@ -191,6 +191,9 @@ public record TaskSpec(String id, List<String> paths, List<String> exclude, Stri
             if (!g.startsWith("/")) {
                 errors.add(new FieldError(f, "'" + g + "' must be an absolute path"));
             }
+            if (("/" + g + "/").contains("/../") || ("/" + g + "/").contains("/./")) {
+                errors.add(new FieldError(f, "'" + g + "' must not contain '.' or '..' segments: name the directory itself"));
+            }
             try {
                 FileSystems.getDefault().getPathMatcher("glob:" + g);
             } catch (IllegalArgumentException e) {
