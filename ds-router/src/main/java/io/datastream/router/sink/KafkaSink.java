@@ -39,13 +39,10 @@ import org.slf4j.LoggerFactory;
  * and writes again after a pause (the same events get the same identities, so the Flink sink
  * drops what was written twice). One thread; the producer is the router's (shared, thread-safe).
  */
-public final class KafkaSink implements Sink {
+public final class KafkaSink extends ChannelSink {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSink.class);
     private static final int MAX_IN_FLIGHT = 1024;
 
-    private final String name;
-    private final String channel;
-    private final ChannelConsumer consumer;
     private final EventFormat format;
     private final Producer<byte[], byte[]> producer;
     private final TopicTemplate<Event> topic;
@@ -54,14 +51,11 @@ public final class KafkaSink implements Sink {
     private final byte[] key;
     private final CodecType codecType;
     private final int maxBatchBytes;
-    private final IntakeMetrics.SinkCounters counters;
-    private final Thread thread;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private int outstanding;
     private boolean failed;
-    private volatile boolean stopping;
 
     private static final class InFlight {
         final long end;
@@ -82,9 +76,7 @@ public final class KafkaSink implements Sink {
     public KafkaSink(String name, String channel, ChannelConsumer consumer, EventFormat format, Producer<byte[], byte[]> producer,
                      TopicTemplate<Event> topic, PartitionStrategy strategy, BatchSource source, CodecType codec, int maxBatchBytes,
                      IntakeMetrics.SinkCounters counters) {
-        this.name = name;
-        this.channel = channel;
-        this.consumer = consumer;
+        super(name, channel, consumer, counters);
         this.format = format;
         this.producer = producer;
         this.topic = topic;
@@ -94,33 +86,16 @@ public final class KafkaSink implements Sink {
         this.key = ByteBuffer.allocate(task.length + 8).put(task).putLong(source.fingerprint()).array();
         this.codecType = codec;
         this.maxBatchBytes = maxBatchBytes;
-        this.counters = counters;
-        this.thread = new Thread(this::run, "ds-router-sink-" + name);
-        this.thread.setDaemon(true);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String channel() {
-        return channel;
     }
 
     @Override
     public KafkaSink start() {
-        thread.start();
+        super.start();
         return this;
     }
 
     @Override
-    public long lagEvents() {
-        return consumer.lagEvents();
-    }
-
-    private void run() {
+    protected void run() {
         try (CodecSet codecs = new CodecSet();
              BatchBuilder builder = new BatchBuilder(ByteBufAllocator.DEFAULT, maxBatchBytes, 1 << 20)) {
             Codec codec = codecs.get(codecType);
@@ -141,7 +116,7 @@ public final class KafkaSink implements Sink {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.error("sink {} stopped by an unexpected error", name, e);
+            LOG.error("sink {} stopped by an unexpected error", name(), e);
         }
     }
 
@@ -191,7 +166,7 @@ public final class KafkaSink implements Sink {
                 line = format == EventFormat.JSON ? r.data() : EventFormat.JSON.serializer().serialize(event);
                 t = topic.expand(event);
             } catch (MalformedEventException e) {
-                throw new IllegalStateException("channel " + channel + " holds an event that does not deserialize", e);
+                throw new IllegalStateException("channel " + channel() + " holds an event that does not deserialize", e);
             }
             boolean contiguous = runEvents > 0 && t.equals(runTopic) && builder.endOffset() == r.position()
                     && builder.fits(line.length, 1);
@@ -291,7 +266,7 @@ public final class KafkaSink implements Sink {
         try {
             outstanding--;
             if (!failed) {
-                LOG.warn("sink {}: Kafka did not take a batch ({}); rewinding to position {} and writing again", name, e.toString(),
+                LOG.warn("sink {}: Kafka did not take a batch ({}); rewinding to position {} and writing again", name(), e.toString(),
                         consumer.committedPosition());
             }
             failed = true;
@@ -321,11 +296,6 @@ public final class KafkaSink implements Sink {
             changed.signalAll();
             lock.unlock();
         }
-        thread.interrupt();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        stopThread();
     }
 }
