@@ -11,12 +11,10 @@ import io.datastream.sink.deadletter.DeadLetters;
 import io.datastream.sink.output.OutputChunk;
 import io.datastream.sink.output.TaskTimeBucketAssigner;
 import io.datastream.sink.testing.JobCounters;
-import io.datastream.sink.testing.KafkaTestData;
 import io.datastream.sink.testing.OutputFiles;
 import io.datastream.sink.testing.SourceFile;
 import io.datastream.sink.testing.TamperedEnvelopes;
 import io.datastream.sink.testing.WireTraffic;
-import io.datastream.embedded.kafka.EmbeddedKafka;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,8 +43,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole job on a Flink MiniCluster reading a real Kafka broker (KRaft) and writing file://
  * output, read back the way a user would: finished files only, decompressed.
  */
-class SinkJobIT {
+class SinkJobIT extends SinkOnKafka {
     private static final int PARALLELISM = 2;
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
@@ -66,27 +62,8 @@ class SinkJobIT {
             .setConfiguration(METRICS.addToConfiguration(new Configuration()))
             .build());
 
-    private static EmbeddedKafka kafka;
-    private static KafkaTestData data;
-
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.builder().build().start();
-        data = new KafkaTestData(kafka.bootstrapServers());
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (data != null) {
-            data.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     private String config(String topic, boolean bounded, String extraOutput) {
         return String.join("\n",

@@ -7,11 +7,9 @@ import io.datastream.sink.config.SinkConfig;
 import io.datastream.sink.golden.GoldenStateV1;
 import io.datastream.sink.golden.GoldenStateV2;
 import io.datastream.sink.testing.JobCounters;
-import io.datastream.sink.testing.KafkaTestData;
 import io.datastream.sink.testing.OutputFiles;
 import io.datastream.sink.testing.SourceFile;
 import io.datastream.sink.testing.WireTraffic;
-import io.datastream.embedded.kafka.EmbeddedKafka;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +23,6 @@ import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * other tasks' new lines are written, each exactly once; version 2 ({@code golden/state-v2/},
  * {@link GoldenStateV2}): each task's ranges are found again.
  */
-class StateMigrationIT {
+class StateMigrationIT extends SinkOnKafka {
     private static final int PARALLELISM = 2;
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
@@ -50,27 +46,8 @@ class StateMigrationIT {
             .setConfiguration(METRICS.addToConfiguration(new Configuration()))
             .build());
 
-    private static EmbeddedKafka kafka;
-    private static KafkaTestData data;
-
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.builder().build().start();
-        data = new KafkaTestData(kafka.bootstrapServers());
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (data != null) {
-            data.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @Test
     void aJobRestoredFromTheGoldenStateOfVersionOneDropsWhatItDeliveredAndWritesTheRest() throws Exception {

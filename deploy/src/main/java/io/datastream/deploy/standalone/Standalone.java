@@ -20,7 +20,6 @@ import io.datastream.sink.SinkJob;
 import io.datastream.sink.config.SinkConfig;
 import io.datastream.embedded.kafka.EmbeddedKafka;
 import io.datastream.embedded.zk.EmbeddedZooKeeper;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,7 +11,6 @@ import io.datastream.it.support.Scrape;
 import io.datastream.it.support.Tiers;
 import io.datastream.testkit.kafka.TopicTally;
 import io.datastream.testkit.output.CommittedOutput;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
