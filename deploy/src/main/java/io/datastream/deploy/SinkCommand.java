@@ -55,6 +55,10 @@ public final class SinkCommand implements Callable<Integer> {
     @Option(names = "--id", paramLabel = "ID", description = "This sink's id in ZooKeeper (default: sink-<hostname>).")
     String id;
 
+    @Option(names = "--retain", paramLabel = "N",
+            description = "Keep the N newest checkpoint directories of earlier runs and N savepoints in a local job.checkpointDir; older ones are deleted at start (default: ${DEFAULT-VALUE}).")
+    int retain = FlinkRestore.DEFAULT_RETAINED;
+
     @Option(names = "--from-savepoint", paramLabel = "PATH",
             description = "Resume from this checkpoint or savepoint (any Flink file system) instead of the newest one in job.checkpointDir.")
     String fromSavepoint;
@@ -73,6 +77,13 @@ public final class SinkCommand implements Callable<Integer> {
         if (restore != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restore);
             System.out.println("sink resuming from " + restore);
+        }
+        if (stateDir != null) {
+            Path keep = restore == null || !restore.startsWith("file:") ? null : Path.of(URI.create(restore));
+            int pruned = FlinkRestore.prune(keep, Math.max(1, retain), stateDir, stateDir.resolve("savepoints"));
+            if (pruned > 0) {
+                System.out.println("sink deleted " + pruned + " checkpoint or savepoint directories of earlier runs (--retain " + retain + ")");
+            }
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         SinkJob.configureEnvironment(env, cfg);

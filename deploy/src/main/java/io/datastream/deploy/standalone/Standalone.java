@@ -227,6 +227,7 @@ public final class Standalone implements AutoCloseable {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restore.get().toUri().toString());
             say("sink       resuming from " + restore.get());
         }
+        FlinkRestore.prune(restore.orElse(null), FlinkRestore.DEFAULT_RETAINED, checkpoints, savepoints);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
         SinkJob.configureEnvironment(env, sink);
         SinkJob.define(env, sink);
