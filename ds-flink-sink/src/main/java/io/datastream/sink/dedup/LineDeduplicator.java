@@ -175,11 +175,16 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
         }
         String task = batch.taskId();
         TaskCounters perTask = taskMetrics.of(task);
-        DeliveredRanges ranges = DeliveredRanges.of(rangesOf(task));
+        long[] own = delivered.get(task);
+        boolean byV1 = own == null;
+        DeliveredRanges ranges = DeliveredRanges.of(byV1 ? deliveredV1.value() : own);
         if (ranges.covers(batch.startOffset(), batch.endOffset())) {
             batchesDuplicate.inc();
             linesDuplicate.inc(count);
             perTask.linesDuplicate.inc(count);
+            if (byV1) {
+                perTask.linesDuplicateByV1State.inc(count);
+            }
             return;
         }
         chunks.begin(batch);
@@ -196,6 +201,9 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
         }
         linesDuplicate.inc(filter.duplicates);
         perTask.linesDuplicate.inc(filter.duplicates);
+        if (byV1) {
+            perTask.linesDuplicateByV1State.inc(filter.duplicates);
+        }
         linesOverlapping.inc(filter.overlapping);
         perTask.linesOverlapping.inc(filter.overlapping);
         if (chunks.lines() == 0) {
@@ -210,15 +218,6 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
         perTask.linesWritten.inc(chunks.lines());
         bytesWritten.inc(chunks.size());
         chunks.emit(task, out::collect);
-    }
-
-    /**
-     * The ranges {@code task} delivered from the key's file; when it has none of its own yet,
-     * the file's version-1 ranges (delivered before the upgrade, for every task), or null.
-     */
-    private long[] rangesOf(String task) throws Exception {
-        long[] mine = delivered.get(task);
-        return mine != null ? mine : deliveredV1.value();
     }
 
     private void deadLetter(SourceBatch in, Context ctx, String error) {

@@ -29,6 +29,8 @@ public enum SinkMetric {
     TASK_LINES_WRITTEN("ds_sink_task_lines_written_total", Operators.DEDUP_PER_TASK, "Lines of the task handed to the file writer."),
     TASK_LINES_DUPLICATE("ds_sink_task_lines_duplicate_total", Operators.DEDUP_PER_TASK,
             "Lines of the task dropped because the task had already delivered their byte range."),
+    TASK_LINES_DUPLICATE_BY_V1_STATE("ds_sink_task_lines_duplicate_by_v1_state_total", Operators.DEDUP_PER_TASK,
+            "Of the task's duplicates, those dropped only because state restored from release 0.1 (which did not record the task) had delivered their range for some task: a task that reads a file for the first time after the upgrade loses these lines until the old state expires (dedup.ttl)."),
     TASK_LINES_OVERLAPPING("ds_sink_task_lines_overlapping_total", Operators.DEDUP_PER_TASK,
             "Lines of the task whose byte range the task had partly delivered before: written."),
     TASK_ENVELOPES_CORRUPT("ds_sink_task_envelopes_corrupt_total", Operators.DEDUP_PER_TASK,

@@ -7,6 +7,7 @@ import org.apache.flink.metrics.MetricGroup;
 public final class TaskCounters {
     public final Counter linesWritten;
     public final Counter linesDuplicate;
+    public final Counter linesDuplicateByV1State;
     public final Counter linesOverlapping;
     public final Counter deadLetters;
     public final Counter timeFallback;
@@ -14,6 +15,7 @@ public final class TaskCounters {
     TaskCounters(MetricGroup taskGroup) {
         linesWritten = SinkMetric.TASK_LINES_WRITTEN.register(taskGroup);
         linesDuplicate = SinkMetric.TASK_LINES_DUPLICATE.register(taskGroup);
+        linesDuplicateByV1State = SinkMetric.TASK_LINES_DUPLICATE_BY_V1_STATE.register(taskGroup);
         linesOverlapping = SinkMetric.TASK_LINES_OVERLAPPING.register(taskGroup);
         deadLetters = SinkMetric.TASK_ENVELOPES_CORRUPT.register(taskGroup);
         timeFallback = SinkMetric.TASK_LINES_TIME_FALLBACK.register(taskGroup);
