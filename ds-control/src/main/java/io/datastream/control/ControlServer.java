@@ -9,6 +9,8 @@ import io.datastream.registry.member.AgentInfo;
 import io.datastream.registry.member.MemberDirectory;
 import io.datastream.registry.member.RouterInfo;
 import io.datastream.registry.task.TaskStore;
+import io.datastream.control.ops.OpsPlane;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -41,15 +43,17 @@ public final class ControlServer implements AutoCloseable {
     private final MemberIndex<AgentInfo> agents;
     private final MemberIndex<RouterInfo> routers;
     private final RestApi api;
+    private final OpsPlane ops;
 
     private ControlServer(ControlConfig config, CuratorFramework zk, ZkGate gate, MemberIndex<AgentInfo> agents,
-                          MemberIndex<RouterInfo> routers, RestApi api) {
+                          MemberIndex<RouterInfo> routers, RestApi api, OpsPlane ops) {
         this.config = config;
         this.zk = zk;
         this.gate = gate;
         this.agents = agents;
         this.routers = routers;
         this.api = api;
+        this.ops = ops;
     }
 
     /**
@@ -60,13 +64,20 @@ public final class ControlServer implements AutoCloseable {
      * @throws IllegalStateException if the HTTP port cannot be bound
      */
     public static ControlServer start(ControlConfig cfg) {
+        return start(cfg, Clock.systemUTC());
+    }
+
+    /** {@link #start(ControlConfig)} with the clock the metrics store, audit and alerts use (tests: a manual one). */
+    public static ControlServer start(ControlConfig cfg, Clock clock) {
         ZkLayout layout = cfg.layout();
         Duration opTimeout = Duration.ofMillis(cfg.zookeeper().operationTimeoutMs());
         CuratorFramework zk = ZkGate.newClient(cfg.zookeeper().connect(), Duration.ofMillis(cfg.zookeeper().sessionTimeoutMs()), opTimeout);
         ZkGate gate = null;
         MemberIndex<AgentInfo> agents = null;
         MemberIndex<RouterInfo> routers = null;
+        OpsPlane ops = null;
         try {
+            ops = OpsPlane.start(cfg, clock);
             gate = new ZkGate(zk, cfg.zookeeper().connect(), opTimeout, ZK_THREADS, ZK_QUEUE);
             if (!zk.blockUntilConnected((int) opTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("ZooKeeper at {} is not reachable yet; the API answers 503 until it is", cfg.zookeeper().connect());
@@ -76,7 +87,8 @@ public final class ControlServer implements AutoCloseable {
             MemberIndex<AgentInfo> a = agents;
             MemberIndex<RouterInfo> r = routers;
             ControlMetrics metrics = new ControlMetrics(gate::connected, a::size, r::size);
-            RestApi api = new RestApi(cfg, new TaskStore(zk, layout), gate, agents, routers, metrics);
+            metrics.store(ops.store()::droppedReports, ops.store()::queued, ops.store()::rowsWritten);
+            RestApi api = new RestApi(cfg, new TaskStore(zk, layout), gate, agents, routers, metrics, ops);
             try {
                 api.start(cfg.http().host(), cfg.http().port());
             } catch (RuntimeException e) {
@@ -86,13 +98,13 @@ public final class ControlServer implements AutoCloseable {
             }
             LOG.info("ds control listening on http://{}:{} (ZooKeeper {} root {})", cfg.http().host(), api.port(),
                     cfg.zookeeper().connect(), layout.root());
-            return new ControlServer(cfg, zk, gate, agents, routers, api);
+            return new ControlServer(cfg, zk, gate, agents, routers, api, ops);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            closeAll(routers, agents, gate, zk);
+            closeAll(routers, agents, gate, zk, ops);
             throw new IllegalStateException("interrupted while starting", e);
         } catch (RuntimeException e) {
-            closeAll(routers, agents, gate, zk);
+            closeAll(routers, agents, gate, zk, ops);
             throw e;
         }
     }
@@ -116,6 +128,11 @@ public final class ControlServer implements AutoCloseable {
         return api.routes();
     }
 
+    /** The metrics store, audit and alerts; {@code ops().store().ingest(report)} feeds minute reports in-process. */
+    public OpsPlane ops() {
+        return ops;
+    }
+
     /** True while connected to ZooKeeper. */
     public boolean zooKeeperConnected() {
         return gate.connected();
@@ -127,7 +144,7 @@ public final class ControlServer implements AutoCloseable {
         try {
             api.close();
         } finally {
-            closeAll(routers, agents, gate, zk);
+            closeAll(routers, agents, gate, zk, ops);
         }
     }
 
