@@ -10,6 +10,7 @@ import io.datastream.registry.member.MemberDirectory;
 import io.datastream.registry.member.RouterInfo;
 import io.datastream.registry.task.TaskStore;
 import io.datastream.control.ops.OpsPlane;
+import io.datastream.control.ops.alert.AlertScheduler;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -88,6 +89,9 @@ public final class ControlServer implements AutoCloseable {
             MemberIndex<RouterInfo> r = routers;
             ControlMetrics metrics = new ControlMetrics(gate::connected, a::size, r::size);
             metrics.store(ops.store()::droppedReports, ops.store()::queued, ops.store()::rowsWritten);
+            AlertScheduler alerts = ops.startAlerts(cfg, agents);
+            metrics.webhooks(alerts.notifier()::attempts, alerts.notifier()::failedAttempts, alerts.notifier()::givenUp,
+                    alerts.notifier()::dropped);
             RestApi api = new RestApi(cfg, new TaskStore(zk, layout), gate, agents, routers, metrics, ops);
             try {
                 api.start(cfg.http().host(), cfg.http().port());

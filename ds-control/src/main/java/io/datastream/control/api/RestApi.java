@@ -83,6 +83,7 @@ public final class RestApi implements AutoCloseable {
         new ReportRoutes(ops.store(), maxBody).register(app);
         new SeriesRoutes(ops.store()).register(app);
         new AuditRoutes(ops.store(), ops.auditor()).register(app);
+        new AlertRoutes(ops, maxBody).register(app);
 
         app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.body()));
         app.exception(ZooKeeperUnavailableException.class, (e, ctx) -> {

@@ -60,6 +60,14 @@ public final class ControlMetrics {
                 .callback(cb -> cb.call(rows.getAsLong())).register(registry);
     }
 
+    /** The alert webhooks': every attempt, failed attempts, notifications given up after the last attempt, dropped on a full queue. */
+    public void webhooks(LongSupplier attempts, LongSupplier failed, LongSupplier givenUp, LongSupplier dropped) {
+        counter("ds_control_alert_webhook_attempts_total", "Alert webhook calls made, successful or not", attempts);
+        counter("ds_control_alert_webhook_failures_total", "Alert webhook calls that failed (no answer in time, or not 2xx)", failed);
+        counter("ds_control_alert_webhook_given_up_total", "Alert notifications given up after alerts.webhookMaxAttempts", givenUp);
+        counter("ds_control_alert_webhook_dropped_total", "Alert notifications dropped because the webhook queue was full", dropped);
+    }
+
     /** A counter read from {@code value} at each scrape. */
     public void counter(String name, String help, LongSupplier value) {
         CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsLong())).register(registry);
