@@ -61,6 +61,32 @@ class OpsStoreTest {
         }
     }
 
+    /**
+     * A database written by schema version 1 (src/test/resources/.../metrics-v1.db, made once and
+     * never rewritten) opens and reads the same; when version 2 comes, this test checks the migration.
+     */
+    @Test
+    void theGoldenVersion1DatabaseOpensAndReads() throws Exception {
+        Path copy = dir.resolve("v1/metrics.db");
+        java.nio.file.Files.createDirectories(copy.getParent());
+        try (var in = OpsStoreTest.class.getResourceAsStream("/io/datastream/control/ops/metrics-v1.db")) {
+            java.nio.file.Files.copy(in, copy);
+        }
+        long t0 = 29_433_600;
+        try (OpsStore store = OpsStore.open(StoreSettings.at(copy), ManualClock.atMinute(t0 + 10))) {
+            assertThat(store.<Integer>read(Schema::version)).isEqualTo(Schema.VERSION);
+            Series s = store.series("golden", null, Step.MINUTE, t0, t0 + 1);
+            assertThat(s.at(Tier.AGENT, t0).get(Counter.LINES_READ)).isEqualTo(100);
+            assertThat(s.at(Tier.AGENT, t0).get(Counter.BACKLOG_BYTES)).isEqualTo(4096);
+            assertThat(s.at(Tier.AGENT, t0).droppedByReason()).containsEntry("overLongLine", 2L);
+            assertThat(s.at(Tier.ROUTER, t0).get(Counter.LINES_TO_KAFKA)).isEqualTo(100);
+            assertThat(s.at(Tier.SINK, t0).get(Counter.LINES_COMMITTED)).isEqualTo(100);
+            // and it takes new writes
+            store.ingest(report(Tier.AGENT, "agent-2", t0, "golden", agent(1, 1, 0, 0))).written().get(10, TimeUnit.SECONDS);
+            assertThat(store.series("golden", null, Step.MINUTE, t0, t0 + 1).at(Tier.AGENT, t0).get(Counter.LINES_READ)).isEqualTo(101);
+        }
+    }
+
     @Test
     void aNewerSchemaIsRefused() throws Exception {
         open(ManualClock.atMinute(NOW)).close();
