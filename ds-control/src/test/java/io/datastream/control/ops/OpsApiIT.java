@@ -89,6 +89,23 @@ class OpsApiIT {
     }
 
     @Test
+    void aRestartedServerKeepsItsHistoryAndRules() throws Exception {
+        String yaml = "http: {host: 127.0.0.1, port: 0}\nstore: {path: target/ops-db/restart-" + System.nanoTime() + ".db}\n"
+                + "zookeeper: {connect: '" + zk.connectString() + "'}\n";
+        try (ControlServer first = ControlServer.start(ControlConfig.fromYaml(yaml), clock)) {
+            HttpJson api = new HttpJson(first.localUrl());
+            assertThat(api.post("/api/v1/reports", report("agent", "agent-1", T0 + 1, "kept", "{\"linesRead\":42}")).status()).isEqualTo(202);
+            assertThat(api.post("/api/v1/alerts/rules", "{\"id\":\"kept\",\"kind\":\"taskErrors\"}").status()).isEqualTo(201);
+        }
+        try (ControlServer second = ControlServer.start(ControlConfig.fromYaml(yaml), clock)) {
+            HttpJson api = new HttpJson(second.localUrl());
+            JsonNode agent = api.get("/api/v1/metrics?task=kept&from=" + T0 + "&to=" + (T0 + 2)).json().path("tiers").path("agent");
+            assertThat(agent.get(0).path("counts").path("linesRead").asLong()).isEqualTo(42);
+            assertThat(api.get("/api/v1/alerts/rules/kept").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void badReportsAre400WithTheFieldAndWriteNothing() throws Exception {
         assertBad("{\"source\":{\"kind\":\"agent\",\"id\":\"a\"},\"minutes\":[", "body");
         assertBad(report("robot", "a", T0, "bad", "{}"), "source.kind");

@@ -145,28 +145,6 @@ public final class OpsStore implements AutoCloseable {
         return read(c -> SeriesQuery.run(c, task, source, step, fromMinute, toMinute));
     }
 
-    /** Agent ids (tier agent) that reported for any task in {@code [fromMinute, toMinute)}, with their last minute. */
-    public java.util.Map<String, Long> lastAgentMinutes(long fromMinute, long toMinute) {
-        return read(c -> {
-            java.util.Map<String, Long> last = new java.util.HashMap<>();
-            for (String task : Retention.tasks(c, "task_minute")) {
-                try (var s = c.prepareStatement("SELECT source, MAX(minute) FROM minute_counts WHERE task=? AND minute >= ? AND minute < ?"
-                        + " AND tier=? GROUP BY source")) {
-                    s.setString(1, task);
-                    s.setLong(2, fromMinute);
-                    s.setLong(3, toMinute);
-                    s.setInt(4, Tier.AGENT.id());
-                    try (var r = s.executeQuery()) {
-                        while (r.next()) {
-                            last.merge(r.getString(1), r.getLong(2), Math::max);
-                        }
-                    }
-                }
-            }
-            return last;
-        });
-    }
-
     /** Task ids with per-minute data. */
     public List<String> tasks() {
         return read(c -> Retention.tasks(c, "task_minute"));
