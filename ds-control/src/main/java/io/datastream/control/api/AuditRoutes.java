@@ -63,6 +63,7 @@ final class AuditRoutes {
         body.put("windows", windows);
         body.put("total", window(r.total()));
         body.put("droppedByReason", r.droppedByReason());
+        body.put("reporting", r.reporting().stream().map(io.datastream.control.ops.store.Tier::wireName).toList());
         return body;
     }
 

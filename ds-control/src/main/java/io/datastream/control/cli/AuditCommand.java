@@ -43,17 +43,21 @@ public final class AuditCommand implements Callable<Integer> {
                 out.println(TaskFiles.pretty(audit));
                 return;
             }
+            List<String> reporting = new ArrayList<>();
+            audit.path("reporting").forEach(n -> reporting.add(n.asText()));
+            boolean routers = reporting.contains("router");
+            boolean sink = reporting.contains("sink");
             Table t = new Table("MINUTE", "READ", "DROPPED", "ACKED", "IN KAFKA", "COMMITTED", "DUP DROPPED", "STATUS", "DIFF");
             for (JsonNode w : audit.path("windows")) {
-                t.row(Instant.ofEpochSecond(w.path("minute").asLong() * 60).toString(), w.path("read").asLong(),
-                        w.path("dropped").asLong(), w.path("acked").asLong(), w.path("inKafka").asLong(), w.path("committed").asLong(),
-                        w.path("duplicatesDropped").asLong(), w.path("status").asText(), diff(w));
+                row(t, Instant.ofEpochSecond(w.path("minute").asLong() * 60).toString(), w, routers, sink);
             }
-            JsonNode total = audit.path("total");
-            t.row("TOTAL", total.path("read").asLong(), total.path("dropped").asLong(), total.path("acked").asLong(),
-                    total.path("inKafka").asLong(), total.path("committed").asLong(), total.path("duplicatesDropped").asLong(),
-                    total.path("status").asText(), diff(total));
+            row(t, "TOTAL", audit.path("total"), routers, sink);
             t.print(out);
+            for (String tier : List.of("agent", "router", "sink")) {
+                if (!reporting.contains(tier) && audit.path("windows").size() > 0) {
+                    out.println("no " + tier + " reported for this task in the range: its column is '-' and left out of the verdicts");
+                }
+            }
             List<String> reasons = new ArrayList<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = audit.path("droppedByReason").fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
@@ -64,6 +68,12 @@ public final class AuditCommand implements Callable<Integer> {
             }
             out.flush();
         });
+    }
+
+    private static void row(Table t, String when, JsonNode w, boolean routers, boolean sink) {
+        t.row(when, w.path("read").asLong(), w.path("dropped").asLong(), w.path("acked").asLong(),
+                routers ? w.path("inKafka").asLong() : null, sink ? w.path("committed").asLong() : null,
+                sink ? w.path("duplicatesDropped").asLong() : null, w.path("status").asText(), diff(w));
     }
 
     private static String diff(JsonNode w) {

@@ -70,6 +70,26 @@ class OpsAuditTest {
     }
 
     @Test
+    void aTierThatNeverReportedIsLeftOutRatherThanCountedAsZero() throws Exception {
+        ManualClock clock = ManualClock.atMinute(T0 + 10);
+        try (OpsStore store = OpsStore.open(StoreSettings.at(dir.resolve("r.db")), clock)) {
+            store.ingest(new Report(Tier.AGENT, "a1", List.of(new Report.Minute(T0, "t", Counts.builder().set(Counter.LINES_READ, 50)
+                    .set(Counter.LINES_ACKED, 50).build()))));
+            store.ingest(new Report(Tier.SINK, "sink", List.of(new Report.Minute(T0, "t",
+                    Counts.builder().set(Counter.LINES_COMMITTED, 50).build())))).written().get(10, TimeUnit.SECONDS);
+            AuditReport r = new Auditor(store, 60_000).audit("t", T0, T0 + 5);
+            assertThat(r.reporting()).containsExactlyInAnyOrder(Tier.AGENT, Tier.SINK);
+            assertThat(r.windows().get(0).status()).as("no router reports at all: not a loss").isEqualTo(AuditStatus.OK);
+
+            store.ingest(new Report(Tier.SINK, "sink", List.of(new Report.Minute(T0 + 1, "other",
+                    Counts.builder().set(Counter.LINES_COMMITTED, 5).build())))).written().get(10, TimeUnit.SECONDS);
+            AuditReport noAgents = new Auditor(store, 60_000).audit("other", T0, T0 + 5);
+            assertThat(noAgents.windows().get(0).status()).isEqualTo(AuditStatus.NO_AGENT_REPORTS);
+            assertThat(noAgents.total().status()).isEqualTo(AuditStatus.NO_AGENT_REPORTS);
+        }
+    }
+
+    @Test
     void aWindowBecomesFinalExactlyAtTheFinalityDelay() throws Exception {
         ManualClock clock = ManualClock.atMinute(T0 + 1);
         try (OpsStore store = OpsStore.open(StoreSettings.at(dir.resolve("f.db")), clock)) {

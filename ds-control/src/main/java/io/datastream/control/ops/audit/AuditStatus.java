@@ -11,9 +11,11 @@ public enum AuditStatus {
     /** A later tier has fewer lines than agents read (after the finality delay). */
     LOST,
     /** A later tier has more lines than agents read, and none has fewer. */
-    DUPLICATED;
+    DUPLICATED,
+    /** Final, but no agent reported in the range: there is nothing to compare with. */
+    NO_AGENT_REPORTS;
 
-    /** in flight, ok, lost, duplicated. */
+    /** in flight, ok, lost, duplicated, no agent reports. */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT).replace('_', ' ');
     }

@@ -17,16 +17,22 @@ package io.datastream.control.ops.audit;
 public record AuditWindow(long minute, long read, long dropped, long acked, long inKafka, long committed, long duplicatesDropped,
                           AuditStatus status, long missing, long extra) {
 
-    /** Judges counts: {@code finalWindow} false gives in flight whatever the counts. */
+    /**
+     * Judges counts: {@code finalWindow} false gives in flight whatever the counts. A tier that sent
+     * no report in the whole range ({@code routers}, {@code sink} false) is left out of the verdict
+     * rather than read as zero lines.
+     */
     static AuditWindow judge(long minute, long read, long dropped, long acked, long inKafka, long committed, long dups,
-                             boolean finalWindow) {
-        long fewest = Math.min(acked, Math.min(inKafka, committed));
-        long most = Math.max(acked, Math.max(inKafka, committed));
+                             boolean finalWindow, boolean agents, boolean routers, boolean sink) {
+        long fewest = Math.min(acked, Math.min(routers ? inKafka : Long.MAX_VALUE, sink ? committed : Long.MAX_VALUE));
+        long most = Math.max(acked, Math.max(routers ? inKafka : 0, sink ? committed : 0));
         long missing = Math.max(0, read - fewest);
         long extra = Math.max(0, most - read);
         AuditStatus s;
         if (!finalWindow) {
             s = AuditStatus.IN_FLIGHT;
+        } else if (!agents) {
+            s = AuditStatus.NO_AGENT_REPORTS;
         } else if (missing > 0) {
             s = AuditStatus.LOST;
         } else if (extra > 0) {

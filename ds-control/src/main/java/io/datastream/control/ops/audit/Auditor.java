@@ -39,6 +39,15 @@ public final class Auditor {
         for (Tier t : Tier.values()) {
             minutes.addAll(s.of(t).keySet());
         }
+        java.util.Set<Tier> reporting = java.util.EnumSet.noneOf(Tier.class);
+        for (Tier t : Tier.values()) {
+            if (!s.of(t).isEmpty()) {
+                reporting.add(t);
+            }
+        }
+        boolean agents = reporting.contains(Tier.AGENT);
+        boolean routers = reporting.contains(Tier.ROUTER);
+        boolean sinks = reporting.contains(Tier.SINK);
         List<AuditWindow> windows = new ArrayList<>(minutes.size());
         long[] sum = new long[6];
         boolean anyInFlight = false;
@@ -49,7 +58,7 @@ public final class Auditor {
             Counts sink = s.at(Tier.SINK, m);
             AuditWindow w = AuditWindow.judge(m, agent.get(Counter.LINES_READ), agent.get(Counter.LINES_DROPPED),
                     agent.get(Counter.LINES_ACKED), router.get(Counter.LINES_TO_KAFKA), sink.get(Counter.LINES_COMMITTED),
-                    sink.get(Counter.DUPLICATES_DROPPED), m + 1 <= finalBefore);
+                    sink.get(Counter.DUPLICATES_DROPPED), m + 1 <= finalBefore, agents, routers, sinks);
             windows.add(w);
             anyInFlight |= w.status() == AuditStatus.IN_FLIGHT;
             agent.droppedByReason().forEach((k, v) -> dropped.merge(k, v, Long::sum));
@@ -60,10 +69,10 @@ public final class Auditor {
             sum[4] += w.committed();
             sum[5] += w.duplicatesDropped();
         }
-        return new AuditReport(task, fromMinute, toMinute, finalBefore, windows, total(windows, sum, anyInFlight), dropped);
+        return new AuditReport(task, fromMinute, toMinute, finalBefore, windows, total(windows, sum, anyInFlight, agents), dropped, reporting);
     }
 
-    private static AuditWindow total(List<AuditWindow> windows, long[] sum, boolean anyInFlight) {
+    private static AuditWindow total(List<AuditWindow> windows, long[] sum, boolean anyInFlight, boolean agents) {
         long missing = 0;
         long extra = 0;
         boolean lost = false;
@@ -74,7 +83,8 @@ public final class Auditor {
             lost |= w.status() == AuditStatus.LOST;
             dup |= w.status() == AuditStatus.DUPLICATED;
         }
-        AuditStatus s = lost ? AuditStatus.LOST : dup ? AuditStatus.DUPLICATED : anyInFlight ? AuditStatus.IN_FLIGHT : AuditStatus.OK;
+        AuditStatus s = lost ? AuditStatus.LOST : dup ? AuditStatus.DUPLICATED : anyInFlight ? AuditStatus.IN_FLIGHT
+                : agents || windows.isEmpty() ? AuditStatus.OK : AuditStatus.NO_AGENT_REPORTS;
         return new AuditWindow(-1, sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], s, missing, extra);
     }
 }
