@@ -36,7 +36,7 @@ class DoctorIT {
         try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(0, dir.resolve("zk"));
              EmbeddedKafka kafka = EmbeddedKafka.builder().logDir(dir.resolve("kafka")).build().start();
              ServerSocket router = new ServerSocket();
-             ControlServer control = ControlServer.start(ControlConfig.fromYaml("http: {port: 0}\nzookeeper: {connect: '"
+             ControlServer control = ControlServer.start(ControlConfig.fromYaml("http: {port: 0}\nstore: {path: '" + dir.resolve("metrics.db") + "'}\nzookeeper: {connect: '"
                      + zk.connectString() + "'}\n"))) {
             router.bind(new InetSocketAddress("127.0.0.1", 0));
             Run good = doctor("--zookeeper", zk.connectString(), "--kafka", kafka.bootstrapServers(),

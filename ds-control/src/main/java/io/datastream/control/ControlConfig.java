@@ -11,6 +11,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.datastream.control.auth.ApiToken;
 import io.datastream.control.auth.Credentials;
+import io.datastream.control.ops.store.StoreSettings;
 import io.datastream.registry.ZkLayout;
 import io.datastream.registry.task.FieldError;
 import java.io.IOException;
@@ -35,8 +36,12 @@ import java.util.stream.Collectors;
  * @param zookeeper     where the registry lives
  * @param auth          who may write
  * @param allowedTopics regex a task's topic must match entirely (tasks naming other topics are refused)
+ * @param store         the per-minute counts database
+ * @param alerts        alert evaluation and notification
+ * @param audit         the tier-by-tier count audit
  */
-public record ControlConfig(Http http, ZooKeeper zookeeper, Auth auth, String allowedTopics) {
+public record ControlConfig(Http http, ZooKeeper zookeeper, Auth auth, String allowedTopics, Store store, Alerts alerts,
+                            Audit audit) {
 
     public static final int DEFAULT_PORT = 7400;
     public static final int DEFAULT_MAX_BODY_BYTES = 256 * 1024;
@@ -62,7 +67,22 @@ public record ControlConfig(Http http, ZooKeeper zookeeper, Auth auth, String al
             new Key("auth.tokens", "[]", "named tokens: [{name, role: read|write|admin, token | tokenFile | tokenEnv}];"
                     + " every API call but /health and /metrics needs one once any token is configured"),
             new Key("auth.allowedOrigins", "[]", "browser origins (scheme://host:port) allowed to write besides the API's own"),
-            new Key("allowedTopics", ".*", "regex a task's topic must match entirely; other topics are refused with 400"));
+            new Key("allowedTopics", ".*", "regex a task's topic must match entirely; other topics are refused with 400"),
+            new Key("store.path", Store.DEFAULT_PATH, "the SQLite file of per-minute counts and alerts (created with its folder)"),
+            new Key("store.retentionMinuteDays", "7", "days per-minute rows are kept before being rolled up to hourly rows (1 to 31)"),
+            new Key("store.retentionHourDays", "90", "days hourly rows are kept (at least store.retentionMinuteDays, at most 3650)"),
+            new Key("store.maxBytes", String.valueOf(StoreSettings.DEFAULT_MAX_BYTES),
+                    "bound of the data in the database; past it the oldest hour of data is deleted (at least 16777216)"),
+            new Key("store.queueCapacity", String.valueOf(StoreSettings.DEFAULT_QUEUE_CAPACITY),
+                    "reports waiting for the writer thread (16 to 1000000); when full a report is dropped, counted and answered 503"),
+            new Key("alerts.evaluationIntervalMs", "15000", "how often the alert rules are evaluated (100 to 3600000)"),
+            new Key("alerts.webhookTimeoutMs", "5000", "timeout of one webhook call (100 to 60000)"),
+            new Key("alerts.webhookMaxAttempts", "5", "attempts per notification before it is given up and counted (1 to 20)"),
+            new Key("alerts.webhookBackoffMs", "1000", "delay before the first retry, doubled at each retry up to 5 minutes (1 to 600000)"),
+            new Key("alerts.webhookQueueCapacity", "1000",
+                    "notifications waiting to be sent (1 to 100000); when full a notification is dropped, counted and logged"),
+            new Key("audit.finalityMs", "300000",
+                    "age after which a minute's counts are final: younger windows show as in flight (0 to 86400000)"));
 
     /** One configuration key, for the reference documentation. */
     public record Key(String name, String defaultValue, String meaning) {
@@ -144,12 +164,65 @@ public record ControlConfig(Http http, ZooKeeper zookeeper, Auth auth, String al
         }
     }
 
+    /**
+     * @param path                the SQLite file
+     * @param retentionMinuteDays days of per-minute rows
+     * @param retentionHourDays   days of hourly rows
+     * @param maxBytes            bound of the data
+     * @param queueCapacity       writes waiting for the writer thread
+     */
+    public record Store(String path, Integer retentionMinuteDays, Integer retentionHourDays, Long maxBytes, Integer queueCapacity) {
+        public static final String DEFAULT_PATH = "./data/control/metrics.db";
+
+        public Store {
+            path = path == null ? DEFAULT_PATH : path;
+            retentionMinuteDays = retentionMinuteDays == null ? StoreSettings.DEFAULT_MINUTE_RETENTION_DAYS : retentionMinuteDays;
+            retentionHourDays = retentionHourDays == null ? StoreSettings.DEFAULT_HOUR_RETENTION_DAYS : retentionHourDays;
+            maxBytes = maxBytes == null ? StoreSettings.DEFAULT_MAX_BYTES : maxBytes;
+            queueCapacity = queueCapacity == null ? StoreSettings.DEFAULT_QUEUE_CAPACITY : queueCapacity;
+        }
+
+        /** As the store takes them. */
+        public StoreSettings settings() {
+            return new StoreSettings(Path.of(path), retentionMinuteDays, retentionHourDays, maxBytes, queueCapacity);
+        }
+    }
+
+    /**
+     * @param evaluationIntervalMs  how often rules are evaluated
+     * @param webhookTimeoutMs      timeout of one webhook call
+     * @param webhookMaxAttempts    attempts per notification
+     * @param webhookBackoffMs      first retry delay (doubling)
+     * @param webhookQueueCapacity  notifications waiting
+     */
+    public record Alerts(Integer evaluationIntervalMs, Integer webhookTimeoutMs, Integer webhookMaxAttempts, Integer webhookBackoffMs,
+                         Integer webhookQueueCapacity) {
+        public Alerts {
+            evaluationIntervalMs = evaluationIntervalMs == null ? 15_000 : evaluationIntervalMs;
+            webhookTimeoutMs = webhookTimeoutMs == null ? 5_000 : webhookTimeoutMs;
+            webhookMaxAttempts = webhookMaxAttempts == null ? 5 : webhookMaxAttempts;
+            webhookBackoffMs = webhookBackoffMs == null ? 1_000 : webhookBackoffMs;
+            webhookQueueCapacity = webhookQueueCapacity == null ? 1_000 : webhookQueueCapacity;
+        }
+    }
+
+    /** @param finalityMs age after which a minute's counts are final */
+    public record Audit(Long finalityMs) {
+        public Audit {
+            finalityMs = finalityMs == null ? 300_000L : finalityMs;
+        }
+    }
+
     public ControlConfig {
+        store = store == null ? new Store(null, null, null, null, null) : store;
+        alerts = alerts == null ? new Alerts(null, null, null, null, null) : alerts;
+        audit = audit == null ? new Audit(null) : audit;
         http = http == null ? new Http(null, null, null) : http;
         zookeeper = zookeeper == null ? new ZooKeeper(null, null, null, null) : zookeeper;
         auth = auth == null ? new Auth(null) : auth;
         allowedTopics = allowedTopics == null ? ".*" : allowedTopics;
         List<String> problems = problems(http, zookeeper, allowedTopics);
+        OpsKeys.check(store, alerts, audit, problems);
         auth.credentials(problems);
         for (int i = 0; i < auth.allowedOrigins().size(); i++) {
             String o = auth.allowedOrigins().get(i);
@@ -169,7 +242,7 @@ public record ControlConfig(Http http, ZooKeeper zookeeper, Auth auth, String al
 
     /** Every default: HTTP on 127.0.0.1:7400, ZooKeeper at localhost:2181, root /datastream, no token. */
     public static ControlConfig defaults() {
-        return new ControlConfig(null, null, null, null);
+        return new ControlConfig(null, null, null, null, null, null, null);
     }
 
     /** Reads YAML text; an empty text is the defaults. */

@@ -10,6 +10,9 @@ import io.datastream.registry.member.MemberDirectory;
 import io.datastream.registry.member.RouterInfo;
 import io.datastream.registry.member.SinkInfo;
 import io.datastream.registry.task.TaskStore;
+import io.datastream.control.ops.OpsPlane;
+import io.datastream.control.ops.alert.AlertScheduler;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -43,9 +46,10 @@ public final class ControlServer implements AutoCloseable {
     private final MemberIndex<RouterInfo> routers;
     private final MemberIndex<SinkInfo> sinks;
     private final RestApi api;
+    private final OpsPlane ops;
 
     private ControlServer(ControlConfig config, CuratorFramework zk, ZkGate gate, MemberIndex<AgentInfo> agents,
-                          MemberIndex<RouterInfo> routers, MemberIndex<SinkInfo> sinks, RestApi api) {
+                          MemberIndex<RouterInfo> routers, MemberIndex<SinkInfo> sinks, RestApi api, OpsPlane ops) {
         this.config = config;
         this.zk = zk;
         this.gate = gate;
@@ -53,6 +57,7 @@ public final class ControlServer implements AutoCloseable {
         this.routers = routers;
         this.sinks = sinks;
         this.api = api;
+        this.ops = ops;
     }
 
     /**
@@ -63,6 +68,11 @@ public final class ControlServer implements AutoCloseable {
      * @throws IllegalStateException if the HTTP port cannot be bound
      */
     public static ControlServer start(ControlConfig cfg) {
+        return start(cfg, Clock.systemUTC());
+    }
+
+    /** {@link #start(ControlConfig)} with the clock the metrics store, audit and alerts use (tests: a manual one). */
+    public static ControlServer start(ControlConfig cfg, Clock clock) {
         ZkLayout layout = cfg.layout();
         Duration opTimeout = Duration.ofMillis(cfg.zookeeper().operationTimeoutMs());
         CuratorFramework zk = ZkGate.newClient(cfg.zookeeper().connect(), Duration.ofMillis(cfg.zookeeper().sessionTimeoutMs()), opTimeout);
@@ -70,7 +80,9 @@ public final class ControlServer implements AutoCloseable {
         MemberIndex<AgentInfo> agents = null;
         MemberIndex<RouterInfo> routers = null;
         MemberIndex<SinkInfo> sinks = null;
+        OpsPlane ops = null;
         try {
+            ops = OpsPlane.start(cfg, clock);
             gate = new ZkGate(zk, cfg.zookeeper().connect(), opTimeout, ZK_THREADS, ZK_QUEUE);
             if (!zk.blockUntilConnected((int) opTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("ZooKeeper at {} is not reachable yet; the API answers 503 until it is", cfg.zookeeper().connect());
@@ -81,7 +93,11 @@ public final class ControlServer implements AutoCloseable {
             MemberIndex<AgentInfo> a = agents;
             MemberIndex<RouterInfo> r = routers;
             ControlMetrics metrics = new ControlMetrics(gate::connected, a::size, r::size);
-            RestApi api = new RestApi(cfg, new TaskStore(zk, layout), gate, agents, routers, sinks, metrics);
+            metrics.store(ops.store()::droppedReports, ops.store()::queued, ops.store()::rowsWritten);
+            AlertScheduler alerts = ops.startAlerts(cfg, agents);
+            metrics.webhooks(alerts.notifier()::attempts, alerts.notifier()::failedAttempts, alerts.notifier()::givenUp,
+                    alerts.notifier()::dropped);
+            RestApi api = new RestApi(cfg, new TaskStore(zk, layout), gate, agents, routers, sinks, metrics, ops);
             try {
                 api.start(cfg.http().host(), cfg.http().port());
             } catch (RuntimeException e) {
@@ -91,13 +107,13 @@ public final class ControlServer implements AutoCloseable {
             }
             LOG.info("ds control listening on http://{}:{} (ZooKeeper {} root {})", cfg.http().host(), api.port(),
                     cfg.zookeeper().connect(), layout.root());
-            return new ControlServer(cfg, zk, gate, agents, routers, sinks, api);
+            return new ControlServer(cfg, zk, gate, agents, routers, sinks, api, ops);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            closeAll(sinks, routers, agents, gate, zk);
+            closeAll(sinks, routers, agents, gate, zk, ops);
             throw new IllegalStateException("interrupted while starting", e);
         } catch (RuntimeException e) {
-            closeAll(sinks, routers, agents, gate, zk);
+            closeAll(sinks, routers, agents, gate, zk, ops);
             throw e;
         }
     }
@@ -121,6 +137,11 @@ public final class ControlServer implements AutoCloseable {
         return api.routes();
     }
 
+    /** The metrics store, audit and alerts; {@code ops().store().ingest(report)} feeds minute reports in-process. */
+    public OpsPlane ops() {
+        return ops;
+    }
+
     /** True while connected to ZooKeeper. */
     public boolean zooKeeperConnected() {
         return gate.connected();
@@ -132,7 +153,7 @@ public final class ControlServer implements AutoCloseable {
         try {
             api.close();
         } finally {
-            closeAll(sinks, routers, agents, gate, zk);
+            closeAll(sinks, routers, agents, gate, zk, ops);
         }
     }
 

@@ -66,6 +66,35 @@ class ControlConfigTest {
     }
 
     @Test
+    void theOperationsKeysAreReadAndChecked() {
+        ControlConfig d = ControlConfig.defaults();
+        assertThat(d.store().path()).isEqualTo("./data/control/metrics.db");
+        assertThat(d.store().retentionMinuteDays()).isEqualTo(7);
+        assertThat(d.store().retentionHourDays()).isEqualTo(90);
+        assertThat(d.alerts().evaluationIntervalMs()).isEqualTo(15_000);
+        assertThat(d.audit().finalityMs()).isEqualTo(300_000L);
+        ControlConfig c = ControlConfig.fromYaml("""
+                store: {path: /var/lib/ds/m.db, retentionMinuteDays: 3, retentionHourDays: 30, maxBytes: 1073741824, queueCapacity: 64}
+                alerts: {evaluationIntervalMs: 1000, webhookTimeoutMs: 2000, webhookMaxAttempts: 3, webhookBackoffMs: 50, webhookQueueCapacity: 10}
+                audit: {finalityMs: 60000}
+                """);
+        assertThat(c.store().settings().path()).isEqualTo(Path.of("/var/lib/ds/m.db"));
+        assertThat(c.store().settings().queueCapacity()).isEqualTo(64);
+        assertThat(c.alerts().webhookBackoffMs()).isEqualTo(50);
+        assertThat(c.audit().finalityMs()).isEqualTo(60_000L);
+        assertThatThrownBy(() -> ControlConfig.fromYaml("store: {retentionMinuteDays: 0, retentionHourDays: 5, maxBytes: 10}\n"
+                + "alerts: {evaluationIntervalMs: 5}\naudit: {finalityMs: -1}"))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
+                        .anyMatch(p -> p.startsWith("store.retentionMinuteDays:"))
+                        .anyMatch(p -> p.startsWith("store.maxBytes:"))
+                        .anyMatch(p -> p.startsWith("alerts.evaluationIntervalMs:"))
+                        .anyMatch(p -> p.startsWith("audit.finalityMs:")));
+        assertThatThrownBy(() -> ControlConfig.fromYaml("store: {retentionMinuteDays: 10, retentionHourDays: 5}"))
+                .hasMessageContaining("store.retentionHourDays: must be in [10, 3650], was 5");
+        assertThatThrownBy(() -> ControlConfig.fromYaml("store: {pth: x}")).hasMessageContaining("store.pth: unknown key");
+    }
+
+    @Test
     void loadReadsAFileAndNamesAMissingOne(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
         Path f = dir.resolve("control.yaml");
         Files.writeString(f, "http:\n  port: 7999\n");

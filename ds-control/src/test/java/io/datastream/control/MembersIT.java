@@ -37,7 +37,7 @@ class MembersIT {
     @BeforeAll
     static void start() throws Exception {
         zk = EmbeddedZooKeeper.start();
-        server = ControlServer.start(ControlConfig.fromYaml("http: {host: 127.0.0.1, port: 0}\nzookeeper: {connect: '"
+        server = ControlServer.start(ControlConfig.fromYaml("http: {host: 127.0.0.1, port: 0}\nstore: {path: target/ops-db/members.db}\nzookeeper: {connect: '"
                 + zk.connectString() + "'}\n"));
         api = new HttpJson(server.localUrl());
         members = ZkClients.start(zk.connectString());

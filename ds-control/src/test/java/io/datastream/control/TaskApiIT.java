@@ -39,13 +39,13 @@ class TaskApiIT {
     @BeforeAll
     static void start() {
         zk = EmbeddedZooKeeper.start();
-        secured = ControlServer.start(ControlConfig.fromYaml("http: {host: 127.0.0.1, port: 0, maxBodyBytes: 4096}\n"
+        secured = ControlServer.start(ControlConfig.fromYaml("http: {host: 127.0.0.1, port: 0, maxBodyBytes: 4096}\nstore: {path: target/ops-db/secured.db}\n"
                 + "zookeeper: {connect: '" + zk.connectString() + "', root: /secured}\n"
                 + "auth:\n  token: " + TOKEN + "\n  tokens:\n"
                 + "    - {name: dashboards, role: read, token: " + READER_TOKEN + "}\n"
                 + "    - {name: deployer, role: write, tokenEnv: DS_TEST_WRITER_TOKEN}\n"
                 + "allowedTopics: 'logs-.*'\n"));
-        open = ControlServer.start(ControlConfig.fromYaml("http: {host: 0.0.0.0, port: 0}\n"
+        open = ControlServer.start(ControlConfig.fromYaml("http: {host: 0.0.0.0, port: 0}\nstore: {path: target/ops-db/open.db}\n"
                 + "zookeeper: {connect: '" + zk.connectString() + "', root: /open}\n"));
         anonymous = new HttpJson(secured.localUrl());
         api = anonymous.withToken(TOKEN);
@@ -325,7 +325,7 @@ class TaskApiIT {
     @Test
     void aTakenPortIsAClearStartupError() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            ControlConfig cfg = ControlConfig.fromYaml("http: {host: 127.0.0.1, port: " + taken.getLocalPort() + "}\n"
+            ControlConfig cfg = ControlConfig.fromYaml("http: {host: 127.0.0.1, port: " + taken.getLocalPort() + "}\nstore: {path: target/ops-db/taken.db}\n"
                     + "zookeeper: {connect: '" + zk.connectString() + "'}\n");
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> ControlServer.start(cfg))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("http.port");

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ZooKeeperOutageIT {
 
     private static ControlConfig config(String connect) {
-        return ControlConfig.fromYaml("http: {host: 127.0.0.1, port: 0}\nzookeeper: {connect: '" + connect
+        return ControlConfig.fromYaml("http: {host: 127.0.0.1, port: 0}\nstore: {path: target/ops-db/zk-outage.db}\nzookeeper: {connect: '" + connect
                 + "', sessionTimeoutMs: 6000, operationTimeoutMs: 1000}\n");
     }
 

@@ -19,7 +19,7 @@ import java.util.Map;
  */
 final class Preflight {
     /** The directories under the data directory. */
-    static final List<String> DIRECTORIES = List.of("logs", "out", "zk", "kafka", "agent", "sink", "dead-letters");
+    static final List<String> DIRECTORIES = List.of("logs", "out", "zk", "kafka", "agent", "sink", "dead-letters", "control");
 
     private Preflight() {
     }

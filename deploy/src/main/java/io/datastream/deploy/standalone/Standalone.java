@@ -53,6 +53,7 @@ import org.slf4j.LoggerFactory;
  * DIR/logs/          read: the default task tails DIR/logs/**.log
  * DIR/out/           written: DIR/out/default/dt=YYYY-MM-DD/hour=HH/part-*.zst
  * DIR/dead-letters/  records that were not valid envelopes
+ * DIR/control/       the control server's per-minute counts and alerts (metrics.db)
  * </pre>
  */
 public final class Standalone implements AutoCloseable {
@@ -123,6 +124,8 @@ public final class Standalone implements AutoCloseable {
                     "http:",
                     "  host: " + bind,
                     "  port: " + cfg.controlPort(),
+                    "store:",
+                    "  path: " + yamlString(dir.resolve("control").resolve("metrics.db").toString()),
                     "zookeeper:",
                     "  connect: " + zkConnect)));
             started.push(control);

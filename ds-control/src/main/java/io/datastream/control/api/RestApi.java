@@ -3,6 +3,8 @@ package io.datastream.control.api;
 import io.datastream.control.ControlConfig;
 import io.datastream.control.inventory.MemberIndex;
 import io.datastream.control.metrics.ControlMetrics;
+import io.datastream.control.ops.OpsPlane;
+import io.datastream.control.ops.store.StoreException;
 import io.datastream.control.zk.ZkGate;
 import io.datastream.control.zk.ZooKeeperUnavailableException;
 import io.datastream.registry.member.AgentInfo;
@@ -46,7 +48,7 @@ public final class RestApi implements AutoCloseable {
     private final ControlMetrics metrics;
 
     public RestApi(ControlConfig cfg, TaskStore store, ZkGate gate, MemberIndex<AgentInfo> agents,
-                   MemberIndex<RouterInfo> routers, MemberIndex<SinkInfo> sinks, ControlMetrics metrics) {
+                   MemberIndex<RouterInfo> routers, MemberIndex<SinkInfo> sinks, ControlMetrics metrics, OpsPlane ops) {
         this.metrics = metrics;
         int maxBody = cfg.http().maxBodyBytes();
         QueuedThreadPool threads = new QueuedThreadPool(MAX_HTTP_THREADS, 4, 60_000);
@@ -79,10 +81,19 @@ public final class RestApi implements AutoCloseable {
         new TaskRoutes(store, gate, agents, sinks, cfg.allowedTopicsPattern(), maxBody).register(app);
         new MemberRoutes(gate, agents, routers).register(app);
         new SystemRoutes(gate, agents, routers, metrics).register(app);
+        new ReportRoutes(ops.store(), maxBody).register(app);
+        new SeriesRoutes(ops.store()).register(app);
+        new AuditRoutes(ops.store(), ops.auditor()).register(app);
+        new AlertRoutes(ops, maxBody).register(app);
 
         app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.body()));
         app.exception(ZooKeeperUnavailableException.class, (e, ctx) -> {
             metrics.zooKeeperUnavailable();
+            ctx.header("Retry-After", "5");
+            error(ctx, 503, new ApiError(e.getMessage(), List.of()));
+        });
+        app.exception(StoreException.class, (e, ctx) -> {
+            LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
             ctx.header("Retry-After", "5");
             error(ctx, 503, new ApiError(e.getMessage(), List.of()));
         });

@@ -49,6 +49,11 @@ final class ControlClient {
         return send(b);
     }
 
+    /** DELETE without a version (resources that have none). */
+    void delete(String path) throws CtlException {
+        send(request(path).DELETE());
+    }
+
     void delete(String path, int ifMatch) throws CtlException {
         send(request(path).header("If-Match", "\"" + ifMatch + "\"").DELETE());
     }

@@ -1,6 +1,7 @@
 package io.datastream.control.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Every metric of the control server, defined once. Label values come from small bounded sets:
@@ -43,6 +45,32 @@ public final class ControlMetrics {
         GaugeWithCallback.builder().name("ds_control_routers")
                 .help("Live routers registered in ZooKeeper, as the control server sees them")
                 .callback(cb -> cb.call(routers.getAsInt())).register(registry);
+    }
+
+    /** The metrics store's: reports dropped on a full queue, writes queued, rows written. */
+    public void store(LongSupplier dropped, IntSupplier queued, LongSupplier rows) {
+        CounterWithCallback.builder().name("ds_control_store_reports_dropped_total")
+                .help("Minute reports dropped because the metrics store's write queue was full (answered 503)")
+                .callback(cb -> cb.call(dropped.getAsLong())).register(registry);
+        GaugeWithCallback.builder().name("ds_control_store_queue_depth")
+                .help("Writes waiting for the metrics store's writer thread")
+                .callback(cb -> cb.call(queued.getAsInt())).register(registry);
+        CounterWithCallback.builder().name("ds_control_store_rows_written_total")
+                .help("Rows the metrics store's writer has written (per-source, per-task and reason rows)")
+                .callback(cb -> cb.call(rows.getAsLong())).register(registry);
+    }
+
+    /** The alert webhooks': every attempt, failed attempts, notifications given up after the last attempt, dropped on a full queue. */
+    public void webhooks(LongSupplier attempts, LongSupplier failed, LongSupplier givenUp, LongSupplier dropped) {
+        counter("ds_control_alert_webhook_attempts_total", "Alert webhook calls made, successful or not", attempts);
+        counter("ds_control_alert_webhook_failures_total", "Alert webhook calls that failed (no answer in time, or not 2xx)", failed);
+        counter("ds_control_alert_webhook_given_up_total", "Alert notifications given up after alerts.webhookMaxAttempts", givenUp);
+        counter("ds_control_alert_webhook_dropped_total", "Alert notifications dropped because the webhook queue was full", dropped);
+    }
+
+    /** A counter read from {@code value} at each scrape. */
+    public void counter(String name, String help, LongSupplier value) {
+        CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsLong())).register(registry);
     }
 
     /** Counts one answered request. */

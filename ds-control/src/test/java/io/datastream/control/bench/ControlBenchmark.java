@@ -104,7 +104,7 @@ public final class ControlBenchmark {
                     (System.nanoTime() - t0) / 1e9);
 
             t0 = System.nanoTime();
-            try (ControlServer server = ControlServer.start(ControlConfig.fromYaml("http: {host: 127.0.0.1, port: 0}\n"
+            try (ControlServer server = ControlServer.start(ControlConfig.fromYaml("http: {host: 127.0.0.1, port: 0}\nstore: {path: target/ops-db/bench.db}\n"
                     + "zookeeper: {connect: '" + connect + "'}\n"))) {
                 HttpJson api = new HttpJson(server.localUrl());
                 while (api.get("/health").json().path("agents").asInt() < agents) {

@@ -45,7 +45,7 @@ class CtlCommandIT {
     @BeforeAll
     static void start() throws Exception {
         zk = EmbeddedZooKeeper.start();
-        server = ControlServer.start(ControlConfig.fromYaml("http: {host: 127.0.0.1, port: 0}\nzookeeper: {connect: '"
+        server = ControlServer.start(ControlConfig.fromYaml("http: {host: 127.0.0.1, port: 0}\nstore: {path: target/ops-db/ctl.db}\nzookeeper: {connect: '"
                 + zk.connectString() + "'}\nauth: {token: " + TOKEN + "}\n"));
         members = ZkClients.start(zk.connectString());
         registrations.add(Fixtures.register(members, ZkLayout.defaults(), Fixtures.agent("agent-web-1", "web-1",

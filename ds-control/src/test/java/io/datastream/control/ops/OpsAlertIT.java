@@ -1,0 +1,223 @@
+package io.datastream.control.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.datastream.control.ControlConfig;
+import io.datastream.control.ControlServer;
+import io.datastream.control.Fixtures;
+import io.datastream.control.HttpJson;
+import io.datastream.control.cli.CtlCommand;
+import io.datastream.control.ops.alert.Notifier;
+import io.datastream.embedded.zk.EmbeddedZooKeeper;
+import io.datastream.registry.ZkLayout;
+import io.datastream.registry.member.EphemeralRegistration;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * Alert rules over real HTTP, evaluated against reports in a real SQLite file and the live agents
+ * in a real ZooKeeper, notified to real webhook receivers on loopback. The clock is manual; rounds
+ * are run with evaluateNow (the scheduler's own thread), so nothing depends on timing.
+ */
+class OpsAlertIT {
+    static final String ADMIN = "alert-admin-token-for-tests";
+    static final String READER = "alert-reader-token-for-tests";
+    static final long T0 = 29_433_600;
+    static EmbeddedZooKeeper zk;
+    static ManualClock clock;
+    static ControlServer server;
+    static HttpJson admin;
+    static HttpJson reader;
+
+    @BeforeAll
+    static void start() {
+        zk = EmbeddedZooKeeper.start();
+        clock = ManualClock.atMinute(T0 + 30);
+        server = ControlServer.start(ControlConfig.fromYaml("http: {host: 127.0.0.1, port: 0}\n"
+                + "store: {path: target/ops-db/ops-alert-" + System.nanoTime() + ".db}\n"
+                + "alerts: {evaluationIntervalMs: 3600000, webhookBackoffMs: 10, webhookMaxAttempts: 4}\n"
+                + "zookeeper: {connect: '" + zk.connectString() + "'}\n"
+                + "auth:\n  token: " + ADMIN + "\n  tokens:\n    - {name: dash, role: read, token: " + READER + "}\n"), clock);
+        admin = new HttpJson(server.localUrl()).withToken(ADMIN);
+        reader = new HttpJson(server.localUrl()).withToken(READER);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        zk.close();
+    }
+
+    static void backlog(String task, String agent, long minute, long bytes) throws Exception {
+        HttpJson.Answer a = admin.post("/api/v1/reports", "{\"source\":{\"kind\":\"agent\",\"id\":\"" + agent + "\"},\"minutes\":[{\"minute\":"
+                + minute + ",\"task\":\"" + task + "\",\"counts\":{\"linesRead\":1,\"backlogBytes\":" + bytes + "}}]}");
+        assertThat(a.status()).isEqualTo(202);
+        server.ops().store().flush().get(10, TimeUnit.SECONDS);
+    }
+
+    static void evaluate() throws Exception {
+        server.ops().alerts().evaluateNow().get(30, TimeUnit.SECONDS);
+    }
+
+    static String state(String rule) {
+        return reader.get("/api/v1/alerts/rules/" + rule).json().path("state").asText();
+    }
+
+    static String rule(String id, String kind, long threshold, long forMs, String scope, String webhook) {
+        return "{\"id\":\"" + id + "\",\"kind\":\"" + kind + "\",\"threshold\":" + threshold + ",\"forMs\":" + forMs + ",\"scope\":" + scope
+                + (webhook == null ? "" : ",\"webhooks\":[\"" + webhook + "\"]") + "}";
+    }
+
+    @Test
+    void aBacklogRuleFiresThenResolvesAtAWebhook() throws Exception {
+        try (WebhookReceiver hook = new WebhookReceiver()) {
+            assertThat(admin.post("/api/v1/alerts/rules", rule("web-backlog", "backlogBytes", 1000, 120_000, "{\"task\":\"web\"}", hook.url()))
+                    .status()).isEqualTo(201);
+            long m = clock.minute();
+            backlog("web", "agent-1", m, 5000);
+            evaluate();
+            assertThat(state("web-backlog")).isEqualTo("pending");
+
+            clock.advance(Duration.ofMinutes(1));
+            backlog("web", "agent-1", m + 1, 6000);
+            evaluate();
+            assertThat(state("web-backlog")).isEqualTo("pending");
+
+            clock.advance(Duration.ofMinutes(1));
+            backlog("web", "agent-1", m + 2, 7000);
+            backlog("web", "agent-2", m + 2, 500);
+            evaluate();
+            assertThat(state("web-backlog")).isEqualTo("firing");
+            await().atMost(Duration.ofSeconds(10)).until(() -> hook.accepted().size() == 1);
+            JsonNode firing = hook.accepted().get(0);
+            assertThat(firing.path("rule").asText()).isEqualTo("web-backlog");
+            assertThat(firing.path("state").asText()).isEqualTo("firing");
+            assertThat(firing.path("value").asDouble()).isEqualTo(7500);
+            assertThat(firing.path("task").asText()).isEqualTo("web");
+
+            backlog("web", "agent-1", m + 2, 0); // the minute re-sent: caught up
+            evaluate();
+            assertThat(state("web-backlog")).isEqualTo("resolved");
+            await().atMost(Duration.ofSeconds(10)).until(() -> hook.accepted().size() == 2);
+            assertThat(hook.accepted().get(1).path("state").asText()).isEqualTo("resolved");
+
+            JsonNode history = reader.get("/api/v1/alerts/rules/web-backlog").json().path("history");
+            assertThat(history.findValuesAsText("to")).containsExactly("resolved", "firing", "pending");
+            assertThat(history.findValuesAsText("from")).containsExactly("firing", "pending", "inactive");
+        }
+    }
+
+    @Test
+    void aWebhookAnswering500IsRetriedWithBackoffAndEveryAttemptCounted() throws Exception {
+        Notifier notifier = server.ops().alerts().notifier();
+        long attemptsBefore = notifier.attempts();
+        long failedBefore = notifier.failedAttempts();
+        try (WebhookReceiver hook = new WebhookReceiver(500, 500)) {
+            assertThat(admin.post("/api/v1/alerts/rules", rule("retry-backlog", "backlogBytes", 0, 0, "{\"task\":\"retry\"}", hook.url()))
+                    .status()).isEqualTo(201);
+            backlog("retry", "agent-9", clock.minute(), 10);
+            evaluate();
+            assertThat(state("retry-backlog")).isEqualTo("firing");
+            await().atMost(Duration.ofSeconds(10)).until(() -> hook.accepted().size() == 1);
+            assertThat(hook.requests()).isEqualTo(3);
+            assertThat(hook.accepted().get(0).path("state").asText()).isEqualTo("firing");
+            await().atMost(Duration.ofSeconds(10)).until(() -> notifier.attempts() - attemptsBefore >= 3);
+            assertThat(notifier.failedAttempts() - failedBefore).isEqualTo(2);
+            assertThat(admin.get("/metrics").text()).contains("ds_control_alert_webhook_attempts_total");
+        }
+        assertThat(admin.delete("/api/v1/alerts/rules/retry-backlog", null).status()).isEqualTo(204);
+    }
+
+    @Test
+    void anAgentThatStopsPublishingFiresAgentsGone() throws Exception {
+        assertThat(admin.post("/api/v1/alerts/rules", rule("web-gone", "agentsGone", 0, 0, "{\"hosts\":\"web-*\"}", null)).status())
+                .isEqualTo(201);
+        try (CuratorFramework c = CuratorFrameworkFactory.newClient(zk.connectString(), new RetryOneTime(100))) {
+            c.start();
+            EphemeralRegistration web = Fixtures.register(c, ZkLayout.defaults(), Fixtures.agent("agent-web-7", "web-7", Map.of(),
+                    Map.of("web", Fixtures.running(1, 0, 0, 1))));
+            EphemeralRegistration db = Fixtures.register(c, ZkLayout.defaults(), Fixtures.agent("agent-db-7", "db-7", Map.of(),
+                    Map.of()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> admin.get("/api/v1/agents").json().path("total").asInt() == 2);
+            evaluate();
+            assertThat(state("web-gone")).isEqualTo("inactive");
+            web.close();
+            db.close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> admin.get("/api/v1/agents").json().path("total").asInt() == 0);
+            evaluate();
+            JsonNode r = reader.get("/api/v1/alerts/rules/web-gone").json();
+            assertThat(r.path("state").asText()).isEqualTo("firing");
+            assertThat(r.path("value").asDouble()).as("only the web host is in scope").isEqualTo(1);
+            assertThat(r.path("message").asText()).contains("agent-web-7").doesNotContain("agent-db-7");
+        }
+        assertThat(admin.delete("/api/v1/alerts/rules/web-gone", null).status()).isEqualTo(204);
+    }
+
+    @Test
+    void rulesThroughRestAndTheCli() throws Exception {
+        HttpJson.Answer bad = admin.post("/api/v1/alerts/rules", "{\"id\":\"x\",\"kind\":\"cpu\",\"threshold\":-1,\"forMs\":1.5,"
+                + "\"scope\":{\"hosts\":\"web-{a\"},\"webhooks\":[\"ftp://x\"],\"colour\":1}");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.fields()).contains("kind", "threshold", "forMs", "scope.hosts", "webhooks[0]", "colour");
+        assertThat(reader.post("/api/v1/alerts/rules", rule("ro", "taskErrors", 0, 0, "{}", null)).status()).isEqualTo(403);
+
+        Run created = ctl("alert", "create", "lag", "--kind", "readLag", "--threshold", "60000", "--for", "5m", "--task", "web",
+                "--webhook", "http://127.0.0.1:9/none");
+        assertThat(created.code()).as(created.err()).isZero();
+        assertThat(created.out()).contains("alert rule lag created");
+        assertThat(ctl("alert", "create", "lag", "--kind", "readLag").err()).contains("HTTP 409");
+        assertThat(ctl("alert", "create", "x", "--kind", "readLag", "--for", "soon").code()).isEqualTo(2);
+
+        HttpJson.Answer got = reader.get("/api/v1/alerts/rules/lag");
+        assertThat(got.json().path("forMs").asLong()).isEqualTo(300_000);
+        assertThat(got.json().path("scope").path("task").asText()).isEqualTo("web");
+
+        HttpJson.Answer replaced = admin.put("/api/v1/alerts/rules/lag", rule("lag", "readLag", 30_000, 0, "{\"task\":\"web\"}", null), null);
+        assertThat(replaced.status()).isEqualTo(200);
+        assertThat(replaced.json().path("threshold").asDouble()).isEqualTo(30_000);
+
+        Run silenced = ctl("alert", "silence", "lag", "--for", "1h");
+        assertThat(silenced.code()).as(silenced.err()).isZero();
+        assertThat(reader.get("/api/v1/alerts/rules/lag").json().path("silencedUntilMillis").asLong())
+                .isEqualTo(clock.millis() + 3_600_000);
+
+        Run list = ctl("alert", "list");
+        assertThat(list.code()).isZero();
+        assertThat(list.out()).startsWith("ID").contains("lag", "readLag", "30000", "task=web");
+
+        assertThat(ctl("alert", "delete", "lag").out()).contains("deleted");
+        assertThat(reader.get("/api/v1/alerts/rules/lag").status()).isEqualTo(404);
+        assertThat(ctl("alert", "delete", "lag").code()).isEqualTo(1);
+    }
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run ctl(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = new CommandLine(new CtlCommand());
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        String[] all = new String[args.length + 4];
+        all[0] = "--url";
+        all[1] = server.localUrl();
+        all[2] = "--token";
+        all[3] = ADMIN;
+        System.arraycopy(args, 0, all, 4, args.length);
+        int code = cmd.execute(all);
+        return new Run(code, out.toString(), err.toString());
+    }
+}

@@ -1,0 +1,247 @@
+package io.datastream.control.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.datastream.control.ops.store.Counter;
+import io.datastream.control.ops.store.Counts;
+import io.datastream.control.ops.store.Ingest;
+import io.datastream.control.ops.store.OpsStore;
+import io.datastream.control.ops.store.Report;
+import io.datastream.control.ops.store.Schema;
+import io.datastream.control.ops.store.Series;
+import io.datastream.control.ops.store.Step;
+import io.datastream.control.ops.store.StoreException;
+import io.datastream.control.ops.store.StoreSettings;
+import io.datastream.control.ops.store.Tier;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The counts store on a real SQLite file, with a manual clock. */
+class OpsStoreTest {
+    static final long NOW = 29_433_600; // an epoch minute (2025-12-18)
+
+    @TempDir
+    Path dir;
+
+    static Counts agent(long read, long acked, long backlog, long lag) {
+        return Counts.builder().set(Counter.LINES_READ, read).set(Counter.BYTES_READ, read * 100).set(Counter.LINES_ACKED, acked)
+                .set(Counter.BACKLOG_BYTES, backlog).set(Counter.LAG_MS, lag).build();
+    }
+
+    static Report report(Tier tier, String source, long minute, String task, Counts c) {
+        return new Report(tier, source, List.of(new Report.Minute(minute, task, c)));
+    }
+
+    OpsStore open(ManualClock clock) {
+        return OpsStore.open(StoreSettings.at(dir.resolve("sub/metrics.db")), clock);
+    }
+
+    @Test
+    void aFreshDatabaseHasTheSchemaVersionAfterAReopen() throws Exception {
+        ManualClock clock = ManualClock.atMinute(NOW);
+        try (OpsStore store = open(clock)) {
+            store.ingest(report(Tier.AGENT, "a1", NOW, "t", agent(5, 5, 0, 0))).written().get(10, TimeUnit.SECONDS);
+        }
+        try (OpsStore store = open(clock)) {
+            assertThat(store.<Integer>read(Schema::version)).isEqualTo(Schema.VERSION);
+            assertThat(store.<String>read(c -> pragma(c, "journal_mode"))).isEqualTo("wal");
+            assertThat(store.series("t", null, Step.MINUTE, NOW, NOW + 1).at(Tier.AGENT, NOW).get(Counter.LINES_READ)).isEqualTo(5);
+        }
+    }
+
+    /**
+     * A database written by schema version 1 (src/test/resources/.../metrics-v1.db, made once and
+     * never rewritten) opens and reads the same; when version 2 comes, this test checks the migration.
+     */
+    @Test
+    void theGoldenVersion1DatabaseOpensAndReads() throws Exception {
+        Path copy = dir.resolve("v1/metrics.db");
+        java.nio.file.Files.createDirectories(copy.getParent());
+        try (var in = OpsStoreTest.class.getResourceAsStream("/io/datastream/control/ops/metrics-v1.db")) {
+            java.nio.file.Files.copy(in, copy);
+        }
+        long t0 = 29_433_600;
+        try (OpsStore store = OpsStore.open(StoreSettings.at(copy), ManualClock.atMinute(t0 + 10))) {
+            assertThat(store.<Integer>read(Schema::version)).isEqualTo(Schema.VERSION);
+            Series s = store.series("golden", null, Step.MINUTE, t0, t0 + 1);
+            assertThat(s.at(Tier.AGENT, t0).get(Counter.LINES_READ)).isEqualTo(100);
+            assertThat(s.at(Tier.AGENT, t0).get(Counter.BACKLOG_BYTES)).isEqualTo(4096);
+            assertThat(s.at(Tier.AGENT, t0).droppedByReason()).containsEntry("overLongLine", 2L);
+            assertThat(s.at(Tier.ROUTER, t0).get(Counter.LINES_TO_KAFKA)).isEqualTo(100);
+            assertThat(s.at(Tier.SINK, t0).get(Counter.LINES_COMMITTED)).isEqualTo(100);
+            // and it takes new writes
+            store.ingest(report(Tier.AGENT, "agent-2", t0, "golden", agent(1, 1, 0, 0))).written().get(10, TimeUnit.SECONDS);
+            assertThat(store.series("golden", null, Step.MINUTE, t0, t0 + 1).at(Tier.AGENT, t0).get(Counter.LINES_READ)).isEqualTo(101);
+        }
+    }
+
+    @Test
+    void aNewerSchemaIsRefused() throws Exception {
+        open(ManualClock.atMinute(NOW)).close();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("sub/metrics.db"));
+             Statement s = c.createStatement()) {
+            s.execute("UPDATE schema_version SET version = 99");
+        }
+        assertThatThrownBy(() -> open(ManualClock.atMinute(NOW))).isInstanceOf(StoreException.class)
+                .hasMessageContaining("schema version 99");
+    }
+
+    @Test
+    void aResentReportReplacesAndTheTaskTotalFollows() throws Exception {
+        try (OpsStore store = open(ManualClock.atMinute(NOW))) {
+            store.ingest(report(Tier.AGENT, "a1", NOW - 1, "t", agent(10, 8, 500, 2000)));
+            store.ingest(report(Tier.AGENT, "a2", NOW - 1, "t", agent(5, 5, 100, 300)));
+            store.ingest(report(Tier.AGENT, "a1", NOW - 1, "t", agent(10, 8, 500, 2000)));
+            store.ingest(report(Tier.ROUTER, "r1", NOW - 1, "t", Counts.builder().set(Counter.LINES_TO_KAFKA, 13).build()));
+            store.flush().get(10, TimeUnit.SECONDS);
+            Series s = store.series("t", null, Step.MINUTE, NOW - 10, NOW + 1);
+            Counts a = s.at(Tier.AGENT, NOW - 1);
+            assertThat(a.get(Counter.LINES_READ)).isEqualTo(15);
+            assertThat(a.get(Counter.LINES_ACKED)).isEqualTo(13);
+            assertThat(a.get(Counter.BACKLOG_BYTES)).as("backlog adds up over agents").isEqualTo(600);
+            assertThat(a.get(Counter.LAG_MS)).as("lag is the largest").isEqualTo(2000);
+            assertThat(s.at(Tier.ROUTER, NOW - 1).get(Counter.LINES_TO_KAFKA)).isEqualTo(13);
+
+            // a corrected report corrects the total
+            store.ingest(report(Tier.AGENT, "a1", NOW - 1, "t", agent(12, 12, 0, 0))).written().get(10, TimeUnit.SECONDS);
+            Counts fixed = store.series("t", null, Step.MINUTE, NOW - 10, NOW + 1).at(Tier.AGENT, NOW - 1);
+            assertThat(fixed.get(Counter.LINES_READ)).isEqualTo(17);
+            assertThat(fixed.get(Counter.LINES_ACKED)).isEqualTo(17);
+            assertThat(fixed.get(Counter.BACKLOG_BYTES)).isEqualTo(100);
+
+            Series one = store.series("t", "a2", Step.MINUTE, NOW - 10, NOW + 1);
+            assertThat(one.at(Tier.AGENT, NOW - 1).get(Counter.LINES_READ)).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void reasonsAreReplacedToo() throws Exception {
+        try (OpsStore store = open(ManualClock.atMinute(NOW))) {
+            Counts first = Counts.builder().set(Counter.LINES_DROPPED, 3).dropped("overLongLine", 2).dropped("compressed", 1).build();
+            Counts again = Counts.builder().set(Counter.LINES_DROPPED, 2).dropped("overLongLine", 2).build();
+            store.ingest(report(Tier.AGENT, "a1", NOW, "t", first));
+            store.ingest(report(Tier.AGENT, "a1", NOW, "t", again));
+            store.ingest(report(Tier.AGENT, "a2", NOW, "t", again)).written().get(10, TimeUnit.SECONDS);
+            Counts c = store.series("t", null, Step.MINUTE, NOW, NOW + 1).at(Tier.AGENT, NOW);
+            assertThat(c.droppedByReason()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("overLongLine", 4L));
+            assertThat(c.get(Counter.LINES_DROPPED)).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void minutesOlderThanRetentionAreRolledUpToHoursAndOldHoursDeleted() throws Exception {
+        ManualClock clock = ManualClock.atMinute(NOW);
+        long hourStart = Math.floorDiv(NOW, 60) * 60 - 120; // two hours ago, whole hour
+        try (OpsStore store = open(clock)) {
+            for (int m = 0; m < 60; m++) {
+                store.ingest(report(Tier.AGENT, "a1", hourStart + m, "t", agent(1, 1, m, 10L * m)));
+                store.ingest(report(Tier.AGENT, "a2", hourStart + m, "t", agent(2, 2, 0, 0)));
+            }
+            store.flush().get(10, TimeUnit.SECONDS);
+            Counts beforeRollup = store.series("t", null, Step.HOUR, hourStart, hourStart + 60).at(Tier.AGENT, hourStart);
+            assertThat(beforeRollup.get(Counter.LINES_READ)).isEqualTo(180);
+
+            clock.advance(Duration.ofDays(7).plusHours(1));
+            var outcome = store.maintain().get(10, TimeUnit.SECONDS);
+            assertThat(outcome.minuteRowsRolledUp()).isPositive();
+            assertThat(store.series("t", null, Step.MINUTE, hourStart, hourStart + 60).of(Tier.AGENT)).isEmpty();
+            Series hours = store.series("t", null, Step.HOUR, hourStart, hourStart + 60);
+            assertThat(hours.at(Tier.AGENT, hourStart)).isEqualTo(beforeRollup);
+            assertThat(hours.at(Tier.AGENT, hourStart).get(Counter.LINES_READ)).isEqualTo(180);
+            assertThat(hours.at(Tier.AGENT, hourStart).get(Counter.BACKLOG_BYTES)).isEqualTo(59);
+            assertThat(store.series("t", "a1", Step.HOUR, hourStart, hourStart + 60).at(Tier.AGENT, hourStart)
+                    .get(Counter.LAG_MS)).isEqualTo(590);
+
+            // a report for a minute already past retention is skipped, not added to the hour
+            Ingest late = store.ingest(report(Tier.AGENT, "a1", hourStart + 5, "t", agent(100, 100, 0, 0)));
+            assertThat(late.skipped()).isEqualTo(1);
+            assertThat(late.accepted()).isZero();
+
+            clock.advance(Duration.ofDays(90));
+            store.maintain().get(10, TimeUnit.SECONDS);
+            assertThat(store.series("t", null, Step.HOUR, hourStart, hourStart + 60).of(Tier.AGENT)).isEmpty();
+        }
+    }
+
+    @Test
+    void aFullQueueDropsAndCountsWithoutBlocking() throws Exception {
+        StoreSettings small = new StoreSettings(dir.resolve("q.db"), 7, 90, StoreSettings.DEFAULT_MAX_BYTES, 4);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch busy = new CountDownLatch(1);
+        try (OpsStore store = OpsStore.open(small, ManualClock.atMinute(NOW))) {
+            CompletableFuture<Object> blocker = store.write(c -> {
+                busy.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            });
+            busy.await();
+            List<Ingest> results = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                results.add(store.ingest(report(Tier.AGENT, "a" + i, NOW, "t", agent(1, 1, 0, 0))));
+            }
+            assertThat(results).extracting(Ingest::outcome).containsExactly(Ingest.Outcome.QUEUED, Ingest.Outcome.QUEUED,
+                    Ingest.Outcome.QUEUED, Ingest.Outcome.QUEUED, Ingest.Outcome.QUEUE_FULL, Ingest.Outcome.QUEUE_FULL);
+            assertThat(store.droppedReports()).isEqualTo(2);
+            release.countDown();
+            blocker.get(10, TimeUnit.SECONDS);
+            for (int i = 0; i < 4; i++) {
+                results.get(i).written().get(10, TimeUnit.SECONDS);
+            }
+            assertThat(store.series("t", null, Step.MINUTE, NOW, NOW + 1).at(Tier.AGENT, NOW).get(Counter.LINES_READ)).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void overMaxBytesTheOldestHourIsDeleted() throws Exception {
+        StoreSettings tiny = new StoreSettings(dir.resolve("tiny.db"), 7, 90, 2L << 20, 1024);
+        ManualClock clock = ManualClock.atMinute(NOW);
+        try (OpsStore store = OpsStore.open(tiny, clock)) {
+            long start = NOW - 2 * 1440;
+            // about 7 MB of rows over two days: 40 agents, 100 minutes per report
+            int sent = 0;
+            for (int m = 0; m < 2 * 1440; m += 100) {
+                List<Report.Minute> minutes = new ArrayList<>();
+                for (int i = m; i < Math.min(m + 100, 2 * 1440); i++) {
+                    minutes.add(new Report.Minute(start + i, "t", agent(1, 1, 0, 0)));
+                }
+                for (int a = 0; a < 40; a++) {
+                    assertThat(store.ingest(new Report(Tier.AGENT, "agent-with-a-longish-name-" + a, minutes)).outcome())
+                            .isEqualTo(Ingest.Outcome.QUEUED);
+                    if (++sent % 500 == 0) {
+                        store.flush().get(60, TimeUnit.SECONDS);
+                    }
+                }
+            }
+            store.flush().get(60, TimeUnit.SECONDS);
+            assertThat(store.usedBytes()).isGreaterThan(2L << 20);
+            var outcome = store.maintain().get(60, TimeUnit.SECONDS);
+            assertThat(outcome.hoursEvicted()).isPositive();
+            assertThat(store.usedBytes()).isLessThanOrEqualTo(2L << 20);
+            assertThat(store.series("t", null, Step.MINUTE, start, start + 60).of(Tier.AGENT)).isEmpty();
+            assertThat(store.series("t", null, Step.MINUTE, NOW - 60, NOW).of(Tier.AGENT)).hasSize(60);
+        }
+    }
+
+    private static String pragma(Connection c, String name) throws java.sql.SQLException {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA " + name)) {
+            r.next();
+            return r.getString(1);
+        }
+    }
+}
