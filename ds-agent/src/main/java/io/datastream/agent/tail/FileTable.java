@@ -390,6 +390,11 @@ final class FileTable {
         return n;
     }
 
+    /** A write to an open file was reported (inotify): true if it has no fingerprint yet, and is looked at in the next round. */
+    boolean written(TrackedFile f) {
+        return f.stream == null && f.dupOf == null && f.compression == null && pending.lookSoon(f);
+    }
+
     /** Not worth fingerprinting yet: a static copy, empty, too short and still changing, or after an error. */
     private boolean waiting(TrackedFile f, long now) {
         if (f.dupOf != null) {

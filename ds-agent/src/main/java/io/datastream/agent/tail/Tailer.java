@@ -302,12 +302,14 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
             }
         } else if (m instanceof Wake w) {
             woken.addAll(w.paths());
+            boolean wakes = false;
             for (TrackedFile f : open) {
-                if (f.fileClass == FileClass.SLOW && w.paths().contains(f.path)) {
-                    return true;
+                if (w.paths().contains(f.path)) {
+                    // no fingerprint yet: looked at now, before a copytruncate can take its first bytes away
+                    wakes |= f.fileClass == FileClass.SLOW || table.written(f);
                 }
             }
-            return false;
+            return wakes;
         } else if (m == ROOM) {
             // the send window has room again: the next round reads
         } else if (m instanceof TasksChanged c) {

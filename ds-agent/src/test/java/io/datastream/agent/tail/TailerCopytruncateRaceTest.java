@@ -172,4 +172,50 @@ class TailerCopytruncateRaceTest {
             assertThat(report().droppedBytesByReason()).isEmpty();
         }
     }
+
+    @Test
+    void aFileThatStartsEmptyIsFingerprintedWhenAWriteIsReportedSoItsCopyCanBeFound() throws Exception {
+        Path log = logs().resolve("access.log");
+        Path copy = logs().resolve("access.log.1");
+        try (LogWriter w = new LogWriter(log, "empty"); Tailer t = start()) {
+            scan(log); // empty: no fingerprint, followed through its handle
+            tailer.step();
+            tailer.step();
+            List<String> firstGeneration = w.write(20);
+            look(log); // inotify reports the write: fingerprinted now, not a slowPollMs later
+            Files.copy(log, copy);
+            truncate(log);
+            List<String> afterTruncation = w.write(20);
+            run(10_000);
+            assertThat(lines(copy)).isEqualTo(firstGeneration);
+            assertThat(lines(log)).isEqualTo(afterTruncation);
+            ledger.assertExactlyOnceAfterDedup(w.written());
+            assertThat(report().droppedBytesByReason()).isEmpty();
+        }
+    }
+
+    @Test
+    void aFileTruncatedToEmptyIsWatchedClosely() throws Exception {
+        Path log = logs().resolve("access.log");
+        try (LogWriter w = new LogWriter(log, "again"); Tailer t = start()) {
+            w.write(50);
+            scan(log);
+            run(500);
+            List<String> firstCopy = w.write(20);
+            Files.copy(log, logs().resolve("access.log.1"));
+            truncate(log);
+            run(20); // the truncation is seen at size 0, and the file looked at: it starts over without a fingerprint
+            List<String> secondGeneration = w.write(20);
+            run(10); // a fastPollMs later (not a slowPollMs): fingerprinted
+            Files.copy(log, logs().resolve("access.log.2"));
+            truncate(log);
+            List<String> third = w.write(20);
+            run(10_000);
+            assertThat(lines(logs().resolve("access.log.1"))).containsAll(firstCopy);
+            assertThat(lines(logs().resolve("access.log.2"))).isEqualTo(secondGeneration);
+            assertThat(lines(log)).isEqualTo(third);
+            ledger.assertExactlyOnceAfterDedup(w.written());
+            assertThat(report().droppedBytesByReason()).isEmpty();
+        }
+    }
 }
