@@ -390,6 +390,11 @@ final class FileTable {
         return n;
     }
 
+    /** A write to an open file was reported (inotify): true if it has no fingerprint yet, and is looked at in the next round. */
+    boolean written(TrackedFile f) {
+        return f.stream == null && f.dupOf == null && f.compression == null && pending.lookSoon(f);
+    }
+
     /** Not worth fingerprinting yet: a static copy, empty, too short and still changing, or after an error. */
     private boolean waiting(TrackedFile f, long now) {
         if (f.dupOf != null) {
@@ -616,13 +621,18 @@ final class FileTable {
      * found in the truncated file's directory by the stream's fingerprint and takes the stream over
      * from its offset, as a rotated file (read to its end, then released). Bytes the original held
      * beyond the copy's length were written between the copy and the truncation: lost, and counted.
+     *
+     * <p>Looked for even when the agent had read every byte it saw of the original: the writer may
+     * have appended after the agent's last look and before the copy was made, and those bytes are
+     * only in the copy (a copy must then be longer than the read offset).
      */
     private boolean adoptCopy(TrackedFile truncated, FileStream s, long oldSize, long now) {
         Path dir = truncated.path.getParent();
-        if (s.pendingLoss <= 0 || dir == null) {
+        if (dir == null) {
             return false;
         }
-        Found c = copies.find(dir, truncated.key, s.cursor.offset(), s.fingerprintLength, s.fingerprint);
+        long minSize = s.pendingLoss > 0 ? s.cursor.offset() : s.cursor.offset() + 1;
+        Found c = copies.find(dir, truncated.key, minSize, s.fingerprintLength, s.fingerprint);
         if (c == null) {
             return false;
         }

@@ -29,12 +29,17 @@ final class PendingIdentity {
     }
 
     /**
-     * Looks at the size of an open file without a fingerprint through its handle (every
-     * files.slowPollMs, every files.fastPollMs once it left the globs). Bytes it loses by a
-     * truncation before it had a fingerprint are counted.
+     * Looks at the size of an open file without a fingerprint through its handle: every
+     * files.fastPollMs while it changed (found, truncated, written) less than files.slowAfterMs ago
+     * or once it left the globs, else every files.slowPollMs (sooner when a write is reported, see
+     * {@link #lookSoon}). A file truncated by copytruncate starts over without a fingerprint; were it
+     * looked at only every slowPollMs, a second copytruncate could move its first generation away
+     * before it had one, and its copy could not be found. Bytes it loses by a truncation before it
+     * had a fingerprint are counted.
      */
     void watchSize(TrackedFile f, long now) {
-        if (!f.isOpen() || now - f.sizeCheckedMillis < (f.present ? options.slowPollMs() : options.fastPollMs())) {
+        boolean fast = !f.present || now - f.sizeChangedMillis < options.slowAfterMs();
+        if (!f.isOpen() || now - f.sizeCheckedMillis < (fast ? options.fastPollMs() : options.slowPollMs())) {
             return;
         }
         f.sizeCheckedMillis = now;
@@ -50,6 +55,17 @@ final class PendingIdentity {
         } catch (IOException e) {
             // the next look, or the fingerprint's read, reports it
         }
+    }
+
+    /**
+     * A write to it was reported (inotify): its size is looked at in the next round rather than
+     * after files.slowPollMs. A file that starts empty is then fingerprinted as soon as it is
+     * written, not up to a poll interval later, when copytruncate may already have moved its first
+     * generation away (a copy cannot be found by a fingerprint that was never taken). Always true.
+     */
+    boolean lookSoon(TrackedFile f) {
+        f.sizeCheckedMillis = Long.MIN_VALUE / 2;
+        return true;
     }
 
     /** How long a short file waits for more bytes: while it may still be written; once rotated away, only until quiet. */

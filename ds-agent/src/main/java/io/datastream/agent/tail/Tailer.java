@@ -103,6 +103,8 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
     private final long turnBudget;
     private volatile boolean running = true;
     private volatile Thread thread;
+    /** Driven by {@link #step} instead of {@link #run}: {@link #close} shuts it down on the caller's thread. */
+    private boolean stepped;
     private volatile TailerReport finalReport;
     /** Directories of fast files (immutable snapshot for discovery; replaced when it changes). */
     private volatile Set<Path> busyDirectories = Set.of();
@@ -208,7 +210,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
         try {
             while (running) {
                 try {
-                    round();
+                    round(true);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;
@@ -221,7 +223,13 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
         }
     }
 
-    private void round() throws InterruptedException {
+    /** One round that never waits, on the caller's thread instead of {@link #run}: tests drive the tailer step by step. */
+    void step() throws InterruptedException {
+        stepped = true;
+        round(false);
+    }
+
+    private void round(boolean mayWait) throws InterruptedException {
         long now = clock.getAsLong();
         int drained = 0;
         for (Object m; drained < INBOX && (m = inbox.poll()) != null; drained++) {
@@ -263,7 +271,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
             housekeeping(now);
             publishBusyDirectories();
         }
-        if (!worked && running) {
+        if (!worked && running && mayWait) {
             long wait = anyFast ? opts.fastPollMs() : Math.min(opts.slowPollMs(), 1000);
             if (lingering) {
                 wait = Math.min(wait, Math.max(1, config.batch().lingerMs() / 2));
@@ -294,12 +302,14 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
             }
         } else if (m instanceof Wake w) {
             woken.addAll(w.paths());
+            boolean wakes = false;
             for (TrackedFile f : open) {
-                if (f.fileClass == FileClass.SLOW && w.paths().contains(f.path)) {
-                    return true;
+                if (w.paths().contains(f.path)) {
+                    // no fingerprint yet: looked at now, before a copytruncate can take its first bytes away
+                    wakes |= f.fileClass == FileClass.SLOW || table.written(f);
                 }
             }
-            return false;
+            return wakes;
         } else if (m == ROOM) {
             // the send window has room again: the next round reads
         } else if (m instanceof TasksChanged c) {
@@ -875,7 +885,9 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
         running = false;
         offerHint(ROOM);
         Thread t = thread;
-        if (t != null && t != Thread.currentThread()) {
+        if (stepped) {
+            shutdown();
+        } else if (t != null && t != Thread.currentThread()) {
             try {
                 t.join(10_000);
             } catch (InterruptedException e) {

@@ -190,11 +190,26 @@ class NoSilentLossIT extends ClusterScenarios {
                 "inFilesNotCommitted", inFilesNotCommitted.size(), "bytesNotCommitted", bytesNotCommitted,
                 "agent.droppedBytes", droppedBytes, "committed", committed.size())));
         assertThat(droppedBytes).as("bytes in files the agent could not deliver are counted as dropped; not delivered: "
-                        + inFilesNotCommitted.stream().map(l -> l.split(" ")[1]).limit(50).toList())
+                        + ranges(inFilesNotCommitted))
                 .isGreaterThanOrEqualTo(bytesNotCommitted);
         if (droppedBytes == 0) {
             assertThat(inFilesNotCommitted).as("nothing counted, so nothing in a file may be missing").isEmpty();
         }
+    }
+
+    /** The writer's line numbers ({@code n123}) of {@code lines} as sorted ranges: "n0-n399, n9700-n9739". */
+    private static String ranges(List<String> lines) {
+        int[] ns = lines.stream().mapToInt(l -> Integer.parseInt(l.split(" ")[1].substring(1))).sorted().toArray();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < ns.length; ) {
+            int j = i;
+            while (j + 1 < ns.length && ns[j + 1] == ns[j] + 1) {
+                j++;
+            }
+            sb.append(sb.length() == 0 ? "" : ", ").append('n').append(ns[i]).append(j > i ? "-n" + ns[j] : "");
+            i = j + 1;
+        }
+        return sb.toString();
     }
 
     @Test

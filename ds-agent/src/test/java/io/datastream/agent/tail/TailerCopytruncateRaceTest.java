@@ -1,0 +1,221 @@
+package io.datastream.agent.tail;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.datastream.agent.AgentConfig;
+import io.datastream.agent.batch.SendWindow;
+import io.datastream.agent.discovery.Found;
+import io.datastream.agent.discovery.ScanResult;
+import io.datastream.agent.fingerprint.FileStat;
+import io.datastream.agent.testing.CollectingOutlet;
+import io.datastream.agent.testing.LineLedger;
+import io.datastream.agent.testing.LogWriter;
+import io.datastream.registry.task.TaskSpec;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * copytruncate while the writer keeps writing (logrotate with a writer that never reopens), with
+ * the copy outside the glob ({@code access.log.1}, glob {@code *.log}). The tailer is driven step
+ * by step on a manual clock: what it saw of the original before the truncation is exactly what the
+ * test lets it see. Every line in the copy or the truncated file is read exactly once; lines in
+ * neither file (written between the copy and the truncation) are counted as truncatedUnread when
+ * the agent saw them, and cannot be known otherwise.
+ */
+class TailerCopytruncateRaceTest {
+    @TempDir
+    Path dir;
+
+    private final AtomicLong clock = new AtomicLong(1_000_000);
+    private final LineLedger ledger = new LineLedger();
+    private Tailer tailer;
+    private TaskSpec spec;
+
+    private Path logs() throws IOException {
+        return Files.createDirectories(dir.resolve("logs"));
+    }
+
+    private Tailer start() throws IOException {
+        AgentConfig config = AgentConfig.fromYaml(TailerFixture.FAST_TIMINGS + "dataDir: " + dir.resolve("data") + "\n");
+        SendWindow window = new SendWindow(config.send().windowBatches(), config.send().windowBytes());
+        tailer = new Tailer(config, new CollectingOutlet(window, ledger), window, List.of(), clock::get);
+        spec = new TaskSpec("app", List.of(logs() + "/*.log"), null, "logs", null, null, null, null, null, null, null, null, null, null);
+        tailer.setTasks(Map.of("app", spec));
+        return tailer;
+    }
+
+    /** What discovery would report for {@code *.log}: the task's files as they are now. */
+    private void scan(Path... files) throws IOException {
+        List<Found> found = new ArrayList<>();
+        for (Path p : files) {
+            found.add(new Found(p, FileStat.of(p)));
+        }
+        tailer.onScan(new ScanResult(spec, found, false, List.of()));
+    }
+
+    /** One look at {@code file} (as after an inotify event), without time passing: its growth is seen, but lingers unread. */
+    private void look(Path file) throws InterruptedException {
+        tailer.onWrites(Set.of(file));
+        tailer.step();
+    }
+
+    /** Lets {@code millis} pass in steps of 10 ms, one round each. */
+    private void run(long millis) throws InterruptedException {
+        for (long t = 0; t < millis; t += 10) {
+            clock.addAndGet(10);
+            tailer.step();
+        }
+    }
+
+    private TaskReport report() throws Exception {
+        CompletableFuture<TailerReport> r = tailer.report();
+        tailer.step();
+        return r.getNow(null).tasks().get("app");
+    }
+
+    private static List<String> lines(Path p) throws IOException {
+        return List.of(Files.readString(p, StandardCharsets.UTF_8).split("\n"));
+    }
+
+    private static void truncate(Path p) throws IOException {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+            ch.truncate(0);
+        }
+    }
+
+    @Test
+    void linesWrittenAfterTheLastLookAndBeforeTheCopyAreReadFromTheCopy() throws Exception {
+        Path log = logs().resolve("access.log");
+        Path copy = logs().resolve("access.log.1");
+        try (LogWriter w = new LogWriter(log, "race"); Tailer t = start()) {
+            w.write(50);
+            scan(log);
+            run(500);
+            assertThat(ledger.missing(w.written())).isEmpty(); // read to the end: offset == size the agent saw
+            List<String> beforeCopy = w.write(20); // the agent does not look before logrotate copies them
+            Files.copy(log, copy); // copytruncate: the copy (outside the glob)
+            List<String> inNoFile = w.write(20); // between the copy and the truncation: lost by logrotate
+            truncate(log);
+            List<String> afterTruncation = w.write(20); // before the agent looks again
+            run(10_000); // past the loss grace (discovery interval + 5 s)
+            List<String> inFiles = new ArrayList<>(lines(copy));
+            inFiles.addAll(lines(log));
+            assertThat(inFiles).containsAll(beforeCopy).containsAll(afterTruncation).doesNotContainAnyElementsOf(inNoFile);
+            assertThat(ledger.missing(inFiles)).as("lines in the copy or the truncated file, never delivered").isEmpty();
+            ledger.assertExactlyOnceAfterDedup(inFiles);
+            assertThat(ledger.missing(inNoFile)).hasSameSizeAs(inNoFile);
+            // the agent never saw the original longer than the copy: nothing it could know was lost
+            assertThat(report().droppedBytesByReason()).isEmpty();
+        }
+    }
+
+    @Test
+    void linesSeenButNotReadBeforeTheTruncationAreReadFromTheCopyOrCountedExactly() throws Exception {
+        Path log = logs().resolve("access.log");
+        Path copy = logs().resolve("access.log.1");
+        try (LogWriter w = new LogWriter(log, "seen"); Tailer t = start()) {
+            w.write(50);
+            scan(log);
+            run(500);
+            List<String> beforeCopy = w.write(20);
+            look(log); // seen, lingering
+            Files.copy(log, copy);
+            long copySize = Files.size(copy);
+            List<String> inNoFile = w.write(20);
+            look(log); // seen too: the agent knows the original was longer than the copy
+            long seenSize = Files.size(log);
+            truncate(log);
+            List<String> afterTruncation = w.write(20);
+            run(10_000);
+            List<String> inFiles = new ArrayList<>(lines(copy));
+            inFiles.addAll(lines(log));
+            assertThat(inFiles).containsAll(beforeCopy).containsAll(afterTruncation);
+            ledger.assertExactlyOnceAfterDedup(inFiles);
+            assertThat(ledger.missing(inNoFile)).hasSameSizeAs(inNoFile);
+            assertThat(report().droppedBytesByReason()).containsExactly(Map.entry("truncatedUnread", seenSize - copySize));
+        }
+    }
+
+    @Test
+    void aTruncatedFileRegrownToTheSizeTheAgentLastSawIsStillTakenOverByItsCopy() throws Exception {
+        Path log = logs().resolve("access.log");
+        Path copy = logs().resolve("access.log.1");
+        try (LogWriter w = new LogWriter(log, "same"); Tailer t = start()) {
+            w.write(50);
+            scan(log);
+            run(500);
+            long lastSeen = Files.size(log);
+            List<String> beforeCopy = w.write(20);
+            Files.copy(log, copy);
+            w.write(20); // lost by logrotate
+            truncate(log);
+            // regrown past what the agent last saw before it looks: no shrink to see, only the first bytes tell
+            List<String> afterTruncation = w.write(60);
+            assertThat(Files.size(log)).isGreaterThan(lastSeen);
+            run(10_000);
+            List<String> inFiles = new ArrayList<>(lines(copy));
+            inFiles.addAll(lines(log));
+            assertThat(inFiles).containsAll(beforeCopy).containsAll(afterTruncation);
+            ledger.assertExactlyOnceAfterDedup(inFiles);
+            assertThat(report().droppedBytesByReason()).isEmpty();
+        }
+    }
+
+    @Test
+    void aFileThatStartsEmptyIsFingerprintedWhenAWriteIsReportedSoItsCopyCanBeFound() throws Exception {
+        Path log = logs().resolve("access.log");
+        Path copy = logs().resolve("access.log.1");
+        try (LogWriter w = new LogWriter(log, "empty"); Tailer t = start()) {
+            scan(log); // empty: no fingerprint, followed through its handle
+            tailer.step();
+            tailer.step();
+            List<String> firstGeneration = w.write(20);
+            look(log); // inotify reports the write: fingerprinted now, not a slowPollMs later
+            Files.copy(log, copy);
+            truncate(log);
+            List<String> afterTruncation = w.write(20);
+            run(10_000);
+            assertThat(lines(copy)).isEqualTo(firstGeneration);
+            assertThat(lines(log)).isEqualTo(afterTruncation);
+            ledger.assertExactlyOnceAfterDedup(w.written());
+            assertThat(report().droppedBytesByReason()).isEmpty();
+        }
+    }
+
+    @Test
+    void aFileTruncatedToEmptyIsWatchedClosely() throws Exception {
+        Path log = logs().resolve("access.log");
+        try (LogWriter w = new LogWriter(log, "again"); Tailer t = start()) {
+            w.write(50);
+            scan(log);
+            run(500);
+            List<String> firstCopy = w.write(20);
+            Files.copy(log, logs().resolve("access.log.1"));
+            truncate(log);
+            run(20); // the truncation is seen at size 0, and the file looked at: it starts over without a fingerprint
+            List<String> secondGeneration = w.write(20);
+            run(10); // a fastPollMs later (not a slowPollMs): fingerprinted
+            Files.copy(log, logs().resolve("access.log.2"));
+            truncate(log);
+            List<String> third = w.write(20);
+            run(10_000);
+            assertThat(lines(logs().resolve("access.log.1"))).containsAll(firstCopy);
+            assertThat(lines(logs().resolve("access.log.2"))).isEqualTo(secondGeneration);
+            assertThat(lines(log)).isEqualTo(third);
+            ledger.assertExactlyOnceAfterDedup(w.written());
+            assertThat(report().droppedBytesByReason()).isEmpty();
+        }
+    }
+}
