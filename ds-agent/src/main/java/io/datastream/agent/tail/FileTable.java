@@ -628,11 +628,10 @@ final class FileTable {
      */
     private boolean adoptCopy(TrackedFile truncated, FileStream s, long oldSize, long now) {
         Path dir = truncated.path.getParent();
-        if (dir == null) {
+        if (s.pendingLoss <= 0 || dir == null) {
             return false;
         }
-        long minSize = s.pendingLoss > 0 ? s.cursor.offset() : s.cursor.offset() + 1;
-        Found c = copies.find(dir, truncated.key, minSize, s.fingerprintLength, s.fingerprint);
+        Found c = copies.find(dir, truncated.key, s.cursor.offset(), s.fingerprintLength, s.fingerprint);
         if (c == null) {
             return false;
         }
