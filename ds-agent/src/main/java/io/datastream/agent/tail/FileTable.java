@@ -142,6 +142,9 @@ final class FileTable {
                 if (f.stream != null) {
                     f.stream.path = f.path;
                     handles.dirty(f.stream);
+                    if (!f.isOpen()) {
+                        handles.wantOpen(f); // its open may have failed at the old name: read to its end here
+                    }
                 }
             }
             if (!f.present) {
@@ -494,13 +497,17 @@ final class FileTable {
             adopt(f, dormant, now);
             return true;
         }
-        for (FileStream l : live) {
-            if (sameContent(f, l.owner, size)) {
-                f.dupOf = l;
-                f.dupSize = size;
-                l.duplicates.add(f);
-                return false; // stays waiting: it takes over when the original goes
+        try {
+            for (FileStream l : live) {
+                if (sameContent(f, l.owner, size)) {
+                    f.dupOf = l;
+                    f.dupSize = size;
+                    l.duplicates.add(f);
+                    return false; // stays waiting: it takes over when the original goes
+                }
             }
+        } catch (NoSuchFileException e) {
+            return false; // one of the two was renamed since the last scan: compared after the next one
         }
         long id = fingerprinter.streamId(head, 0);
         if (t.streams.containsKey(id)) {
@@ -522,8 +529,28 @@ final class FileTable {
     }
 
     /** A handle on {@code f}: its decompressed bytes when it is a compressed file that is read, else the file. */
+    /**
+     * A handle on the inode {@code f} is, opened by its path. The path is what the last scan saw:
+     * when the file was renamed since and another file took its name (rotation in create mode), the
+     * handle would be on that other file, and the stream would read, fingerprint or verify the wrong
+     * bytes. So the path is looked at again after the open; when it names another inode now, the
+     * handle is closed and {@link NoSuchFileException} says the file is not there (the next scan
+     * finds it at its new name, or follows it by inode in its directory).
+     */
     static FileChannel open(TrackedFile f) throws IOException {
-        return CompressedFiles.open(f);
+        FileChannel ch = CompressedFiles.open(f);
+        FileKey at;
+        try {
+            at = FileStat.of(f.path).key();
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        if (at.known() && f.key.known() && !at.equals(f.key)) {
+            ch.close();
+            throw new NoSuchFileException(f.path.toString(), null, "renamed: the path is now inode " + at + ", not " + f.key);
+        }
+        return ch;
     }
 
     /**
@@ -531,7 +558,7 @@ final class FileTable {
      * {@value #COMPARE_BYTES} bytes (or their common length): a copy, not another file that merely
      * starts with the same header.
      */
-    private boolean sameContent(TrackedFile f, TrackedFile original, long fSize) {
+    private boolean sameContent(TrackedFile f, TrackedFile original, long fSize) throws NoSuchFileException {
         if (original == null) {
             return true;
         }
@@ -540,6 +567,8 @@ final class FileTable {
             int nb = readPrefix(original, compareB);
             int n = Math.min(na, nb);
             return java.util.Arrays.equals(compareA, 0, n, compareB, 0, n);
+        } catch (NoSuchFileException e) {
+            throw e; // renamed or gone since the last scan: decided again after the next one
         } catch (IOException e) {
             return true; // cannot tell: do not read it twice
         }
@@ -628,10 +657,11 @@ final class FileTable {
      */
     private boolean adoptCopy(TrackedFile truncated, FileStream s, long oldSize, long now) {
         Path dir = truncated.path.getParent();
-        if (s.pendingLoss <= 0 || dir == null) {
+        if (dir == null) {
             return false;
         }
-        Found c = copies.find(dir, truncated.key, s.cursor.offset(), s.fingerprintLength, s.fingerprint);
+        long minSize = s.pendingLoss > 0 ? s.cursor.offset() : s.cursor.offset() + 1;
+        Found c = copies.find(dir, truncated.key, minSize, s.fingerprintLength, s.fingerprint);
         if (c == null) {
             return false;
         }

@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,7 +95,6 @@ class TailerCopytruncateRaceTest {
         }
     }
 
-    @Disabled("open loss (#12): the copy is looked for only when the agent saw unread bytes; looking on every truncation made TailerRotationTest.renameAndCreateWhileTheWriterKeepsWritingToTheOldFile lose a rename+create generation")
     @Test
     void linesWrittenAfterTheLastLookAndBeforeTheCopyAreReadFromTheCopy() throws Exception {
         Path log = logs().resolve("access.log");
@@ -150,7 +148,6 @@ class TailerCopytruncateRaceTest {
         }
     }
 
-    @Disabled("open loss (#12): the copy is looked for only when the agent saw unread bytes; looking on every truncation made TailerRotationTest.renameAndCreateWhileTheWriterKeepsWritingToTheOldFile lose a rename+create generation")
     @Test
     void aTruncatedFileRegrownToTheSizeTheAgentLastSawIsStillTakenOverByItsCopy() throws Exception {
         Path log = logs().resolve("access.log");
@@ -176,7 +173,6 @@ class TailerCopytruncateRaceTest {
         }
     }
 
-    @Disabled("open loss (#12): the copy is looked for only when the agent saw unread bytes; looking on every truncation made TailerRotationTest.renameAndCreateWhileTheWriterKeepsWritingToTheOldFile lose a rename+create generation")
     @Test
     void aFileThatStartsEmptyIsFingerprintedWhenAWriteIsReportedSoItsCopyCanBeFound() throws Exception {
         Path log = logs().resolve("access.log");
@@ -198,7 +194,6 @@ class TailerCopytruncateRaceTest {
         }
     }
 
-    @Disabled("open loss (#12): the copy is looked for only when the agent saw unread bytes; looking on every truncation made TailerRotationTest.renameAndCreateWhileTheWriterKeepsWritingToTheOldFile lose a rename+create generation")
     @Test
     void aFileTruncatedToEmptyIsWatchedClosely() throws Exception {
         Path log = logs().resolve("access.log");

@@ -121,7 +121,6 @@ class NoSilentLossIT extends ClusterScenarios {
         logrotate("lrcreateall", Logrotate.Mode.CREATE);
     }
 
-    @org.junit.jupiter.api.Disabled("open loss (#12): with the writer appending through copytruncate, a tick written after the agent's last look and before the copy can stay only in the copy outside the glob, unread and uncounted (about 2 runs in 3)")
     @Test
     @Order(5)
     void logrotateCopytruncateWithAGlobThatMissesTheCopies() throws Exception {
