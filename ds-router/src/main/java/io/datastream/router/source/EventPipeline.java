@@ -13,6 +13,8 @@ import io.datastream.router.http.IntakeMetrics;
 import io.datastream.router.kafka.PartitionStrategies;
 import io.datastream.router.route.TopicTemplate;
 import io.datastream.router.sink.DiscardSink;
+import io.datastream.router.sink.FileSink;
+import io.datastream.router.sink.WebhookSink;
 import io.datastream.router.sink.EventIdentity;
 import io.datastream.router.sink.KafkaSink;
 import io.datastream.router.sink.Sink;
@@ -116,6 +118,13 @@ public final class EventPipeline implements AutoCloseable {
             Sink sink;
             if (sc.type().equals("discard")) {
                 sink = new DiscardSink(sc.name(), sc.channel(), consumers.get(sc.name()), metrics.sink(sc.name()));
+            } else if (sc.type().equals("webhook")) {
+                sink = new WebhookSink(sc.name(), sc.channel(), consumers.get(sc.name()), ch.format(), java.net.URI.create(sc.url()),
+                        sc.batchEvents(), sc.maxBatchBytes(), Duration.ofMillis(sc.timeoutMs()), sc.retryBackoffMs(), sc.maxRetryBackoffMs(),
+                        metrics.sink(sc.name()));
+            } else if (sc.type().equals("file")) {
+                sink = new FileSink(sc.name(), sc.channel(), consumers.get(sc.name()), ch.format(), Path.of(sc.dir()), sc.rollBytes(),
+                        sc.rollIntervalMs(), metrics.sink(sc.name()));
             } else {
                 TopicTemplate<Event> topic = sc.topicTemplate();
                 if (!topic.isConstant()) {
