@@ -129,7 +129,9 @@ public final class Router implements AutoCloseable {
                     cfg.httpSource().tls() ? TlsContexts.server(cfg.tls()) : null, metrics.registry()));
             LOG.info("router {}: HTTP event source on {}:{}", cfg.id(), cfg.httpSource().host(), events.port());
         }
-        Health health = new Health(() -> draining, progress::stalledNanos, TimeUnit.MILLISECONDS.toNanos(cfg.health().kafkaStallMs()));
+        EventPipeline pipeline = events;
+        Health health = new Health(() -> draining, progress::stalledNanos, TimeUnit.MILLISECONDS.toNanos(cfg.health().kafkaStallMs()),
+                () -> pipeline == null ? "" : pipeline.healthNotes());
         http = HttpEndpoint.start(cfg.http().host(), cfg.http().port(), metrics.registry(), health, prefix + "-http");
         if (cfg.zookeeper().enabled()) {
             registration = RouterRegistration.start(cfg.zookeeper(), cfg.id(), this::info, scheduler);

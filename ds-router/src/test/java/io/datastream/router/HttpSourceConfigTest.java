@@ -94,4 +94,53 @@ class HttpSourceConfigTest {
         assertThatThrownBy(() -> RouterConfig.fromYaml("httpSource: {enabled: true, tls: true}"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("httpSource.tls: needs tls.enabled");
     }
+
+    @Test
+    void fileChannelsAndWebhookAndFileSinksAreReadAndCheckedAllAtOnce() {
+        HttpSourceConfig h = RouterConfig.fromYaml("""
+                httpSource:
+                  enabled: true
+                  channels:
+                    - {name: events, type: file, dir: /var/lib/ds/events, capacityBytes: 4194304, segmentBytes: 1048576, fsync: interval,
+                       fsyncIntervalMs: 200}
+                  sinks:
+                    - {name: k, channel: events}
+                    - {name: hook, channel: events, type: webhook, url: "http://127.0.0.1:9000/alarm", batchEvents: 10, bestEffort: true}
+                    - {name: files, channel: events, type: file, dir: /var/lib/ds/out, rollBytes: 65536}
+                """).validate().httpSource();
+        HttpSourceConfig.ChannelConfig c = h.channels().get(0);
+        assertThat(c.isFile()).isTrue();
+        assertThat(c.fsyncPolicy()).isEqualTo(io.datastream.router.channel.FsyncPolicy.INTERVAL);
+        assertThat(c.fsyncIntervalMs()).isEqualTo(200);
+        assertThat(h.sinks().get(1).bestEffort()).isTrue();
+        assertThat(h.sinks().get(1).retryBackoffMs()).isEqualTo(500);
+        assertThat(h.sinks().get(2).rollIntervalMs()).isEqualTo(3_600_000);
+        assertThat(RouterConfig.fromYaml("httpSource: {enabled: true, defaultChannel: f, channels: [{name: f, type: file, dir: /d}], sinks: [{name: s, channel: f}]}")
+                .httpSource().channels().get(0).capacityBytes()).isEqualTo(1L << 30);
+
+        assertThatThrownBy(() -> RouterConfig.fromYaml("""
+                httpSource:
+                  enabled: true
+                  defaultChannel: a
+                  channels:
+                    - {name: a, type: file, capacityBytes: 1048576, segmentBytes: 1048576, fsync: sometimes}
+                    - {name: b, type: file, dir: /same}
+                    - {name: c, type: file, dir: /same/}
+                    - {name: m, dir: /x}
+                  sinks:
+                    - {name: s1, channel: a, type: webhook, url: "ftp://x"}
+                    - {name: s2, channel: b, type: file}
+                    - {name: s3, channel: c, type: kafka, url: "http://x"}
+                    - {name: s4, channel: m, bestEffort: true}
+                """).validate()).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("httpSource.channels[0].dir: is required for a file channel")
+                .hasMessageContaining("httpSource.channels[0].capacityBytes: must be at least 2 x segmentBytes")
+                .hasMessageContaining("httpSource.channels[0].fsync: must be never, interval or always, was 'sometimes'")
+                .hasMessageContaining("httpSource.channels[2].dir: is the directory of another channel")
+                .hasMessageContaining("httpSource.channels[3].dir: only for type file")
+                .hasMessageContaining("httpSource.sinks[0].url: must be an http:// or https:// URL")
+                .hasMessageContaining("httpSource.sinks[1].dir: is required for a file sink")
+                .hasMessageContaining("httpSource.sinks[2].url: only for type webhook")
+                .hasMessageContaining("httpSource.sinks[3].bestEffort: only for sinks of a file channel");
+    }
 }

@@ -42,7 +42,24 @@ public interface Channel extends AutoCloseable {
     /** The position the next event will get. */
     long endPosition();
 
+    /** Repairs of {@code kind} made when the channel opened (persistent channels; 0 in memory). */
+    default long repairs(ChannelRepair kind) {
+        return 0;
+    }
+
+    /** Bytes cut off or deleted by those repairs. */
+    default long repairedBytes() {
+        return 0;
+    }
+
     /** Stops taking puts (reservations answer CLOSED); consumers still read what is there. */
     @Override
     void close();
+
+    /**
+     * After {@link #close()} and once the sinks stopped: persists what must survive (a file-queue
+     * channel: the consumers' positions) and releases files and threads. Idempotent.
+     */
+    default void shutdown() {
+    }
 }

@@ -31,4 +31,12 @@ public interface ChannelConsumer {
 
     /** Virtual bytes (JSON line bytes) not committed yet. */
     long lagBytes();
+
+    /**
+     * Events dropped for this consumer without being taken: a best-effort consumer of a file-queue
+     * channel that held the channel full (reason {@code channel_full}).
+     */
+    default long droppedEvents() {
+        return 0;
+    }
 }

@@ -23,6 +23,7 @@ public final class MemoryChannel implements Channel {
     private final EventFormat format;
     private final long capacity;
     private final MemoryPool pool;
+    private final Incarnation incarnation;
     private final AtomicLong used = new AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
@@ -42,6 +43,12 @@ public final class MemoryChannel implements Channel {
     }
 
     public MemoryChannel(String name, EventFormat format, long capacityBytes, MemoryPool pool) {
+        this(name, format, capacityBytes, pool, Incarnation.next());
+    }
+
+    /** @param incarnation this router start, carried by every event put here */
+    public MemoryChannel(String name, EventFormat format, long capacityBytes, MemoryPool pool, Incarnation incarnation) {
+        this.incarnation = incarnation;
         this.name = name;
         this.format = format;
         this.capacity = capacityBytes;
@@ -249,7 +256,7 @@ public final class MemoryChannel implements Channel {
                     if (!out.isEmpty() && bytes + e.data().length > maxBytes) {
                         break;
                     }
-                    out.add(new ChannelRecord(e.position(), e.data(), e.lineLength(), e.timeMillis()));
+                    out.add(new ChannelRecord(e.position(), e.data(), e.lineLength(), e.timeMillis(), incarnation));
                     bytes += e.data().length;
                     readSeq++;
                 }

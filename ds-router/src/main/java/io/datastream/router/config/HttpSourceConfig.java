@@ -1,5 +1,6 @@
 package io.datastream.router.config;
 
+import io.datastream.router.channel.FsyncPolicy;
 import io.datastream.router.event.EventFormat;
 import io.datastream.router.event.Event;
 import io.datastream.router.route.ExpressionCompiler;
@@ -26,7 +27,7 @@ import java.util.regex.Pattern;
  * @param tls            serve HTTPS with the router's {@code tls.*} certificate (default false)
  * @param limits         request limits
  * @param tokens         client tokens; none = only loopback clients are accepted
- * @param channels       channels (default: one memory channel "events")
+ * @param channels       channels, in memory or in files (default: one memory channel "events")
  * @param routes         rules choosing an event's channel, first match wins
  * @param defaultChannel channel of events no rule takes (default "events"; "" = none: refused)
  * @param sinks          sinks (default: a Kafka sink on "events" writing to ds-events)
@@ -45,10 +46,10 @@ public record HttpSourceConfig(Boolean enabled, String host, Integer port, Integ
         tls = tls != null && tls;
         limits = limits == null ? new HttpSourceLimitsConfig(null, null, null, null, null, null, null, null, null, null, null) : limits;
         tokens = tokens == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(tokens));
-        channels = channels == null ? List.of(new ChannelConfig("events", null, null, null, null)) : Collections.unmodifiableList(new ArrayList<>(channels));
+        channels = channels == null ? List.of(new ChannelConfig("events", null, null, null, null, null, null, null, null)) : Collections.unmodifiableList(new ArrayList<>(channels));
         routes = routes == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(routes));
         defaultChannel = defaultChannel == null ? "events" : defaultChannel;
-        sinks = sinks == null ? List.of(new SinkConfig("kafka-events", "events", null, null, null, null, null)) : Collections.unmodifiableList(new ArrayList<>(sinks));
+        sinks = sinks == null ? List.of(new SinkConfig("kafka-events", "events", null, null, null, null, null, null, null, null, null, null, null, null, null, null)) : Collections.unmodifiableList(new ArrayList<>(sinks));
     }
 
     /** Off: the router has no HTTP source. */
@@ -77,6 +78,8 @@ public record HttpSourceConfig(Boolean enabled, String host, Integer port, Integ
         e.check(!tls || routerTls.enabled(), k + ".tls", "needs tls.enabled with tls.certFile and tls.keyFile (the router's certificate is used)");
         limits.validate(e);
         Set<String> channelNames = new HashSet<>();
+        Set<String> fileChannels = new HashSet<>();
+        Set<String> dirs = new HashSet<>();
         for (int i = 0; i < channels.size(); i++) {
             ChannelConfig c = channels.get(i);
             String key = k + ".channels[" + i + "]";
@@ -85,6 +88,11 @@ public record HttpSourceConfig(Boolean enabled, String host, Integer port, Integ
                 continue;
             }
             c.validate(e, key);
+            if (c.isFile() && c.dir() != null) {
+                fileChannels.add(c.name());
+                e.check(dirs.add(java.nio.file.Path.of(c.dir()).toAbsolutePath().normalize().toString()), key + ".dir",
+                        "is the directory of another channel: '" + c.dir() + "'");
+            }
             e.check(c.name() == null || channelNames.add(c.name()), key + ".name", "channel '" + c.name() + "' is defined twice");
         }
         e.check(!channels.isEmpty(), k + ".channels", "must name at least one channel");
@@ -118,6 +126,7 @@ public record HttpSourceConfig(Boolean enabled, String host, Integer port, Integ
             s.validate(e, key, limits);
             e.check(s.name() == null || sinkNames.add(s.name()), key + ".name", "sink '" + s.name() + "' is defined twice");
             e.check(channelNames.contains(s.channel()), key + ".channel", "names no channel: '" + s.channel() + "'");
+            e.check(!s.bestEffort() || fileChannels.contains(s.channel()), key + ".bestEffort", "only for sinks of a file channel");
             drained.add(s.channel());
         }
         for (String c : channelNames) {
@@ -144,30 +153,57 @@ public record HttpSourceConfig(Boolean enabled, String host, Integer port, Integ
     /**
      * {@code httpSource.channels[i]}.
      *
-     * @param name          channel name ([a-zA-Z0-9._-], at most 64)
-     * @param type          {@code memory} (the only type so far)
-     * @param capacityBytes bound of the events it holds (default 64 MiB); also taken from the router's pool
-     * @param format        how events are held: {@code json} (default) or {@code binary}
-     * @param task          task id of its events in Kafka (default "events")
+     * @param name            channel name ([a-zA-Z0-9._-], at most 64)
+     * @param type            {@code memory} (default; also bounded by the router's pool, lost on a crash) or
+     *                        {@code file} (a file-queue channel in {@code dir}: survives crashes and restarts)
+     * @param capacityBytes   bound of the events it holds (default 64 MiB in memory, 1 GiB in files)
+     * @param format          how events are held: {@code json} (default) or {@code binary}
+     * @param task            task id of its events in Kafka (default "events")
+     * @param dir             file channels: the directory of its segment and position files (required; one per channel)
+     * @param segmentBytes    file channels: size of a segment file (default 64 MiB; capacityBytes at least twice this)
+     * @param fsync           file channels: {@code never} (default: safe once in the page cache, survives kill -9),
+     *                        {@code interval} (safe after the next periodic fsync) or {@code always} (safe after its fsync)
+     * @param fsyncIntervalMs file channels with fsync interval: the period (default 1000)
      */
-    public record ChannelConfig(String name, String type, Long capacityBytes, String format, String task) {
+    public record ChannelConfig(String name, String type, Long capacityBytes, String format, String task, String dir, Integer segmentBytes,
+                                String fsync, Long fsyncIntervalMs) {
         public ChannelConfig {
             type = type == null ? "memory" : type;
-            capacityBytes = capacityBytes == null ? 64L << 20 : capacityBytes;
+            capacityBytes = capacityBytes == null ? (type.equals("file") ? 1L << 30 : 64L << 20) : capacityBytes;
             format = format == null ? EventFormat.JSON.configName() : format;
             task = task == null ? "events" : task;
+            segmentBytes = segmentBytes == null ? 64 << 20 : segmentBytes;
+            fsync = fsync == null ? FsyncPolicy.NEVER.configName() : fsync;
+            fsyncIntervalMs = fsyncIntervalMs == null ? 1000L : fsyncIntervalMs;
         }
 
         public EventFormat eventFormat() {
             return EventFormat.fromConfig(format);
         }
 
+        public boolean isFile() {
+            return type.equals("file");
+        }
+
+        public FsyncPolicy fsyncPolicy() {
+            return FsyncPolicy.fromConfig(fsync);
+        }
+
         void validate(ConfigErrors e, String key) {
             e.check(isName(name), key + ".name", "must be 1-64 of a-zA-Z0-9._-, was '" + name + "'");
-            e.check(type.equals("memory"), key + ".type", "must be memory, was '" + type + "'");
+            e.check(type.equals("memory") || type.equals("file"), key + ".type", "must be memory or file, was '" + type + "'");
             e.between(capacityBytes, 1L << 20, 1L << 40, key + ".capacityBytes");
             e.check(eventFormat() != null, key + ".format", "must be json or binary, was '" + format + "'");
             e.check(!task.isBlank() && task.length() <= 255, key + ".task", "must be 1-255 characters");
+            if (isFile()) {
+                e.check(dir != null && !dir.isBlank(), key + ".dir", "is required for a file channel");
+                e.between(segmentBytes, 1L << 20, 1L << 30, key + ".segmentBytes");
+                e.check(capacityBytes >= 2L * segmentBytes, key + ".capacityBytes", "must be at least 2 x segmentBytes (" + 2L * segmentBytes + ")");
+                e.check(fsyncPolicy() != null, key + ".fsync", "must be never, interval or always, was '" + fsync + "'");
+                e.between(fsyncIntervalMs, 1, 60_000, key + ".fsyncIntervalMs");
+            } else {
+                e.check(dir == null, key + ".dir", "only for type file");
+            }
         }
     }
 
@@ -198,22 +234,44 @@ public record HttpSourceConfig(Boolean enabled, String host, Integer port, Integ
     }
 
     /**
-     * {@code httpSource.sinks[i]}.
+     * {@code httpSource.sinks[i]}. Kafka keys: topic, partitioner, codec, maxBatchBytes; webhook keys:
+     * url, batchEvents, timeoutMs, retryBackoffMs, maxRetryBackoffMs; file keys: dir, rollBytes,
+     * rollIntervalMs.
      *
-     * @param name          sink name
-     * @param channel       the channel it drains
-     * @param type          {@code kafka} (default) or {@code discard} (commits without writing: benchmarks)
-     * @param topic         topic template over {@code {header.NAME}} (default ds-events)
-     * @param partitioner   source (default kafka.partitioner), round-robin or load-aware
-     * @param codec         DSB1 payload codec: none, lz4 (default) or zstd
-     * @param maxBatchBytes most uncompressed bytes of events per Kafka record (default 900000)
+     * @param name              sink name
+     * @param channel           the channel it drains
+     * @param type              {@code kafka} (default), {@code webhook} (batched HTTP POSTs of NDJSON),
+     *                          {@code file} (rolling NDJSON files) or {@code discard} (commits without writing: benchmarks)
+     * @param topic             topic template over {@code {header.NAME}} (default ds-events)
+     * @param partitioner       source (default kafka.partitioner), round-robin or load-aware
+     * @param codec             DSB1 payload codec: none, lz4 (default) or zstd
+     * @param maxBatchBytes     most uncompressed bytes of events per Kafka record or webhook POST (default 900000)
+     * @param bestEffort        file channels: when this sink holds the channel full, drop its oldest events (counted)
+     *                          instead of refusing new ones (default false: back-pressure)
+     * @param url               webhook: the http:// or https:// URL events are POSTed to
+     * @param batchEvents       webhook: most events per POST (default 500)
+     * @param timeoutMs         webhook: timeout of one POST (default 10000)
+     * @param retryBackoffMs    webhook: first pause after a failed POST, doubled each time (default 500)
+     * @param maxRetryBackoffMs webhook: longest pause (default 30000); retries never stop
+     * @param dir               file: directory of the files
+     * @param rollBytes         file: start a new file past this size (default 128 MiB)
+     * @param rollIntervalMs    file: start a new file after this time (default 3600000)
      */
-    public record SinkConfig(String name, String channel, String type, String topic, String partitioner, String codec, Integer maxBatchBytes) {
+    public record SinkConfig(String name, String channel, String type, String topic, String partitioner, String codec, Integer maxBatchBytes,
+                             Boolean bestEffort, String url, Integer batchEvents, Long timeoutMs, Long retryBackoffMs, Long maxRetryBackoffMs,
+                             String dir, Long rollBytes, Long rollIntervalMs) {
         public SinkConfig {
             type = type == null ? "kafka" : type;
             topic = topic == null ? "ds-events" : topic;
             codec = codec == null ? "lz4" : codec;
             maxBatchBytes = maxBatchBytes == null ? 900_000 : maxBatchBytes;
+            bestEffort = bestEffort != null && bestEffort;
+            batchEvents = batchEvents == null ? 500 : batchEvents;
+            timeoutMs = timeoutMs == null ? 10_000L : timeoutMs;
+            retryBackoffMs = retryBackoffMs == null ? 500L : retryBackoffMs;
+            maxRetryBackoffMs = maxRetryBackoffMs == null ? 30_000L : maxRetryBackoffMs;
+            rollBytes = rollBytes == null ? 128L << 20 : rollBytes;
+            rollIntervalMs = rollIntervalMs == null ? 3_600_000L : rollIntervalMs;
         }
 
         public CodecType codecType() {
@@ -234,9 +292,37 @@ public record HttpSourceConfig(Boolean enabled, String host, Integer port, Integ
             }
         }
 
+        private static final Set<String> TYPES = Set.of("kafka", "webhook", "file", "discard");
+
+        private static boolean validUri(String u) {
+            try {
+                java.net.URI uri = new java.net.URI(u);
+                return uri.getHost() != null;
+            } catch (java.net.URISyntaxException ex) {
+                return false;
+            }
+        }
+
         void validate(ConfigErrors e, String key, HttpSourceLimitsConfig limits) {
             e.check(isName(name), key + ".name", "must be 1-64 of a-zA-Z0-9._-, was '" + name + "'");
-            e.check(type.equals("kafka") || type.equals("discard"), key + ".type", "must be kafka or discard, was '" + type + "'");
+            e.check(TYPES.contains(type), key + ".type", "must be kafka, webhook, file or discard, was '" + type + "'");
+            if (type.equals("webhook")) {
+                e.check(url != null && (url.startsWith("http://") || url.startsWith("https://")) && validUri(url), key + ".url",
+                        "must be an http:// or https:// URL, was '" + url + "'");
+                e.between(batchEvents, 1, 100_000, key + ".batchEvents");
+                e.between(timeoutMs, 100, 600_000, key + ".timeoutMs");
+                e.between(retryBackoffMs, 1, 600_000, key + ".retryBackoffMs");
+                e.between(maxRetryBackoffMs, retryBackoffMs, 3_600_000, key + ".maxRetryBackoffMs");
+            } else {
+                e.check(url == null, key + ".url", "only for type webhook");
+            }
+            if (type.equals("file")) {
+                e.check(dir != null && !dir.isBlank(), key + ".dir", "is required for a file sink");
+                e.between(rollBytes, 1024, 1L << 40, key + ".rollBytes");
+                e.between(rollIntervalMs, 1000, 7L * 24 * 3_600_000, key + ".rollIntervalMs");
+            } else {
+                e.check(dir == null, key + ".dir", "only for type file");
+            }
             try {
                 TopicTemplate.compile(topic, Fields.EVENT);
             } catch (ExpressionException ex) {

@@ -2,6 +2,7 @@ package io.datastream.router.http;
 
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The router's health as load balancers see it: healthy while it accepts agents; unhealthy while
@@ -15,6 +16,7 @@ public final class Health {
     private final BooleanSupplier draining;
     private final LongSupplier stalledNanos;
     private final long maxStallNanos;
+    private final Supplier<String> notes;
 
     /**
      * @param draining      whether the router drains
@@ -22,6 +24,15 @@ public final class Health {
      * @param maxStallNanos the stall after which the router is unhealthy
      */
     public Health(BooleanSupplier draining, LongSupplier stalledNanos, long maxStallNanos) {
+        this(draining, stalledNanos, maxStallNanos, () -> "");
+    }
+
+    /**
+     * @param notes what the health text adds without making the router unhealthy (repairs of
+     *              file channels on open), or ""
+     */
+    public Health(BooleanSupplier draining, LongSupplier stalledNanos, long maxStallNanos, Supplier<String> notes) {
+        this.notes = notes;
         this.draining = draining;
         this.stalledNanos = stalledNanos;
         this.maxStallNanos = maxStallNanos;
@@ -35,6 +46,7 @@ public final class Health {
         if (stalled > maxStallNanos) {
             return new Status(false, "kafka: batches pending and no acknowledgement for " + stalled / 1_000_000_000L + " s");
         }
-        return new Status(true, "ok");
+        String n = notes.get();
+        return new Status(true, n.isEmpty() ? "ok" : "ok; " + n);
     }
 }

@@ -2,6 +2,7 @@ package io.datastream.router.http;
 
 import io.datastream.router.channel.Channel;
 import io.datastream.router.channel.ChannelConsumer;
+import io.datastream.router.channel.ChannelRepair;
 import io.datastream.router.source.Refusal;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -62,6 +63,20 @@ public final class IntakeMetrics {
                 .labelNames("sink").callback(cb -> consumers.forEach((n, c) -> cb.call(c.lagEvents(), n))).register(registry);
         GaugeWithCallback.builder().name("ds_router_sink_lag_bytes").help("channel bytes (as JSON lines) the sink has not committed")
                 .labelNames("sink").callback(cb -> consumers.forEach((n, c) -> cb.call(c.lagBytes(), n))).register(registry);
+        CounterWithCallback.builder().name("ds_router_channel_repairs_total")
+                .help("repairs a persistent channel made on open, by kind (torn_tail, bad_segment, bad_position)").labelNames("channel", "kind")
+                .callback(cb -> channels.forEach((n, c) -> {
+                    for (ChannelRepair r : ChannelRepair.values()) {
+                        cb.call(c.repairs(r), n, r.label());
+                    }
+                })).register(registry);
+        CounterWithCallback.builder().name("ds_router_channel_repaired_bytes_total").help("bytes cut off or deleted by those repairs")
+                .labelNames("channel").callback(cb -> channels.forEach((n, c) -> cb.call(c.repairedBytes(), n))).register(registry);
+        GaugeWithCallback.builder().name("ds_router_sink_position_bytes").help("the sink's committed position in its channel")
+                .labelNames("sink").callback(cb -> consumers.forEach((n, c) -> cb.call(c.committedPosition(), n))).register(registry);
+        CounterWithCallback.builder().name("ds_router_sink_dropped_events_total")
+                .help("events dropped for a best-effort sink without being written, by reason").labelNames("sink", "reason")
+                .callback(cb -> consumers.forEach((n, c) -> cb.call(c.droppedEvents(), n, "channel_full"))).register(registry);
         sinkEvents = Counter.builder().name("ds_router_sink_events_total").help("events the sink finished (for Kafka: acknowledged)")
                 .labelNames("sink").register(registry);
         sinkBatches = Counter.builder().name("ds_router_sink_batches_total").help("records (DSB1 batches) the sink wrote").labelNames("sink")

@@ -1,6 +1,7 @@
 package io.datastream.router.sink;
 
 import io.datastream.protocol.batch.BatchSource;
+import io.datastream.router.channel.Incarnation;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -10,7 +11,10 @@ import java.util.Map;
  * {@code http:<channel>}, fingerprint = a 64-bit hash of (router id, incarnation, channel), and
  * the offset of each event = its position in the channel. A line's identity (task, agent,
  * fingerprint, offset) so never repeats: positions are unique within an incarnation, and every
- * start is a new incarnation.
+ * start is a new incarnation. The incarnation is the one that put the event into the channel
+ * ({@link io.datastream.router.channel.ChannelRecord#incarnation()}), not the one reading it: an
+ * event a file-queue channel delivers again after a restart keeps its identity, as long as the
+ * router id and the channel's task stay the same.
  */
 public final class EventIdentity {
     private EventIdentity() {
@@ -19,6 +23,34 @@ public final class EventIdentity {
     /** The batch source of {@code channel}'s events in this incarnation. */
     public static BatchSource source(String routerId, Incarnation incarnation, String channel, String task, String host) {
         return new BatchSource(task, "router:" + routerId, host, "http:" + channel, fingerprint(routerId, incarnation, channel), Map.of());
+    }
+
+    /**
+     * The batch sources of one channel's events, by the incarnation that put them; remembers the
+     * last one (a channel's events come in long runs of one incarnation). One thread.
+     */
+    public static final class Sources {
+        private final String routerId;
+        private final String channel;
+        private final String task;
+        private final String host;
+        private Incarnation last;
+        private BatchSource lastSource;
+
+        public Sources(String routerId, String channel, String task, String host) {
+            this.routerId = routerId;
+            this.channel = channel;
+            this.task = task;
+            this.host = host;
+        }
+
+        public BatchSource of(Incarnation incarnation) {
+            if (!incarnation.equals(last)) {
+                lastSource = source(routerId, incarnation, channel, task, host);
+                last = incarnation;
+            }
+            return lastSource;
+        }
     }
 
     /** FNV-1a over the router id, the incarnation and the channel name, then murmur3's 64-bit finalizer. */

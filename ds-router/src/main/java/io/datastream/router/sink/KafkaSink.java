@@ -47,8 +47,7 @@ public final class KafkaSink extends ChannelSink {
     private final Producer<byte[], byte[]> producer;
     private final TopicTemplate<Event> topic;
     private final PartitionStrategy strategy;
-    private final BatchSource source;
-    private final byte[] key;
+    private final EventIdentity.Sources sources;
     private final CodecType codecType;
     private final int maxBatchBytes;
     private final ReentrantLock lock = new ReentrantLock();
@@ -70,20 +69,18 @@ public final class KafkaSink extends ChannelSink {
 
     /**
      * @param topic         the topic template over event headers ({@code ds-{header.logType}} or a fixed name)
-     * @param source        the identity of the channel's events ({@link EventIdentity#source})
+     * @param sources       the identities of the channel's events ({@link EventIdentity.Sources})
      * @param maxBatchBytes the most uncompressed record bytes in one Kafka record
      */
     public KafkaSink(String name, String channel, ChannelConsumer consumer, EventFormat format, Producer<byte[], byte[]> producer,
-                     TopicTemplate<Event> topic, PartitionStrategy strategy, BatchSource source, CodecType codec, int maxBatchBytes,
+                     TopicTemplate<Event> topic, PartitionStrategy strategy, EventIdentity.Sources sources, CodecType codec, int maxBatchBytes,
                      IntakeMetrics.SinkCounters counters) {
         super(name, channel, consumer, counters);
         this.format = format;
         this.producer = producer;
         this.topic = topic;
         this.strategy = strategy;
-        this.source = source;
-        byte[] task = source.taskId().getBytes(StandardCharsets.UTF_8);
-        this.key = ByteBuffer.allocate(task.length + 8).put(task).putLong(source.fingerprint()).array();
+        this.sources = sources;
         this.codecType = codec;
         this.maxBatchBytes = maxBatchBytes;
     }
@@ -157,6 +154,7 @@ public final class KafkaSink extends ChannelSink {
     /** Writes runs of consecutive events of one topic as batches; false when something failed at once. */
     private boolean write(List<ChannelRecord> records, BatchBuilder builder, Codec codec) {
         String runTopic = null;
+        BatchSource runSource = null;
         int runEvents = 0;
         for (ChannelRecord r : records) {
             byte[] line;
@@ -168,8 +166,10 @@ public final class KafkaSink extends ChannelSink {
             } catch (MalformedEventException e) {
                 throw new IllegalStateException("channel " + channel() + " holds an event that does not deserialize", e);
             }
-            boolean contiguous = runEvents > 0 && t.equals(runTopic) && builder.endOffset() == r.position()
-                    && builder.fits(line.length, 1);
+            BatchSource source = sources.of(r.incarnation());
+            long gap = r.nextPosition() - r.position() - line.length;
+            boolean contiguous = runEvents > 0 && t.equals(runTopic) && source == runSource && builder.endOffset() == r.position()
+                    && builder.fits(line.length, gap);
             if (runEvents > 0 && !contiguous) {
                 if (!send(runTopic, builder, codec, runEvents)) {
                     return false;
@@ -179,8 +179,9 @@ public final class KafkaSink extends ChannelSink {
             if (runEvents == 0) {
                 builder.begin(source, r.position());
                 runTopic = t;
+                runSource = source;
             }
-            builder.tryAppend(line, 0, line.length, 1, r.timeMillis());
+            builder.tryAppend(line, 0, line.length, gap, r.timeMillis());
             runEvents++;
         }
         return runEvents == 0 || send(runTopic, builder, codec, runEvents);
@@ -205,6 +206,9 @@ public final class KafkaSink extends ChannelSink {
         } finally {
             batch.release();
         }
+        BatchSource source = builder.source();
+        byte[] task = source.taskId().getBytes(StandardCharsets.UTF_8);
+        byte[] key = ByteBuffer.allocate(task.length + 8).put(task).putLong(source.fingerprint()).array();
         try {
             List<PartitionInfo> partitions = producer.partitionsFor(topicName);
             int partition = strategy.partition(topicName, partitions, key);

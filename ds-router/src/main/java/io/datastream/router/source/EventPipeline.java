@@ -2,7 +2,9 @@ package io.datastream.router.source;
 
 import io.datastream.router.channel.Channel;
 import io.datastream.router.channel.ChannelConsumer;
+import io.datastream.router.channel.Incarnation;
 import io.datastream.router.channel.MemoryChannel;
+import io.datastream.router.channel.filequeue.FileQueueChannel;
 import io.datastream.router.config.HttpSourceConfig;
 import io.datastream.router.config.PartitionerKind;
 import io.datastream.router.credit.MemoryPool;
@@ -11,8 +13,9 @@ import io.datastream.router.http.IntakeMetrics;
 import io.datastream.router.kafka.PartitionStrategies;
 import io.datastream.router.route.TopicTemplate;
 import io.datastream.router.sink.DiscardSink;
+import io.datastream.router.sink.FileSink;
+import io.datastream.router.sink.WebhookSink;
 import io.datastream.router.sink.EventIdentity;
-import io.datastream.router.sink.Incarnation;
 import io.datastream.router.sink.KafkaSink;
 import io.datastream.router.sink.Sink;
 import io.datastream.router.source.internal.HttpSourceInitializer;
@@ -31,7 +34,9 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -88,13 +93,18 @@ public final class EventPipeline implements AutoCloseable {
     }
 
     /** Starts the channels, the sinks and the HTTP server of a validated, enabled configuration. */
-    public static EventPipeline start(HttpSourceConfig cfg, Settings s) throws InterruptedException {
+    public static EventPipeline start(HttpSourceConfig cfg, Settings s) throws InterruptedException, IOException {
         Incarnation incarnation = Incarnation.next();
         Map<String, Channel> channels = new LinkedHashMap<>();
         Map<String, HttpSourceConfig.ChannelConfig> channelConfigs = new LinkedHashMap<>();
-        for (HttpSourceConfig.ChannelConfig c : cfg.channels()) {
-            channels.put(c.name(), new MemoryChannel(c.name(), c.eventFormat(), c.capacityBytes(), s.pool()));
-            channelConfigs.put(c.name(), c);
+        try {
+            for (HttpSourceConfig.ChannelConfig c : cfg.channels()) {
+                channels.put(c.name(), openChannel(c, cfg, s, incarnation));
+                channelConfigs.put(c.name(), c);
+            }
+        } catch (IOException | RuntimeException e) {
+            channels.values().forEach(Channel::shutdown);
+            throw e;
         }
         Map<String, ChannelConsumer> consumers = new LinkedHashMap<>();
         for (HttpSourceConfig.SinkConfig sc : cfg.sinks()) {
@@ -108,6 +118,13 @@ public final class EventPipeline implements AutoCloseable {
             Sink sink;
             if (sc.type().equals("discard")) {
                 sink = new DiscardSink(sc.name(), sc.channel(), consumers.get(sc.name()), metrics.sink(sc.name()));
+            } else if (sc.type().equals("webhook")) {
+                sink = new WebhookSink(sc.name(), sc.channel(), consumers.get(sc.name()), ch.format(), java.net.URI.create(sc.url()),
+                        sc.batchEvents(), sc.maxBatchBytes(), Duration.ofMillis(sc.timeoutMs()), sc.retryBackoffMs(), sc.maxRetryBackoffMs(),
+                        metrics.sink(sc.name()));
+            } else if (sc.type().equals("file")) {
+                sink = new FileSink(sc.name(), sc.channel(), consumers.get(sc.name()), ch.format(), Path.of(sc.dir()), sc.rollBytes(),
+                        sc.rollIntervalMs(), metrics.sink(sc.name()));
             } else {
                 TopicTemplate<Event> topic = sc.topicTemplate();
                 if (!topic.isConstant()) {
@@ -115,7 +132,7 @@ public final class EventPipeline implements AutoCloseable {
                 }
                 PartitionerKind kind = sc.partitioner() == null ? s.defaultKind() : PartitionerKind.fromConfig(sc.partitioner());
                 sink = new KafkaSink(sc.name(), sc.channel(), consumers.get(sc.name()), ch.format(), s.producer(), topic, s.strategies().get(kind),
-                        EventIdentity.source(s.routerId(), incarnation, sc.channel(), channelConfigs.get(sc.channel()).task(), s.host()),
+                        new EventIdentity.Sources(s.routerId(), sc.channel(), channelConfigs.get(sc.channel()).task(), s.host()),
                         sc.codecType(), sc.maxBatchBytes(), metrics.sink(sc.name()));
             }
             sinks.add(sink.start());
@@ -143,8 +160,25 @@ public final class EventPipeline implements AutoCloseable {
             for (Sink sink : sinks) {
                 sink.close();
             }
+            channels.values().forEach(Channel::shutdown);
             throw e;
         }
+    }
+
+    private static Channel openChannel(HttpSourceConfig.ChannelConfig c, HttpSourceConfig cfg, Settings s, Incarnation incarnation)
+            throws IOException {
+        if (!c.isFile()) {
+            return new MemoryChannel(c.name(), c.eventFormat(), c.capacityBytes(), s.pool(), incarnation);
+        }
+        List<FileQueueChannel.ConsumerSpec> consumers = new ArrayList<>();
+        for (HttpSourceConfig.SinkConfig sc : cfg.sinks()) {
+            if (sc.channel().equals(c.name())) {
+                consumers.add(new FileQueueChannel.ConsumerSpec(sc.name(), sc.bestEffort()));
+            }
+        }
+        FileQueueChannel.Settings fs = new FileQueueChannel.Settings(Path.of(c.dir()), c.capacityBytes(), c.segmentBytes(), c.fsyncPolicy(),
+                c.fsyncIntervalMs(), 1000);
+        return FileQueueChannel.open(c.name(), c.eventFormat(), fs, incarnation, consumers);
     }
 
     /** The bound port. */
@@ -160,6 +194,25 @@ public final class EventPipeline implements AutoCloseable {
     /** The channels by name. */
     public Map<String, Channel> channels() {
         return channels;
+    }
+
+    /**
+     * What the router's health says about the channels: the repairs file channels made when they
+     * opened (torn tails cut off, unreadable segments deleted, positions moved), or "".
+     */
+    public String healthNotes() {
+        StringBuilder b = new StringBuilder();
+        for (Channel c : channels.values()) {
+            long n = 0;
+            for (io.datastream.router.channel.ChannelRepair r : io.datastream.router.channel.ChannelRepair.values()) {
+                n += c.repairs(r);
+            }
+            if (n > 0) {
+                b.append(b.length() == 0 ? "" : "; ").append("channel ").append(c.name()).append(": ").append(n)
+                        .append(" repairs on open (").append(c.repairedBytes()).append(" bytes; see the log)");
+            }
+        }
+        return b.toString();
     }
 
     /** HTTP connections open now. */
@@ -184,6 +237,7 @@ public final class EventPipeline implements AutoCloseable {
         for (Sink sink : sinks) {
             sink.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
+        channels.values().forEach(Channel::shutdown);
         // the event loops' shutdown deregisters channels without closing their sockets: close them first
         context.closeConnections(2_000);
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);

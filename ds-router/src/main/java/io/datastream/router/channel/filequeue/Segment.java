@@ -1,0 +1,191 @@
+package io.datastream.router.channel.filequeue;
+
+import static io.datastream.router.channel.filequeue.SegmentLayout.*;
+
+import io.datastream.router.channel.Incarnation;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+
+/**
+ * One segment file, mapped into memory. The channel's writer appends frames (under the channel's
+ * lock) and publishes each new end through {@link #end()}; readers read frames before the end
+ * they saw, with absolute reads on the shared mapping. A sealed segment takes no more frames:
+ * its file is cut to its end. See {@link SegmentLayout} for the bytes.
+ */
+final class Segment {
+    final long id;
+    final long basePosition;
+    final Incarnation incarnation;
+    final Path path;
+    /** Sequence number (count since the channel opened) of the first event. */
+    final long baseSeq;
+    private final int capacity;
+    private MappedByteBuffer map;
+    private final CRC32C crc = new CRC32C();
+    private final byte[] meta = new byte[PAYLOAD_META_BYTES];
+    private final ByteBuffer metaBuf = ByteBuffer.wrap(meta);
+    private volatile int end;
+    private volatile long endPosition;
+    private volatile long events;
+    private volatile boolean sealed;
+    /** Bytes up to which the mapping was forced (the flusher's field). */
+    int forcedEnd;
+
+    private Segment(long id, long basePosition, Incarnation incarnation, Path path, long baseSeq, MappedByteBuffer map, int capacity,
+                    int end, long endPosition, long events, boolean sealed) {
+        this.id = id;
+        this.basePosition = basePosition;
+        this.incarnation = incarnation;
+        this.path = path;
+        this.baseSeq = baseSeq;
+        this.map = map;
+        this.capacity = capacity;
+        this.end = end;
+        this.endPosition = endPosition;
+        this.events = events;
+        this.sealed = sealed;
+        this.forcedEnd = end;
+    }
+
+    /** Creates a new segment of {@code size} bytes and writes its header. */
+    static Segment create(Path dir, long id, long basePosition, Incarnation incarnation, long baseSeq, int size) throws IOException {
+        Path path = dir.resolve(fileName(id));
+        MappedByteBuffer map;
+        try (FileChannel fc = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            map = fc.map(FileChannel.MapMode.READ_WRITE, 0, size);
+        }
+        map.putInt(MAGIC_OFFSET, MAGIC);
+        map.putShort(VERSION_OFFSET, VERSION);
+        map.putShort(FLAGS_OFFSET, (short) 0);
+        map.putLong(SEGMENT_ID_OFFSET, id);
+        map.putLong(BASE_POSITION_OFFSET, basePosition);
+        map.putLong(INCARNATION_RANDOM_OFFSET, incarnation.random());
+        map.putLong(INCARNATION_MILLIS_OFFSET, incarnation.startMillis());
+        CRC32C c = new CRC32C();
+        c.update(map.duplicate().position(0).limit(HEADER_CRC_OFFSET));
+        map.putInt(HEADER_CRC_OFFSET, (int) c.getValue());
+        Segment s = new Segment(id, basePosition, incarnation, path, baseSeq, map, size, HEADER_BYTES, basePosition, 0, false);
+        s.forcedEnd = 0;
+        return s;
+    }
+
+    /** A segment of an earlier run, checked by a scan: read-only, sealed at the scan's valid end. */
+    static Segment sealedFromScan(Path path, SegmentScanner.Scan scan, long baseSeq) throws IOException {
+        MappedByteBuffer map;
+        try (FileChannel fc = FileChannel.open(path, StandardOpenOption.READ)) {
+            map = fc.map(FileChannel.MapMode.READ_ONLY, 0, scan.validEnd());
+        }
+        SegmentScanner.Header h = scan.header();
+        return new Segment(h.segmentId(), h.basePosition(), h.incarnation(), path, baseSeq, map, scan.validEnd(), scan.validEnd(),
+                scan.endPosition(), scan.events(), true);
+    }
+
+    /** Whether a frame of {@code dataLength} bytes fits after the end. */
+    boolean fits(int dataLength) {
+        return !sealed && (long) end + SegmentLayout.frameBytes(dataLength) <= capacity;
+    }
+
+    /** Appends a frame (the writer only, after {@link #fits}); returns its size in bytes. */
+    int append(byte[] data, int lineLength, long timeMillis) {
+        int at = end;
+        int length = PAYLOAD_META_BYTES + data.length;
+        metaBuf.putInt(0, lineLength).putLong(4, timeMillis);
+        map.put(at + LINE_LENGTH_OFFSET, meta);
+        map.put(at + DATA_OFFSET, data);
+        crc.reset();
+        crc.update(meta);
+        crc.update(data);
+        map.putInt(at + 4, (int) crc.getValue());
+        map.putInt(at, length);
+        long e = events;
+        events = e + 1;
+        endPosition = endPosition + lineLength + 1;
+        end = at + FRAME_HEADER_BYTES + length;
+        return FRAME_HEADER_BYTES + length;
+    }
+
+    /** Offset after the last published frame. */
+    int end() {
+        return end;
+    }
+
+    long endPosition() {
+        return endPosition;
+    }
+
+    long events() {
+        return events;
+    }
+
+    boolean sealed() {
+        return sealed;
+    }
+
+    /** Bytes of frames (what the channel's capacity counts). */
+    long frameBytes() {
+        return end - HEADER_BYTES;
+    }
+
+    /** Payload length of the frame at {@code offset}. */
+    int frameLength(int offset) {
+        return map.getInt(offset);
+    }
+
+    int lineLength(int offset) {
+        return map.getInt(offset + LINE_LENGTH_OFFSET);
+    }
+
+    long timeMillis(int offset) {
+        return map.getLong(offset + TIME_OFFSET);
+    }
+
+    /** The event data of the frame at {@code offset}. */
+    byte[] data(int offset) {
+        byte[] out = new byte[map.getInt(offset) - PAYLOAD_META_BYTES];
+        map.get(offset + DATA_OFFSET, out);
+        return out;
+    }
+
+    /** Forces the frames up to the end to disk; the flusher only. */
+    void force() {
+        int e = end;
+        if (e > forcedEnd) {
+            map.force(forcedEnd, e - forcedEnd);
+            forcedEnd = e;
+        }
+    }
+
+    /** Takes no more frames; the file is cut to the end (readers never read past the end). */
+    void seal() throws IOException {
+        sealed = true;
+        try (FileChannel fc = FileChannel.open(path, StandardOpenOption.WRITE)) {
+            fc.truncate(end);
+        }
+    }
+
+    /** Unmaps and deletes the file; no reader may be inside the segment. */
+    void delete() throws IOException {
+        MappedByteBuffer m = map;
+        map = null;
+        Unmapper.unmap(m);
+        Files.deleteIfExists(path);
+    }
+
+    /** Unmaps without deleting (close). */
+    void release() {
+        MappedByteBuffer m = map;
+        map = null;
+        Unmapper.unmap(m);
+    }
+
+    @Override
+    public String toString() {
+        return path.getFileName() + "[base " + basePosition + ", end " + end + "]";
+    }
+}
