@@ -25,8 +25,9 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 
 /**
- * A single-node Kafka cluster in KRaft mode (one process is broker and controller), listening on
- * loopback unless {@link Builder#host} says otherwise. The log directory is formatted on first start; {@link #stop()} and {@link #start()}
+ * A Kafka node in KRaft mode (broker and controller in one), listening on loopback unless
+ * {@link Builder#host} says otherwise: a single-node cluster by default, or one voter of a
+ * cluster of such nodes ({@link Builder#node}: same cluster id, the same quorum voters). The log directory is formatted on first start; {@link #stop()} and {@link #start()}
  * keep it, so a restarted broker has the same data and the same port.
  *
  * <pre>
@@ -43,12 +44,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int controllerPort;
     private final Properties props;
     private final String advertisedHost;
+    private final String clusterId;
     private KafkaRaftServer server;
 
     private EmbeddedKafka(Builder b) {
         this.port = b.port == 0 ? Ports.free() : b.port;
         this.controllerPort = b.controllerPort == 0 ? Ports.free() : b.controllerPort;
         this.advertisedHost = b.advertisedHost;
+        this.clusterId = b.clusterId != null ? b.clusterId : Uuid.randomUuid().toString();
         try {
             this.deleteOnClose = b.logDir == null;
             this.logDir = b.logDir != null ? Files.createDirectories(b.logDir) : Files.createTempDirectory("ds-kafka-");
@@ -57,8 +60,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
-        p.put("node.id", "1");
-        p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
+        p.put("node.id", String.valueOf(b.nodeId));
+        p.put("controller.quorum.voters", b.voters != null ? b.voters : b.nodeId + "@localhost:" + controllerPort);
         // the controller listener stays on loopback: only this process talks to it
         p.put("listeners", "PLAINTEXT://" + b.host + ":" + port + ",CONTROLLER://localhost:" + controllerPort);
         p.put("advertised.listeners", "PLAINTEXT://" + b.advertisedHost + ":" + port);
@@ -67,13 +70,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("log.dirs", logDir.toString());
         p.put("num.partitions", String.valueOf(b.defaultPartitions));
-        p.put("offsets.topic.replication.factor", "1");
+        String rf = String.valueOf(b.internalReplication);
+        String minIsr = String.valueOf(Math.max(1, b.internalReplication - 1));
+        p.put("offsets.topic.replication.factor", rf);
         p.put("offsets.topic.num.partitions", "4");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.replication.factor", rf);
+        p.put("transaction.state.log.min.isr", minIsr);
         p.put("transaction.state.log.num.partitions", "4");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("share.coordinator.state.topic.replication.factor", rf);
+        p.put("share.coordinator.state.topic.min.isr", minIsr);
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("auto.create.topics.enable", String.valueOf(b.autoCreateTopics));
         p.put("log.flush.interval.messages", "9223372036854775807");
@@ -90,7 +95,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         return new Builder();
     }
 
-    /** Formats the log directory if needed and starts the broker; returns once it serves requests. */
+    /**
+     * Formats the log directory if needed and starts the broker; returns once it serves requests
+     * (for a node of a cluster: once a quorum of its voters runs).
+     */
     public synchronized EmbeddedKafka start() {
         if (server != null) {
             return this;
@@ -117,7 +125,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             ByteArrayOutputStream log = new ByteArrayOutputStream();
             try (PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8)) {
-                kafka.tools.StorageTool.execute(new String[]{"format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()}, ps);
+                kafka.tools.StorageTool.execute(new String[]{"format", "-t", clusterId, "-c", config.toString()}, ps);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -162,6 +170,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         return port;
     }
 
+    public int controllerPort() {
+        return controllerPort;
+    }
+
     public Path logDir() {
         return logDir;
     }
@@ -174,8 +186,13 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Creates a topic (replication factor 1); an existing topic is left as it is. */
     public void createTopic(String name, int partitions) {
+        createTopic(name, partitions, 1, Map.of());
+    }
+
+    /** Creates a topic with {@code replicas} copies of each partition and topic configs; an existing topic is left as it is. */
+    public void createTopic(String name, int partitions, int replicas, Map<String, String> configs) {
         try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) replicas).configs(configs))).all().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -215,6 +232,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         private int defaultPartitions = 1;
         private boolean autoCreateTopics = true;
         private int maxMessageBytes = 16 << 20;
+        private int nodeId = 1;
+        private String voters;
+        private String clusterId;
+        private int internalReplication = 1;
         private final Properties overrides = new Properties();
 
         /** The address the client listener binds (default localhost: loopback only; 0.0.0.0 = every address). */
@@ -258,6 +279,20 @@ public final class EmbeddedKafka implements AutoCloseable {
 
         public Builder maxMessageBytes(int bytes) {
             this.maxMessageBytes = bytes;
+            return this;
+        }
+
+        /**
+         * One node of a cluster: its id, the quorum voters of every node
+         * ({@code 1@localhost:PORT,2@localhost:PORT,...}, its own controller port among them), the
+         * cluster id all nodes share, and the replication factor of the internal topics (min ISR one
+         * less).
+         */
+        public Builder node(int nodeId, String voters, String clusterId, int internalReplication) {
+            this.nodeId = nodeId;
+            this.voters = voters;
+            this.clusterId = clusterId;
+            this.internalReplication = internalReplication;
             return this;
         }
 

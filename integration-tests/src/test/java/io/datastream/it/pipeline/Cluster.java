@@ -2,8 +2,10 @@ package io.datastream.it.pipeline;
 
 import static org.awaitility.Awaitility.await;
 
+import io.datastream.it.support.Brokers;
 import io.datastream.it.support.DsProcess;
 import io.datastream.it.support.Haproxy;
+import io.datastream.it.support.KafkaTrio;
 import io.datastream.it.support.Scrape;
 import io.datastream.embedded.kafka.EmbeddedKafka;
 import io.datastream.testkit.net.FreePorts;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The cluster the scenarios share. Two agents: {@code proxyAgent} knows only the HAProxy address;
@@ -47,7 +50,7 @@ final class Cluster implements AutoCloseable {
 
     final Path dir;
     final EmbeddedZooKeeper zk;
-    final EmbeddedKafka kafka;
+    final Brokers kafka;
     final RouterNode router1;
     final RouterNode router2;
     final Haproxy haproxy;
@@ -58,11 +61,10 @@ final class Cluster implements AutoCloseable {
     final int sinkMetricsPort;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
-    private Cluster(Path dir, List<Task> proxyTasks, List<Task> zkTasks) throws IOException {
+    private Cluster(Path dir, List<Task> proxyTasks, List<Task> zkTasks, Function<Path, Brokers> brokers) throws IOException {
         this.dir = dir;
         zk = track(EmbeddedZooKeeper.start(FreePorts.next(), dir.resolve("zookeeper")));
-        kafka = track(EmbeddedKafka.builder().port(FreePorts.next()).controllerPort(FreePorts.next())
-                .logDir(dir.resolve("kafka")).defaultPartitions(2).build().start());
+        kafka = track(brokers.apply(dir));
         java.util.Set<String> topics = new java.util.HashSet<>();
         for (Task task : concat(proxyTasks, zkTasks)) {
             if (topics.add(task.id())) {
@@ -94,8 +96,15 @@ final class Cluster implements AutoCloseable {
         awaitAgentUp(zkAgent);
     }
 
+    /** The cluster on one Kafka broker in the test JVM. */
     static Cluster start(Path dir, List<Task> proxyTasks, List<Task> zkTasks) throws IOException {
-        return new Cluster(dir, proxyTasks, zkTasks);
+        return start(dir, proxyTasks, zkTasks, d -> Brokers.single(EmbeddedKafka.builder().port(FreePorts.next())
+                .controllerPort(FreePorts.next()).logDir(d.resolve("kafka")).defaultPartitions(2).build().start()));
+    }
+
+    /** The cluster on the Kafka cluster {@code brokers} starts in the cluster's directory. */
+    static Cluster start(Path dir, List<Task> proxyTasks, List<Task> zkTasks, Function<Path, Brokers> brokers) throws IOException {
+        return new Cluster(dir, proxyTasks, zkTasks, brokers);
     }
 
     Path logs(String task) {
@@ -198,7 +207,9 @@ final class Cluster implements AutoCloseable {
     String consoles() {
         StringBuilder sb = new StringBuilder();
         for (AutoCloseable c : closeables) {
-            if (c instanceof DsProcess p) {
+            List<DsProcess> processes = c instanceof DsProcess p ? List.of(p)
+                    : c instanceof KafkaTrio trio ? trio.processes() : List.of();
+            for (DsProcess p : processes) {
                 sb.append("---- ").append(p.name()).append(" ----\n").append(p.tail()).append('\n');
             }
         }

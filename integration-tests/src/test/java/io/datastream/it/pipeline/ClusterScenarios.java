@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.datastream.it.pipeline.Cluster.AgentNode;
 import io.datastream.it.pipeline.Cluster.RouterNode;
 import io.datastream.it.pipeline.Cluster.Task;
+import io.datastream.it.support.Brokers;
 import io.datastream.it.support.Scrape;
 import io.datastream.it.support.Tiers;
 import io.datastream.testkit.kafka.TopicTally;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -61,9 +63,14 @@ abstract class ClusterScenarios {
     /** The local tasks of the agent that finds routers in ZooKeeper. */
     protected abstract List<Task> zkTasks();
 
+    /** The Kafka cluster the suite runs on, started in the suite's directory: one broker in the test JVM unless overridden. */
+    protected Function<Path, Brokers> brokers() {
+        return null;
+    }
+
     @BeforeAll
     void startCluster(@TempDir Path dir) throws IOException {
-        cluster = Cluster.start(dir, proxyTasks(), zkTasks());
+        cluster = brokers() == null ? Cluster.start(dir, proxyTasks(), zkTasks()) : Cluster.start(dir, proxyTasks(), zkTasks(), brokers());
     }
 
     @AfterAll

@@ -25,11 +25,13 @@ public final class DsProcess implements AutoCloseable {
     private final List<String> args;
     private final Path console;
     private final String heap;
+    private final String mainClass;
     private Process process;
     private long consoleMark;
 
-    private DsProcess(String name, List<String> args, Path console, String heap) {
+    private DsProcess(String name, String mainClass, List<String> args, Path console, String heap) {
         this.name = name;
+        this.mainClass = mainClass;
         this.args = List.copyOf(args);
         this.console = console;
         this.heap = heap;
@@ -37,7 +39,12 @@ public final class DsProcess implements AutoCloseable {
 
     /** Starts {@code ds <args>} with -Xmx{@code heap}; the console goes to {@code console}. */
     public static DsProcess start(String name, Path console, String heap, List<String> args) {
-        DsProcess p = new DsProcess(name, args, console, heap);
+        return startMain(name, console, heap, Ds.class.getName(), args);
+    }
+
+    /** Starts the main class {@code mainClass} of this module's test class path (a test helper such as a Kafka node). */
+    public static DsProcess startMain(String name, Path console, String heap, String mainClass, List<String> args) {
+        DsProcess p = new DsProcess(name, mainClass, args, console, heap);
         p.start();
         return p;
     }
@@ -52,7 +59,7 @@ public final class DsProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                "-cp", cp, Ds.class.getName()));
+                "-cp", cp, mainClass));
         cmd.addAll(args);
         try {
             Files.createDirectories(console.getParent());
