@@ -120,6 +120,7 @@ public final class Router implements AutoCloseable {
                 cfg.limits().maxBatchBytes(), cfg.protocolLimits(), cfg.limits().maxConnections(), cfg.migration().closeAfterMs(),
                 TlsContexts.server(cfg.tls()));
         PartitionStrategies strategies = new PartitionStrategies(cfg.kafka().loadAware(), clock);
+        strategies.registerMetrics(metrics.registry());
         ServerContext ctx = new ServerContext(settings, pool, credit, pump, metrics, connections, routes,
                 strategies, Map.copyOf(senders), () -> draining, clock);
         server = RouterServer.bind(cfg.listen().host(), cfg.listen().port(), cfg.listen().workerThreads(), cfg.listen().transport(), ctx, prefix);

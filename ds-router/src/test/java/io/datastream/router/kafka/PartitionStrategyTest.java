@@ -36,13 +36,51 @@ class PartitionStrategyTest {
 
     @Test
     void bySourceMatchesKafkasDefaultPartitionerAndIsStable() {
-        BySourceStrategy s = new BySourceStrategy();
+        BySourceStrategy s = new BySourceStrategy(System::nanoTime);
         for (int i = 0; i < 100; i++) {
             byte[] k = key("task-" + i);
             int p = s.partition("t", partitions(), k);
             assertThat(p).isEqualTo(BuiltInPartitioner.partitionForKey(k, 6));
             assertThat(s.partition("t", partitions(), k)).isEqualTo(p);
         }
+    }
+
+    @Test
+    void bySourceReportsPartitionsItLeavesIdle() {
+        AtomicLong now = new AtomicLong();
+        BySourceStrategy s = new BySourceStrategy(now::get);
+        List<PartitionInfo> six = partitions();
+        // six files whose keys hash to only some of the six partitions
+        Set<Integer> used = new HashSet<>();
+        List<byte[]> files = new ArrayList<>();
+        for (int i = 0; files.size() < 6; i++) {
+            byte[] k = key("file-" + i);
+            int p = BuiltInPartitioner.partitionForKey(k, 6);
+            if (p < 3) { // only partitions 0..2
+                files.add(k);
+                used.add(p);
+            }
+        }
+        for (byte[] k : files) {
+            s.partition("t", six, k);
+        }
+        assertThat(s.idlePartitions()).as("nothing is said before a window closes").isEmpty();
+        now.addAndGet(SpreadWatch.WINDOW_NANOS);
+        s.partition("t", six, files.get(0)); // the next batch closes the window
+        assertThat(s.idlePartitions()).containsEntry("t", 6 - used.size());
+
+        // a window with fewer files than partitions says nothing is wrong: too few files to tell
+        now.addAndGet(SpreadWatch.WINDOW_NANOS);
+        s.partition("t", six, files.get(0));
+        assertThat(s.idlePartitions()).containsEntry("t", 0);
+
+        // every partition used: none idle
+        for (int i = 0; i < 200; i++) {
+            s.partition("t", six, key("spread-" + i));
+        }
+        now.addAndGet(SpreadWatch.WINDOW_NANOS);
+        s.partition("t", six, files.get(0));
+        assertThat(s.idlePartitions()).containsEntry("t", 0);
     }
 
     @Test
