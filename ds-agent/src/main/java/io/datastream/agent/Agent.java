@@ -57,6 +57,7 @@ import org.slf4j.LoggerFactory;
  * </pre>
  */
 public final class Agent implements AutoCloseable {
+    private static final long METRICS_FRESH_MS = 500;
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
     /** The software version reported to routers and ZooKeeper. */
     public static final String VERSION = Agent.class.getPackage().getImplementationVersion() == null
@@ -87,6 +88,7 @@ public final class Agent implements AutoCloseable {
     private volatile TailerReport lastTailer;
     private volatile ShipperReport lastShipper;
     private volatile AgentStatus status = AgentStatus.EMPTY;
+    private volatile long statusBuiltMillis = Long.MIN_VALUE / 2;
     private volatile boolean closed;
 
     private Agent(AgentConfig config) throws IOException {
@@ -138,7 +140,7 @@ public final class Agent implements AutoCloseable {
         discoveryThread.setDaemon(true);
         this.checkpointExecutor = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ds-agent-checkpointer"));
         this.statusExecutor = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ds-agent-status"));
-        this.metrics = new AgentMetrics(() -> status);
+        this.metrics = new AgentMetrics(this::metricsStatus);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -229,9 +231,24 @@ public final class Agent implements AutoCloseable {
     }
 
     private AgentStatus buildStatus() {
-        AgentStatus s = StatusBuilder.build(lastTailer, lastShipper, checkpointer.writes(), clock.getAsLong());
+        long now = clock.getAsLong();
+        AgentStatus s = StatusBuilder.build(lastTailer, lastShipper, checkpointer.writes(), now);
         status = s;
+        statusBuiltMillis = now;
         return s;
+    }
+
+    /**
+     * The status /metrics shows: built again from the latest tailer and shipper reports (taken
+     * every checkpoint.intervalMs) when the last one is over {@value #METRICS_FRESH_MS} ms old, so
+     * that the metrics are about as current as the checkpoints, whatever status.intervalMs (the
+     * ZooKeeper refresh) is. One scrape reads many metrics: they share one status.
+     */
+    private AgentStatus metricsStatus() {
+        if (clock.getAsLong() - statusBuiltMillis >= METRICS_FRESH_MS) {
+            return buildStatus();
+        }
+        return status;
     }
 
     private AgentInfo info() {
