@@ -92,6 +92,12 @@ class StandaloneIT {
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
                     ctl("--url", url, "task", "get", "nginx").contains("sink: 300 lines written, 0 dropped as duplicates"));
             assertThat(ctl("--url", url, "task", "get", "nginx")).contains("standalone-sink");
+            // the agent's files, asked from the agent through control
+            assertThat(ctl("--url", url, "agent", "files", "standalone-agent"))
+                    .contains("TASK").contains("nginx").contains(nginx.resolve("access.log").toString());
+            assertThat(ctl("--url", url, "--json", "agent", "files", "standalone-agent"))
+                    .containsPattern("\"offset\" ?: ?" + Files.size(nginx.resolve("access.log")));
+            assertThat(ctl("--url", url, "agent", "files", "no-such-agent")).contains("not registered");
 
             // events posted over HTTP as curl -d would (form encoding, read as JSON) land in out/events exactly once
             String events = "[{\"headers\":{\"logType\":\"jvm\",\"app\":\"shop\"},\"body\":\"order 1 paid\"},"

@@ -173,7 +173,7 @@ public final class Agent implements AutoCloseable {
     private void run() {
         if (config.httpPort() >= 0) {
             try {
-                httpPort = metrics.serve(config.httpHost(), config.httpPort());
+                httpPort = metrics.serve(config.httpHost(), config.httpPort(), this::files);
             } catch (IOException e) {
                 throw new UncheckedIOException("agent did not start: metrics port " + config.httpHost() + ":" + config.httpPort()
                         + " (http.port): " + e.getMessage(), e);
@@ -254,7 +254,23 @@ public final class Agent implements AutoCloseable {
     private AgentInfo info() {
         AgentStatus s = status;
         return new AgentInfo(config.id(), config.host(), VERSION, config.labels(), new ArrayList<>(taskSource == null
-                ? List.of() : taskSource.current().keySet()), s.tasks(), s.router(), startedAt, clock.getAsLong());
+                ? List.of() : taskSource.current().keySet()), s.tasks(), s.router(), startedAt, clock.getAsLong(), httpAddress());
+    }
+
+    /**
+     * Where control reaches /files: the metrics port on http.host, or on the agent's host name when
+     * it binds every address; null when the port is off.
+     */
+    private String httpAddress() {
+        int port = httpPort;
+        if (port < 0) {
+            return null;
+        }
+        String h = config.httpHost();
+        if (h == null || h.isEmpty() || h.equals("0.0.0.0") || h.equals("::") || h.equals("[::]")) {
+            h = config.host();
+        }
+        return (h.contains(":") && !h.startsWith("[") ? "[" + h + "]" : h) + ":" + port;
     }
 
     public String id() {

@@ -101,9 +101,13 @@ public final class AgentMetrics implements AutoCloseable {
         return registry;
     }
 
-    /** Serves /metrics on {@code port} (0 = any free port); returns the bound port. */
-    public int serve(String host, int port) throws IOException {
-        server = HTTPServer.builder().hostname(host).port(port).registry(registry).buildAndStart();
+    /**
+     * Serves /metrics, and /files (every followed file, as JSON from {@code files}) on {@code port}
+     * (0 = any free port); returns the bound port.
+     */
+    public int serve(String host, int port, Supplier<?> files) throws IOException {
+        server = HTTPServer.builder().hostname(host).port(port).registry(registry)
+                .defaultHandler(new FilesHandler(files)).buildAndStart();
         return server.getPort();
     }
 

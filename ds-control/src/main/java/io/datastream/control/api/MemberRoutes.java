@@ -25,12 +25,14 @@ import java.util.Map;
 final class MemberRoutes {
     static final String AGENTS = "/api/v1/agents";
     static final String AGENT = "/api/v1/agents/{id}";
+    static final String AGENT_FILES = "/api/v1/agents/{id}/files";
     static final String ROUTERS = "/api/v1/routers";
     static final String ROUTER = "/api/v1/routers/{id}";
 
     private final ZkGate gate;
     private final MemberIndex<AgentInfo> agents;
     private final MemberIndex<RouterInfo> routers;
+    private final AgentFiles files = new AgentFiles();
 
     MemberRoutes(ZkGate gate, MemberIndex<AgentInfo> agents, MemberIndex<RouterInfo> routers) {
         this.gate = gate;
@@ -41,6 +43,7 @@ final class MemberRoutes {
     void register(Javalin app) {
         app.get(AGENTS, this::agents);
         app.get(AGENT, this::agent);
+        app.get(AGENT_FILES, this::agentFiles);
         app.get(ROUTERS, this::routers);
         app.get(ROUTER, this::router);
     }
@@ -62,6 +65,20 @@ final class MemberRoutes {
             throw new ApiException(404, "agent '" + id + "' is not registered (not running, or not connected to ZooKeeper)");
         }
         Http.json(ctx, a);
+    }
+
+    /** The agent's files, asked from the agent itself: {"agent": ID, "files": [...]}. */
+    private void agentFiles(Context ctx) throws Exception {
+        gate.checkConnected();
+        String id = ctx.pathParam("id");
+        AgentInfo a = agents.get(id);
+        if (a == null) {
+            throw new ApiException(404, "agent '" + id + "' is not registered (not running, or not connected to ZooKeeper)");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("agent", id);
+        body.put("files", files.fetch(a));
+        Http.json(ctx, body);
     }
 
     private void routers(Context ctx) throws Exception {

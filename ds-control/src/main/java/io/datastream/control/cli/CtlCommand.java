@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "ctl", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Manage collection tasks and list agents and routers through the control REST API.",
-        subcommands = {TaskCommand.class, AgentsCommand.class, RoutersCommand.class, AuditCommand.class, AlertCommand.class})
+        subcommands = {TaskCommand.class, AgentsCommand.class, AgentCommand.class, RoutersCommand.class, AuditCommand.class, AlertCommand.class})
 public final class CtlCommand implements Callable<Integer> {
     /** The control server a client talks to by default. */
     public static final String DEFAULT_URL = "http://localhost:7400";

@@ -15,12 +15,21 @@ import java.util.Map;
  * @param router          the router it is connected to now ("host:port"), or null
  * @param startedAtMillis when the agent started
  * @param updatedAtMillis when this was written
+ * @param httpAddress     "host:port" where the agent serves /metrics and /files, or null (http.port -1, or an
+ *                        agent from before 0.2 that does not publish it)
  */
 public record AgentInfo(String id, String host, String version, Map<String, String> labels, List<String> tasks,
-                        Map<String, TaskStatus> status, String router, long startedAtMillis, long updatedAtMillis) {
+                        Map<String, TaskStatus> status, String router, long startedAtMillis, long updatedAtMillis,
+                        String httpAddress) {
     public AgentInfo {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         tasks = tasks == null ? List.of() : List.copyOf(tasks);
         status = status == null ? Map.of() : Map.copyOf(status);
+    }
+
+    /** Without an HTTP address. */
+    public AgentInfo(String id, String host, String version, Map<String, String> labels, List<String> tasks,
+                     Map<String, TaskStatus> status, String router, long startedAtMillis, long updatedAtMillis) {
+        this(id, host, version, labels, tasks, status, router, startedAtMillis, updatedAtMillis, null);
     }
 }
