@@ -499,7 +499,11 @@ final class FileTable {
         }
         try {
             for (FileStream l : live) {
-                if (sameContent(f, l.owner, size)) {
+                Same same = sameContent(f, l, size);
+                if (same == Same.LATER) {
+                    return false; // decided in a later round
+                }
+                if (same == Same.YES) {
                     f.dupOf = l;
                     f.dupSize = size;
                     l.duplicates.add(f);
@@ -528,9 +532,9 @@ final class FileTable {
         return true;
     }
 
-    /** A handle on {@code f}: its decompressed bytes when it is a compressed file that is read, else the file. */
     /**
-     * A handle on the inode {@code f} is, opened by its path. The path is what the last scan saw:
+     * A handle on the inode {@code f} is, opened by its path (its decompressed bytes when it is a
+     * compressed file that is read). The path is what the last scan saw:
      * when the file was renamed since and another file took its name (rotation in create mode), the
      * handle would be on that other file, and the stream would read, fingerprint or verify the wrong
      * bytes. So the path is looked at again after the open; when it names another inode now, the
@@ -558,20 +562,42 @@ final class FileTable {
      * {@value #COMPARE_BYTES} bytes (or their common length): a copy, not another file that merely
      * starts with the same header.
      */
-    private boolean sameContent(TrackedFile f, TrackedFile original, long fSize) throws NoSuchFileException {
+    private Same sameContent(TrackedFile f, FileStream live, long fSize) throws NoSuchFileException {
+        TrackedFile original = live.owner;
         if (original == null) {
-            return true;
+            return Same.YES;
         }
         try {
             int na = readPrefix(f, compareA);
             int nb = readPrefix(original, compareB);
+            if (currentSize(original) < live.cursor.offset()) {
+                // The original shrank below what was read of it: copytruncate truncated it after making
+                // this copy, and the tailer has not seen it yet. Its bytes are no longer the stream's, so
+                // they cannot tell whether this is the copy; once the tailer has seen the truncation the
+                // stream is dormant and this file is matched to it as its copy.
+                return Same.LATER;
+            }
             int n = Math.min(na, nb);
-            return java.util.Arrays.equals(compareA, 0, n, compareB, 0, n);
+            return java.util.Arrays.equals(compareA, 0, n, compareB, 0, n) ? Same.YES : Same.NO;
         } catch (NoSuchFileException e) {
             throw e; // renamed or gone since the last scan: decided again after the next one
         } catch (IOException e) {
-            return true; // cannot tell: do not read it twice
+            return Same.YES; // cannot tell: do not read it twice
         }
+    }
+
+    /** Whether a file holds the same bytes as a live stream's file. */
+    private enum Same {
+        YES, NO,
+        /** cannot tell now: ask again in a later round */
+        LATER
+    }
+
+    private static long currentSize(TrackedFile f) throws IOException {
+        if (f.channel != null) {
+            return f.channel.size();
+        }
+        return FileStat.of(f.path).size();
     }
 
     private static int readPrefix(TrackedFile f, byte[] into) throws IOException {

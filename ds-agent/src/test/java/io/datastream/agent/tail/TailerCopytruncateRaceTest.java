@@ -121,6 +121,32 @@ class TailerCopytruncateRaceTest {
         }
     }
 
+    /**
+     * A scan lists the copy (a glob that matches it) after logrotate truncated the original and the
+     * writer wrote to it again, before the tailer looked at the original: the original's bytes are no
+     * longer the stream's, so they cannot tell whether the new file is its copy. It must not become a
+     * stream of its own (every line of the first generation would be read twice, under two
+     * identities); it is matched once the tailer has seen the truncation.
+     */
+    @Test
+    void aCopyListedBeforeTheTruncationIsSeenIsNotReadAsANewFile() throws Exception {
+        Path log = logs().resolve("access.log");
+        Path copy = logs().resolve("access.log.1");
+        try (LogWriter w = new LogWriter(log, "listed"); Tailer t = start()) {
+            w.write(300);
+            scan(log);
+            run(500);
+            assertThat(ledger.missing(w.written())).isEmpty();
+            Files.copy(log, copy);
+            truncate(log);
+            w.write(40);
+            scan(log, copy); // the copy is listed before the tailer has looked at the truncated original
+            run(10_000);
+            ledger.assertExactlyOnceAfterDedup(w.written());
+            assertThat(report().droppedBytesByReason()).isEmpty();
+        }
+    }
+
     @Test
     void linesSeenButNotReadBeforeTheTruncationAreReadFromTheCopyOrCountedExactly() throws Exception {
         Path log = logs().resolve("access.log");
