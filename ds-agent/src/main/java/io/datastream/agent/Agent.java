@@ -40,6 +40,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import io.netty.handler.ssl.SslContext;
 import org.apache.curator.framework.CuratorFramework;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,6 +92,7 @@ public final class Agent implements AutoCloseable {
 
     private Agent(AgentConfig config) throws IOException {
         this.config = config;
+        SslContext ssl = Shipper.tlsContext(config.tls()); // before anything is opened: a bad file fails the start
         Files.createDirectories(config.dataDir());
         this.lockChannel = FileChannel.open(config.dataDir().resolve("agent.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock l;
@@ -128,7 +130,7 @@ public final class Agent implements AutoCloseable {
         }
         this.window = new SendWindow(config.send().windowBatches(), config.send().windowBytes());
         this.tailer = new Tailer(config, b -> shipper().submit(b), window, entries, clock);
-        this.shipper = new Shipper(config, window, tailer, () -> routers == null ? List.of() : routers.members(), clock);
+        this.shipper = new Shipper(config, window, tailer, () -> routers == null ? List.of() : routers.members(), clock, ssl);
         this.discovery = new Discovery(config.discovery(), tailer, clock);
         this.checkpointer = new Checkpointer(file, entries, this::streams, this::acked, config.checkpoint().retentionMs(), clock);
         this.taskSource = new TaskSource(config.tasks(), config.host(), config.labels(), this::onTasks);
@@ -256,6 +258,14 @@ public final class Agent implements AutoCloseable {
     /** The latest status (refreshed every status.intervalMs; reports are at most checkpoint.intervalMs old). */
     public AgentStatus status() {
         return buildStatus();
+    }
+
+    /**
+     * Why the last connection to a router failed or was refused (TLS handshake, ERROR frame, TCP
+     * connect), in one line; null once a router has answered HELLO.
+     */
+    public String routerError() {
+        return shipper.connectionError();
     }
 
     /** Every followed file with its state. */

@@ -76,7 +76,7 @@ public record RouterConfig(String id, String advertisedHost, ListenConfig listen
         listen = listen == null ? new ListenConfig(null, null, null, null) : listen;
         http = http == null ? new HttpConfig(null, null) : http;
         auth = auth == null ? new AuthConfig(null) : auth;
-        tls = tls == null ? new TlsConfig(null, null, null, null) : tls;
+        tls = tls == null ? TlsConfig.off() : tls;
         limits = limits == null ? new LimitsConfig(null, null, null, null) : limits;
         heartbeat = heartbeat == null ? new HeartbeatConfig(null, null) : heartbeat;
         pool = pool == null ? new PoolConfig(null, null, null) : pool;

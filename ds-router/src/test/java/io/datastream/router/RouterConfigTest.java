@@ -129,6 +129,20 @@ class RouterConfigTest {
     }
 
     @Test
+    void clientCertificatesNeedACaFileAndAKnownMode() {
+        assertThatThrownBy(() -> RouterConfig.fromYaml("tls: {enabled: true, certFile: /nonexistent.pem, keyFile: /nonexistent.key, "
+                + "clientAuth: always}"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tls.clientAuth: must be none, optional or require, was 'always'");
+        assertThatThrownBy(() -> RouterConfig.fromYaml("tls: {enabled: true, certFile: /nonexistent.pem, keyFile: /nonexistent.key, "
+                + "clientAuth: require}"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tls.clientCaFile: must be set when tls.enabled is true");
+        assertThat(RouterConfig.fromYaml("tls: {clientCaFile: /x.pem}").tls().clientAuth()).isEqualTo("require");
+        assertThat(RouterConfig.fromYaml("{}").tls().clientCertificates()).isFalse();
+    }
+
+    @Test
     void duplicateKeysAreErrors() {
         assertThatThrownBy(() -> RouterConfig.fromYaml("id: a\nid: b\n")).isInstanceOf(ConfigException.class).hasMessageContaining("id");
     }

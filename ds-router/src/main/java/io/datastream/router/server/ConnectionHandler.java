@@ -10,7 +10,9 @@ import io.datastream.protocol.frame.Hello;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.datastream.router.auth.Refusal;
 import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -107,6 +109,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext c, Object evt) throws Exception {
+        if (evt instanceof SslHandshakeCompletionEvent done) {
+            if (!done.isSuccess()) {
+                ctx.authMetrics().refused(Refusal.TLS_HANDSHAKE);
+                LOG.info("TLS handshake with {} failed: {}", c.channel().remoteAddress(), rootMessage(done.cause()));
+                c.close();
+            }
+            return;
+        }
         if (evt instanceof IdleStateEvent idle) {
             if (idle.state() == IdleState.READER_IDLE) {
                 conn.fatal(ErrorCode.IDLE_TIMEOUT, "nothing received for " + ctx.settings().idleTimeoutMs() + " ms");
@@ -116,6 +126,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         super.userEventTriggered(c, evt);
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable r = t;
+        while (r.getCause() != null && r.getCause() != r) {
+            r = r.getCause();
+        }
+        return r.getMessage() == null ? r.getClass().getSimpleName() : r.getMessage();
     }
 
     @Override
