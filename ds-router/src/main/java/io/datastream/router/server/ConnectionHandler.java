@@ -12,6 +12,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.datastream.router.auth.Refusal;
 import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -82,7 +83,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (frame instanceof Hello hello) {
-            onHello(hello);
+            onHello(hello, PeerCertificates.commonName(c.pipeline().get(SslHandler.class)));
         } else if (frame instanceof Heartbeat) {
             // liveness only: reading it reset the idle timer
         } else if (frame instanceof ErrorFrame error) {
@@ -93,18 +94,21 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onHello(Hello hello) {
+    private void onHello(Hello hello, String certificateCn) {
         if (!conn.awaitingHello()) {
             conn.fatal(ErrorCode.PROTOCOL_VIOLATION, "a second HELLO");
             return;
         }
-        Handshake.Result r = Handshake.check(hello, ctx.settings().authToken());
+        Handshake.Result r = Handshake.check(hello, ctx.credentials(), certificateCn);
         if (!r.ok()) {
+            if (r.refusal() != null) {
+                ctx.authMetrics().refused(r.refusal());
+            }
             LOG.info("refused agent {} on host {}: {}", hello.agentId(), hello.host(), r.error().message());
             conn.fatal(r.error().code(), r.error().message());
             return;
         }
-        conn.open(hello.agentId(), hello.host(), r.version(), r.codecMask());
+        conn.open(hello.agentId(), hello.host(), r.identity(), r.version(), r.codecMask());
     }
 
     @Override
