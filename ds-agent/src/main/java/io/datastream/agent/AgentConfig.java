@@ -35,10 +35,11 @@ import java.util.Set;
  * @param httpHost  address the metrics port binds to
  * @param httpPort  Prometheus metrics port: 0 = any free port, -1 = off
  * @param tasks     local tasks (ZooKeeper tasks are added to them)
+ * @param paths     which directories tasks may read
  */
 public record AgentConfig(String id, String host, Map<String, String> labels, Path dataDir, List<String> routers,
                           ZooKeeperOptions zookeeper, String authToken, TlsOptions tls, String httpHost, int httpPort, List<TaskSpec> tasks,
-                          FileOptions files, DiscoveryOptions discovery, BatchOptions batch, SendOptions send,
+                          PathOptions paths, FileOptions files, DiscoveryOptions discovery, BatchOptions batch, SendOptions send,
                           CheckpointOptions checkpoint, StatusOptions status) {
 
     public static final int DEFAULT_HTTP_PORT = 7200;
@@ -78,6 +79,19 @@ public record AgentConfig(String id, String host, Map<String, String> labels, Pa
             return "TlsOptions[enabled=" + enabled + ", caFile=" + caFile + ", certFile=" + certFile + ", keyFile=" + keyFile
                     + ", keyPassword=" + (keyPassword.isEmpty() ? "" : "***") + ", verifyHostname=" + verifyHostname
                     + ", serverName=" + serverName + "]";
+        }
+    }
+
+    /**
+     * {@code paths.*}: the local allow-list of what tasks may read (docs/security.md).
+     *
+     * @param allow absolute directories; a task whose glob's fixed leading directories are not
+     *              inside one of them (also after resolving symlinks) is refused by this agent.
+     *              /proc, /sys and /dev are refused whatever this says. Default {@code [/var/log]}.
+     */
+    public record PathOptions(List<Path> allow) {
+        public PathOptions {
+            allow = List.copyOf(allow);
         }
     }
 
@@ -282,11 +296,40 @@ public record AgentConfig(String id, String host, Map<String, String> labels, Pa
                 r.longValue("checkpoint.retentionMs", 86_400_000L, 1_000, 365L * 86_400_000L));
         StatusOptions status = new StatusOptions(r.longValue("status.intervalMs", 5_000, 100, 600_000));
         List<TaskSpec> tasks = tasks(r);
+        PathOptions paths = paths(r);
         if (finish) {
             r.finish();
         }
         return new AgentConfig(id, host, labels, Path.of(dataDir == null ? "./data/agent" : dataDir), routers, zk, token, tls, httpHost, httpPort,
-                tasks, files, discovery, batch, send, checkpoint, status);
+                tasks, paths, files, discovery, batch, send, checkpoint, status);
+    }
+
+    private static PathOptions paths(ConfigReader r) {
+        List<String> allow = r.strings("paths.allow", List.of("/var/log"));
+        List<Path> out = new ArrayList<>();
+        for (int i = 0; i < allow.size(); i++) {
+            String a = allow.get(i);
+            String key = "paths.allow[" + i + "]";
+            if (a == null || !a.startsWith("/")) {
+                r.error(key, "must be an absolute directory, was '" + a + "'");
+                continue;
+            }
+            Path p = Path.of(a);
+            if (!p.normalize().equals(p) || a.contains("/../") || a.endsWith("/..") || a.contains("/./")) {
+                r.error(key, "must not contain . or .. segments, was '" + a + "'");
+                continue;
+            }
+            boolean system = false;
+            for (Path n : List.of(Path.of("/proc"), Path.of("/sys"), Path.of("/dev"))) {
+                system |= p.startsWith(n);
+            }
+            if (system) {
+                r.error(key, "/proc, /sys and /dev are never read, was '" + a + "'");
+                continue;
+            }
+            out.add(p);
+        }
+        return new PathOptions(out);
     }
 
     private static TlsOptions tls(ConfigReader r) {

@@ -159,6 +159,7 @@ public final class Standalone implements AutoCloseable {
             agent = Agent.start(AgentConfig.fromYaml(String.join("\n",
                     "id: standalone-agent",
                     "dataDir: " + yamlString(dir.resolve("agent").toString()),
+                    "paths: {allow: [" + yamlString(dir.resolve("logs").toString()) + "]}",
                     "routers: [\"" + cfg.clientHost() + ":" + cfg.routerPort() + "\"]",
                     "http:",
                     "  host: " + bind,

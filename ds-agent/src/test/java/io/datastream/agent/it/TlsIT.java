@@ -172,6 +172,33 @@ class TlsIT {
         assertThat(error).contains("did not answer with TLS");
     }
 
+    /** The OpenSSL recipe of docs/security.md (with this host's names): mutual TLS works with its files. Skipped without openssl. */
+    @Test
+    void theOpensslRecipeOfTheSecurityGuideWorks() throws Exception {
+        Path bin = Path.of("/usr/bin/openssl");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(bin), "openssl is not installed");
+        Path d = Files.createDirectories(dir.resolve("openssl"));
+        Files.writeString(d.resolve("router.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+        Files.writeString(d.resolve("agent.ext"), "extendedKeyUsage=clientAuth\n");
+        for (String cmd : List.of(
+                "req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 365 -subj /CN=datastream-ca"
+                        + " -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign -keyout ca.key -out ca.pem",
+                "req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=router-1 -keyout router.key -out router.csr",
+                "x509 -req -in router.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 365 -extfile router.ext -out router.pem",
+                "req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=agent-web-1 -keyout agent.key -out agent.csr",
+                "x509 -req -in agent.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 365 -extfile agent.ext -out agent.pem")) {
+            List<String> argv = new java.util.ArrayList<>(List.of(bin.toString()));
+            argv.addAll(List.of(cmd.split(" ")));
+            Process p = new ProcessBuilder(argv).directory(d.toFile()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(cmd + ": " + out).isZero();
+        }
+        Router router = cluster.router("tls-r" + N.incrementAndGet(), 0, "tls: {enabled: true, certFile: " + d.resolve("router.pem")
+                + ", keyFile: " + d.resolve("router.key") + ", clientCaFile: " + d.resolve("ca.pem") + "}\n");
+        delivers(router, "tls: {enabled: true, caFile: " + d.resolve("ca.pem") + ", certFile: " + d.resolve("agent.pem")
+                + ", keyFile: " + d.resolve("agent.key") + "}\n");
+    }
+
     @Test
     void unreadableTlsFilesStopTheStartWithTheKey() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> AgentConfig.fromYaml(AgentYaml.base("x", dir.resolve("d"), "\"127.0.0.1:1\"")
