@@ -7,6 +7,7 @@ import io.datastream.agent.checkpoint.CheckpointFile;
 import io.datastream.agent.checkpoint.Checkpointer;
 import io.datastream.agent.checkpoint.StreamInfo;
 import io.datastream.agent.discovery.Discovery;
+import io.datastream.agent.discovery.PathPolicy;
 import io.datastream.agent.ship.Shipper;
 import io.datastream.agent.ship.ShipperReport;
 import io.datastream.agent.status.AgentMetrics;
@@ -40,6 +41,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import io.netty.handler.ssl.SslContext;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import org.apache.curator.framework.CuratorFramework;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,6 +96,7 @@ public final class Agent implements AutoCloseable {
 
     private Agent(AgentConfig config) throws IOException {
         this.config = config;
+        SslContext ssl = Shipper.tlsContext(config.tls()); // before anything is opened: a bad file fails the start
         Files.createDirectories(config.dataDir());
         this.lockChannel = FileChannel.open(config.dataDir().resolve("agent.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock l;
@@ -130,8 +134,8 @@ public final class Agent implements AutoCloseable {
         }
         this.window = new SendWindow(config.send().windowBatches(), config.send().windowBytes());
         this.tailer = new Tailer(config, b -> shipper().submit(b), window, entries, clock);
-        this.shipper = new Shipper(config, window, tailer, () -> routers == null ? List.of() : routers.members(), clock);
-        this.discovery = new Discovery(config.discovery(), tailer, clock);
+        this.shipper = new Shipper(config, window, tailer, () -> routers == null ? List.of() : routers.members(), clock, ssl);
+        this.discovery = new Discovery(config.discovery(), new PathPolicy(config.paths().allow()), tailer, clock);
         this.checkpointer = new Checkpointer(file, entries, this::streams, this::acked, config.checkpoint().retentionMs(), clock);
         this.taskSource = new TaskSource(config.tasks(), config.host(), config.labels(), this::onTasks);
         this.tailerThread = new Thread(tailer, "ds-agent-tailer");
@@ -141,6 +145,12 @@ public final class Agent implements AutoCloseable {
         this.checkpointExecutor = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ds-agent-checkpointer"));
         this.statusExecutor = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ds-agent-status"));
         this.metrics = new AgentMetrics(this::metricsStatus);
+        PathPolicy policy = discovery.policy();
+        CounterWithCallback.builder().name("ds_agent_paths_refused")
+                .help("Tasks and symlinks refused by paths.allow, each glob or link once, by task and reason "
+                        + "(outside_allow, system, symlink_outside_root)")
+                .labelNames("task", "reason").callback(cb -> policy.counts().forEach((task, m) ->
+                        m.forEach((reason, n) -> cb.call(n, task, reason.label())))).register(metrics.registry());
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -289,6 +299,14 @@ public final class Agent implements AutoCloseable {
     /** The latest status (refreshed every status.intervalMs; reports are at most checkpoint.intervalMs old). */
     public AgentStatus status() {
         return buildStatus();
+    }
+
+    /**
+     * Why the last connection to a router failed or was refused (TLS handshake, ERROR frame, TCP
+     * connect), in one line; null once a router has answered HELLO.
+     */
+    public String routerError() {
+        return shipper.connectionError();
     }
 
     /** Every followed file with its state. */

@@ -31,13 +31,15 @@ import java.util.Set;
  * @param dataDir   directory of the checkpoint file
  * @param routers   fixed router addresses ("host:port", or an HAProxy address), used when ZooKeeper is off or lists none
  * @param authToken token sent in HELLO (empty = none)
+ * @param tls       TLS to routers (off by default)
  * @param httpHost  address the metrics port binds to
  * @param httpPort  Prometheus metrics port: 0 = any free port, -1 = off
  * @param tasks     local tasks (ZooKeeper tasks are added to them)
+ * @param paths     which directories tasks may read
  */
 public record AgentConfig(String id, String host, Map<String, String> labels, Path dataDir, List<String> routers,
-                          ZooKeeperOptions zookeeper, String authToken, String httpHost, int httpPort, List<TaskSpec> tasks,
-                          FileOptions files, DiscoveryOptions discovery, BatchOptions batch, SendOptions send,
+                          ZooKeeperOptions zookeeper, String authToken, TlsOptions tls, String httpHost, int httpPort, List<TaskSpec> tasks,
+                          PathOptions paths, FileOptions files, DiscoveryOptions discovery, BatchOptions batch, SendOptions send,
                           CheckpointOptions checkpoint, StatusOptions status) {
 
     public static final int DEFAULT_HTTP_PORT = 7200;
@@ -50,6 +52,46 @@ public record AgentConfig(String id, String host, Map<String, String> labels, Pa
     public record ZooKeeperOptions(String connect, String root, long sessionTimeoutMs) {
         public boolean enabled() {
             return connect != null && !connect.isBlank();
+        }
+    }
+
+    /**
+     * {@code tls.*}: TLS on the connections to routers (Netty's JDK TLS, 1.2 or 1.3).
+     *
+     * @param enabled        TLS to every router; off by default
+     * @param caFile         PEM file of the CA certificates a router's certificate must chain to; empty = the JDK's trust store
+     * @param certFile       PEM certificate chain this agent presents (mutual TLS); empty = none
+     * @param keyFile        PEM PKCS#8 private key of {@code certFile}
+     * @param keyPassword    password of an encrypted {@code keyFile}; empty = not encrypted
+     * @param verifyHostname the router's certificate must name the address connected to (or {@code serverName}); on by default
+     * @param serverName     the name to verify and send as SNI instead of the router's address (e.g. behind a TCP proxy); empty = the address
+     */
+    public record TlsOptions(boolean enabled, String caFile, String certFile, String keyFile, String keyPassword, boolean verifyHostname,
+                             String serverName) {
+        public static final TlsOptions OFF = new TlsOptions(false, "", "", "", "", true, "");
+
+        public boolean clientCertificate() {
+            return !certFile.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return "TlsOptions[enabled=" + enabled + ", caFile=" + caFile + ", certFile=" + certFile + ", keyFile=" + keyFile
+                    + ", keyPassword=" + (keyPassword.isEmpty() ? "" : "***") + ", verifyHostname=" + verifyHostname
+                    + ", serverName=" + serverName + "]";
+        }
+    }
+
+    /**
+     * {@code paths.*}: the local allow-list of what tasks may read (docs/security.md).
+     *
+     * @param allow absolute directories; a task whose glob's fixed leading directories are not
+     *              inside one of them (also after resolving symlinks) is refused by this agent.
+     *              /proc, /sys and /dev are refused whatever this says. Default {@code [/var/log]}.
+     */
+    public record PathOptions(List<Path> allow) {
+        public PathOptions {
+            allow = List.copyOf(allow);
         }
     }
 
@@ -115,6 +157,12 @@ public record AgentConfig(String id, String host, Map<String, String> labels, Pa
         routers = List.copyOf(routers);
         tasks = List.copyOf(tasks);
         Objects.requireNonNull(dataDir, "dataDir");
+    }
+
+    @Override
+    public String toString() {
+        return "AgentConfig[id=" + id + ", host=" + host + ", dataDir=" + dataDir + ", routers=" + routers + ", authToken="
+                + (authToken == null || authToken.isEmpty() ? "" : "***") + ", tls=" + tls + ", tasks=" + tasks.size() + "]";
     }
 
     /** The configuration of an agent started without a config file. */
@@ -186,6 +234,26 @@ public record AgentConfig(String id, String host, Map<String, String> labels, Pa
             r.error("zookeeper.root", "must be an absolute path like /datastream, was '" + zk.root() + "'");
         }
         String token = r.string("auth.token", "");
+        String tokenFile = r.string("auth.tokenFile", "");
+        if (tokenFile != null && !tokenFile.isEmpty()) {
+            if (token != null && !token.isEmpty()) {
+                r.error("auth.tokenFile", "set auth.token or auth.tokenFile, not both");
+            }
+            try {
+                token = Files.readString(Path.of(tokenFile), StandardCharsets.UTF_8).strip();
+                if (token.isEmpty() || token.length() > 1024 || token.contains("\n")) {
+                    r.error("auth.tokenFile", "file '" + tokenFile + "' must hold one token of 1-1024 characters");
+                    token = "";
+                }
+            } catch (IOException | RuntimeException e) {
+                r.error("auth.tokenFile", "cannot read '" + tokenFile + "': " + e.getMessage());
+                token = "";
+            }
+        }
+        if (token != null && token.length() > 1024) {
+            r.error("auth.token", "must be at most 1024 characters, was " + token.length());
+        }
+        TlsOptions tls = tls(r);
         String httpHost = r.string("http.host", "127.0.0.1");
         int httpPort = r.intValue("http.port", DEFAULT_HTTP_PORT, -1, 65535);
 
@@ -228,11 +296,74 @@ public record AgentConfig(String id, String host, Map<String, String> labels, Pa
                 r.longValue("checkpoint.retentionMs", 86_400_000L, 1_000, 365L * 86_400_000L));
         StatusOptions status = new StatusOptions(r.longValue("status.intervalMs", 5_000, 100, 600_000));
         List<TaskSpec> tasks = tasks(r);
+        PathOptions paths = paths(r);
         if (finish) {
             r.finish();
         }
-        return new AgentConfig(id, host, labels, Path.of(dataDir == null ? "./data/agent" : dataDir), routers, zk, token, httpHost, httpPort,
-                tasks, files, discovery, batch, send, checkpoint, status);
+        return new AgentConfig(id, host, labels, Path.of(dataDir == null ? "./data/agent" : dataDir), routers, zk, token, tls, httpHost, httpPort,
+                tasks, paths, files, discovery, batch, send, checkpoint, status);
+    }
+
+    private static PathOptions paths(ConfigReader r) {
+        List<String> allow = r.strings("paths.allow", List.of("/var/log"));
+        List<Path> out = new ArrayList<>();
+        for (int i = 0; i < allow.size(); i++) {
+            String a = allow.get(i);
+            String key = "paths.allow[" + i + "]";
+            if (a == null || !a.startsWith("/")) {
+                r.error(key, "must be an absolute directory, was '" + a + "'");
+                continue;
+            }
+            Path p = Path.of(a);
+            if (!p.normalize().equals(p) || a.contains("/../") || a.endsWith("/..") || a.contains("/./")) {
+                r.error(key, "must not contain . or .. segments, was '" + a + "'");
+                continue;
+            }
+            boolean system = false;
+            for (Path n : List.of(Path.of("/proc"), Path.of("/sys"), Path.of("/dev"))) {
+                system |= p.startsWith(n);
+            }
+            if (system) {
+                r.error(key, "/proc, /sys and /dev are never read, was '" + a + "'");
+                continue;
+            }
+            out.add(p);
+        }
+        return new PathOptions(out);
+    }
+
+    private static TlsOptions tls(ConfigReader r) {
+        boolean enabled = r.bool("tls.enabled", false);
+        String ca = r.string("tls.caFile", "");
+        String cert = r.string("tls.certFile", "");
+        String key = r.string("tls.keyFile", "");
+        String password = r.string("tls.keyPassword", "");
+        boolean verify = r.bool("tls.verifyHostname", true);
+        String serverName = r.string("tls.serverName", "");
+        TlsOptions t = new TlsOptions(enabled, nonNull(ca), nonNull(cert), nonNull(key), nonNull(password), verify, nonNull(serverName));
+        if (!enabled) {
+            return t;
+        }
+        readable(r, "tls.caFile", t.caFile());
+        if (t.certFile().isEmpty() != t.keyFile().isEmpty()) {
+            r.error(t.certFile().isEmpty() ? "tls.certFile" : "tls.keyFile", "tls.certFile and tls.keyFile go together (mutual TLS)");
+        }
+        readable(r, "tls.certFile", t.certFile());
+        readable(r, "tls.keyFile", t.keyFile());
+        if (!t.serverName().isEmpty() && !t.serverName().matches("[A-Za-z0-9._:-]{1,253}")) {
+            r.error("tls.serverName", "must be a host name, was '" + t.serverName() + "'");
+        }
+        return t;
+    }
+
+    private static String nonNull(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static void readable(ConfigReader r, String key, String file) {
+        if (!file.isEmpty() && !Files.isReadable(Path.of(file))) {
+            r.error(key, "file '" + file + "' does not exist or is not readable");
+        }
     }
 
     private static List<TaskSpec> tasks(ConfigReader r) {

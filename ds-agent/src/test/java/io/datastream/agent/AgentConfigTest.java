@@ -96,6 +96,32 @@ class AgentConfigTest {
     }
 
     @Test
+    void securityKeysAreValidatedAndSecretsHidden(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        AgentConfig d = AgentConfig.defaults();
+        assertThat(d.paths().allow()).containsExactly(Path.of("/var/log"));
+        assertThat(d.tls().enabled()).isFalse();
+        assertThat(d.tls().verifyHostname()).isTrue();
+        assertThatThrownBy(() -> AgentConfig.fromYaml("""
+                paths: {allow: [var/log, /var/log/../etc, /proc/self, /srv/logs]}
+                auth: {token: abc, tokenFile: /nonexistent/token}
+                tls: {enabled: true, serverName: "bad name", keyFile: /nonexistent/key}
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("paths.allow[0]: must be an absolute directory, was 'var/log'")
+                .hasMessageContaining("paths.allow[1]: must not contain . or .. segments")
+                .hasMessageContaining("paths.allow[2]: /proc, /sys and /dev are never read")
+                .hasMessageContaining("auth.tokenFile: set auth.token or auth.tokenFile, not both")
+                .hasMessageContaining("auth.tokenFile: cannot read '/nonexistent/token'")
+                .hasMessageContaining("tls.certFile: tls.certFile and tls.keyFile go together")
+                .hasMessageContaining("tls.keyFile: file '/nonexistent/key' does not exist or is not readable")
+                .hasMessageContaining("tls.serverName: must be a host name");
+        Path token = Files.writeString(dir.resolve("token"), "  the-agent-secret-token\n");
+        AgentConfig c = AgentConfig.fromYaml("auth: {tokenFile: " + token + "}\ntls: {enabled: true, keyPassword: hunter2}\n");
+        assertThat(c.authToken()).isEqualTo("the-agent-secret-token");
+        assertThat(c.toString()).doesNotContain("the-agent-secret-token").doesNotContain("hunter2").contains("authToken=***");
+    }
+
+    @Test
     void everyKeyIsDocumented() throws Exception {
         Path doc = Path.of("..", "docs", "agent.md");
         String text = Files.readString(doc);

@@ -26,7 +26,8 @@ public enum ErrorCode {
     IDLE_TIMEOUT(18, true, "nothing was received for too long"),
     RECORD_TOO_LARGE(19, false, "Kafka refused the record as too large"),
     TOPIC_NOT_ALLOWED(20, false, "Kafka refused the topic (unknown or not authorised)"),
-    INTERNAL(21, true, "an unexpected error in the peer");
+    INTERNAL(21, true, "an unexpected error in the peer"),
+    NOT_AUTHORIZED(22, false, "the agent's credential does not allow this agent id, host, task or topic");
 
     private static final ErrorCode[] BY_ID;
 

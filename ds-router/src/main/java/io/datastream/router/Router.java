@@ -12,6 +12,8 @@ import io.datastream.router.credit.CreditPump;
 import io.datastream.router.credit.MemoryPool;
 import io.datastream.router.http.Health;
 import io.datastream.router.http.HttpEndpoint;
+import io.datastream.router.auth.AgentCredentials;
+import io.datastream.router.auth.AuthMetrics;
 import io.datastream.router.http.RouterMetrics;
 import io.datastream.router.kafka.DeliveryProgress;
 import io.datastream.router.kafka.KafkaSender;
@@ -116,13 +118,14 @@ public final class Router implements AutoCloseable {
         }
         CreditPolicy credit = new CreditPolicy(pool, cfg.pool().effectiveMinWindow(cfg.limits()), cfg.pool().effectiveMaxWindow());
         pump = new CreditPump(pool, Math.min(64 << 10, credit.minWindow()), scheduler, 20);
-        ServerSettings settings = new ServerSettings(cfg.id(), cfg.auth().token(), cfg.heartbeat().intervalMs(), cfg.heartbeat().timeoutMs(),
+        ServerSettings settings = new ServerSettings(cfg.id(), cfg.heartbeat().intervalMs(), cfg.heartbeat().timeoutMs(),
                 cfg.limits().maxBatchBytes(), cfg.protocolLimits(), cfg.limits().maxConnections(), cfg.migration().closeAfterMs(),
-                TlsContexts.server(cfg.tls()));
+                TlsContexts.agents(cfg.tls()));
         PartitionStrategies strategies = new PartitionStrategies(cfg.kafka().loadAware(), clock);
         strategies.registerMetrics(metrics.registry());
         ServerContext ctx = new ServerContext(settings, pool, credit, pump, metrics, connections, routes,
-                strategies, Map.copyOf(senders), () -> draining, clock);
+                strategies, Map.copyOf(senders), () -> draining, clock, new AuthMetrics(metrics.registry()),
+                AgentCredentials.of(cfg.auth()));
         server = RouterServer.bind(cfg.listen().host(), cfg.listen().port(), cfg.listen().workerThreads(), cfg.listen().transport(), ctx, prefix);
         if (cfg.httpSource().enabled()) {
             events = EventPipeline.start(cfg.httpSource(), new EventPipeline.Settings(cfg.id(), cfg.advertisedHost(), pool,

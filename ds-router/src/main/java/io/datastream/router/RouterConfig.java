@@ -75,8 +75,8 @@ public record RouterConfig(String id, String advertisedHost, ListenConfig listen
         advertisedHost = advertisedHost == null ? "localhost" : advertisedHost;
         listen = listen == null ? new ListenConfig(null, null, null, null) : listen;
         http = http == null ? new HttpConfig(null, null) : http;
-        auth = auth == null ? new AuthConfig(null) : auth;
-        tls = tls == null ? new TlsConfig(null, null, null, null) : tls;
+        auth = auth == null ? AuthConfig.none() : auth;
+        tls = tls == null ? TlsConfig.off() : tls;
         limits = limits == null ? new LimitsConfig(null, null, null, null) : limits;
         heartbeat = heartbeat == null ? new HeartbeatConfig(null, null) : heartbeat;
         pool = pool == null ? new PoolConfig(null, null, null) : pool;
@@ -156,7 +156,7 @@ public record RouterConfig(String id, String advertisedHost, ListenConfig listen
         listen.validate(e);
         http.validate(e);
         e.check(listen.port() == 0 || !listen.port().equals(http.port()), "http.port", "must differ from listen.port (" + listen.port() + ")");
-        auth.validate(e);
+        auth.validate(e, tls);
         tls.validate(e);
         limits.validate(e);
         heartbeat.validate(e);

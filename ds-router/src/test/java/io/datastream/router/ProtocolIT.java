@@ -369,11 +369,16 @@ class ProtocolIT {
                 Ack ack = sendAndAck(c, 1, smallBatch("unrouted", Map.of()));
                 assertThat(ack.error()).isEqualTo(ErrorCode.NO_ROUTE);
             }
-            // a plaintext client does not get a ds frame back
+            // a plaintext client gets one plaintext ERROR saying why, then the connection closes
             try (WireClient plain = WireClient.connect(secure.port())) {
                 plain.send(WireClient.hello("plain", ""));
+                assertThat(plain.read(WAIT)).isInstanceOfSatisfying(ErrorFrame.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.PROTOCOL_VIOLATION);
+                    assertThat(e.message()).isEqualTo("this router requires TLS: set tls.enabled on the agent");
+                });
                 assertThat(plain.closedWithin(WAIT)).isTrue();
             }
+            assertThat(Http.get(secure.httpPort(), "/metrics").body()).contains("ds_router_auth_refusals_total{reason=\"plaintext\"} 1.0");
         }
     }
 }

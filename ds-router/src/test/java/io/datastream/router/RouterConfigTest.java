@@ -129,6 +129,45 @@ class RouterConfigTest {
     }
 
     @Test
+    void clientCertificatesNeedACaFileAndAKnownMode() {
+        assertThatThrownBy(() -> RouterConfig.fromYaml("tls: {enabled: true, certFile: /nonexistent.pem, keyFile: /nonexistent.key, "
+                + "clientAuth: always}"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tls.clientAuth: must be none, optional or require, was 'always'");
+        assertThatThrownBy(() -> RouterConfig.fromYaml("tls: {enabled: true, certFile: /nonexistent.pem, keyFile: /nonexistent.key, "
+                + "clientAuth: require}"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tls.clientCaFile: must be set when tls.enabled is true");
+        assertThat(RouterConfig.fromYaml("tls: {clientCaFile: /x.pem}").tls().clientAuth()).isEqualTo("require");
+        assertThat(RouterConfig.fromYaml("{}").tls().clientCertificates()).isFalse();
+    }
+
+    @Test
+    void agentCredentialsAreCheckedAllAtOnce() {
+        assertThatThrownBy(() -> RouterConfig.fromYaml("""
+                auth:
+                  agents:
+                    - {name: a, token: short, tasks: [x]}
+                    - {name: a, token: a-long-enough-token-123, certificateCn: a, agentIds: [a], tasks: [x]}
+                    - {name: c, certificateCn: "c-*", tasks: [x]}
+                    - {name: d, tokenFile: /nonexistent/token, agentIds: [d]}
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("auth.agents[0].token: must be 16-1024 characters")
+                .hasMessageContaining("auth.agents[0].agentIds: must list the agent ids")
+                .hasMessageContaining("auth.agents[1]: needs exactly one of token, tokenFile, certificateCn")
+                .hasMessageContaining("auth.agents[1].name: duplicate name 'a'")
+                .hasMessageContaining("auth.agents[2].certificateCn: needs client certificates")
+                .hasMessageContaining("auth.agents[3].tasks: must list the task ids")
+                .hasMessageContaining("auth.agents[3].tokenFile: cannot read '/nonexistent/token'");
+        assertThatThrownBy(() -> RouterConfig.fromYaml("auth: {agents: [{name: x, tokn: y}]}"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown key");
+        RouterConfig ok = RouterConfig.fromYaml("auth: {agents: [{name: w, token: a-long-enough-token-123, agentIds: [w-*], tasks: [w]}]}");
+        assertThat(ok.auth().enabled()).isTrue();
+        assertThat(ok.auth().toString()).doesNotContain("a-long-enough-token-123");
+    }
+
+    @Test
     void duplicateKeysAreErrors() {
         assertThatThrownBy(() -> RouterConfig.fromYaml("id: a\nid: b\n")).isInstanceOf(ConfigException.class).hasMessageContaining("id");
     }

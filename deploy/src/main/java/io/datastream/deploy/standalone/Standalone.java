@@ -159,6 +159,9 @@ public final class Standalone implements AutoCloseable {
             agent = Agent.start(AgentConfig.fromYaml(String.join("\n",
                     "id: standalone-agent",
                     "dataDir: " + yamlString(dir.resolve("agent").toString()),
+                    // tasks may read the data directory (the default task reads DATA/logs; tasks created
+                    // with ds ctl often use a directory beside it), not the rest of the machine
+                    "paths: {allow: [" + yamlString(dir.toString()) + "]}",
                     "routers: [\"" + cfg.clientHost() + ":" + cfg.routerPort() + "\"]",
                     "http:",
                     "  host: " + bind,

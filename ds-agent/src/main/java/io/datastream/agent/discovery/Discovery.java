@@ -43,6 +43,7 @@ public final class Discovery implements Runnable, AutoCloseable {
     private final DiscoveryListener listener;
     private final LongSupplier clock;
     private final GlobScanner scanner;
+    private final PathPolicy policy;
     private final BlockingQueue<Map<String, TaskSpec>> taskUpdates = new ArrayBlockingQueue<>(16);
     private final Map<String, TaskSpec> tasks = new LinkedHashMap<>();
     private final Map<String, Long> nextScan = new HashMap<>();
@@ -58,11 +59,12 @@ public final class Discovery implements Runnable, AutoCloseable {
     private volatile boolean running = true;
     private boolean watchLimitLogged;
 
-    public Discovery(AgentConfig.DiscoveryOptions options, DiscoveryListener listener, LongSupplier clockMillis) {
+    public Discovery(AgentConfig.DiscoveryOptions options, PathPolicy policy, DiscoveryListener listener, LongSupplier clockMillis) {
         this.options = options;
         this.listener = listener;
         this.clock = clockMillis;
-        this.scanner = new GlobScanner(options.maxFilesPerTask());
+        this.policy = policy;
+        this.scanner = new GlobScanner(options.maxFilesPerTask(), policy);
         WatchService w = null;
         if (options.watch() && options.maxWatchedDirs() > 0) {
             try {
@@ -72,6 +74,11 @@ public final class Discovery implements Runnable, AutoCloseable {
             }
         }
         this.watcher = w;
+    }
+
+    /** The path policy: distinct refusals per task and reason (any thread). */
+    public PathPolicy policy() {
+        return policy;
     }
 
     /** Replaces the set of tasks (any thread). Scans of changed tasks start at once. */

@@ -24,14 +24,24 @@ import java.util.Set;
  * the glob reaches unless it has {@code **}), keeps regular files that match a path glob and no
  * exclude glob, and stats them. Bounded: at most {@code maxFiles} files and
  * {@code 20 x maxFiles} visited entries per scan; unreadable directories are reported and skipped.
+ * A task outside the agent's {@link PathPolicy} is not scanned at all (its result says why), and
+ * a file that is a symlink out of its glob's root is skipped (directory symlinks are never
+ * descended).
  */
 public final class GlobScanner {
     private static final int MAX_ERRORS = 5;
 
     private final int maxFiles;
+    private final PathPolicy policy;
 
+    /** A scanner that reads anywhere but /proc, /sys and /dev (tests). */
     public GlobScanner(int maxFiles) {
+        this(maxFiles, new PathPolicy(List.of(Path.of("/"))));
+    }
+
+    public GlobScanner(int maxFiles, PathPolicy policy) {
         this.maxFiles = maxFiles;
+        this.policy = policy;
     }
 
     /** The directories a scan visited, for watching; filled by {@link #scan}. */
@@ -39,6 +49,10 @@ public final class GlobScanner {
     }
 
     public Scan scan(TaskSpec spec) {
+        String refused = policy.refusal(spec);
+        if (refused != null) {
+            return new Scan(new ScanResult(spec, List.of(), false, List.of(refused), refused), Set.of());
+        }
         List<PathMatcher> excludes = new ArrayList<>();
         for (String g : spec.exclude()) {
             excludes.add(FileSystems.getDefault().getPathMatcher("glob:" + g));
@@ -60,7 +74,8 @@ public final class GlobScanner {
                 if (base.getParent() != null && Files.isDirectory(base.getParent())) {
                     dirs.add(base.getParent());
                 }
-                if (depth == 0 && Files.isRegularFile(base)) {
+                if (depth == 0 && Files.isRegularFile(base)
+                        && (!Files.isSymbolicLink(base) || policy.follow(spec.id(), base, base.getParent()))) {
                     add(base, excludes, found, errors);
                 }
                 continue;
@@ -75,7 +90,8 @@ public final class GlobScanner {
 
                     @Override
                     public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                        if (!attrs.isDirectory() && include.matches(file)) {
+                        if (!attrs.isDirectory() && include.matches(file)
+                                && (!attrs.isSymbolicLink() || policy.follow(spec.id(), file, base))) {
                             if (found.size() >= maxFiles && !found.containsKey(file)) {
                                 over[0] = true;
                                 return FileVisitResult.TERMINATE;

@@ -11,10 +11,15 @@ import java.util.List;
  * @param files     matching regular files, at most discovery.maxFilesPerTask
  * @param overLimit more files matched than the limit; the rest were ignored
  * @param errors    directories or files that could not be read, at most a few
+ * @param refused   why the task may not be read here ({@link PathPolicy}), or null; then {@code files} is empty
  */
-public record ScanResult(TaskSpec spec, List<Found> files, boolean overLimit, List<String> errors) {
+public record ScanResult(TaskSpec spec, List<Found> files, boolean overLimit, List<String> errors, String refused) {
     public ScanResult {
         files = List.copyOf(files);
         errors = List.copyOf(errors);
+    }
+
+    public ScanResult(TaskSpec spec, List<Found> files, boolean overLimit, List<String> errors) {
+        this(spec, files, overLimit, errors, null);
     }
 }

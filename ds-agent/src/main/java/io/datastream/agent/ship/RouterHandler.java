@@ -15,6 +15,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +63,15 @@ final class RouterHandler extends SimpleChannelInboundHandler<Frame> {
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+            shipper.onTlsFailed(ctx.channel(), done.cause());
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         shipper.onInactive(ctx.channel());
     }
@@ -68,6 +80,10 @@ final class RouterHandler extends SimpleChannelInboundHandler<Frame> {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof DecoderException && cause.getCause() instanceof ProtocolException pe) {
             protocolError(ctx, pe.code(), pe.getMessage());
+            return;
+        }
+        if (cause instanceof NotSslRecordException || cause.getCause() instanceof SSLException || cause instanceof SSLException) {
+            shipper.onTlsFailed(ctx.channel(), cause);
             return;
         }
         LOG.debug("router connection failed: {}", cause.toString());

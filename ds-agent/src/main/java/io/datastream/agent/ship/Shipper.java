@@ -29,6 +29,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -116,6 +117,9 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
     private final EventLoop loop;
     private final RouterPicker picker;
     private final Backoff backoff;
+    private final SslContext ssl;
+    /** The last reason a connection failed or was refused, cleared by a WELCOME; read by other threads. */
+    private volatile String connectionError;
 
     // ---- event-loop state
     private final ArrayDeque<Pending> unsent = new ArrayDeque<>();
@@ -141,12 +145,22 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
     private long nextBatchId;
     private long connections;
     private boolean closing;
+    private boolean tlsFailureSeen;
     private CompletableFuture<Void> drained;
 
     /**
      * @param registered routers from ZooKeeper (empty list when ZooKeeper is off)
      */
     public Shipper(AgentConfig config, SendWindow window, TaskParker parker, Supplier<List<RouterInfo>> registered, LongSupplier clockMillis) {
+        this(config, window, parker, registered, clockMillis, tlsContext(config.tls()));
+    }
+
+    /**
+     * @param ssl the TLS context from {@link #tlsContext}, or null for plain TCP
+     */
+    public Shipper(AgentConfig config, SendWindow window, TaskParker parker, Supplier<List<RouterInfo>> registered, LongSupplier clockMillis,
+                   SslContext ssl) {
+        this.ssl = ssl;
         this.config = config;
         this.window = window;
         this.parker = parker;
@@ -160,6 +174,20 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
         Random random = new Random();
         this.picker = new RouterPicker(fixed, registered, random);
         this.backoff = new Backoff(config.send().backoffInitialMs(), config.send().backoffMaxMs(), random::nextDouble);
+    }
+
+    /**
+     * The TLS client context of {@code tls.*}, or null when TLS is off.
+     *
+     * @throws io.datastream.agent.config.ConfigException naming the key of a file that cannot be read
+     */
+    public static SslContext tlsContext(AgentConfig.TlsOptions tls) {
+        return RouterTls.context(tls);
+    }
+
+    /** Why the last connection to a router failed or was refused (one line), or null since the last successful handshake. */
+    public String connectionError() {
+        return connectionError;
     }
 
     public void start() {
@@ -241,11 +269,13 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.send().connectTimeoutMs())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
-                .handler(new RouterChannelInitializer(this, MAX_FRAME));
+                .handler(new RouterChannelInitializer(this, MAX_FRAME, ssl, peerName(target), target.port()));
         ChannelFuture f = b.connect(target.host(), target.port());
         f.addListener((ChannelFuture cf) -> {
             if (!cf.isSuccess()) {
-                LOG.info("cannot connect to router {}: {}", target, cf.cause() == null ? "?" : cf.cause().getMessage());
+                String why = cf.cause() == null ? "?" : cf.cause().getMessage();
+                connectionError = "cannot connect to router " + target + ": " + why;
+                LOG.info("cannot connect to router {}: {}", target, why);
                 picker.coolDown(target, clock.getAsLong(), Math.max(1000, config.send().backoffMaxMs() / 2));
                 state = State.IDLE;
                 scheduleReconnect();
@@ -253,13 +283,18 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
         });
     }
 
-    /** The TCP connection is up: say HELLO. */
+    private String peerName(RouterAddress target) {
+        return config.tls().serverName().isEmpty() ? target.host() : config.tls().serverName();
+    }
+
+    /** The TCP connection is up: say HELLO (with TLS, it leaves once the TLS handshake is done). */
     void onActive(Channel ch) {
         if (closing) {
             ch.close();
             return;
         }
         channel = ch;
+        tlsFailureSeen = false;
         state = State.HANDSHAKE;
         connections++;
         creditLimit = 0;
@@ -276,6 +311,7 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
             return;
         }
         state = State.ACTIVE;
+        connectionError = null;
         creditLimit = w.creditLimit();
         maxBatchBytes = w.maxBatchBytes();
         window.routerMaxBatchBytes(maxBatchBytes);
@@ -306,8 +342,35 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
         }
     }
 
+    /** The TLS handshake failed: one WARN line saying why, then the connection is closed and the router cooled down. */
+    void onTlsFailed(Channel ch, Throwable cause) {
+        if (ch != channel || tlsFailureSeen) {
+            ch.close();
+            return;
+        }
+        tlsFailureSeen = true;
+        String why = "TLS handshake with router " + router + " failed: " + RouterTls.explain(cause, peerName(router));
+        warnOnce(why);
+        picker.coolDown(router, clock.getAsLong(), config.send().backoffMaxMs());
+        ch.close();
+    }
+
+    /** Logs a connection error at WARN when it differs from the previous one (repeats at DEBUG), and keeps it for {@link #connectionError()}. */
+    private void warnOnce(String why) {
+        if (why.equals(connectionError)) {
+            LOG.debug(why);
+        } else {
+            LOG.warn(why);
+        }
+        connectionError = why;
+    }
+
     void onError(Channel ch, ErrorFrame e) {
-        LOG.warn("router {} closed the connection: {} {}", router, e.code(), e.message());
+        if (ch == channel) {
+            warnOnce("router " + router + " closed the connection: " + e.code() + " " + e.message());
+        } else {
+            LOG.warn("router {} closed the connection: {} {}", router, e.code(), e.message());
+        }
         if (ch == channel && (e.code() == ErrorCode.AUTH_FAILED || e.code() == ErrorCode.UNSUPPORTED_VERSION)) {
             picker.coolDown(router, clock.getAsLong(), config.send().backoffMaxMs());
         }

@@ -111,6 +111,7 @@ final class FileTable {
     void onScan(TaskRuntime t, ScanResult r, long now) {
         t.overLimit = r.overLimit();
         t.scanErrors = r.errors();
+        t.refused = r.refused();
         long seq = ++t.scanSeq;
         Set<FileKey> seen = new HashSet<>(r.files().size() * 2);
         for (Found found : r.files()) {

@@ -3,7 +3,7 @@ package io.datastream.agent.tail;
 /**
  * The tailer's view of one task (counters are totals since the agent started).
  *
- * @param state              "running" or "parked"
+ * @param state              "running", "parked" or "refused" (outside paths.allow)
  * @param files              files followed (fast + slow + inactive + rotated + waiting + skipped)
  * @param fast               files in the fast class
  * @param slow               files in the slow class

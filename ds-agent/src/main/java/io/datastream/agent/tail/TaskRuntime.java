@@ -34,6 +34,8 @@ final class TaskRuntime {
     boolean hadCheckpoints;
     boolean overLimit;
     List<String> scanErrors = List.of();
+    /** Why this agent may not read the task's paths (paths.allow), or null. */
+    String refused;
     long scanSeq;
 
     final Map<FileKey, TrackedFile> files = new HashMap<>();
@@ -172,6 +174,6 @@ final class TaskRuntime {
     }
 
     String state() {
-        return parked ? "parked" : "running";
+        return refused != null ? "refused" : parked ? "parked" : "running";
     }
 }

@@ -125,6 +125,7 @@ public final class AgentBenchmark {
         Path cfg = work.resolve("agent.yaml");
         Files.writeString(cfg, "id: bench-agent\nhost: bench\ndataDir: " + work.resolve("data") + "\n"
                 + "http: {host: 127.0.0.1, port: " + agentHttpPort + "}\nrouters: [\"" + routers + "\"]\n"
+                + "paths: {allow: [\"" + work.toAbsolutePath() + "\"]}\n"
                 + (arg("sink", "counting").equals("router") && arg("mode", "").equals("throughput") ? "status: {intervalMs: 200}\n" : "")
                 + extra
                 + "tasks:\n  - id: bench\n    paths: [\"" + glob + "\"]\n    topic: bench\n    codec: " + arg("codec", "lz4") + "\n");

@@ -1,5 +1,6 @@
 package io.datastream.agent.it;
 
+import io.datastream.agent.testing.TestPaths;
 import java.nio.file.Path;
 
 /** Agent configs for integration tests: fast timings, metrics off. */
@@ -12,6 +13,7 @@ final class AgentYaml {
                 + "host: it-host\n"
                 + "dataDir: " + dataDir + "\n"
                 + "http: {port: -1}\n"
+                + TestPaths.allowTmp()
                 + "routers: [" + routers + "]\n"
                 + "files: {slowAfterMs: 300, slowPollMs: 50, inactiveAfterMs: 3000, releaseAfterMs: 500, shortFileWaitMs: 300, fastPollMs: 10}\n"
                 + "discovery: {intervalMs: 300}\n"

@@ -22,7 +22,7 @@ final class TailerFixture implements AutoCloseable {
             files: {slowAfterMs: 300, slowPollMs: 50, inactiveAfterMs: 1500, releaseAfterMs: 400, shortFileWaitMs: 300, fastPollMs: 5}
             discovery: {intervalMs: 250}
             batch: {lingerMs: 5, maxBytes: 65536}
-            """;
+            """ + io.datastream.agent.testing.TestPaths.allowTmp();
 
     final AgentConfig config;
     final LineLedger ledger;
@@ -39,7 +39,8 @@ final class TailerFixture implements AutoCloseable {
         this.window = new SendWindow(config.send().windowBatches(), config.send().windowBytes());
         this.outlet = new CollectingOutlet(window, ledger);
         this.tailer = new Tailer(config, outlet, window, checkpoints, System::currentTimeMillis);
-        this.discovery = new Discovery(config.discovery(), tailer, System::currentTimeMillis);
+        this.discovery = new Discovery(config.discovery(), new io.datastream.agent.discovery.PathPolicy(config.paths().allow()), tailer,
+                System::currentTimeMillis);
         Map<String, TaskSpec> m = new LinkedHashMap<>();
         for (TaskSpec t : tasks) {
             m.put(t.id(), t);

@@ -50,7 +50,7 @@ class FrameCodecTest {
         String[] codes = {"NONE", "UNKNOWN", "MALFORMED_FRAME", "FRAME_TOO_LARGE", "UNKNOWN_FRAME_TYPE", "UNSUPPORTED_VERSION",
             "AUTH_FAILED", "PROTOCOL_VIOLATION", "CRC_MISMATCH", "CORRUPT_BATCH", "UNSUPPORTED_CODEC", "BATCH_TOO_LARGE",
             "NO_CREDIT", "NO_ROUTE", "DOWNSTREAM_UNAVAILABLE", "OVERLOADED", "SHUTTING_DOWN", "TOO_MANY_CONNECTIONS",
-            "IDLE_TIMEOUT", "RECORD_TOO_LARGE", "TOPIC_NOT_ALLOWED", "INTERNAL"};
+            "IDLE_TIMEOUT", "RECORD_TOO_LARGE", "TOPIC_NOT_ALLOWED", "INTERNAL", "NOT_AUTHORIZED"};
         for (int id = 0; id < codes.length; id++) {
             assertThat(ErrorCode.fromId(id).name()).isEqualTo(codes[id]);
             assertThat(ErrorCode.fromId(id).id()).isEqualTo(id);

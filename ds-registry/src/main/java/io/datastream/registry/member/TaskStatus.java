@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * An agent's view of one task, published in its {@link AgentInfo}.
  *
- * @param state                running, parked (a batch was rejected; see lastError) or stopped
+ * @param state                running, parked (a batch was rejected; see lastError), refused (the agent may not read its paths; see lastError) or stopped
  * @param files                files being followed
  * @param backlogBytes         bytes in those files not yet acknowledged (size minus acked offset)
  * @param lagMillis            age of the oldest unacknowledged data, 0 when caught up

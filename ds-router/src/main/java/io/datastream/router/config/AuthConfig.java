@@ -1,25 +1,85 @@
 package io.datastream.router.config;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
 /**
- * {@code auth.*}.
+ * {@code auth.*}: who may connect as an agent.
  *
- * @param token shared secret every agent must send in HELLO; empty (default) = no authentication
+ * @param token     shared secret any agent may send in HELLO (no restriction on what it writes); empty (default) = none
+ * @param tokenFile a file holding the shared token, instead of {@code token}
+ * @param agents    per-agent credentials bound to agent ids, tasks and topics; empty (default) = none.
+ *                  With neither a shared token nor agents, any client may connect (listen on loopback only).
  */
-public record AuthConfig(String token) {
+public record AuthConfig(String token, String tokenFile, List<AgentCredentialConfig> agents) {
     public AuthConfig {
         token = token == null ? "" : token;
+        agents = agents == null ? List.of() : new ArrayList<>(agents).stream().toList();
     }
 
+    public static AuthConfig none() {
+        return new AuthConfig(null, null, null);
+    }
+
+    /** Whether any agent credential is required. */
     public boolean enabled() {
-        return !token.isEmpty();
+        return !token.isEmpty() || (tokenFile != null && !tokenFile.isEmpty()) || !agents.isEmpty();
     }
 
-    public void validate(ConfigErrors e) {
+    /** The shared token: {@code token}, or the content of {@code tokenFile} (stripped); empty = none. */
+    public String sharedToken() {
+        return tokenFile == null || tokenFile.isEmpty() ? token : readToken(tokenFile);
+    }
+
+    /** A token file's content, stripped. @throws IllegalArgumentException when it cannot be read */
+    public static String readToken(String file) {
+        try {
+            return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read '" + file + "': " + e.getMessage(), e);
+        }
+    }
+
+    public void validate(ConfigErrors e, TlsConfig tls) {
         e.check(token.length() <= 1024, "auth.token", "must be at most 1024 characters, was " + token.length());
+        if (tokenFile != null && !tokenFile.isEmpty()) {
+            e.check(token.isEmpty(), "auth.tokenFile", "set auth.token or auth.tokenFile, not both");
+            checkTokenFile(e, "auth.tokenFile", tokenFile, 1);
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < agents.size(); i++) {
+            String k = "auth.agents[" + i + "]";
+            AgentCredentialConfig a = agents.get(i);
+            if (a == null) {
+                e.add(k, "must be a credential");
+                continue;
+            }
+            a.validate(e, k, tls.clientCertificates());
+            e.check(a.name() == null || names.add(a.name()), k + ".name", "duplicate name '" + a.name() + "'");
+            if (a.tokenFile() != null && !a.tokenFile().isEmpty()) {
+                checkTokenFile(e, k + ".tokenFile", a.tokenFile(), 16);
+            }
+        }
+    }
+
+    private static void checkTokenFile(ConfigErrors e, String key, String file, int min) {
+        try {
+            String t = readToken(file);
+            e.check(t.length() >= min && t.length() <= 1024 && t.indexOf('\n') < 0, key,
+                    "file '" + file + "' must hold one token of " + min + "-1024 characters");
+        } catch (IllegalArgumentException x) {
+            e.add(key, x.getMessage());
+        }
     }
 
     @Override
     public String toString() {
-        return "AuthConfig[token=" + (token.isEmpty() ? "" : "***") + "]";
+        return "AuthConfig[token=" + (token.isEmpty() ? "" : "***") + ", tokenFile=" + tokenFile + ", agents=" + agents + "]";
     }
 }

@@ -2,26 +2,49 @@ package io.datastream.router.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * {@code tls.*}: TLS on the ds protocol port.
  *
- * @param enabled     off by default
- * @param certFile    PEM certificate chain
- * @param keyFile     PEM private key (PKCS#8)
- * @param keyPassword password of an encrypted key file, or null
+ * @param enabled      off by default
+ * @param certFile     PEM certificate chain
+ * @param keyFile      PEM private key (PKCS#8)
+ * @param keyPassword  password of an encrypted key file, or null
+ * @param clientCaFile PEM CA certificates that agents' certificates must chain to (mutual TLS), or null
+ * @param clientAuth   {@code none}, {@code optional} or {@code require}: whether agents must present a
+ *                     certificate; default {@code require} when {@code clientCaFile} is set, else {@code none}
  */
-public record TlsConfig(Boolean enabled, String certFile, String keyFile, String keyPassword) {
+public record TlsConfig(Boolean enabled, String certFile, String keyFile, String keyPassword, String clientCaFile, String clientAuth) {
     public TlsConfig {
         enabled = enabled != null && enabled;
+        clientAuth = clientAuth == null ? (clientCaFile == null || clientCaFile.isBlank() ? "none" : "require")
+                : clientAuth.toLowerCase(Locale.ROOT);
+    }
+
+    /** TLS off. */
+    public static TlsConfig off() {
+        return new TlsConfig(null, null, null, null, null, null);
+    }
+
+    /** Whether agents are asked for a certificate. */
+    public boolean clientCertificates() {
+        return enabled && !"none".equals(clientAuth);
     }
 
     public void validate(ConfigErrors e) {
+        e.check("none".equals(clientAuth) || "optional".equals(clientAuth) || "require".equals(clientAuth), "tls.clientAuth",
+                "must be none, optional or require, was '" + clientAuth + "'");
         if (!enabled) {
             return;
         }
         readable(e, certFile, "tls.certFile");
         readable(e, keyFile, "tls.keyFile");
+        if (!"none".equals(clientAuth)) {
+            readable(e, clientCaFile, "tls.clientCaFile");
+        } else {
+            e.check(clientCaFile == null || clientCaFile.isBlank(), "tls.clientCaFile", "is set but tls.clientAuth is none");
+        }
     }
 
     private static void readable(ConfigErrors e, String file, String key) {
@@ -34,6 +57,7 @@ public record TlsConfig(Boolean enabled, String certFile, String keyFile, String
 
     @Override
     public String toString() {
-        return "TlsConfig[enabled=" + enabled + ", certFile=" + certFile + ", keyFile=" + keyFile + "]";
+        return "TlsConfig[enabled=" + enabled + ", certFile=" + certFile + ", keyFile=" + keyFile + ", clientCaFile=" + clientCaFile
+                + ", clientAuth=" + clientAuth + "]";
     }
 }

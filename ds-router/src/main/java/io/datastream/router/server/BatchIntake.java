@@ -5,18 +5,25 @@ import io.datastream.protocol.ErrorCode;
 import io.datastream.protocol.batch.Batch;
 import io.datastream.protocol.frame.AckStatus;
 import io.datastream.protocol.frame.BatchFrame;
+import io.datastream.router.auth.Identity;
+import io.datastream.router.auth.Refusal;
 import io.datastream.router.config.RouteMode;
 import io.datastream.router.kafka.Delivery;
 import io.datastream.router.kafka.KafkaSender;
 import io.datastream.router.route.Resolution;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The path of a BATCH frame: validate (Batch.parse checks structure and CRC), route, reserve
+ * The path of a BATCH frame: validate (Batch.parse checks structure and CRC), authorize (a
+ * restricted identity: the batch's agent id and host are the HELLO's, its task and topic are
+ * allowed; internal topics never), route, reserve
  * its bytes in the pool, hand it to the Kafka sender of its route's mode. Every refusal is an
  * ACK with a code, and the frame is released right away; an accepted frame is owned by its
  * {@link Delivery} until Kafka answers.
  */
 final class BatchIntake {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchIntake.class);
     /**
      * Pool bytes a lines-mode batch holds besides its frame: its decompressed lines and this much
      * per line for the record, its headers and its key.
@@ -41,9 +48,27 @@ final class BatchIntake {
             refuse(conn, frame, status, e.code(), e.getMessage());
             return;
         }
+        Identity who = conn.identity();
+        if (who.restricted()) {
+            if (!batch.agentId().equals(conn.agentId()) || !batch.host().equals(conn.host())) {
+                notAuthorized(conn, frame, ctx, Refusal.BATCH_AGENT_ID, "the batch claims agent '" + batch.agentId() + "' on host '"
+                        + batch.host() + "' but this connection is agent '" + conn.agentId() + "' on host '" + conn.host() + "'");
+                return;
+            }
+            if (!who.mayWriteTask(batch.taskId())) {
+                notAuthorized(conn, frame, ctx, Refusal.TASK, "credential '" + who.credential() + "' may not write task '"
+                        + batch.taskId() + "'");
+                return;
+            }
+        }
         Resolution r = ctx.routes().resolve(batch);
         if (!r.routed()) {
             refuse(conn, frame, AckStatus.REJECTED, r.error(), r.message());
+            return;
+        }
+        if (!who.mayWriteTopic(r.topic())) {
+            notAuthorized(conn, frame, ctx, Refusal.TOPIC, r.topic().startsWith("__") ? "internal topic '" + r.topic()
+                    + "' is never writable" : "credential '" + who.credential() + "' may not write topic '" + r.topic() + "'");
             return;
         }
         long reservation = r.mode() == RouteMode.LINES
@@ -66,6 +91,13 @@ final class BatchIntake {
             // never queued: answer here, as if Kafka had refused it
             d.complete(AckStatus.RETRY_LATER, ErrorCode.OVERLOADED, "the router's Kafka queue is full; re-send later", 0);
         }
+    }
+
+    /** An authorization refusal: counted by reason, logged at DEBUG (a hostile agent could flood the log), ACK REJECTED NOT_AUTHORIZED. */
+    private static void notAuthorized(Connection conn, BatchFrame frame, ServerContext ctx, Refusal reason, String message) {
+        ctx.authMetrics().refused(reason);
+        LOG.debug("agent {}: {}", conn.agentId(), message);
+        refuse(conn, frame, AckStatus.REJECTED, ErrorCode.NOT_AUTHORIZED, message);
     }
 
     private static void refuse(Connection conn, BatchFrame frame, AckStatus status, ErrorCode code, String message) {

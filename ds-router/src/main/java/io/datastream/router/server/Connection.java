@@ -8,6 +8,7 @@ import io.datastream.protocol.frame.ErrorFrame;
 import io.datastream.protocol.frame.GoAway;
 import io.datastream.protocol.frame.GoAwayReason;
 import io.datastream.protocol.frame.Welcome;
+import io.datastream.router.auth.Identity;
 import io.datastream.router.credit.CreditPump;
 import io.datastream.router.kafka.Delivery;
 import io.datastream.router.kafka.DeliveryListener;
@@ -44,6 +45,7 @@ public final class Connection implements CreditPump.Refillable, DeliveryListener
     private final Runnable flushTask = this::flushNow;
     private String agentId = "";
     private String host = "";
+    private Identity identity = Identity.OPEN;
 
     Connection(Channel channel, ServerContext ctx) {
         this.channel = channel;
@@ -74,8 +76,9 @@ public final class Connection implements CreditPump.Refillable, DeliveryListener
     }
 
     /** HELLO was accepted: answer WELCOME with the first credit. */
-    void open(String agentId, String host, int version, int codecMask) {
+    void open(String agentId, String host, Identity identity, int version, int codecMask) {
         this.agentId = agentId;
+        this.identity = identity;
         this.host = host;
         state = State.OPEN;
         int n = ctx.connections().count();
@@ -258,6 +261,11 @@ public final class Connection implements CreditPump.Refillable, DeliveryListener
 
     public String host() {
         return host;
+    }
+
+    /** Who the HELLO authenticated as, and what it may write. */
+    Identity identity() {
+        return identity;
     }
 
     @Override

@@ -10,7 +10,10 @@ import io.datastream.protocol.frame.Hello;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.datastream.router.auth.Refusal;
 import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -80,7 +83,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (frame instanceof Hello hello) {
-            onHello(hello);
+            onHello(hello, PeerCertificates.commonName(c.pipeline().get(SslHandler.class)));
         } else if (frame instanceof Heartbeat) {
             // liveness only: reading it reset the idle timer
         } else if (frame instanceof ErrorFrame error) {
@@ -91,22 +94,33 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onHello(Hello hello) {
+    private void onHello(Hello hello, String certificateCn) {
         if (!conn.awaitingHello()) {
             conn.fatal(ErrorCode.PROTOCOL_VIOLATION, "a second HELLO");
             return;
         }
-        Handshake.Result r = Handshake.check(hello, ctx.settings().authToken());
+        Handshake.Result r = Handshake.check(hello, ctx.credentials(), certificateCn);
         if (!r.ok()) {
+            if (r.refusal() != null) {
+                ctx.authMetrics().refused(r.refusal());
+            }
             LOG.info("refused agent {} on host {}: {}", hello.agentId(), hello.host(), r.error().message());
             conn.fatal(r.error().code(), r.error().message());
             return;
         }
-        conn.open(hello.agentId(), hello.host(), r.version(), r.codecMask());
+        conn.open(hello.agentId(), hello.host(), r.identity(), r.version(), r.codecMask());
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext c, Object evt) throws Exception {
+        if (evt instanceof SslHandshakeCompletionEvent done) {
+            if (!done.isSuccess()) {
+                ctx.authMetrics().refused(Refusal.TLS_HANDSHAKE);
+                LOG.info("TLS handshake with {} failed: {}", c.channel().remoteAddress(), rootMessage(done.cause()));
+                c.close();
+            }
+            return;
+        }
         if (evt instanceof IdleStateEvent idle) {
             if (idle.state() == IdleState.READER_IDLE) {
                 conn.fatal(ErrorCode.IDLE_TIMEOUT, "nothing received for " + ctx.settings().idleTimeoutMs() + " ms");
@@ -116,6 +130,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         super.userEventTriggered(c, evt);
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable r = t;
+        while (r.getCause() != null && r.getCause() != r) {
+            r = r.getCause();
+        }
+        return r.getMessage() == null ? r.getClass().getSimpleName() : r.getMessage();
     }
 
     @Override

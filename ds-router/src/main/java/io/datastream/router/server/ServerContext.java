@@ -1,5 +1,7 @@
 package io.datastream.router.server;
 
+import io.datastream.router.auth.AgentCredentials;
+import io.datastream.router.auth.AuthMetrics;
 import io.datastream.router.config.RouteMode;
 import io.datastream.router.credit.CreditPolicy;
 import io.datastream.router.credit.CreditPump;
@@ -18,8 +20,11 @@ import java.util.function.LongSupplier;
  * @param senders    one Kafka sender per route mode in use
  * @param draining   whether the router is shutting down
  * @param nanoClock  monotonic time
+ * @param authMetrics refusals by TLS, authentication and authorization
+ * @param credentials who may connect as an agent, and what each may write
  */
 public record ServerContext(ServerSettings settings, MemoryPool pool, CreditPolicy credit, CreditPump pump, RouterMetrics metrics,
                             Connections connections, RouteTable routes, PartitionStrategies strategies,
-                            Map<RouteMode, KafkaSender> senders, BooleanSupplier draining, LongSupplier nanoClock) {
+                            Map<RouteMode, KafkaSender> senders, BooleanSupplier draining, LongSupplier nanoClock,
+                            AuthMetrics authMetrics, AgentCredentials credentials) {
 }

@@ -11,8 +11,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The pipeline of an agent connection:
  * <pre>
- * [tls] -> idle -> encoder (outbound) -> gate -> decoder -> handler
+ * [sniffer -> tls] -> idle -> encoder (outbound) -> gate -> decoder -> handler
  * </pre>
+ * With TLS, a {@link TlsSniffer} comes first and puts the TLS handler in its place when the
+ * client speaks TLS (a plaintext client gets a plaintext ERROR instead).
  */
 final class ServerInitializer extends ChannelInitializer<Channel> {
     private final ServerContext ctx;
@@ -27,7 +29,7 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
         Connection conn = new Connection(ch, ctx);
         ChannelPipeline p = ch.pipeline();
         if (s.sslContext() != null) {
-            p.addLast("tls", s.sslContext().newHandler(ch.alloc()));
+            p.addLast("sniffer", new TlsSniffer(s.sslContext(), ctx));
         }
         p.addLast("idle", new IdleStateHandler(s.idleTimeoutMs(), s.heartbeatIntervalMs(), 0, TimeUnit.MILLISECONDS));
         p.addLast("encoder", FrameEncoder.INSTANCE);

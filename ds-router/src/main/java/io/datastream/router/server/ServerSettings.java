@@ -7,7 +7,6 @@ import io.netty.handler.ssl.SslContext;
  * What the server needs from the configuration.
  *
  * @param routerId            announced in WELCOME
- * @param authToken           required HELLO token, empty for none
  * @param heartbeatIntervalMs announced in WELCOME; HEARTBEAT after this long without writing
  * @param idleTimeoutMs       a connection that sends nothing for this long is closed (also the wait for HELLO)
  * @param maxBatchBytes       largest BATCH body, announced in WELCOME
@@ -16,7 +15,7 @@ import io.netty.handler.ssl.SslContext;
  * @param goAwayCloseAfterMs  a connection told to migrate is closed this long after GOAWAY (once idle)
  * @param sslContext          TLS, or null
  */
-public record ServerSettings(String routerId, String authToken, int heartbeatIntervalMs, long idleTimeoutMs, int maxBatchBytes,
+public record ServerSettings(String routerId, int heartbeatIntervalMs, long idleTimeoutMs, int maxBatchBytes,
                              ProtocolLimits limits, int maxConnections, long goAwayCloseAfterMs, SslContext sslContext) {
     /** Largest control frame accepted (a HELLO with every field at its maximum is about 85 KiB). */
     public static final int MAX_CONTROL_FRAME = 128 << 10;

@@ -162,6 +162,7 @@ final class DockerCluster implements AutoCloseable {
                 id: %s
                 dataDir: /var/lib/datastream/agent
                 http: {host: 0.0.0.0, port: 7200}
+                paths: {allow: [/logs]}
                 zookeeper: {connect: "zookeeper:2181"}
                 routers: ["haproxy:7000"]
                 files: {releaseAfterMs: 2000}

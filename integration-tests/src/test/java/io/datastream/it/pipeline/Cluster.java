@@ -162,6 +162,7 @@ final class Cluster implements AutoCloseable {
         StringBuilder yaml = new StringBuilder("id: " + id + "\n"
                 + "dataDir: \"" + dir.resolve(id) + "\"\n"
                 + "http: {host: 127.0.0.1, port: " + http + "}\n"
+                + "paths: {allow: [\"" + dir.resolve("logs") + "\"]}\n"
                 + connection
                 + "send: {backoffMaxMs: 2000, ackTimeoutMs: 30000}\n"
                 + "discovery: {intervalMs: 2000}\n"
