@@ -1,5 +1,6 @@
 package io.datastream.agent;
 
+import io.datastream.agent.batch.OutBatch;
 import io.datastream.agent.batch.SendWindow;
 import io.datastream.agent.checkpoint.AckedOffset;
 import io.datastream.agent.checkpoint.CheckpointEntry;
@@ -7,6 +8,7 @@ import io.datastream.agent.checkpoint.CheckpointFile;
 import io.datastream.agent.checkpoint.Checkpointer;
 import io.datastream.agent.checkpoint.StreamInfo;
 import io.datastream.agent.discovery.Discovery;
+import io.datastream.agent.report.AgentReports;
 import io.datastream.agent.ship.Shipper;
 import io.datastream.agent.ship.ShipperReport;
 import io.datastream.agent.status.AgentMetrics;
@@ -16,6 +18,7 @@ import io.datastream.agent.tail.FileStatus;
 import io.datastream.agent.tail.Tailer;
 import io.datastream.agent.tail.TailerReport;
 import io.datastream.agent.task.TaskSource;
+import io.datastream.protocol.report.ReportSender;
 import io.datastream.registry.ZkClients;
 import io.datastream.registry.ZkLayout;
 import io.datastream.registry.member.AgentInfo;
@@ -81,6 +84,7 @@ public final class Agent implements AutoCloseable {
     private final MemberDirectory<RouterInfo> routers;
     private final TaskDirectory taskDirectory;
     private final AgentMetrics metrics;
+    private final AgentReports reports;
     private volatile int httpPort = -1;
     private volatile EphemeralRegistration registration;
     private volatile boolean started;
@@ -127,8 +131,12 @@ public final class Agent implements AutoCloseable {
             taskDirectory = null;
         }
         this.window = new SendWindow(config.send().windowBatches(), config.send().windowBytes());
-        this.tailer = new Tailer(config, b -> shipper().submit(b), window, entries, clock);
+        this.reports = config.reports().enabled() ? new AgentReports(config.reports(), config.id(), this::status, clock) : null;
+        this.tailer = new Tailer(config, this::built, window, entries, clock);
         this.shipper = new Shipper(config, window, tailer, () -> routers == null ? List.of() : routers.members(), clock);
+        if (reports != null) {
+            shipper.outcomes(reports);
+        }
         this.discovery = new Discovery(config.discovery(), tailer, clock);
         this.checkpointer = new Checkpointer(file, entries, this::streams, this::acked, config.checkpoint().retentionMs(), clock);
         this.taskSource = new TaskSource(config.tasks(), config.host(), config.labels(), this::onTasks);
@@ -139,16 +147,23 @@ public final class Agent implements AutoCloseable {
         this.checkpointExecutor = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ds-agent-checkpointer"));
         this.statusExecutor = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ds-agent-status"));
         this.metrics = new AgentMetrics(() -> status);
+        if (reports != null) {
+            reports.register(metrics.registry());
+        }
+    }
+
+    /** A batch the tailer built: counted as read (minute reports), then shipped. */
+    private void built(OutBatch b) {
+        if (reports != null) {
+            reports.read(b);
+        }
+        shipper.submit(b);
     }
 
     private static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
-    }
-
-    private Shipper shipper() {
-        return shipper;
     }
 
     /** Starts an agent; throws when the config or the data directory is unusable. */
@@ -184,6 +199,9 @@ public final class Agent implements AutoCloseable {
         tailerThread.start();
         discoveryThread.start();
         shipper.start();
+        if (reports != null) {
+            reports.start();
+        }
         taskSource.start();
         if (taskDirectory != null) {
             taskSource.follow(taskDirectory);
@@ -258,6 +276,11 @@ public final class Agent implements AutoCloseable {
         return buildStatus();
     }
 
+    /** The minute reports' counts, when reports are on. */
+    public java.util.Optional<ReportSender.Stats> reportStats() {
+        return reports == null ? java.util.Optional.empty() : java.util.Optional.of(reports.stats());
+    }
+
     /** Every followed file with its state. */
     public List<FileStatus> files() {
         try {
@@ -303,6 +326,9 @@ public final class Agent implements AutoCloseable {
         }
         statusExecutor.shutdownNow();
         shipper.close();
+        if (reports != null) {
+            reports.close(); // after the shipper: its last acknowledgements and discards are in
+        }
         metrics.close();
         EphemeralRegistration reg = registration;
         if (reg != null) {

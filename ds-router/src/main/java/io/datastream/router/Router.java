@@ -17,6 +17,7 @@ import io.datastream.router.kafka.DeliveryProgress;
 import io.datastream.router.kafka.KafkaSender;
 import io.datastream.router.kafka.PartitionStrategies;
 import io.datastream.router.kafka.ProducerSettings;
+import io.datastream.router.report.RouterReports;
 import io.datastream.router.route.RouteTable;
 import io.datastream.router.server.Connection;
 import io.datastream.router.server.Connections;
@@ -66,6 +67,7 @@ public final class Router implements AutoCloseable {
     private RouterRegistration registration;
     private ScheduledExecutorService scheduler;
     private RouterMetrics metrics;
+    private RouterReports reports = RouterReports.off();
     private CreditPump pump;
     private EventPipeline events;
 
@@ -120,8 +122,10 @@ public final class Router implements AutoCloseable {
                 cfg.limits().maxBatchBytes(), cfg.protocolLimits(), cfg.limits().maxConnections(), cfg.migration().closeAfterMs(),
                 TlsContexts.server(cfg.tls()));
         PartitionStrategies strategies = new PartitionStrategies(cfg.kafka().loadAware(), clock);
+        reports = RouterReports.create(cfg.reports().settings(), cfg.id(), System::currentTimeMillis);
+        reports.register(metrics.registry());
         ServerContext ctx = new ServerContext(settings, pool, credit, pump, metrics, connections, routes,
-                strategies, Map.copyOf(senders), () -> draining, clock);
+                strategies, Map.copyOf(senders), () -> draining, clock, reports);
         server = RouterServer.bind(cfg.listen().host(), cfg.listen().port(), cfg.listen().workerThreads(), cfg.listen().transport(), ctx, prefix);
         if (cfg.httpSource().enabled()) {
             events = EventPipeline.start(cfg.httpSource(), new EventPipeline.Settings(cfg.id(), cfg.advertisedHost(), pool,
@@ -138,6 +142,7 @@ public final class Router implements AutoCloseable {
                         cfg.migration().checkIntervalMs()));
             }
         }
+        reports.start();
         LOG.info("router {} listening on {}:{} ({}), http on {}, Kafka {}", cfg.id(), cfg.listen().host(), server.port(),
                 server.isEpoll() ? "epoll" : "nio", http.port(), cfg.kafka().bootstrapServers());
     }
@@ -280,6 +285,7 @@ public final class Router implements AutoCloseable {
         for (KafkaSender s : senders.values()) {
             s.close(producerTimeout);
         }
+        closeQuietly(reports); // after the senders: their last acknowledgements are counted
         closeQuietly(http);
         closeQuietly(server);
         closeQuietly(pump);

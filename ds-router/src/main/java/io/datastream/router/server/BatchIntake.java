@@ -43,6 +43,7 @@ final class BatchIntake {
         }
         Resolution r = ctx.routes().resolve(batch);
         if (!r.routed()) {
+            ctx.reports().refused(batch, r.error());
             refuse(conn, frame, AckStatus.REJECTED, r.error(), r.message());
             return;
         }
@@ -50,11 +51,13 @@ final class BatchIntake {
                 ? cost + (long) batch.uncompressedLength() + (long) batch.recordCount() * LINE_RECORD_OVERHEAD
                 : cost;
         if (reservation > ctx.pool().capacity()) {
+            ctx.reports().refused(batch, ErrorCode.BATCH_TOO_LARGE);
             refuse(conn, frame, AckStatus.REJECTED, ErrorCode.BATCH_TOO_LARGE, "the batch needs " + reservation
                     + " bytes of memory in lines mode, more than the whole pool (" + ctx.pool().capacity() + ")");
             return;
         }
         if (!ctx.pool().tryReserve(reservation)) {
+            ctx.reports().refused(batch, ErrorCode.OVERLOADED);
             refuse(conn, frame, AckStatus.RETRY_LATER, ErrorCode.OVERLOADED, "the router's memory pool is full; re-send later");
             return;
         }

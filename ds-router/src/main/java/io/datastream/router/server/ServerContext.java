@@ -1,5 +1,6 @@
 package io.datastream.router.server;
 
+import io.datastream.router.report.RouterReports;
 import io.datastream.router.config.RouteMode;
 import io.datastream.router.credit.CreditPolicy;
 import io.datastream.router.credit.CreditPump;
@@ -18,8 +19,10 @@ import java.util.function.LongSupplier;
  * @param senders    one Kafka sender per route mode in use
  * @param draining   whether the router is shutting down
  * @param nanoClock  monotonic time
+ * @param reports    minute reports to control (counts per task and read minute)
  */
 public record ServerContext(ServerSettings settings, MemoryPool pool, CreditPolicy credit, CreditPump pump, RouterMetrics metrics,
                             Connections connections, RouteTable routes, PartitionStrategies strategies,
-                            Map<RouteMode, KafkaSender> senders, BooleanSupplier draining, LongSupplier nanoClock) {
+                            Map<RouteMode, KafkaSender> senders, BooleanSupplier draining, LongSupplier nanoClock,
+                            RouterReports reports) {
 }
