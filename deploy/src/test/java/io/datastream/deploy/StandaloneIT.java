@@ -164,6 +164,65 @@ class StandaloneIT {
         }
     }
 
+    /**
+     * An alert on the agent's backlog, from the agent's own reports: it fires while no router
+     * runs (the agent cannot ship), reaching a local webhook receiver, and resolves once a router
+     * starts and the backlog is acknowledged; the audit then has every line at every tier.
+     */
+    @Test
+    void aBacklogAlertFiresWhileNoRouterRunsAndResolvesAfter(@TempDir Path dir) throws Exception {
+        java.util.Set<StandaloneConfig.Component> noRouter = java.util.EnumSet.allOf(StandaloneConfig.Component.class);
+        noRouter.remove(StandaloneConfig.Component.ROUTER);
+        StandaloneConfig cfg = StandaloneConfig.builder(dir).ports(FreePorts::next).checkpointInterval(Duration.ofSeconds(1))
+                .progressInterval(Duration.ZERO).reportInterval(Duration.ofMillis(500)).components(noRouter).build();
+        List<String> hooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        receiver.createContext("/hook", ex -> {
+            hooks.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        receiver.start();
+        try (Standalone s = Standalone.start(cfg, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+            String url = "http://localhost:" + cfg.controlPort();
+            assertThat(ctl("--url", url, "alert", "create", "backlog", "--kind", "backlogBytes", "--threshold", "0", "--task", "default",
+                    "--webhook", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook")).contains("created");
+            List<String> written = append(cfg.logsDir().resolve("a.log"), "a", 0, 1_000);
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> hooks.stream().anyMatch(h -> h.contains("\"state\":\"firing\"")));
+            assertThat(hooks.get(0)).contains("\"rule\":\"backlog\"").contains("\"task\":\"default\"");
+            assertThat(ctl("--url", url, "alert", "list")).contains("firing");
+
+            try (io.datastream.router.Router router = io.datastream.router.Router.start(io.datastream.router.RouterConfig.fromYaml(
+                    String.join("\n",
+                            "id: test-router",
+                            "listen:",
+                            "  host: 127.0.0.1",
+                            "  port: " + cfg.routerPort(),
+                            "http:",
+                            "  host: 127.0.0.1",
+                            "  port: " + cfg.routerHttpPort(),
+                            "kafka:",
+                            "  bootstrapServers: 127.0.0.1:" + cfg.kafkaPort(),
+                            "reports:",
+                            "  controlUrl: " + s.reports().orElseThrow().controlUrl(),
+                            "  intervalMs: 500")))) {
+                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> hooks.stream().anyMatch(h -> h.contains("\"state\":\"resolved\"")));
+                awaitOutput(cfg, written);
+                await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                    String total = ctl("--url", url, "audit", "default", "--since", "1h").lines()
+                            .filter(l -> l.startsWith("TOTAL")).findFirst().orElse("");
+                    return total.trim().split("\\s+").length > 6 && List.of(total.trim().split("\\s+")).subList(0, 7)
+                            .equals(List.of("TOTAL", "1000", "0", "1000", "1000", "1000", "0"));
+                });
+            }
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
     private static String ctl(String... args) {
         java.io.StringWriter out = new java.io.StringWriter();
         picocli.CommandLine cl = Ds.commandLine();
