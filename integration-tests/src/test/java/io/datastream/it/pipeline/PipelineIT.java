@@ -72,6 +72,8 @@ class PipelineIT extends ClusterScenarios {
                     .count("routers.recordsOut", (long) routerRecords)
                     .reconcile(written, kafka, committed, false);
             assertThat((long) routerRecords).as("records the routers had acknowledged by Kafka").isEqualTo(kafka.records());
+            // and the product's audit (ds ctl audit steady) says the same, minute by minute
+            assertAuditAgrees(task, kafka, written.size());
         }
     }
 
