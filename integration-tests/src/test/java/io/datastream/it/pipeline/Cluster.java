@@ -90,6 +90,7 @@ final class Cluster implements AutoCloseable {
         control = track(ControlServer.start(ControlConfig.fromYaml(String.join("\n",
                 "http: {host: 127.0.0.1, port: " + FreePorts.next() + "}",
                 "store: {path: \"" + dir.resolve("control").resolve("metrics.db") + "\"}",
+                "alerts: {evaluationIntervalMs: 1000, webhookBackoffMs: 200}",
                 "zookeeper: {connect: \"" + zk.connectString() + "\"}"))));
         controlUrl = "http://127.0.0.1:" + control.port();
         sinkMetricsPort = FreePorts.next();
@@ -199,6 +200,13 @@ final class Cluster implements AutoCloseable {
             throw new IOException("audit of " + task + ": HTTP " + r.statusCode() + " " + r.body());
         }
         return new ObjectMapper().readTree(r.body());
+    }
+
+    /** POSTs JSON to control; returns the status. */
+    int post(String path, String json) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(controlUrl + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private String sinkYaml() {
