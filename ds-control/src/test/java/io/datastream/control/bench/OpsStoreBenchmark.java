@@ -44,7 +44,8 @@ import org.HdrHistogram.Histogram;
  * file through {@link OpsStore#ingest} (the writer thread is what limits); then the same reports
  * over HTTP to a ControlServer for one minute ({@code --http-threads} clients); then 24 hours of
  * one task (routers, sink and {@code --day-agents} agents per minute) and the p99 of a task's
- * last-24-hours series and audit.
+ * last-24-hours series and audit; last, one push per agent as the agents build it
+ * ({@code MinuteLedger} and {@code ReportBody}, {@code --push-minutes} minutes each) over HTTP.
  *
  * <pre>
  * mvn -B -o -q -pl ds-control test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.cp
@@ -231,7 +232,8 @@ public final class OpsStoreBenchmark {
         long countNanos = built0 - build0;
         long bodyBytes = bodies.stream().mapToLong(b -> b.length).sum();
         System.out.printf("agent push (%d minutes of 1 task, built by ReportBody): %d bytes of JSON on average; per agent: %.1f us of CPU"
-                        + " to build the body, %.1f us to count 120 batches a minute, about %d bytes of heap for the ledger%n",
+                        + " to build the body, %.1f us per minute to count 60 batches read and 60 acknowledged, about %d bytes of heap"
+                        + " for the ledger%n",
                 pushMinutes, bodyBytes / agents, buildNanos / 1e3 / agents, countNanos / 1e3 / agents / pushMinutes,
                 Math.max(0, ledgerBytes / agents));
         ledgers.clear();
