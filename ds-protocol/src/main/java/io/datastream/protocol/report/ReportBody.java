@@ -53,7 +53,9 @@ public final class ReportBody {
         sb.append("{\"minute\":").append(e.minute()).append(",\"task\":").append(string(e.task())).append(",\"counts\":{");
         boolean first = true;
         for (ReportCount c : ReportCount.values()) {
-            long v = e.counts()[c.ordinal()];
+            // a count taken back below zero (a discarded batch whose read the ledger had refused,
+            // which it counted) is sent as 0: control refuses negative counts, and the whole body with them
+            long v = Math.max(0, e.counts()[c.ordinal()]);
             if (v == 0) {
                 continue;
             }

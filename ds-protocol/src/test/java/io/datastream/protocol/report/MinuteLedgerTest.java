@@ -107,4 +107,14 @@ class MinuteLedgerTest {
         assertThat(ReportBody.chunks(ReportSource.AGENT, "a", l.pending(), 1_000_000, 2)).hasSize(3);
         assertThat(ReportBody.string("a\"b\\c\n")).isEqualTo("\"a\\\"b\\\\c\\u000a\"");
     }
+
+    @Test
+    void aCountTakenBackBelowZeroIsSentAsZero() {
+        MinuteLedger l = new MinuteLedger(10, 100);
+        l.add("web", 7, ReportCount.LINES_READ, -5, ReportCount.BYTES_READ, -500);
+        l.add("web", 7, ReportCount.LINES_ACKED, 1);
+        String body = new String(ReportBody.chunks(ReportSource.AGENT, "a", l.pending(), 10_000, 10).get(0).json(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(body).contains("\"counts\":{\"linesAcked\":1}");
+    }
 }
