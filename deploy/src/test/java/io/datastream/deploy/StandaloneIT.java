@@ -156,6 +156,13 @@ class StandaloneIT {
                 }
             }
             assertThat(audited).isEqualTo(tally);
+            // the router's intake, in its own series: every line arrived once (no re-sends here)
+            long linesIn = 0;
+            for (com.fasterxml.jackson.databind.JsonNode p : json.readTree(httpGet(url + "/api/v1/metrics?task=default&step=minute"))
+                    .path("tiers").path("router")) {
+                linesIn += p.path("counts").path("linesIn").asLong();
+            }
+            assertThat(linesIn).isEqualTo(n);
             // ds ctl audit prints the same: the total line has N in read, acked, in Kafka and committed
             String table = ctl("--url", url, "audit", "default", "--since", "1h");
             String total = table.lines().filter(l -> l.startsWith("TOTAL")).findFirst().orElseThrow();

@@ -21,7 +21,10 @@ public enum ReportCount {
     TIME_FALLBACKS("timeFallbacks"),
     ERRORS("errors"),
     BACKLOG_BYTES("backlogBytes"),
-    LAG_MS("lagMs");
+    LAG_MS("lagMs"),
+    BATCHES_IN("batchesIn"),
+    LINES_IN("linesIn"),
+    BYTES_IN("bytesIn");
 
     static final int COUNT = values().length;
 

@@ -19,6 +19,7 @@ import java.util.function.ToDoubleFunction;
  * the time it read the lines there), so the router's minute lines up with the agent's.
  *
  * <ul>
+ *   <li><b>batchesIn / linesIn / bytesIn</b>: every batch that arrived and parsed, re-sends included.</li>
  *   <li><b>linesToKafka / bytesToKafka</b>: records and source bytes (end offset minus start
  *       offset) of batches Kafka acknowledged, counted once per acknowledgement: a batch the agent
  *       re-sends after a lost ACK is in Kafka twice and counted twice.</li>
@@ -64,6 +65,17 @@ public final class RouterReports implements AutoCloseable {
     /** The read minute of a batch. */
     public static long readMinute(Batch b) {
         return MinuteLedger.minuteOf(b.firstEventTime());
+    }
+
+    /** A batch arrived and parsed: counted in, whatever becomes of it. */
+    public void received(Batch b) {
+        if (ledger == null) {
+            return;
+        }
+        String task = b.taskId();
+        long minute = readMinute(b);
+        ledger.add(task, minute, ReportCount.BATCHES_IN, 1, ReportCount.LINES_IN, b.recordCount());
+        ledger.add(task, minute, ReportCount.BYTES_IN, b.endOffset() - b.startOffset());
     }
 
     /** A parsed batch was refused before it reached a Kafka sender. */

@@ -41,6 +41,7 @@ final class BatchIntake {
             refuse(conn, frame, status, e.code(), e.getMessage());
             return;
         }
+        ctx.reports().received(batch);
         Resolution r = ctx.routes().resolve(batch);
         if (!r.routed()) {
             ctx.reports().refused(batch, r.error());
