@@ -3,7 +3,9 @@ package io.datastream.deploy;
 import io.datastream.deploy.sinkmetrics.SinkCounters;
 import io.datastream.deploy.sinkmetrics.SinkMetricsReporter;
 import io.datastream.deploy.sinkmetrics.SinkRegistration;
+import io.datastream.deploy.sinkmetrics.SinkReporting;
 import io.datastream.deploy.standalone.FlinkRestore;
+import io.datastream.protocol.report.ReportSettings;
 import io.datastream.sink.SinkJob;
 import io.datastream.sink.config.SinkConfig;
 import java.net.URI;
@@ -16,6 +18,7 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -52,7 +55,7 @@ public final class SinkCommand implements Callable<Integer> {
     @Option(names = "--zookeeper-root", paramLabel = "PATH", description = "Root of the Datastream nodes (default: ${DEFAULT-VALUE}).")
     String zookeeperRoot = "/datastream";
 
-    @Option(names = "--id", paramLabel = "ID", description = "This sink's id in ZooKeeper (default: sink-<hostname>).")
+    @Option(names = "--id", paramLabel = "ID", description = "This sink's id in ZooKeeper and in its reports to control (default: sink-<hostname>).")
     String id;
 
     @Option(names = "--retain", paramLabel = "N",
@@ -63,8 +66,32 @@ public final class SinkCommand implements Callable<Integer> {
             description = "Resume from this checkpoint or savepoint (any Flink file system) instead of the newest one in job.checkpointDir.")
     String fromSavepoint;
 
+    @Option(names = "--control-url", paramLabel = "URL",
+            description = "Push the per-minute, per-task counts (lines committed, duplicates, dead letters) to this ds-control (http://host:7400); none by default.")
+    String controlUrl;
+
+    @Option(names = "--report-token-file", paramLabel = "FILE", description = "File holding a control token with the write role, for --control-url.")
+    Path reportTokenFile;
+
+    @Option(names = "--report-interval", paramLabel = "MS", description = "How often counts are pushed to --control-url (default: ${DEFAULT-VALUE}).")
+    long reportMillis = 60_000;
+
     @Override
     public Integer call() throws Exception {
+        SinkReporting reporting = null;
+        if (controlUrl != null) {
+            String error = ReportSettings.checkUrl(controlUrl);
+            if (error != null) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--control-url: " + error);
+            }
+            if (reportMillis < 100 || reportMillis > 3_600_000) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--report-interval: must be in [100, 3600000], was " + reportMillis);
+            }
+            String token = reportTokenFile == null ? "" : java.nio.file.Files.readString(reportTokenFile).strip();
+            // installed before the job starts: its operators count into it
+            reporting = SinkReporting.start(ReportSettings.to(controlUrl).withToken(token).withIntervalMs(reportMillis),
+                    id != null ? id : "sink-" + java.net.InetAddress.getLocalHost().getHostName());
+        }
         SinkConfig cfg = config == null ? SinkConfig.defaults() : SinkConfig.load(config);
         Path stateDir = localDir(cfg.job().checkpointDir());
         Configuration conf = new Configuration();
@@ -95,7 +122,13 @@ public final class SinkCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(new Thread(reg::close, "ds-sink-registration-close"));
         }
         System.out.println("sink job " + job.getJobID() + " running; output in " + cfg.output().path());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(job, stateDir), "ds-sink-shutdown"));
+        SinkReporting reports = reporting;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop(job, stateDir);
+            if (reports != null) {
+                reports.close(); // after the stop's savepoint committed, and counted, the last files
+            }
+        }, "ds-sink-shutdown"));
         job.getJobExecutionResult().get();
         return 0;
     }

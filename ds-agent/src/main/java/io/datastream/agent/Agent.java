@@ -1,5 +1,6 @@
 package io.datastream.agent;
 
+import io.datastream.agent.batch.OutBatch;
 import io.datastream.agent.batch.SendWindow;
 import io.datastream.agent.checkpoint.AckedOffset;
 import io.datastream.agent.checkpoint.CheckpointEntry;
@@ -8,6 +9,7 @@ import io.datastream.agent.checkpoint.Checkpointer;
 import io.datastream.agent.checkpoint.StreamInfo;
 import io.datastream.agent.discovery.Discovery;
 import io.datastream.agent.discovery.PathPolicy;
+import io.datastream.agent.report.AgentReports;
 import io.datastream.agent.ship.Shipper;
 import io.datastream.agent.ship.ShipperReport;
 import io.datastream.agent.status.AgentMetrics;
@@ -17,6 +19,7 @@ import io.datastream.agent.tail.FileStatus;
 import io.datastream.agent.tail.Tailer;
 import io.datastream.agent.tail.TailerReport;
 import io.datastream.agent.task.TaskSource;
+import io.datastream.protocol.report.ReportSender;
 import io.datastream.registry.ZkClients;
 import io.datastream.registry.ZkLayout;
 import io.datastream.registry.member.AgentInfo;
@@ -85,6 +88,7 @@ public final class Agent implements AutoCloseable {
     private final MemberDirectory<RouterInfo> routers;
     private final TaskDirectory taskDirectory;
     private final AgentMetrics metrics;
+    private final AgentReports reports;
     private volatile int httpPort = -1;
     private volatile EphemeralRegistration registration;
     private volatile boolean started;
@@ -133,8 +137,12 @@ public final class Agent implements AutoCloseable {
             taskDirectory = null;
         }
         this.window = new SendWindow(config.send().windowBatches(), config.send().windowBytes());
-        this.tailer = new Tailer(config, b -> shipper().submit(b), window, entries, clock);
+        this.reports = config.reports().enabled() ? new AgentReports(config.reports(), config.id(), this::status, clock) : null;
+        this.tailer = new Tailer(config, this::built, window, entries, clock);
         this.shipper = new Shipper(config, window, tailer, () -> routers == null ? List.of() : routers.members(), clock, ssl);
+        if (reports != null) {
+            shipper.outcomes(reports);
+        }
         this.discovery = new Discovery(config.discovery(), new PathPolicy(config.paths().allow()), tailer, clock);
         this.checkpointer = new Checkpointer(file, entries, this::streams, this::acked, config.checkpoint().retentionMs(), clock);
         this.taskSource = new TaskSource(config.tasks(), config.host(), config.labels(), this::onTasks);
@@ -151,16 +159,23 @@ public final class Agent implements AutoCloseable {
                         + "(outside_allow, system, symlink_outside_root)")
                 .labelNames("task", "reason").callback(cb -> policy.counts().forEach((task, m) ->
                         m.forEach((reason, n) -> cb.call(n, task, reason.label())))).register(metrics.registry());
+        if (reports != null) {
+            reports.register(metrics.registry());
+        }
+    }
+
+    /** A batch the tailer built: counted as read (minute reports), then shipped. */
+    private void built(OutBatch b) {
+        if (reports != null) {
+            reports.read(b);
+        }
+        shipper.submit(b);
     }
 
     private static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
-    }
-
-    private Shipper shipper() {
-        return shipper;
     }
 
     /** Starts an agent; throws when the config or the data directory is unusable. */
@@ -196,6 +211,9 @@ public final class Agent implements AutoCloseable {
         tailerThread.start();
         discoveryThread.start();
         shipper.start();
+        if (reports != null) {
+            reports.start();
+        }
         taskSource.start();
         if (taskDirectory != null) {
             taskSource.follow(taskDirectory);
@@ -309,6 +327,11 @@ public final class Agent implements AutoCloseable {
         return shipper.connectionError();
     }
 
+    /** The minute reports' counts, when reports are on. */
+    public java.util.Optional<ReportSender.Stats> reportStats() {
+        return reports == null ? java.util.Optional.empty() : java.util.Optional.of(reports.stats());
+    }
+
     /** Every followed file with its state. */
     public List<FileStatus> files() {
         try {
@@ -354,6 +377,9 @@ public final class Agent implements AutoCloseable {
         }
         statusExecutor.shutdownNow();
         shipper.close();
+        if (reports != null) {
+            reports.close(); // after the shipper: its last acknowledgements and discards are in
+        }
         metrics.close();
         EphemeralRegistration reg = registration;
         if (reg != null) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.datastream.agent.config.ConfigException;
 import io.datastream.agent.config.ConfigReader;
+import io.datastream.protocol.report.ReportSettings;
 import io.datastream.registry.task.FieldError;
 import io.datastream.registry.task.TaskSpec;
 import java.io.IOException;
@@ -36,11 +37,12 @@ import java.util.Set;
  * @param httpPort  Prometheus metrics port: 0 = any free port, -1 = off
  * @param tasks     local tasks (ZooKeeper tasks are added to them)
  * @param paths     which directories tasks may read
+ * @param reports   minute reports to ds-control (off without reports.controlUrl)
  */
 public record AgentConfig(String id, String host, Map<String, String> labels, Path dataDir, List<String> routers,
                           ZooKeeperOptions zookeeper, String authToken, TlsOptions tls, String httpHost, int httpPort, List<TaskSpec> tasks,
                           PathOptions paths, FileOptions files, DiscoveryOptions discovery, BatchOptions batch, SendOptions send,
-                          CheckpointOptions checkpoint, StatusOptions status) {
+                          CheckpointOptions checkpoint, StatusOptions status, ReportSettings reports) {
 
     public static final int DEFAULT_HTTP_PORT = 7200;
 
@@ -295,13 +297,14 @@ public record AgentConfig(String id, String host, Map<String, String> labels, Pa
                 r.longValue("checkpoint.intervalMs", 1_000, 10, 600_000),
                 r.longValue("checkpoint.retentionMs", 86_400_000L, 1_000, 365L * 86_400_000L));
         StatusOptions status = new StatusOptions(r.longValue("status.intervalMs", 5_000, 100, 600_000));
+        ReportSettings reports = reports(r);
         List<TaskSpec> tasks = tasks(r);
         PathOptions paths = paths(r);
         if (finish) {
             r.finish();
         }
         return new AgentConfig(id, host, labels, Path.of(dataDir == null ? "./data/agent" : dataDir), routers, zk, token, tls, httpHost, httpPort,
-                tasks, paths, files, discovery, batch, send, checkpoint, status);
+                tasks, paths, files, discovery, batch, send, checkpoint, status, reports);
     }
 
     private static PathOptions paths(ConfigReader r) {
@@ -364,6 +367,33 @@ public record AgentConfig(String id, String host, Map<String, String> labels, Pa
         if (!file.isEmpty() && !Files.isReadable(Path.of(file))) {
             r.error(key, "file '" + file + "' does not exist or is not readable");
         }
+    }
+
+    /** The reports.* keys (docs/agent.md, Minute reports). */
+    static ReportSettings reports(ConfigReader r) {
+        String url = r.string("reports.controlUrl", null);
+        String urlError = ReportSettings.checkUrl(url);
+        if (urlError != null) {
+            r.error("reports.controlUrl", urlError);
+        }
+        String token = r.string("reports.token", "");
+        String tokenFile = r.string("reports.tokenFile", null);
+        if (tokenFile != null && !tokenFile.isEmpty()) {
+            if (!token.isEmpty()) {
+                r.error("reports.tokenFile", "give reports.token or reports.tokenFile, not both");
+            }
+            try {
+                token = Files.readString(Path.of(tokenFile), StandardCharsets.UTF_8).strip();
+            } catch (IOException | RuntimeException e) {
+                r.error("reports.tokenFile", "cannot read " + tokenFile + ": " + e.getMessage());
+            }
+        }
+        long interval = r.longValue("reports.intervalMs", ReportSettings.DEFAULT_INTERVAL_MS, 100, 3_600_000);
+        int window = r.intValue("reports.windowMinutes", ReportSettings.DEFAULT_WINDOW_MINUTES, 2, 10_080);
+        int maxCells = r.intValue("reports.maxCells", ReportSettings.DEFAULT_MAX_CELLS, 100, 10_000_000);
+        long timeout = r.longValue("reports.timeoutMs", ReportSettings.DEFAULT_TIMEOUT_MS, 100, 600_000);
+        return new ReportSettings(url == null || url.isEmpty() || urlError != null ? null : java.net.URI.create(url), token, interval,
+                window, maxCells, timeout);
     }
 
     private static List<TaskSpec> tasks(ConfigReader r) {

@@ -19,6 +19,7 @@ import io.datastream.router.kafka.DeliveryProgress;
 import io.datastream.router.kafka.KafkaSender;
 import io.datastream.router.kafka.PartitionStrategies;
 import io.datastream.router.kafka.ProducerSettings;
+import io.datastream.router.report.RouterReports;
 import io.datastream.router.route.RouteTable;
 import io.datastream.router.server.Connection;
 import io.datastream.router.server.Connections;
@@ -68,6 +69,7 @@ public final class Router implements AutoCloseable {
     private RouterRegistration registration;
     private ScheduledExecutorService scheduler;
     private RouterMetrics metrics;
+    private RouterReports reports = RouterReports.off();
     private CreditPump pump;
     private EventPipeline events;
 
@@ -123,9 +125,11 @@ public final class Router implements AutoCloseable {
                 TlsContexts.agents(cfg.tls()));
         PartitionStrategies strategies = new PartitionStrategies(cfg.kafka().loadAware(), clock);
         strategies.registerMetrics(metrics.registry());
+        reports = RouterReports.create(cfg.reports().settings(), cfg.id(), System::currentTimeMillis);
+        reports.register(metrics.registry());
         ServerContext ctx = new ServerContext(settings, pool, credit, pump, metrics, connections, routes,
                 strategies, Map.copyOf(senders), () -> draining, clock, new AuthMetrics(metrics.registry()),
-                AgentCredentials.of(cfg.auth()));
+                AgentCredentials.of(cfg.auth()), reports);
         server = RouterServer.bind(cfg.listen().host(), cfg.listen().port(), cfg.listen().workerThreads(), cfg.listen().transport(), ctx, prefix);
         if (cfg.httpSource().enabled()) {
             events = EventPipeline.start(cfg.httpSource(), new EventPipeline.Settings(cfg.id(), cfg.advertisedHost(), pool,
@@ -144,6 +148,7 @@ public final class Router implements AutoCloseable {
                         cfg.migration().checkIntervalMs()));
             }
         }
+        reports.start();
         LOG.info("router {} listening on {}:{} ({}), http on {}, Kafka {}", cfg.id(), cfg.listen().host(), server.port(),
                 server.isEpoll() ? "epoll" : "nio", http.port(), cfg.kafka().bootstrapServers());
     }
@@ -286,6 +291,7 @@ public final class Router implements AutoCloseable {
         for (KafkaSender s : senders.values()) {
             s.close(producerTimeout);
         }
+        closeQuietly(reports); // after the senders: their last acknowledgements are counted
         closeQuietly(http);
         closeQuietly(server);
         closeQuietly(pump);

@@ -12,6 +12,7 @@ import io.datastream.protocol.ProtocolLimits;
 import io.datastream.protocol.frame.BatchFrame;
 import io.datastream.registry.task.FieldError;
 import io.datastream.router.config.AuthConfig;
+import io.datastream.router.config.ReportsConfig;
 import io.datastream.router.config.ConfigErrors;
 import io.datastream.router.config.ConfigException;
 import io.datastream.router.config.DefaultRouteConfig;
@@ -57,12 +58,13 @@ import java.util.stream.Collectors;
  *
  * @param id             unique router id (default "router-" + host name)
  * @param advertisedHost address published in ZooKeeper and GOAWAY suggestions (default localhost)
+ * @param reports        minute reports to ds-control (off by default)
  */
 public record RouterConfig(String id, String advertisedHost, ListenConfig listen, HttpConfig http, AuthConfig auth, TlsConfig tls,
                            LimitsConfig limits, HeartbeatConfig heartbeat, PoolConfig pool, KafkaConfig kafka,
                            ZooKeeperConfig zookeeper, List<RouteConfig> routes, DefaultRouteConfig defaultRoute,
                            MigrationConfig migration, DrainConfig drain, HealthConfig health,
-                           HttpSourceConfig httpSource) {
+                           HttpSourceConfig httpSource, ReportsConfig reports) {
 
     private static final ObjectMapper YAML = YAMLMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -88,12 +90,19 @@ public record RouterConfig(String id, String advertisedHost, ListenConfig listen
         drain = drain == null ? new DrainConfig(null) : drain;
         health = health == null ? new HealthConfig(null) : health;
         httpSource = httpSource == null ? HttpSourceConfig.disabled() : httpSource;
+        reports = reports == null ? ReportsConfig.off() : reports;
     }
 
     /** The same configuration with {@code source} as its HTTP event source (e.g. {@link HttpSourceConfig#enabledDefaults()}). */
     public RouterConfig withHttpSource(HttpSourceConfig source) {
         return new RouterConfig(id, advertisedHost, listen, http, auth, tls, limits, heartbeat, pool, kafka, zookeeper, routes, defaultRoute,
-                migration, drain, health, source);
+                migration, drain, health, source, reports);
+    }
+
+    /** The same configuration with {@code r} as its minute reports to control. */
+    public RouterConfig withReports(ReportsConfig r) {
+        return new RouterConfig(id, advertisedHost, listen, http, auth, tls, limits, heartbeat, pool, kafka, zookeeper, routes, defaultRoute,
+                migration, drain, health, httpSource, r);
     }
 
     private static String hostName() {
@@ -172,6 +181,7 @@ public record RouterConfig(String id, String advertisedHost, ListenConfig listen
         migration.validate(e);
         drain.validate(e);
         health.validate(e);
+        reports.validate(e, id);
         httpSource.validate(e, tls);
         if (httpSource.enabled() && httpSource.port() != 0) {
             e.check(!httpSource.port().equals(listen.port()) && !httpSource.port().equals(http.port()), "httpSource.port",

@@ -7,7 +7,9 @@ import io.datastream.control.ControlServer;
 import io.datastream.deploy.sinkmetrics.SinkCounters;
 import io.datastream.deploy.sinkmetrics.SinkMetricsReporter;
 import io.datastream.deploy.sinkmetrics.SinkRegistration;
+import io.datastream.deploy.sinkmetrics.SinkReporting;
 import io.datastream.deploy.standalone.StandaloneConfig.Component;
+import io.datastream.protocol.report.ReportSettings;
 import io.datastream.registry.ZkClients;
 import io.datastream.registry.ZkLayout;
 import io.datastream.registry.task.TaskNotFoundException;
@@ -16,6 +18,7 @@ import io.datastream.registry.task.TaskStore;
 import io.datastream.router.Router;
 import io.datastream.router.RouterConfig;
 import io.datastream.router.config.HttpSourceConfig;
+import io.datastream.router.config.ReportsConfig;
 import io.datastream.sink.SinkJob;
 import io.datastream.sink.config.SinkConfig;
 import io.datastream.embedded.kafka.EmbeddedKafka;
@@ -73,6 +76,8 @@ public final class Standalone implements AutoCloseable {
     private JobClient sinkJob;
     private DemoLogWriter demo;
     private Progress progress;
+    /** Where the components push their minute reports, or null (no control here, or reports off). */
+    private ReportSettings reports;
 
     private Standalone(StandaloneConfig cfg, PrintStream out) {
         this.cfg = cfg;
@@ -129,6 +134,9 @@ public final class Standalone implements AutoCloseable {
                     "zookeeper:",
                     "  connect: " + zkConnect)));
             started.push(control);
+            if (!cfg.reportInterval().isZero()) {
+                reports = ReportSettings.to("http://" + cfg.clientHost() + ":" + control.port()).withIntervalMs(cfg.reportInterval().toMillis());
+            }
             ensureDefaultTask(zkConnect);
             say("control    REST API on " + control.localUrl());
         }
@@ -144,7 +152,7 @@ public final class Standalone implements AutoCloseable {
                     "kafka:",
                     "  bootstrapServers: " + kafka,
                     "zookeeper:",
-                    "  connect: " + zkConnect)).withHttpSource(HttpSourceConfig.enabledDefaults().withAddress(bind, cfg.eventsPort())));
+                    "  connect: " + zkConnect)).withReports(routerReports()).withHttpSource(HttpSourceConfig.enabledDefaults().withAddress(bind, cfg.eventsPort())));
             started.push(router);
             say("router     accepting agents on localhost:" + router.port() + ", health on :" + router.httpPort());
             say("events     POST http://" + cfg.clientHost() + ":" + router.eventsPort() + "/v1/events -> topic " + EVENTS_TOPIC
@@ -167,7 +175,8 @@ public final class Standalone implements AutoCloseable {
                     "  host: " + bind,
                     "  port: " + cfg.agentHttpPort(),
                     "zookeeper:",
-                    "  connect: " + zkConnect)));
+                    "  connect: " + zkConnect,
+                    agentReports())));
             started.push(agent);
             say("agent      reading " + cfg.logsDir() + "/**.log, metrics on " + bind + ":" + cfg.agentHttpPort());
         }
@@ -241,6 +250,10 @@ public final class Standalone implements AutoCloseable {
         // the per-task counts for ds ctl task get, in the ZooKeeper the other components use
         started.push(SinkRegistration.start("standalone-sink", cfg.clientHost() + ":" + cfg.zookeeperPort(), ZkLayout.DEFAULT_ROOT,
                 SinkCounters.JVM, Duration.ofSeconds(2)));
+        if (reports != null) {
+            // closed after the job stopped: the stop's savepoint commits, and counts, the last files
+            started.push(SinkReporting.start(reports, "standalone-sink"));
+        }
         Path savepointDir = savepoints;
         started.push(() -> stopSink(savepointDir));
     }
@@ -263,6 +276,23 @@ public final class Standalone implements AutoCloseable {
             }
         }
         sinkJob = null;
+    }
+
+    private ReportsConfig routerReports() {
+        return reports == null ? ReportsConfig.off() : new ReportsConfig(reports.controlUrl().toString(), null, null,
+                reports.intervalMs(), null, null, null);
+    }
+
+    private String agentReports() {
+        return reports == null ? "" : String.join("\n",
+                "reports:",
+                "  controlUrl: " + yamlString(reports.controlUrl().toString()),
+                "  intervalMs: " + reports.intervalMs());
+    }
+
+    /** Where the components report to, when control runs here and reports are on. */
+    public Optional<ReportSettings> reports() {
+        return Optional.ofNullable(reports);
     }
 
     private static String yamlString(String s) {

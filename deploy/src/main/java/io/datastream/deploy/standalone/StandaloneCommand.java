@@ -70,6 +70,10 @@ public final class StandaloneCommand implements Callable<Integer> {
     @Option(names = "--progress-interval", paramLabel = "MS", description = "Progress line every MS ms, 0 = none (default: ${DEFAULT-VALUE}).")
     long progressMillis = 5_000;
 
+    @Option(names = "--report-interval", paramLabel = "MS",
+            description = "The agent, router and sink push their per-minute counts to control every MS ms, 0 = never (default: ${DEFAULT-VALUE}).")
+    long reportMillis = 60_000;
+
     @Override
     public Integer call() throws Exception {
         Set<Component> components = EnumSet.noneOf(Component.class);
@@ -80,7 +84,8 @@ public final class StandaloneCommand implements Callable<Integer> {
                 .kafkaControllerPort(kafkaControllerPort).routerPort(routerPort).routerHttpPort(routerHttpPort).eventsPort(eventsPort)
                 .controlPort(controlPort).agentHttpPort(agentHttpPort).sinkMetricsPort(sinkMetricsPort)
                 .checkpointInterval(Duration.ofMillis(checkpointMillis)).components(components).demo(demo, demoRate)
-                .progressInterval(Duration.ofMillis(progressMillis)).build();
+                .progressInterval(Duration.ofMillis(progressMillis))
+                .reportInterval(Duration.ofMillis(reportMillis)).build();
         Standalone standalone = Standalone.start(cfg, System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -27,11 +27,12 @@ import java.util.Set;
  * @param demo               write a generated log stream into dataDir/logs/demo
  * @param demoLinesPerSecond rate of the demo stream
  * @param progressInterval   how often a progress line is printed (0 = never)
+ * @param reportInterval     how often the agent, router and sink push their minute reports to control (0 = no reports)
  */
 public record StandaloneConfig(Path dataDir, String bindAddress, int zookeeperPort, int kafkaPort, int kafkaControllerPort, int routerPort,
                                int routerHttpPort, int eventsPort, int controlPort, int agentHttpPort, int sinkMetricsPort,
                                Duration checkpointInterval, Set<Component> components,
-                               boolean demo, int demoLinesPerSecond, Duration progressInterval) {
+                               boolean demo, int demoLinesPerSecond, Duration progressInterval, Duration reportInterval) {
 
     /** The parts of the pipeline, in start order. */
     public enum Component {
@@ -84,6 +85,10 @@ public record StandaloneConfig(Path dataDir, String bindAddress, int zookeeperPo
         if (progressInterval == null || progressInterval.isNegative()) {
             errors.add("progress-interval: must be >= 0");
         }
+        if (reportInterval == null || reportInterval.isNegative() || (!reportInterval.isZero() && reportInterval.toMillis() < 100)
+                || reportInterval.toMillis() > 3_600_000) {
+            errors.add("report-interval: must be 0 (no reports) or in [100, 3600000] ms, was " + reportInterval);
+        }
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", errors));
         }
@@ -122,6 +127,7 @@ public record StandaloneConfig(Path dataDir, String bindAddress, int zookeeperPo
         private boolean demo;
         private int demoLinesPerSecond = 2_000;
         private Duration progressInterval = Duration.ofSeconds(5);
+        private Duration reportInterval = Duration.ofMinutes(1);
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -213,11 +219,17 @@ public record StandaloneConfig(Path dataDir, String bindAddress, int zookeeperPo
             return this;
         }
 
+        /** How often minute reports are pushed to control (0 = none). */
+        public Builder reportInterval(Duration d) {
+            reportInterval = d;
+            return this;
+        }
+
         /** Validates every setting; all errors in one message. */
         public StandaloneConfig build() {
             return new StandaloneConfig(dataDir, bindAddress, zookeeperPort, kafkaPort, kafkaControllerPort, routerPort, routerHttpPort,
                     eventsPort, controlPort, agentHttpPort, sinkMetricsPort, checkpointInterval, components, demo, demoLinesPerSecond,
-                    progressInterval);
+                    progressInterval, reportInterval);
         }
     }
 

@@ -2,6 +2,7 @@ package io.datastream.agent.ship;
 
 import io.datastream.agent.AgentConfig;
 import io.datastream.agent.batch.BatchOutlet;
+import io.datastream.agent.batch.BatchOutcomes;
 import io.datastream.agent.batch.OutBatch;
 import io.datastream.agent.batch.SendWindow;
 import io.datastream.agent.checkpoint.AckedOffset;
@@ -126,6 +127,7 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
     private final LinkedHashMap<Long, Pending> inFlight = new LinkedHashMap<>();
     private final Map<StreamKey, Tracker> trackers = new HashMap<>();
     private final Map<StreamKey, AckedOffset> ackedChanged = new LinkedHashMap<>();
+    private volatile BatchOutcomes outcomes = BatchOutcomes.NONE;
     private final Map<String, TaskCounters> counters = new HashMap<>();
     /** Streams sent back to be read again from an offset: batches built before the rewind are dropped. */
     private final Map<StreamKey, Long> awaitingRewind = new HashMap<>();
@@ -203,6 +205,7 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
             loop.execute(() -> accept(batch));
         } catch (RuntimeException e) {
             // shut down: the batch is not acknowledged, so it is read again after a restart
+            outcomes.discarded(batch);
             batch.release();
             window.give(batch.size());
         }
@@ -242,8 +245,18 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
     }
 
     private void drop(OutBatch b) {
+        outcomes.discarded(b);
+        free(b);
+    }
+
+    private void free(OutBatch b) {
         b.release();
         window.give(b.size());
+    }
+
+    /** Who is told how each batch ends (the minute reports); set before {@link #start()}. */
+    public void outcomes(BatchOutcomes listener) {
+        this.outcomes = listener;
     }
 
     private TaskCounters counters(String task) {
@@ -563,7 +576,8 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
                 trackers.remove(key);
             }
         }
-        drop(b);
+        outcomes.acked(b);
+        free(b);
     }
 
     /**

@@ -11,6 +11,11 @@ import io.datastream.control.ops.store.Report;
 import io.datastream.control.ops.store.Step;
 import io.datastream.control.ops.store.StoreSettings;
 import io.datastream.control.ops.store.Tier;
+import io.datastream.protocol.report.MinuteLedger;
+import io.datastream.protocol.report.ReportBody;
+import io.datastream.protocol.report.ReportCount;
+import io.datastream.protocol.report.ReportSender;
+import io.datastream.protocol.report.ReportSource;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,7 +44,8 @@ import org.HdrHistogram.Histogram;
  * file through {@link OpsStore#ingest} (the writer thread is what limits); then the same reports
  * over HTTP to a ControlServer for one minute ({@code --http-threads} clients); then 24 hours of
  * one task (routers, sink and {@code --day-agents} agents per minute) and the p99 of a task's
- * last-24-hours series and audit.
+ * last-24-hours series and audit; last, one push per agent as the agents build it
+ * ({@code MinuteLedger} and {@code ReportBody}, {@code --push-minutes} minutes each) over HTTP.
  *
  * <pre>
  * mvn -B -o -q -pl ds-control test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.cp
@@ -59,6 +65,7 @@ public final class OpsStoreBenchmark {
         int tasks = Integer.parseInt(a.getOrDefault("tasks", "1"));
         int dayAgents = Integer.parseInt(a.getOrDefault("day-agents", "50"));
         int httpThreads = Integer.parseInt(a.getOrDefault("http-threads", "8"));
+        int pushMinutes = Integer.parseInt(a.getOrDefault("push-minutes", "2"));
         Path dir = Files.createTempDirectory("ds-ops-bench");
         long start = Math.floorDiv(System.currentTimeMillis(), 60_000L) - minutes - 2;
         Clock clock = Clock.fixed(Instant.ofEpochSecond((start + minutes + 2) * 60), ZoneOffset.UTC);
@@ -185,7 +192,98 @@ public final class OpsStoreBenchmark {
                 clientThreads.shutdownNow();
             }
         }
+        if (httpThreads > 0) {
+            agentPushes(dir, agents, tasks, httpThreads, pushMinutes);
+        }
         System.exit(0);
+    }
+
+    /**
+     * One push per agent as the agents build it (MinuteLedger + ReportBody, the code of
+     * ReportSender): {@code pushMinutes} minutes of one task each (with the default 60 s interval a
+     * push carries the end of the closed minute and the open one), POSTed over HTTP.
+     */
+    private static void agentPushes(Path dir, int agents, int tasks, int httpThreads, int pushMinutes) throws Exception {
+        long now = Math.floorDiv(System.currentTimeMillis(), 60_000L);
+        long build0 = threadCpu();
+        List<byte[]> bodies = new ArrayList<>(agents);
+        long ledgerBytes0 = usedHeap();
+        List<MinuteLedger> ledgers = new ArrayList<>(agents);
+        for (int i = 0; i < agents; i++) {
+            MinuteLedger l = new MinuteLedger(60, 1000);
+            String task = "task-" + (i % tasks);
+            for (int m = 0; m < pushMinutes; m++) {
+                long minute = now - pushMinutes + 1 + m;
+                for (int b = 0; b < 60; b++) { // one batch a second
+                    l.add(task, minute, ReportCount.LINES_READ, 20, ReportCount.BYTES_READ, 3_000 + i % 7);
+                    l.add(task, minute, ReportCount.LINES_ACKED, 20, ReportCount.BYTES_ACKED, 3_000 + i % 7);
+                }
+                l.gauges(task, minute, i % 3 == 0 ? 4096 : 0, i % 3 == 0 ? 250 : 0);
+            }
+            ledgers.add(l);
+        }
+        long ledgerBytes = usedHeap() - ledgerBytes0;
+        long built0 = threadCpu();
+        for (int i = 0; i < agents; i++) {
+            bodies.add(ReportBody.chunks(ReportSource.AGENT, "agent-" + i, ledgers.get(i).pending(), ReportSender.MAX_BODY_BYTES,
+                    ReportSender.MAX_MINUTES).get(0).json());
+        }
+        long buildNanos = threadCpu() - built0;
+        long countNanos = built0 - build0;
+        long bodyBytes = bodies.stream().mapToLong(b -> b.length).sum();
+        System.out.printf("agent push (%d minutes of 1 task, built by ReportBody): %d bytes of JSON on average; per agent: %.1f us of CPU"
+                        + " to build the body, %.1f us per minute to count 60 batches read and 60 acknowledged, about %d bytes of heap"
+                        + " for the ledger%n",
+                pushMinutes, bodyBytes / agents, buildNanos / 1e3 / agents, countNanos / 1e3 / agents / pushMinutes,
+                Math.max(0, ledgerBytes / agents));
+        ledgers.clear();
+        try (ControlServer server = ControlServer.start(ControlConfig.fromYaml("http: {host: 127.0.0.1, port: 0}\n"
+                + "store: {path: '" + dir.resolve("push.db") + "', queueCapacity: 65536}\nzookeeper: {connect: '127.0.0.1:1', operationTimeoutMs: 100}\n"))) {
+            ExecutorService clientThreads = Executors.newFixedThreadPool(httpThreads);
+            HttpClient http = HttpClient.newBuilder().executor(clientThreads).build();
+            ExecutorService pool = Executors.newFixedThreadPool(httpThreads);
+            AtomicInteger next = new AtomicInteger();
+            AtomicInteger failed = new AtomicInteger();
+            long rows0 = server.ops().store().rowsWritten();
+            long cpu0 = cpu();
+            long t0 = System.nanoTime();
+            for (int t = 0; t < httpThreads; t++) {
+                pool.submit(() -> {
+                    int i;
+                    while ((i = next.getAndIncrement()) < agents) {
+                        HttpRequest req = HttpRequest.newBuilder(URI.create(server.localUrl() + "/api/v1/reports"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(i))).build();
+                        try {
+                            if (http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() != 202) {
+                                failed.incrementAndGet();
+                            }
+                        } catch (Exception e) {
+                            failed.incrementAndGet();
+                        }
+                    }
+                });
+            }
+            pool.shutdown();
+            pool.awaitTermination(30, TimeUnit.MINUTES);
+            server.ops().store().flush().join();
+            double secs = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("agent pushes over HTTP (%d client threads in the same JVM): %d pushes in %.1f s = %.0f pushes/s, %d not 202,"
+                            + " %d rows written (%.1f per push); process CPU %.1f s (client included)%n", httpThreads, agents, secs,
+                    agents / secs, failed.get(), server.ops().store().rowsWritten() - rows0,
+                    (server.ops().store().rowsWritten() - rows0) / (double) agents, (cpu() - cpu0) / 1e9);
+            clientThreads.shutdownNow();
+        }
+    }
+
+    private static long threadCpu() {
+        return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    }
+
+    private static long usedHeap() {
+        System.gc();
+        Runtime r = Runtime.getRuntime();
+        return r.totalMemory() - r.freeMemory();
     }
 
     private static CompletableFuture<Integer> lastQueued = CompletableFuture.completedFuture(0);

@@ -63,7 +63,7 @@ class OpsStoreTest {
 
     /**
      * A database written by schema version 1 (src/test/resources/.../metrics-v1.db, made once and
-     * never rewritten) opens and reads the same; when version 2 comes, this test checks the migration.
+     * never rewritten) opens, is migrated to version 2, and reads the same.
      */
     @Test
     void theGoldenVersion1DatabaseOpensAndReads() throws Exception {
@@ -84,6 +84,15 @@ class OpsStoreTest {
             // and it takes new writes
             store.ingest(report(Tier.AGENT, "agent-2", t0, "golden", agent(1, 1, 0, 0))).written().get(10, TimeUnit.SECONDS);
             assertThat(store.series("golden", null, Step.MINUTE, t0, t0 + 1).at(Tier.AGENT, t0).get(Counter.LINES_READ)).isEqualTo(101);
+            // version 2's router intake counters: 0 in the old rows, written and read in new ones
+            assertThat(s.at(Tier.ROUTER, t0).get(Counter.LINES_IN)).isZero();
+            Counts in = Counts.builder().set(Counter.BATCHES_IN, 3).set(Counter.LINES_IN, 30).set(Counter.BYTES_IN, 3000).build();
+            store.ingest(new Report(Tier.ROUTER, "router-2", List.of(new Report.Minute(t0, "golden", in)))).written()
+                    .get(10, TimeUnit.SECONDS);
+            Series after = store.series("golden", null, Step.MINUTE, t0, t0 + 1);
+            assertThat(after.at(Tier.ROUTER, t0).get(Counter.BATCHES_IN)).isEqualTo(3);
+            assertThat(after.at(Tier.ROUTER, t0).get(Counter.BYTES_IN)).isEqualTo(3000);
+            assertThat(after.at(Tier.ROUTER, t0).get(Counter.LINES_TO_KAFKA)).isEqualTo(100);
         }
     }
 

@@ -4,6 +4,8 @@ import io.datastream.protocol.CorruptBatchException;
 import io.datastream.protocol.batch.Batch;
 import io.datastream.protocol.codec.CodecSet;
 import io.datastream.protocol.envelope.Envelope;
+import io.datastream.protocol.report.MinuteLedger;
+import io.datastream.protocol.report.ReportCount;
 import io.datastream.sink.config.DedupConfig;
 import io.datastream.sink.config.LineFormat;
 import io.datastream.sink.config.SinkConfigKey;
@@ -18,9 +20,11 @@ import io.datastream.sink.metrics.TaskMetrics;
 import io.datastream.sink.output.BucketChunks;
 import io.datastream.sink.output.OutputChunk;
 import io.datastream.sink.output.TimeBuckets;
+import io.datastream.sink.report.CommittedCounts;
 import io.netty.buffer.ByteBuf;
 import java.time.ZoneOffset;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -30,6 +34,9 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -60,7 +67,8 @@ import org.apache.flink.util.Collector;
  * by the agent) and is counted. So a batch can become several chunks ({@link BucketChunks}).
  * Only lines that are written are parsed: duplicates cost nothing.
  */
-public final class LineDeduplicator extends KeyedProcessFunction<String, SourceBatch, OutputChunk> {
+public final class LineDeduplicator extends KeyedProcessFunction<String, SourceBatch, OutputChunk>
+        implements CheckpointedFunction, CheckpointListener {
     private static final long serialVersionUID = 1L;
 
     /** Name of the keyed state of version 1 (release 0.1, per file); part of the savepoint format, never rename. */
@@ -89,6 +97,7 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
     private transient Counter corrupt;
     private transient Counter rangesEvicted;
     private transient Counter timeFallback;
+    private transient CommittedCounts committed;
 
     /** With the default buckets ({@code output.bucketPattern}'s default, UTC). */
     public LineDeduplicator(DedupConfig config, LineFormat format) {
@@ -151,6 +160,22 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
         rangesEvicted = SinkMetric.RANGES_EVICTED.register(g);
         timeFallback = SinkMetric.LINES_TIME_FALLBACK.register(g);
         taskMetrics = new TaskMetrics(g);
+        committed = new CommittedCounts();
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext ctx) {
+        // no operator state: the minute counts of unfinished checkpoints are counted again after a restore
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext ctx) {
+        committed.snapshot(ctx.getCheckpointId());
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        committed.complete(checkpointId);
     }
 
     @Override
@@ -178,7 +203,9 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
         long[] own = delivered.get(task);
         boolean byV1 = own == null;
         DeliveredRanges ranges = DeliveredRanges.of(byV1 ? deliveredV1.value() : own);
+        long readMinute = MinuteLedger.minuteOf(batch.firstEventTime());
         if (ranges.covers(batch.startOffset(), batch.endOffset())) {
+            committed.add(task, readMinute, ReportCount.DUPLICATES_DROPPED, count);
             batchesDuplicate.inc();
             linesDuplicate.inc(count);
             perTask.linesDuplicate.inc(count);
@@ -196,11 +223,13 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
         } catch (CorruptBatchException | RuntimeException e) {
             // nothing of this batch is written nor recorded as delivered: a valid re-send will be
             perTask.deadLetters.inc();
+            committed.add(task, readMinute, ReportCount.DEAD_LETTERS, 1);
             deadLetter(in, ctx, e.getMessage() == null ? e.toString() : e.getMessage());
             return;
         }
         linesDuplicate.inc(filter.duplicates);
         perTask.linesDuplicate.inc(filter.duplicates);
+        committed.add(task, readMinute, ReportCount.DUPLICATES_DROPPED, filter.duplicates);
         if (byV1) {
             perTask.linesDuplicateByV1State.inc(filter.duplicates);
         }
@@ -216,6 +245,8 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
         rangesEvicted.inc(u.evicted());
         linesWritten.inc(chunks.lines());
         perTask.linesWritten.inc(chunks.lines());
+        committed.add(task, readMinute, ReportCount.LINES_COMMITTED, chunks.lines());
+        committed.add(task, readMinute, ReportCount.TIME_FALLBACKS, filter.timeFallback);
         bytesWritten.inc(chunks.size());
         chunks.emit(task, out::collect);
     }

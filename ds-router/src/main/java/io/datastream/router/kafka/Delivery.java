@@ -1,5 +1,6 @@
 package io.datastream.router.kafka;
 
+import io.datastream.protocol.report.MinuteLedger;
 import io.datastream.protocol.ErrorCode;
 import io.datastream.protocol.batch.Batch;
 import io.datastream.protocol.frame.AckStatus;
@@ -22,6 +23,10 @@ public final class Delivery {
     private final long reservation;
     private final long acceptedNanos;
     private final DeliveryListener listener;
+    private final String taskId;
+    private final long readMinute;
+    private final int records;
+    private final long sourceBytes;
     private final AtomicBoolean bytesReleased = new AtomicBoolean();
     private final AtomicBoolean completed = new AtomicBoolean();
 
@@ -41,6 +46,30 @@ public final class Delivery {
         this.reservation = reservation;
         this.acceptedNanos = acceptedNanos;
         this.listener = listener;
+        this.taskId = batch.taskId();
+        this.readMinute = MinuteLedger.minuteOf(batch.firstEventTime());
+        this.records = batch.recordCount();
+        this.sourceBytes = batch.endOffset() - batch.startOffset();
+    }
+
+    /** The batch's task id (valid after the bytes are released too, like the three below). */
+    public String taskId() {
+        return taskId;
+    }
+
+    /** The minute the agent read the batch's lines (of its first event time). */
+    public long readMinute() {
+        return readMinute;
+    }
+
+    /** The batch's record count. */
+    public int records() {
+        return records;
+    }
+
+    /** The source bytes the batch covers (end offset minus start offset). */
+    public long sourceBytes() {
+        return sourceBytes;
     }
 
     /** Releases the frame's buffer if not yet done; the batch view is invalid afterwards. */

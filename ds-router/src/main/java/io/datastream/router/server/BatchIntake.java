@@ -49,25 +49,26 @@ final class BatchIntake {
             return;
         }
         Identity who = conn.identity();
-        if (who.restricted()) {
-            if (!batch.agentId().equals(conn.agentId()) || !batch.host().equals(conn.host())) {
-                notAuthorized(conn, frame, ctx, Refusal.BATCH_AGENT_ID, "the batch claims agent '" + batch.agentId() + "' on host '"
-                        + batch.host() + "' but this connection is agent '" + conn.agentId() + "' on host '" + conn.host() + "'");
-                return;
-            }
-            if (!who.mayWriteTask(batch.taskId())) {
-                notAuthorized(conn, frame, ctx, Refusal.TASK, "credential '" + who.credential() + "' may not write task '"
-                        + batch.taskId() + "'");
-                return;
-            }
+        if (who.restricted() && (!batch.agentId().equals(conn.agentId()) || !batch.host().equals(conn.host()))) {
+            // a forged batch: counted by the auth metrics, not in the task's minute reports
+            notAuthorized(conn, frame, ctx, null, Refusal.BATCH_AGENT_ID, "the batch claims agent '" + batch.agentId() + "' on host '"
+                    + batch.host() + "' but this connection is agent '" + conn.agentId() + "' on host '" + conn.host() + "'");
+            return;
+        }
+        ctx.reports().received(batch);
+        if (who.restricted() && !who.mayWriteTask(batch.taskId())) {
+            notAuthorized(conn, frame, ctx, batch, Refusal.TASK, "credential '" + who.credential() + "' may not write task '"
+                    + batch.taskId() + "'");
+            return;
         }
         Resolution r = ctx.routes().resolve(batch);
         if (!r.routed()) {
+            ctx.reports().refused(batch, r.error());
             refuse(conn, frame, AckStatus.REJECTED, r.error(), r.message());
             return;
         }
         if (!who.mayWriteTopic(r.topic())) {
-            notAuthorized(conn, frame, ctx, Refusal.TOPIC, r.topic().startsWith("__") ? "internal topic '" + r.topic()
+            notAuthorized(conn, frame, ctx, batch, Refusal.TOPIC, r.topic().startsWith("__") ? "internal topic '" + r.topic()
                     + "' is never writable" : "credential '" + who.credential() + "' may not write topic '" + r.topic() + "'");
             return;
         }
@@ -75,11 +76,13 @@ final class BatchIntake {
                 ? cost + (long) batch.uncompressedLength() + (long) batch.recordCount() * LINE_RECORD_OVERHEAD
                 : cost;
         if (reservation > ctx.pool().capacity()) {
+            ctx.reports().refused(batch, ErrorCode.BATCH_TOO_LARGE);
             refuse(conn, frame, AckStatus.REJECTED, ErrorCode.BATCH_TOO_LARGE, "the batch needs " + reservation
                     + " bytes of memory in lines mode, more than the whole pool (" + ctx.pool().capacity() + ")");
             return;
         }
         if (!ctx.pool().tryReserve(reservation)) {
+            ctx.reports().refused(batch, ErrorCode.OVERLOADED);
             refuse(conn, frame, AckStatus.RETRY_LATER, ErrorCode.OVERLOADED, "the router's memory pool is full; re-send later");
             return;
         }
@@ -94,8 +97,11 @@ final class BatchIntake {
     }
 
     /** An authorization refusal: counted by reason, logged at DEBUG (a hostile agent could flood the log), ACK REJECTED NOT_AUTHORIZED. */
-    private static void notAuthorized(Connection conn, BatchFrame frame, ServerContext ctx, Refusal reason, String message) {
+    private static void notAuthorized(Connection conn, BatchFrame frame, ServerContext ctx, Batch batch, Refusal reason, String message) {
         ctx.authMetrics().refused(reason);
+        if (batch != null) {
+            ctx.reports().refused(batch, ErrorCode.NOT_AUTHORIZED);
+        }
         LOG.debug("agent {}: {}", conn.agentId(), message);
         refuse(conn, frame, AckStatus.REJECTED, ErrorCode.NOT_AUTHORIZED, message);
     }

@@ -157,6 +157,9 @@ public final class Connection implements CreditPump.Refillable, DeliveryListener
         inFlight--;
         if (status == AckStatus.OK) {
             ctx.metrics().batchOut(d.cost(), records);
+            ctx.reports().toKafka(d.taskId(), d.readMinute(), d.records(), d.sourceBytes());
+        } else {
+            ctx.reports().refused(d.taskId(), d.readMinute(), d.records(), code == null ? ErrorCode.UNKNOWN : code);
         }
         settle(d.batchId(), d.cost(), status, code, message);
     }

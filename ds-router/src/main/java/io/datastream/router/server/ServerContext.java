@@ -9,6 +9,7 @@ import io.datastream.router.credit.MemoryPool;
 import io.datastream.router.http.RouterMetrics;
 import io.datastream.router.kafka.KafkaSender;
 import io.datastream.router.kafka.PartitionStrategies;
+import io.datastream.router.report.RouterReports;
 import io.datastream.router.route.RouteTable;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -22,9 +23,10 @@ import java.util.function.LongSupplier;
  * @param nanoClock  monotonic time
  * @param authMetrics refusals by TLS, authentication and authorization
  * @param credentials who may connect as an agent, and what each may write
+ * @param reports    minute reports to control (counts per task and read minute)
  */
 public record ServerContext(ServerSettings settings, MemoryPool pool, CreditPolicy credit, CreditPump pump, RouterMetrics metrics,
                             Connections connections, RouteTable routes, PartitionStrategies strategies,
                             Map<RouteMode, KafkaSender> senders, BooleanSupplier draining, LongSupplier nanoClock,
-                            AuthMetrics authMetrics, AgentCredentials credentials) {
+                            AuthMetrics authMetrics, AgentCredentials credentials, RouterReports reports) {
 }

@@ -29,9 +29,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * @param lines          lines in valid envelopes, re-sends included
  * @param contents       the content of each distinct identity
  * @param conflicts      identities seen with two different contents (must be 0)
+ * @param linesByReadMinute lines (re-sends included) per read minute: the epoch minute of their batch's first event
+ *                       time, the key of the minute reports (docs/protocol.md, Minute reports)
  */
 public record TopicTally(long records, long corruptRecords, long lines, Map<LineIdentity, String> contents,
-                         long conflicts) {
+                         long conflicts, Map<Long, Long> linesByReadMinute) {
 
     /** Distinct line identities. */
     public long distinctLines() {
@@ -64,6 +66,7 @@ public record TopicTally(long records, long corruptRecords, long lines, Map<Line
             long corrupt = 0;
             long lines = 0;
             long conflicts = 0;
+            Map<Long, Long> byMinute = new java.util.TreeMap<>();
             while (!reached(consumer, end)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("reading " + topic + " did not reach its end offsets " + end
@@ -77,7 +80,9 @@ public record TopicTally(long records, long corruptRecords, long lines, Map<Line
                         continue;
                     }
                     try {
-                        for (Line l : e.lines(codecs)) {
+                        List<Line> batchLines = e.lines(codecs);
+                        byMinute.merge(Math.floorDiv(e.batch().firstEventTime(), 60_000L), (long) batchLines.size(), Long::sum);
+                        for (Line l : batchLines) {
                             lines++;
                             String content = new String(l.content(), StandardCharsets.UTF_8);
                             String old = contents.putIfAbsent(l.identity(), content);
@@ -90,7 +95,7 @@ public record TopicTally(long records, long corruptRecords, long lines, Map<Line
                     }
                 }
             }
-            return new TopicTally(records, corrupt, lines, contents, conflicts);
+            return new TopicTally(records, corrupt, lines, contents, conflicts, byMinute);
         }
     }
 

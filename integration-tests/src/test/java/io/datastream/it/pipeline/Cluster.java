@@ -2,15 +2,23 @@ package io.datastream.it.pipeline;
 
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.datastream.control.ControlConfig;
+import io.datastream.control.ControlServer;
+import io.datastream.embedded.kafka.EmbeddedKafka;
+import io.datastream.embedded.zk.EmbeddedZooKeeper;
 import io.datastream.it.support.Brokers;
 import io.datastream.it.support.DsProcess;
 import io.datastream.it.support.Haproxy;
 import io.datastream.it.support.KafkaTrio;
 import io.datastream.it.support.Scrape;
-import io.datastream.embedded.kafka.EmbeddedKafka;
 import io.datastream.testkit.net.FreePorts;
-import io.datastream.embedded.zk.EmbeddedZooKeeper;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +63,10 @@ final class Cluster implements AutoCloseable {
     final RouterNode router2;
     final Haproxy haproxy;
     final DsProcess sink;
+    /** ds-control in this JVM: the agents, routers and the sink push their minute reports to it. */
+    final ControlServer control;
+    /** Its base URL. */
+    final String controlUrl;
     final AgentNode proxyAgent;
     final AgentNode zkAgent;
     /** The sink's Prometheus metrics port. */
@@ -77,10 +89,17 @@ final class Cluster implements AutoCloseable {
                 Files.write(empty, new byte[0]);
             }
         }
+        control = track(ControlServer.start(ControlConfig.fromYaml(String.join("\n",
+                "http: {host: 127.0.0.1, port: " + FreePorts.next() + "}",
+                "store: {path: \"" + dir.resolve("control").resolve("metrics.db") + "\"}",
+                "alerts: {evaluationIntervalMs: 1000, webhookBackoffMs: 200}",
+                "zookeeper: {connect: \"" + zk.connectString() + "\"}"))));
+        controlUrl = "http://127.0.0.1:" + control.port();
         sinkMetricsPort = FreePorts.next();
         sink = track(DsProcess.start("sink", dir.resolve("console/sink.log"), "640m",
                 List.of("sink", "--config", write("sink.yaml", sinkYaml()).toString(),
-                        "--metrics-port", String.valueOf(sinkMetricsPort))));
+                        "--metrics-port", String.valueOf(sinkMetricsPort), "--id", "sink-1",
+                        "--control-url", controlUrl, "--report-interval", "1000")));
         router1 = router("router-1");
         router2 = router("router-2");
         haproxy = track(Haproxy.start(dir.resolve("haproxy"), FreePorts.next(), List.of(
@@ -151,7 +170,8 @@ final class Cluster implements AutoCloseable {
                 + "http: {host: 127.0.0.1, port: " + http + "}\n"
                 + "pool: {capacityBytes: 67108864}\n"
                 + "kafka:\n  bootstrapServers: \"" + kafka.bootstrapServers() + "\"\n"
-                + "zookeeper:\n  connect: \"" + zk.connectString() + "\"\n  sessionTimeoutMs: 6000\n";
+                + "zookeeper:\n  connect: \"" + zk.connectString() + "\"\n  sessionTimeoutMs: 6000\n"
+                + reports();
         DsProcess p = track(DsProcess.start(id, dir.resolve("console/" + id + ".log"), "256m",
                 List.of("router", "--config", write(id + ".yaml", yaml).toString())));
         return new RouterNode(p, port, http);
@@ -166,6 +186,7 @@ final class Cluster implements AutoCloseable {
                 + connection
                 + "send: {backoffMaxMs: 2000, ackTimeoutMs: 30000}\n"
                 + "discovery: {intervalMs: 2000}\n"
+                + reports()
                 + "tasks:\n");
         for (Task t : tasks) {
             yaml.append("  - id: ").append(t.id()).append('\n')
@@ -174,6 +195,28 @@ final class Cluster implements AutoCloseable {
         DsProcess p = track(DsProcess.start(id, dir.resolve("console/" + id + ".log"), "256m",
                 List.of("agent", "--config", write(id + ".yaml", yaml.toString()).toString())));
         return new AgentNode(p, http);
+    }
+
+    /** Minute reports to this cluster's control, every second. */
+    private String reports() {
+        return "reports: {controlUrl: \"" + controlUrl + "\", intervalMs: 1000}\n";
+    }
+
+    /** Control's audit of a task over the last hour ({@code GET /api/v1/tasks/{task}/audit}). */
+    JsonNode audit(String task) throws IOException, InterruptedException {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(controlUrl + "/api/v1/tasks/" + task + "/audit?since=1h")).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("audit of " + task + ": HTTP " + r.statusCode() + " " + r.body());
+        }
+        return new ObjectMapper().readTree(r.body());
+    }
+
+    /** POSTs JSON to control; returns the status. */
+    int post(String path, String json) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(controlUrl + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private String sinkYaml() {

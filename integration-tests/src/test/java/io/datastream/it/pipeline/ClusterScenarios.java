@@ -134,6 +134,40 @@ abstract class ClusterScenarios {
      * checkpoint, equal the end offsets), so no later re-send can still change the output; returns
      * the committed lines.
      */
+    /**
+     * The product's own audit of {@code task} (control's, from the components' minute reports)
+     * agrees with this test's reconciliation: in total every tier has {@code lines}, and minute by
+     * minute each tier has what the test counted in Kafka for that read minute. For scenarios
+     * without re-sends.
+     */
+    protected void assertAuditAgrees(String task, TopicTally kafka, long lines) {
+        await("control's audit of " + task).atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+                .ignoreExceptionsInstanceOf(IOException.class).until(() -> {
+                    com.fasterxml.jackson.databind.JsonNode t = cluster.audit(task).path("total");
+                    return t.path("read").asLong() == lines && t.path("acked").asLong() == lines
+                            && t.path("inKafka").asLong() == lines && t.path("committed").asLong() == lines;
+                });
+        com.fasterxml.jackson.databind.JsonNode audit;
+        try {
+            audit = cluster.audit(task);
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        System.out.println("[audit] " + task + ": " + audit.path("total"));
+        Map<Long, Long> audited = new java.util.TreeMap<>();
+        for (com.fasterxml.jackson.databind.JsonNode w : audit.path("windows")) {
+            long read = w.path("read").asLong();
+            org.assertj.core.api.Assertions.assertThat(List.of(w.path("acked").asLong(), w.path("inKafka").asLong(),
+                    w.path("committed").asLong())).as("audit of minute %s: acked, in Kafka, committed", w.path("minute")).containsOnly(read);
+            if (read > 0) {
+                audited.put(w.path("minute").asLong(), read);
+            }
+        }
+        org.assertj.core.api.Assertions.assertThat(audited).as("lines per read minute: the audit's and the test's Kafka tally")
+                .isEqualTo(kafka.linesByReadMinute());
+        org.assertj.core.api.Assertions.assertThat(audit.path("total").path("dropped").asLong()).as("lines dropped").isZero();
+    }
+
     protected List<String> awaitCommitted(String task, int expected) {
         Path out = cluster.out(task);
         await("sink commits " + expected + " lines of " + task).atMost(Duration.ofMinutes(4))

@@ -72,6 +72,8 @@ class PipelineIT extends ClusterScenarios {
                     .count("routers.recordsOut", (long) routerRecords)
                     .reconcile(written, kafka, committed, false);
             assertThat((long) routerRecords).as("records the routers had acknowledged by Kafka").isEqualTo(kafka.records());
+            // and the product's audit (ds ctl audit steady) says the same, minute by minute
+            assertAuditAgrees(task, kafka, written.size());
         }
     }
 
@@ -147,7 +149,20 @@ class PipelineIT extends ClusterScenarios {
     void kafkaStoppedAndRestartedAgentsPauseThroughBackPressure() throws Exception {
         String task = "kafkaoutage";
         AgentNode agent = cluster.proxyAgent;
+        List<String> hooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        receiver.createContext("/hook", ex -> {
+            hooks.add(new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        receiver.start();
         try (LogFiles logs = new LogFiles(cluster.logs(task), task, 10)) {
+            // an alert on this task's backlog, evaluated by control on the agent's own minute reports
+            assertThat(cluster.post("/api/v1/alerts/rules", "{\"id\":\"kafkaoutage-backlog\",\"kind\":\"backlogBytes\","
+                    + "\"threshold\":1000000,\"scope\":{\"task\":\"" + task + "\"},\"webhooks\":[\"http://127.0.0.1:"
+                    + receiver.getAddress().getPort() + "/hook\"]}")).isEqualTo(201);
             logs.startWriting(50, Integer.MAX_VALUE, round -> logs.append(round % 10, 40));
             awaitAcked(agent, task, 3_000);
             cluster.kafka.stop();
@@ -165,6 +180,8 @@ class PipelineIT extends ClusterScenarios {
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> Scrape.value(agent.httpPort(), "ds_agent_backlog_bytes", Map.of("task", task)) > 3_000_000);
             long backlog = (long) Scrape.value(agent.httpPort(), "ds_agent_backlog_bytes", Map.of("task", task));
+            await("the backlog alert fires and reaches the webhook").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> hooks.stream().anyMatch(h -> h.contains("\"state\":\"firing\"")));
             cluster.kafka.start();
             logs.awaitMoreWritten(1_000);
             logs.stopWriting();
@@ -183,6 +200,18 @@ class PipelineIT extends ClusterScenarios {
             assertThat(ackedDuringOutage).as("nothing is acknowledged while Kafka is down").isEqualTo(ackedPaused);
             assertThat(readLater).as("the agent stopped reading: back-pressure reached it").isEqualTo(readPaused);
             assertThat(readLater).as("lines it had read and could not deliver").isGreaterThan(ackedPaused);
+            // once the backlog is acknowledged the alert resolves
+            await("the backlog alert resolves").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> hooks.stream().anyMatch(h -> h.contains("\"state\":\"resolved\"")));
+            assertThat(hooks.get(0)).contains("\"rule\":\"kafkaoutage-backlog\"").contains("\"task\":\"" + task + "\"");
+            // control's audit: every line read, acknowledged and committed once; Kafka has them all (and the re-sends)
+            await("control's audit of " + task).atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                com.fasterxml.jackson.databind.JsonNode t = cluster.audit(task).path("total");
+                return t.path("read").asLong() == written.size() && t.path("acked").asLong() == written.size()
+                        && t.path("committed").asLong() == written.size() && t.path("inKafka").asLong() == kafka.lines();
+            });
+        } finally {
+            receiver.stop(0);
         }
     }
 

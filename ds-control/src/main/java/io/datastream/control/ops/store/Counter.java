@@ -21,7 +21,11 @@ public enum Counter {
     TIME_FALLBACKS("timeFallbacks", "time_fallbacks", Kind.COUNTER, "lines bucketed by arrival time for lack of an event time"),
     ERRORS("errors", "errors", Kind.COUNTER, "errors (unreadable files, rejected batches, failed commits)"),
     BACKLOG_BYTES("backlogBytes", "backlog_bytes", Kind.BACKLOG, "bytes not yet acknowledged at the end of the minute"),
-    LAG_MS("lagMs", "lag_ms", Kind.LAG, "age of the oldest unacknowledged data at the end of the minute");
+    LAG_MS("lagMs", "lag_ms", Kind.LAG, "age of the oldest unacknowledged data at the end of the minute"),
+    // schema version 2
+    BATCHES_IN("batchesIn", "batches_in", Kind.COUNTER, "batches routers received and parsed"),
+    LINES_IN("linesIn", "lines_in", Kind.COUNTER, "lines in the batches routers received and parsed"),
+    BYTES_IN("bytesIn", "bytes_in", Kind.COUNTER, "source bytes of the batches routers received and parsed");
 
     /** How a count adds up. */
     public enum Kind { COUNTER, BACKLOG, LAG }

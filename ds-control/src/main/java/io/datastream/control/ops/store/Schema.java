@@ -22,10 +22,16 @@ import java.util.stream.Stream;
  * hour_counts, task_hour, hour_reasons                       the same per hour, rolled up after store.retentionMinuteDays
  * alert_rules, alert_state, alert_history                    alerts
  * </pre>
+ *
+ * <p>Version 2 adds the routers' intake counters (batches_in, lines_in, bytes_in) to the four count
+ * tables, 0 in rows written before.
  */
 public final class Schema {
     /** The version this code writes. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The counters version 2 added; every other one is in version 1. */
+    private static final List<Counter> ADDED_IN_V2 = List.of(Counter.BATCHES_IN, Counter.LINES_IN, Counter.BYTES_IN);
+    private static final List<String> COUNT_TABLES = List.of("minute_counts", "task_minute", "hour_counts", "task_hour");
 
     private Schema() {
     }
@@ -45,6 +51,13 @@ public final class Schema {
             if (found == 0) {
                 for (String ddl : v1()) {
                     s.execute(ddl);
+                }
+            }
+            if (found < 2) {
+                for (String table : COUNT_TABLES) {
+                    for (Counter k : ADDED_IN_V2) {
+                        s.execute("ALTER TABLE " + table + " ADD COLUMN " + k.column() + " INTEGER NOT NULL DEFAULT 0");
+                    }
                 }
             }
             s.execute("DELETE FROM schema_version");
@@ -72,8 +85,9 @@ public final class Schema {
         }
     }
 
+    /** The counter columns of version 1. */
     private static String counterColumns() {
-        return Stream.of(Counter.values()).map(k -> k.column() + " INTEGER NOT NULL DEFAULT 0").collect(Collectors.joining(", "));
+        return Stream.of(Counter.values()).filter(k -> !ADDED_IN_V2.contains(k)).map(k -> k.column() + " INTEGER NOT NULL DEFAULT 0").collect(Collectors.joining(", "));
     }
 
     private static List<String> v1() {
