@@ -10,6 +10,10 @@ import io.datastream.control.ControlServer;
 import io.datastream.control.Fixtures;
 import io.datastream.control.HttpJson;
 import io.datastream.embedded.zk.EmbeddedZooKeeper;
+import io.datastream.registry.ZkClients;
+import io.datastream.registry.ZkLayout;
+import io.datastream.registry.member.EphemeralRegistration;
+import io.datastream.registry.member.TaskStatus;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -27,6 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.apache.curator.framework.CuratorFramework;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -222,6 +227,69 @@ class ConsoleIT {
 
         logIn(secured, "not-a-valid-token-at-all");
         until.until(d -> text("login-error").contains("refused"));
+    }
+
+    @Test
+    void theInventoryIsFilteredByTheApiAndATaskShowsItsAgents() throws Exception {
+        ZkLayout layout = new ZkLayout("/console-secured");
+        assertThat(admin.post("/api/v1/tasks", "{\"id\":\"inv\",\"paths\":[\"/var/log/inv/*.log\"],\"topic\":\"logs-inv\","
+                + "\"hosts\":{\"hostnames\":[\"web-*\"]}}").status()).isEqualTo(201);
+        TaskStatus parked = new TaskStatus("parked", 3, 4096, 42_000, 10, 1000, 8, 0, 0, 1, "batch rejected: NO_ROUTE");
+        try (CuratorFramework members = ZkClients.start(zk.connectString());
+             EphemeralRegistration web1 = Fixtures.register(members, layout,
+                     Fixtures.agent("agent-web-1", "web-1", Map.of("env", "prod"), Map.of("inv", Fixtures.running(2, 1024, 300, 50))));
+             EphemeralRegistration web2 = Fixtures.register(members, layout,
+                     Fixtures.agent("agent-web-2", "web-2", Map.of("env", "prod"), Map.of("inv", parked)));
+             EphemeralRegistration db1 = Fixtures.register(members, layout, Fixtures.agent("agent-db-1", "db-1", Map.of(), Map.of()));
+             EphemeralRegistration router = Fixtures.register(members, layout, Fixtures.router("router-1", "10.0.0.1", false, 250_000))) {
+            logIn(secured, READER);
+            browser.get(secured.localUrl() + "/ui/#/agents");
+            until.until(ExpectedConditions.textToBe(By.id("agent-count"), "3 agents"));
+            type("filter-host", "web-*");
+            browser.findElement(By.id("filter-state")).sendKeys("parked");
+            click("filter-submit");
+            until.until(ExpectedConditions.textToBe(By.id("agent-count"), "1 agents"));
+            assertThat(text("agent-table")).contains("agent-web-2").contains("parked, 3 files").contains("NO_ROUTE")
+                    .doesNotContain("agent-web-1");
+            screenshot("agents");
+            type("filter-host", "web-[");
+            click("filter-submit");
+            until.until(d -> !d.findElements(By.cssSelector("main p.error")).isEmpty());
+            assertThat(browser.findElement(By.cssSelector("main p.error")).getText()).contains("host");
+            assertThat(browser.findElement(By.id("filter-host")).getAttribute("value")).isEqualTo("web-[");
+
+            browser.get(secured.localUrl() + "/ui/#/routers");
+            until.until(ExpectedConditions.textToBePresentInElementLocated(By.id("router-table"), "router-1"));
+            assertThat(text("router-table")).contains("25%").contains("active");
+
+            browser.get(secured.localUrl() + "/ui/#/tasks/inv");
+            until.until(ExpectedConditions.textToBePresentInElementLocated(By.id("task-agents"), "agent-web-2"));
+            assertThat(text("task-agents")).contains("2 agents run it, 2 match its hosts").contains("agent-web-1").contains("parked")
+                    .contains("42.0 s");
+        }
+    }
+
+    @Test
+    void alertRulesAreCreatedWithFieldErrorsSilencedAndShowTheirHistory() {
+        logIn(secured, ADMIN);
+        browser.get(secured.localUrl() + "/ui/#/alerts");
+        click("new-rule");
+        type("a-id", "web-backlog");
+        browser.findElement(By.id("a-kind")).sendKeys("backlogBytes");
+        type("a-threshold", "1000");
+        type("a-webhooks", "ftp://hooks.example/ds");
+        click("save-rule");
+        until.until(d -> !text("error-a-webhooks").isEmpty());
+        assertThat(text("error-a-webhooks")).contains("webhooks[0]").contains("http");
+        type("a-webhooks", "");
+        type("a-scope-task", "web");
+        click("save-rule");
+        until.until(ExpectedConditions.presenceOfElementLocated(By.id("rule-history")));
+        assertThat(admin.get("/api/v1/alerts/rules/web-backlog").json().path("scope").path("task").asText()).isEqualTo("web");
+        click("silence-1h");
+        until.until(d -> admin.get("/api/v1/alerts/rules/web-backlog").json().path("silencedUntilMillis").asLong() > 0);
+        until.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "until "));
+        screenshot("alert-rule");
     }
 
     @Test

@@ -1,7 +1,7 @@
 // Agents and routers: the live inventory from ZooKeeper, filtered by the API (host glob, label,
 // task, state), one page of at most 1000, with each agent's tasks, their state, files and lag.
-import { get, query } from './api.js';
-import { clear, fmt, h, table } from './dom.js';
+import { ApiError, get, query } from './api.js';
+import { clear, errorBox, fmt, h, table } from './dom.js';
 
 const PAGE = 1000;
 
@@ -13,7 +13,7 @@ function filters(ctx, page, fields) {
     input.value = ctx.params.get(f.name) || '';
     return [f.name, input, h('label', {}, f.label, input)];
   });
-  const form = h('form', { class: 'filters', id: 'filters' }, inputs.map((i) => i[2]), h('button', { type: 'submit' }, 'Filter'));
+  const form = h('form', { class: 'filters', id: 'filters' }, inputs.map((i) => i[2]), h('button', { type: 'submit', id: 'filter-submit' }, 'Filter'));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const params = {};
@@ -23,6 +23,18 @@ function filters(ctx, page, fields) {
     ctx.go('#/' + page + query(params));
   });
   return form;
+}
+
+/** One page of a list; a refused filter (400: a bad glob, label or state) is shown under the filters. */
+async function fetchPage(path, params) {
+  try {
+    return { page: await get(path + query({ ...params, limit: PAGE })) };
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 400) {
+      return { error: errorBox(e) };
+    }
+    throw e;
+  }
 }
 
 function taskStates(a) {
@@ -39,7 +51,7 @@ function taskStates(a) {
 
 export async function agents(main, ctx) {
   const p = ctx.params;
-  const page = await get('/api/v1/agents' + query({ host: p.get('host'), task: p.get('task'), state: p.get('state'), label: p.get('label'), limit: PAGE }));
+  const { page: list, error } = await fetchPage('/api/v1/agents', { host: p.get('host'), task: p.get('task'), state: p.get('state'), label: p.get('label') });
   clear(main, h('h1', {}, 'Agents'),
     filters(ctx, 'agents', [
       { name: 'host', label: 'host glob', placeholder: 'web-*' },
@@ -47,8 +59,8 @@ export async function agents(main, ctx) {
       { name: 'task', label: 'task', placeholder: 'task id' },
       { name: 'state', label: 'state', options: ['', 'running', 'parked', 'stopped', 'idle'] },
     ]),
-    h('p', { class: 'muted', id: 'agent-count' }, `${page.total} agents` + (page.total > page.items.length ? `, the first ${page.items.length} shown` : '')),
-    table([
+    error || h('p', { class: 'muted', id: 'agent-count' }, `${list.total} agents` + (list.total > list.items.length ? `, the first ${list.items.length} shown` : '')),
+    error ? null : table([
       { label: 'id', cell: (a) => a.id },
       { label: 'host', cell: (a) => a.host },
       { label: 'version', cell: (a) => a.version },
@@ -56,19 +68,19 @@ export async function agents(main, ctx) {
       { label: 'tasks', cell: taskStates },
       { label: 'router', cell: (a) => a.router || '-' },
       { label: 'updated', cell: (a) => fmt.ago(a.updatedAtMillis) },
-    ], page.items, { id: 'agent-table', empty: 'No live agent matches.' }));
+    ], list.items, { id: 'agent-table', empty: 'No live agent matches.' }));
 }
 
 export async function routers(main, ctx) {
   const p = ctx.params;
-  const page = await get('/api/v1/routers' + query({ host: p.get('host'), state: p.get('state'), limit: PAGE }));
+  const { page: list, error } = await fetchPage('/api/v1/routers', { host: p.get('host'), state: p.get('state') });
   clear(main, h('h1', {}, 'Routers'),
     filters(ctx, 'routers', [
       { name: 'host', label: 'host glob', placeholder: 'router-*' },
       { name: 'state', label: 'state', options: ['', 'active', 'draining'] },
     ]),
-    h('p', { class: 'muted', id: 'router-count' }, `${page.total} routers`),
-    table([
+    error || h('p', { class: 'muted', id: 'router-count' }, `${list.total} routers`),
+    error ? null : table([
       { label: 'id', cell: (r) => r.id },
       { label: 'address', cell: (r) => r.host + ':' + r.port },
       { label: 'state', cell: (r) => r.state },
@@ -77,5 +89,5 @@ export async function routers(main, ctx) {
       { label: 'connections', num: true, cell: (r) => r.connections },
       { label: 'version', cell: (r) => r.version },
       { label: 'updated', cell: (r) => fmt.ago(r.updatedAtMillis) },
-    ], page.items, { id: 'router-table', empty: 'No live router matches.' }));
+    ], list.items, { id: 'router-table', empty: 'No live router matches.' }));
 }
