@@ -20,7 +20,8 @@ final class ConsoleRoutes {
     static final String ROOT = "/ui";
     static final String FILES = "/ui/<file>";
     static final String RESOURCES = "/io/datastream/control/ui/";
-    static final String UPLOT = "/META-INF/resources/webjars/uplot/1.6.30/dist/";
+    /** The webjar's own record of its version, so the path follows the version in the pom. */
+    static final String UPLOT_POM = "/META-INF/maven/org.webjars.npm/uplot/pom.properties";
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self';"
             + " base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
@@ -39,9 +40,23 @@ final class ConsoleRoutes {
                 "js/tasks.js", "js/taskform.js", "js/members.js", "js/alerts.js")) {
             m.put(f, RESOURCES + f);
         }
-        m.put("lib/uPlot.iife.min.js", UPLOT + "uPlot.iife.min.js");
-        m.put("lib/uPlot.min.css", UPLOT + "uPlot.min.css");
+        String uplot = "/META-INF/resources/webjars/uplot/" + uplotVersion() + "/dist/";
+        m.put("lib/uPlot.iife.min.js", uplot + "uPlot.iife.min.js");
+        m.put("lib/uPlot.min.css", uplot + "uPlot.min.css");
         return Map.copyOf(m);
+    }
+
+    private static String uplotVersion() {
+        java.util.Properties p = new java.util.Properties();
+        try (InputStream in = ConsoleRoutes.class.getResourceAsStream(UPLOT_POM)) {
+            if (in == null) {
+                throw new IllegalStateException(UPLOT_POM + " is missing: the uplot webjar is not on the classpath");
+            }
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p.getProperty("version");
     }
 
     /** Whether a route path belongs to the console (not part of the REST API). */

@@ -325,6 +325,11 @@ class ConsoleIT {
                 + "return n;";
         until.until(d -> ((Number) ((JavascriptExecutor) d).executeScript(bluePixels)).longValue() > 0);
         screenshot("overview");
+
+        browser.findElement(By.id("overview-range")).sendKeys("last day");
+        until.until(d -> d.getCurrentUrl().endsWith("#/overview?range=day"));
+        until.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "lines read, last day"));
+        until.until(ExpectedConditions.attributeToBe(By.id("overview-chart"), "data-lines", "1200,1000,600"));
     }
 
     @Test

@@ -1,10 +1,12 @@
-// Overview: the cluster's throughput per tier over the last hour (every task summed), live agents
+// Overview: the cluster's throughput per tier over the last hour or day (every task summed), live agents
 // and routers by state, the backlog agents report, and the alert rules firing. Polled every 10 s.
 import { get } from './api.js';
 import { clear, fmt, h, link, table } from './dom.js';
 import { lastBacklog, throughput, throughputChart } from './chart.js';
 
 const POLL_MS = 10000;
+// the hour is the API's default range (by the server's clock); the day starts by the browser's
+const RANGES = { hour: { minutes: 0, label: 'last hour' }, day: { minutes: 1440, label: 'last day' } };
 
 function card(id, label) {
   const value = h('div', { class: 'value', id }, '-');
@@ -30,13 +32,17 @@ function agentStates(items) {
 }
 
 export async function overview(main, ctx) {
+  const range = RANGES[ctx.params.get('range')] || RANGES.hour;
   const chart = throughputChart('overview-chart');
+  const picker = h('select', { id: 'overview-range' }, Object.entries(RANGES).map(([k, r]) => h('option', { value: k }, r.label)));
+  picker.value = Object.keys(RANGES).find((k) => RANGES[k] === range);
+  picker.addEventListener('change', () => ctx.go('#/overview?range=' + picker.value));
   const cards = {
     agents: card('agents-live', 'agents live'),
     routers: card('routers-live', 'routers live'),
     backlog: card('backlog', 'backlog (latest agent reports)'),
-    read: card('lines-read', 'lines read, last hour'),
-    committed: card('lines-committed', 'lines committed, last hour'),
+    read: card('lines-read', 'lines read, ' + range.label),
+    committed: card('lines-committed', 'lines committed, ' + range.label),
     firing: card('alerts-firing', 'alerts firing'),
   };
   const states = h('p', { class: 'muted', id: 'member-states' });
@@ -45,7 +51,7 @@ export async function overview(main, ctx) {
     h('h1', {}, 'Overview'),
     h('div', { class: 'cards' }, Object.values(cards).map((c) => c.el)),
     states,
-    h('h2', {}, 'Throughput, every task, last hour (lines per minute)'),
+    h('h2', {}, 'Throughput, every task, lines per minute, ', picker),
     chart.el,
     h('h2', {}, 'Firing alerts'),
     alertsBox,
@@ -53,7 +59,7 @@ export async function overview(main, ctx) {
 
   async function refresh() {
     const [series, agentPage, routerPage, rules] = await Promise.all([
-      get('/api/v1/metrics'), get('/api/v1/agents?limit=1000'), get('/api/v1/routers?limit=1000'), get('/api/v1/alerts/rules')]);
+      get('/api/v1/metrics' + (range.minutes ? '?from=' + (Math.floor(Date.now() / 60000) + 1 - range.minutes) : '')), get('/api/v1/agents?limit=1000'), get('/api/v1/routers?limit=1000'), get('/api/v1/alerts/rules')]);
     if (!ctx.current()) {
       return;
     }
