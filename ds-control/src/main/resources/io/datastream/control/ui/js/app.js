@@ -35,6 +35,7 @@ function stopPolling() {
 
 async function route() {
   stopPolling();
+  banner(null);
   const gen = ++generation;
   if (!caller) {
     return;
@@ -53,10 +54,11 @@ async function route() {
     params: new URLSearchParams(qs || ''),
     current: () => gen === generation,
     go: (to) => { location.hash = to; },
+    // a failed refresh leaves the page as it was and says so in the banner until one succeeds
     poll(fn, ms) {
       timers.push(setInterval(() => {
         if (gen === generation) {
-          fn().catch(failed);
+          fn().then(() => banner(null), (e) => (e instanceof ApiError && e.status === 401 ? failed(e) : banner(e)));
         }
       }, ms));
     },
@@ -67,6 +69,12 @@ async function route() {
   } catch (e) {
     failed(e);
   }
+}
+
+function banner(e) {
+  const el = document.getElementById('banner');
+  el.hidden = !e;
+  el.textContent = e ? 'Refresh failed: ' + (e.message || e) : '';
 }
 
 function failed(e) {
