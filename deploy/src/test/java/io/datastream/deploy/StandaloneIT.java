@@ -78,6 +78,9 @@ class StandaloneIT {
                 "topic: ds-nginx", ""));
         try (Standalone s = Standalone.start(cfg, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
             String url = "http://localhost:" + cfg.controlPort();
+            // the web console is served on control's port, and a loopback browser needs no login
+            assertThat(httpGet(url + "/ui/")).contains("<title>Datastream console</title>");
+            assertThat(httpGet(url + "/api/v1/whoami")).contains("\"role\":\"admin\"").contains("\"name\":\"loopback\"");
             assertThat(ctl("--url", url, "task", "create", "-f", task.toString())).contains("nginx");
             // the agent picks the task up from ZooKeeper, reads the file, and reports its status
             await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).until(() ->

@@ -21,7 +21,8 @@ import java.util.Optional;
  *       token's role must allow the call (403). The actor is the token's name.</li>
  *   <li>Writes: a body must be {@code application/json} (415: a browser form cannot send that
  *       without a CORS preflight), and a browser's {@code Origin}, when sent, must be the API's own
- *       or one of {@code auth.allowedOrigins} (403).</li>
+ *       or one of {@code auth.allowedOrigins} (403). The web console under {@code /ui} is served
+ *       from the API's own origin, so its writes pass.</li>
  * </ul>
  */
 final class AccessGuard {
@@ -36,14 +37,18 @@ final class AccessGuard {
         this.allowedOrigins = allowedOrigins.stream().map(o -> o.toLowerCase(Locale.ROOT)).toList();
     }
 
-    /** Checks a read; returns the actor. */
-    String read(Context ctx) {
+    /** Who made a call: the token's name (or {@code loopback}) and what it may do. */
+    record Caller(String name, Role role) {
+    }
+
+    /** Checks a read; returns the caller. */
+    Caller read(Context ctx) {
         return check(ctx, Role.READ);
     }
 
-    /** Checks a write (its body, when it has one, must be JSON); returns the actor. */
-    String write(Context ctx) {
-        String actor = check(ctx, Role.WRITE);
+    /** Checks a write (its body, when it has one, must be JSON); returns the caller. */
+    Caller write(Context ctx) {
+        Caller actor = check(ctx, Role.WRITE);
         String method = ctx.method().name();
         if (method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
             String type = ctx.header("Content-Type");
@@ -59,7 +64,7 @@ final class AccessGuard {
         return actor;
     }
 
-    private String check(Context ctx, Role needed) {
+    private Caller check(Context ctx, Role needed) {
         if (credentials.isEmpty()) {
             if (!isLoopbackAddress(ctx.req().getRemoteAddr())) {
                 throw new ApiException(403, "with no auth tokens configured only loopback clients are served;"
@@ -70,7 +75,7 @@ final class AccessGuard {
                 throw new ApiException(403, "with no auth tokens configured the API answers only requests addressed to"
                         + " localhost, 127.0.0.1 or [::1], not Host " + host);
             }
-            return LOOPBACK;
+            return new Caller(LOOPBACK, Role.ADMIN);
         }
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -86,7 +91,7 @@ final class AccessGuard {
             throw new ApiException(403, "token '" + c.get().name() + "' has role " + c.get().role().configName()
                     + "; this call needs " + needed.configName());
         }
-        return c.get().name();
+        return new Caller(c.get().name(), c.get().role());
     }
 
     /** Whether {@code origin} (scheme://host[:port]) names the host the request was sent to. */

@@ -41,6 +41,8 @@ public final class RestApi implements AutoCloseable {
 
     /** The request attribute holding who made the call (the token's name, or loopback). */
     static final String ACTOR = "ds.actor";
+    /** The request attribute holding the {@link AccessGuard.Caller}. */
+    static final String CALLER = "ds.caller";
 
     private final Javalin app;
     private final List<Route> routes = Collections.synchronizedList(new ArrayList<>());
@@ -61,22 +63,26 @@ public final class RestApi implements AutoCloseable {
             c.jetty.threadPool = threads;
             c.events.handlerAdded(meta -> {
                 if (meta.getHttpMethod().isHttpMethod()) {
-                    routes.add(new Route(meta.getHttpMethod().name(), meta.getPath()));
                     routePaths.add(meta.getPath());
+                    if (!ConsoleRoutes.isConsolePath(meta.getPath())) {
+                        routes.add(new Route(meta.getHttpMethod().name(), meta.getPath()));
+                    }
                 }
             });
             c.requestLogger.http(this::record);
         });
         AccessGuard guard = new AccessGuard(cfg.auth().credentials(), cfg.auth().allowedOrigins());
-        // every route but health and metrics (probes and scrapers) is checked before it runs
+        // every route but health and metrics (probes and scrapers) and the console's static files
+        // (code, no data: the console calls the API with the user's token) is checked before it runs
         app.beforeMatched(ctx -> {
             String path = ctx.endpointHandlerPath();
-            if (path.equals(SystemRoutes.HEALTH) || path.equals(SystemRoutes.METRICS)) {
+            if (path.equals(SystemRoutes.HEALTH) || path.equals(SystemRoutes.METRICS) || ConsoleRoutes.isConsolePath(path)) {
                 return;
             }
             String m = ctx.method().name();
-            String actor = m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS") ? guard.read(ctx) : guard.write(ctx);
-            ctx.attribute(ACTOR, actor);
+            AccessGuard.Caller caller = m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS") ? guard.read(ctx) : guard.write(ctx);
+            ctx.attribute(ACTOR, caller.name());
+            ctx.attribute(CALLER, caller);
         });
         new TaskRoutes(store, gate, agents, sinks, cfg.allowedTopicsPattern(), maxBody).register(app);
         new MemberRoutes(gate, agents, routers).register(app);
@@ -85,6 +91,8 @@ public final class RestApi implements AutoCloseable {
         new SeriesRoutes(ops.store()).register(app);
         new AuditRoutes(ops.store(), ops.auditor()).register(app);
         new AlertRoutes(ops, maxBody).register(app);
+        new CallerRoutes(!cfg.auth().credentials().isEmpty()).register(app);
+        new ConsoleRoutes().register(app);
 
         app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.body()));
         app.exception(ZooKeeperUnavailableException.class, (e, ctx) -> {

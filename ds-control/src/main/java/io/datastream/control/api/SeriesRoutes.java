@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * {@code GET /api/v1/metrics?task=&source=&from=&to=&step=minute|hour}: a task's counts per tier
- * and point, summed over its sources (or one source). {@code from}/{@code to} are epoch minutes or
+ * and point, summed over its sources (or one source); without {@code task}, summed over every task. {@code from}/{@code to} are epoch minutes or
  * ISO-8601 instants, {@code to} exclusive; default the last hour.
  */
 final class SeriesRoutes {
@@ -33,10 +33,10 @@ final class SeriesRoutes {
 
     private void series(Context ctx) {
         String task = Http.param(ctx, "task");
-        if (task == null) {
-            throw ApiException.badField("task", "required");
-        }
         String source = Http.param(ctx, "source");
+        if (task == null && source != null) {
+            throw ApiException.badField("task", "required with source");
+        }
         String stepName = ctx.queryParam("step") == null ? "minute" : ctx.queryParam("step");
         Step step = Step.ofWireName(stepName);
         if (step == null) {
@@ -57,7 +57,9 @@ final class SeriesRoutes {
 
     static Map<String, Object> view(Series s) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("task", s.task());
+        if (s.task() != null) {
+            body.put("task", s.task());
+        }
         if (s.source() != null) {
             body.put("source", s.source());
         }

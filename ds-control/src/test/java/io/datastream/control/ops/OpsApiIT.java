@@ -125,7 +125,8 @@ class OpsApiIT {
         assertThat(reader.get("/api/v1/metrics?task=bad&from=" + (T0 - 10) + "&to=" + (T0 + 10)).json().path("tiers").path("agent"))
                 .isEmpty();
         assertThat(reader.get("/api/v1/metrics?task=web&step=week").fields()).containsExactly("step");
-        assertThat(reader.get("/api/v1/metrics").fields()).containsExactly("task");
+        assertThat(reader.get("/api/v1/metrics").status()).as("without task: every task summed").isEqualTo(200);
+        assertThat(reader.get("/api/v1/metrics?source=agent-1").fields()).containsExactly("task");
         assertThat(reader.get("/api/v1/metrics?task=web&from=yesterday").fields()).containsExactly("from");
     }
 

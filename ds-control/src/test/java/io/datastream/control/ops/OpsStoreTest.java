@@ -136,6 +136,35 @@ class OpsStoreTest {
     }
 
     @Test
+    void theSeriesOfEveryTaskSumsTheTasksAndTakesTheLargestLag() throws Exception {
+        try (OpsStore store = open(ManualClock.atMinute(NOW))) {
+            store.ingest(report(Tier.AGENT, "a1", NOW - 2, "t1", agent(10, 10, 500, 2000)));
+            store.ingest(report(Tier.AGENT, "a2", NOW - 2, "t2", agent(5, 4, 100, 300)));
+            store.ingest(report(Tier.AGENT, "a1", NOW - 1, "t1", agent(7, 7, 0, 0)));
+            store.ingest(report(Tier.ROUTER, "r1", NOW - 2, "t2", Counts.builder().set(Counter.LINES_TO_KAFKA, 4).build()));
+            store.ingest(report(Tier.AGENT, "a1", NOW - 30, "old", agent(1000, 1000, 0, 0)));
+            store.ingest(report(Tier.AGENT, "a1", NOW - 2, "t3", Counts.builder().set(Counter.LINES_DROPPED, 2)
+                    .dropped("overLongLine", 2).build())).written().get(10, TimeUnit.SECONDS);
+
+            Series all = store.series(null, null, Step.MINUTE, NOW - 10, NOW + 1);
+            assertThat(all.task()).isNull();
+            Counts m2 = all.at(Tier.AGENT, NOW - 2);
+            assertThat(m2.get(Counter.LINES_READ)).isEqualTo(15);
+            assertThat(m2.get(Counter.LINES_ACKED)).isEqualTo(14);
+            assertThat(m2.get(Counter.BACKLOG_BYTES)).as("backlog adds up over tasks").isEqualTo(600);
+            assertThat(m2.get(Counter.LAG_MS)).as("lag is the largest").isEqualTo(2000);
+            assertThat(m2.droppedByReason()).containsEntry("overLongLine", 2L);
+            assertThat(all.at(Tier.AGENT, NOW - 1).get(Counter.LINES_READ)).isEqualTo(7);
+            assertThat(all.at(Tier.ROUTER, NOW - 2).get(Counter.LINES_TO_KAFKA)).isEqualTo(4);
+            assertThat(all.of(Tier.AGENT)).as("outside the range").doesNotContainKey(NOW - 30);
+
+            Series hourly = store.series(null, null, Step.HOUR, NOW - 60, NOW + 1);
+            assertThat(hourly.of(Tier.AGENT).values().stream().mapToLong(c -> c.get(Counter.LINES_READ)).sum())
+                    .isEqualTo(15 + 7 + 1000);
+        }
+    }
+
+    @Test
     void reasonsAreReplacedToo() throws Exception {
         try (OpsStore store = open(ManualClock.atMinute(NOW))) {
             Counts first = Counts.builder().set(Counter.LINES_DROPPED, 3).dropped("overLongLine", 2).dropped("compressed", 1).build();

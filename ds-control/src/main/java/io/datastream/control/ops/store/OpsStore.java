@@ -140,7 +140,10 @@ public final class OpsStore implements AutoCloseable {
         return write(c -> Retention.run(c, settings, nowMinute()));
     }
 
-    /** A task's series per tier, summed over its sources or for one source, {@code [fromMinute, toMinute)}. */
+    /**
+     * A task's series per tier, summed over its sources or for one source, {@code [fromMinute, toMinute)};
+     * with {@code task} null, the totals over every task ({@code source} must then be null).
+     */
     public Series series(String task, String source, Step step, long fromMinute, long toMinute) {
         return read(c -> SeriesQuery.run(c, task, source, step, fromMinute, toMinute));
     }

@@ -16,6 +16,8 @@ import java.util.stream.Stream;
  * per tier and minute, whatever the number of sources); one source's from {@code minute_counts} /
  * {@code hour_counts}. With step hour, rolled-up hours and per-minute rows folded into hours are
  * merged; with step minute, only the per-minute rows (the last {@code store.retentionMinuteDays}).
+ * With no task, the totals of every task: the tasks' rows summed per minute and tier (lag: the
+ * largest), each task read through its primary key ({@code task IN (SELECT DISTINCT task ...)}).
  */
 final class SeriesQuery {
     private static final Counter[] COUNTERS = Counter.values();
@@ -26,19 +28,20 @@ final class SeriesQuery {
 
     static Series run(Connection c, String task, String source, Step step, long fromMinute, long toMinute) throws SQLException {
         Map<Tier, TreeMap<Long, Counts.Builder>> points = new EnumMap<>(Tier.class);
-        String where = source == null ? "task=?" : "task=? AND source=?";
+        String where = where(task, source, "task_minute");
         String countsTable = source == null ? "task_minute" : "minute_counts";
-        read(c, "SELECT minute, tier, " + COLS + " FROM " + countsTable + " WHERE " + where + " AND minute >= ? AND minute < ?",
-                task, source, fromMinute, toMinute, step, 1, points);
+        read(c, "SELECT minute, tier, " + cols(task) + " FROM " + countsTable + " WHERE " + where + " AND minute >= ? AND minute < ?"
+                + (task == null ? " GROUP BY minute, tier" : ""), task, source, fromMinute, toMinute, step, 1, points);
         reasons(c, "SELECT minute, tier, kind, reason, SUM(lines) FROM minute_reasons WHERE " + where
                 + " AND minute >= ? AND minute < ? GROUP BY minute, tier, kind, reason", task, source, fromMinute, toMinute, step, 1, points);
         if (step == Step.HOUR) {
             long fromHour = Math.floorDiv(fromMinute, 60);
             long toHour = Math.floorDiv(toMinute + 59, 60);
             String hourTable = source == null ? "task_hour" : "hour_counts";
-            read(c, "SELECT hour, tier, " + COLS + " FROM " + hourTable + " WHERE " + where + " AND hour >= ? AND hour < ?",
-                    task, source, fromHour, toHour, step, 60, points);
-            reasons(c, "SELECT hour, tier, kind, reason, SUM(lines) FROM hour_reasons WHERE " + where
+            String hourWhere = where(task, source, "task_hour");
+            read(c, "SELECT hour, tier, " + cols(task) + " FROM " + hourTable + " WHERE " + hourWhere + " AND hour >= ? AND hour < ?"
+                    + (task == null ? " GROUP BY hour, tier" : ""), task, source, fromHour, toHour, step, 60, points);
+            reasons(c, "SELECT hour, tier, kind, reason, SUM(lines) FROM hour_reasons WHERE " + hourWhere
                     + " AND hour >= ? AND hour < ? GROUP BY hour, tier, kind, reason", task, source, fromHour, toHour, step, 60, points);
         }
         Map<Tier, NavigableMap<Long, Counts>> tiers = new EnumMap<>(Tier.class);
@@ -50,10 +53,24 @@ final class SeriesQuery {
         return new Series(task, source, step, fromMinute, toMinute, tiers);
     }
 
+    private static String where(String task, String source, String taskTable) {
+        if (task == null) {
+            return "task IN (SELECT DISTINCT task FROM " + taskTable + ")";
+        }
+        return source == null ? "task=?" : "task=? AND source=?";
+    }
+
+    /** The counter columns; over every task, each summed over the tasks (lag: the largest). */
+    private static String cols(String task) {
+        return task != null ? COLS : Stream.of(COUNTERS).map(Counter::overSources).collect(Collectors.joining(", "));
+    }
+
     private static PreparedStatement bind(Connection c, String sql, String task, String source, long from, long to) throws SQLException {
         PreparedStatement s = c.prepareStatement(sql);
         int i = 1;
-        s.setString(i++, task);
+        if (task != null) {
+            s.setString(i++, task);
+        }
         if (source != null) {
             s.setString(i++, source);
         }

@@ -1,0 +1,65 @@
+// Throughput charts with uPlot (served from the jar, global `uPlot`): lines per minute read by
+// agents, written to Kafka by routers, committed by the sink, from GET /api/v1/metrics.
+import { h } from './dom.js';
+
+const TIERS = [
+  { label: 'read (agents)', tier: 'agent', counter: 'linesRead', color: '#1f6feb' },
+  { label: 'to Kafka (routers)', tier: 'router', counter: 'linesToKafka', color: '#d97706' },
+  { label: 'committed (sink)', tier: 'sink', counter: 'linesCommitted', color: '#1b7a2e' },
+];
+
+/** Per tier, minute -> count, and the totals over the range. */
+export function throughput(series) {
+  const byTier = TIERS.map((t) => {
+    const m = new Map();
+    for (const p of (series.tiers && series.tiers[t.tier]) || []) {
+      m.set(p.minute, p.counts[t.counter] || 0);
+    }
+    return m;
+  });
+  const totals = byTier.map((m) => [...m.values()].reduce((a, b) => a + b, 0));
+  return { byTier, totals };
+}
+
+/** The latest agent-reported backlog (bytes) of a series, or null. */
+export function lastBacklog(series) {
+  const points = (series.tiers && series.tiers.agent) || [];
+  return points.length ? points[points.length - 1].counts.backlogBytes || 0 : null;
+}
+
+export const tierLabels = TIERS.map((t) => t.label);
+
+/**
+ * A chart element for a series answer; call update(series) with newer answers. The element carries
+ * data-points (minutes with a report) and data-lines (lines read, Kafka, committed) for tests and
+ * scripts.
+ */
+export function throughputChart(id) {
+  const el = h('div', { class: 'chart', id, 'data-points': '0' });
+  let plot = null;
+  return {
+    el,
+    update(series) {
+      const { byTier, totals } = throughput(series);
+      const xs = [];
+      for (let m = series.from; m < series.to; m++) {
+        xs.push(m * 60);
+      }
+      const data = [xs, ...byTier.map((m) => xs.map((x) => (m.has(x / 60) ? m.get(x / 60) : null)))];
+      const points = new Set(byTier.flatMap((m) => [...m.keys()])).size;
+      el.dataset.points = String(points);
+      el.dataset.lines = totals.join(',');
+      if (!plot) {
+        const width = Math.max(300, (el.clientWidth || 900) - 16);
+        plot = new uPlot({
+          width, height: 260,
+          series: [{}, ...TIERS.map((t) => ({ label: t.label, stroke: t.color, width: 2, spanGaps: false, points: { show: true, size: 7, fill: t.color } }))],
+          axes: [{}, { label: 'lines / minute', size: 70 }],
+          scales: { x: { time: true } },
+        }, data, el);
+      } else {
+        plot.setData(data);
+      }
+    },
+  };
+}
