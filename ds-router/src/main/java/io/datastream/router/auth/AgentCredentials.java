@@ -2,6 +2,7 @@ package io.datastream.router.auth;
 
 import io.datastream.router.config.AgentCredentialConfig;
 import io.datastream.router.config.AuthConfig;
+import io.datastream.router.route.NameGlob;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;

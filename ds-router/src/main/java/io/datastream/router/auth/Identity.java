@@ -1,5 +1,6 @@
 package io.datastream.router.auth;
 
+import io.datastream.router.route.NameGlob;
 import java.util.List;
 
 /**

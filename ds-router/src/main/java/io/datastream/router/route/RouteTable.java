@@ -94,7 +94,7 @@ public final class RouteTable {
         }
         Condition condition = when;
         if (r.task() != null) {
-            TaskGlob task = new TaskGlob(r.task());
+            NameGlob task = new NameGlob(r.task());
             Condition w = when;
             condition = b -> task.matches(b.taskId()) && w.test(b);
         }

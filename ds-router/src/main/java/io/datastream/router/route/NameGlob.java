@@ -1,20 +1,21 @@
-package io.datastream.router.auth;
+package io.datastream.router.route;
 
 /**
- * A glob over names (agent ids, hosts, task ids, topics, certificate CNs): {@code *} matches any
- * run of characters, {@code ?} one character, everything else itself. Greedy two-pointer match
+ * A glob over names: a route's {@code task} ({@code nginx-*}), and the agent ids, hosts, task ids,
+ * topics and certificate CNs of agent credentials. {@code *} matches any run of characters,
+ * {@code ?} one character, everything else itself. Greedy two-pointer match
  * with one backtrack point; names here are at most a few hundred characters.
  */
 public final class NameGlob {
     private final String glob;
     private final boolean literal;
 
-    NameGlob(String glob) {
+    public NameGlob(String glob) {
         this.glob = glob;
         this.literal = glob.indexOf('*') < 0 && glob.indexOf('?') < 0;
     }
 
-    boolean matches(String name) {
+    public boolean matches(String name) {
         if (name == null) {
             return false;
         }
@@ -45,7 +46,7 @@ public final class NameGlob {
         return g == glob.length();
     }
 
-    static boolean any(java.util.List<NameGlob> globs, String name) {
+    public static boolean any(java.util.List<NameGlob> globs, String name) {
         for (NameGlob g : globs) {
             if (g.matches(name)) {
                 return true;
