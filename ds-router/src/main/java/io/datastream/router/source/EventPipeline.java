@@ -198,7 +198,8 @@ public final class EventPipeline implements AutoCloseable {
 
     /**
      * What the router's health says about the channels: the repairs file channels made when they
-     * opened (torn tails cut off, unreadable segments deleted, positions moved), or "".
+     * opened (torn tails cut off, unreadable segments deleted, positions moved), and a file channel
+     * that cannot create segment files now, or "".
      */
     public String healthNotes() {
         StringBuilder b = new StringBuilder();
@@ -210,6 +211,10 @@ public final class EventPipeline implements AutoCloseable {
             if (n > 0) {
                 b.append(b.length() == 0 ? "" : "; ").append("channel ").append(c.name()).append(": ").append(n)
                         .append(" repairs on open (").append(c.repairedBytes()).append(" bytes; see the log)");
+            }
+            if (c.cannotCreateSegments()) {
+                b.append(b.length() == 0 ? "" : "; ").append("channel ").append(c.name())
+                        .append(": cannot create a segment file (disk full?), answering 429");
             }
         }
         return b.toString();
