@@ -17,6 +17,7 @@ import io.datastream.router.sink.FileSink;
 import io.datastream.router.sink.WebhookSink;
 import io.datastream.router.sink.EventIdentity;
 import io.datastream.router.sink.KafkaSink;
+import io.datastream.router.sink.ShapingKafkaSink;
 import io.datastream.router.sink.Sink;
 import io.datastream.router.source.internal.HttpSourceInitializer;
 import io.datastream.router.source.internal.SourceContext;
@@ -131,9 +132,21 @@ public final class EventPipeline implements AutoCloseable {
                     dynamicTopics.computeIfAbsent(sc.channel(), k -> new ArrayList<>()).add(topic);
                 }
                 PartitionerKind kind = sc.partitioner() == null ? s.defaultKind() : PartitionerKind.fromConfig(sc.partitioner());
-                sink = new KafkaSink(sc.name(), sc.channel(), consumers.get(sc.name()), ch.format(), s.producer(), topic, s.strategies().get(kind),
-                        new EventIdentity.Sources(s.routerId(), sc.channel(), channelConfigs.get(sc.channel()).task(), s.host()),
-                        sc.codecType(), sc.maxBatchBytes(), metrics.sink(sc.name()));
+                HttpSourceConfig.ChannelConfig cc = channelConfigs.get(sc.channel());
+                EventIdentity.Sources sources = new EventIdentity.Sources(s.routerId(), sc.channel(), cc.task(), s.host());
+                if (cc.shape() != null) {
+                    // by source: a (group, topic)'s batches in one partition, in order (a replayed, unshaped copy
+                    // of an event then always comes after its shaped copy: see ShapingKafkaSink)
+                    kind = PartitionerKind.SOURCE;
+                    HttpSourceConfig.ShapeConfig sh = cc.shape();
+                    // a file channel's events up to its end at open may have been written by the previous start
+                    sink = new ShapingKafkaSink(sc.name(), sc.channel(), consumers.get(sc.name()), ch.format(), s.producer(), topic,
+                            s.strategies().get(kind), sources, sc.codecType(), new ShapingKafkaSink.Shape(sh.groupBy(), sh.targetBytes(),
+                            sh.maxDelayMs(), sh.maxBufferedBytes(), cfg.limits().maxEventBytes()), ch.endPosition(), metrics.sink(sc.name()));
+                } else {
+                    sink = new KafkaSink(sc.name(), sc.channel(), consumers.get(sc.name()), ch.format(), s.producer(), topic,
+                            s.strategies().get(kind), sources, sc.codecType(), sc.maxBatchBytes(), metrics.sink(sc.name()));
+                }
             }
             sinks.add(sink.start());
         }
