@@ -62,8 +62,9 @@ final class Segment {
      * A segment file whose blocks are allocated (zeros written through a {@link FileChannel}) and
      * mapped, not yet a segment: it has a temporary name ({@code *.alloc}) and no header. Writing
      * the zeros first is what makes a full disk an {@link IOException} here rather than a SIGBUS
-     * when a write through the mapping touches a page without a block ({@code setLength} only
-     * makes a sparse file). {@link #activate} turns it into the channel's next segment.
+     * (an InternalError or a JVM crash) when a write through the mapping touches a page without a
+     * block ({@code setLength} only makes a sparse file). {@link #activate} turns it into the
+     * channel's next segment.
      */
     static final class Allocated {
         private final Path path;
