@@ -10,6 +10,16 @@ import io.datastream.sink.config.SinkConfig;
 import io.datastream.sink.testing.KafkaTestData;
 import io.datastream.sink.testing.OutputFiles;
 import io.datastream.embedded.kafka.EmbeddedKafka;
+import io.datastream.protocol.batch.Batch;
+import io.datastream.protocol.batch.BatchBuilder;
+import io.datastream.protocol.batch.BatchSource;
+import io.datastream.protocol.codec.CodecSet;
+import io.datastream.protocol.codec.CodecType;
+import io.datastream.protocol.envelope.Envelope;
+import io.datastream.protocol.envelope.Line;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -88,28 +98,7 @@ class HttpEventsSinkIT {
                 data.sendAll(topic, values, 2);
             }
 
-            SinkConfig cfg = SinkConfig.parse(String.join("\n",
-                    "kafka:",
-                    "  bootstrapServers: " + kafka.bootstrapServers(),
-                    "  topics: [" + topic + "]",
-                    "  groupId: group-http",
-                    "  startingOffsets: committed-or-earliest",
-                    "  bounded: true",
-                    "output:",
-                    "  path: " + dir.resolve("out").toUri(),
-                    "deadLetter:",
-                    "  path: " + dir.resolve("dead").toUri(),
-                    "job:",
-                    "  parallelism: 2",
-                    "  checkpointInterval: 500ms",
-                    "  checkpointDir: " + dir.resolve("checkpoints").toUri(),
-                    ""));
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.setParallelism(2);
-            SinkJob.configureEnvironment(env, cfg);
-            SinkJob.define(env, cfg);
-            JobClient job = env.executeAsync(cfg.job().name());
-            job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
+            runJob(kafka.bootstrapServers(), topic, "group-http");
 
             ObjectMapper json = new ObjectMapper();
             Map<String, Integer> counts = new HashMap<>();
@@ -121,6 +110,133 @@ class HttpEventsSinkIT {
             assertThat(counts.values()).allMatch(c -> c == 1);
             assertThat(OutputFiles.lines(dir.resolve("out"), ".zst")).allSatisfy(l -> assertThat(l.bucket()).startsWith("sdk/"));
         }
+    }
+
+    /** Runs the sink job over {@code topic} to its end (bounded), writing into {@code dir/out}. */
+    private void runJob(String bootstrap, String topic, String group) throws Exception {
+        SinkConfig cfg = SinkConfig.parse(String.join("\n",
+                "kafka:",
+                "  bootstrapServers: " + bootstrap,
+                "  topics: [" + topic + "]",
+                "  groupId: " + group,
+                "  startingOffsets: committed-or-earliest",
+                "  bounded: true",
+                "output:",
+                "  path: " + dir.resolve("out").toUri(),
+                "deadLetter:",
+                "  path: " + dir.resolve("dead").toUri(),
+                "job:",
+                "  parallelism: 2",
+                "  checkpointInterval: 500ms",
+                "  checkpointDir: " + dir.resolve("checkpoints").toUri(),
+                ""));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        SinkJob.configureEnvironment(env, cfg);
+        SinkJob.define(env, cfg);
+        JobClient job = env.executeAsync(cfg.job().name());
+        job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
+
+    }
+
+    /**
+     * A shaped channel: each Kafka record holds events of one logType, across interleaved
+     * events, records' gaps stepping over the other groups' positions. Every record is then
+     * written again as is, and every event once more as the router's sink writes an event again
+     * after a failed write (unshaped: a batch of one record, gap 1, same identity), after the
+     * record it came in and in the same partition: the job's files hold every event exactly once.
+     */
+    @Test
+    void shapedRecordsAndTheirUnshapedReplaysAreWrittenExactlyOnce() throws Exception {
+        String topic = "http-shaped";
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
+            kafka.createTopic(topic, 2);
+            List<String> bodies = new ArrayList<>();
+            String[] types = {"access", "error", "audit"};
+            try (Router router = Router.start(RouterConfig.fromYaml("""
+                    id: sink-shaped
+                    listen: {host: 127.0.0.1, port: 0}
+                    http: {host: 127.0.0.1, port: 0}
+                    drain: {timeoutMs: 5000}
+                    kafka: {bootstrapServers: "%s", properties: {linger.ms: "2"}}
+                    httpSource:
+                      enabled: true
+                      port: 0
+                      channels: [{name: events, task: sdk, shape: {groupBy: logType, targetBytes: 4096, maxDelayMs: 100}}]
+                      sinks: [{name: k, channel: events, topic: %s}]
+                    """.formatted(kafka.bootstrapServers(), topic)))) {
+                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                for (int r = 0; r < 30; r++) {
+                    StringBuilder b = new StringBuilder();
+                    for (int i = 0; i < 30; i++) {
+                        String body = "shaped " + r + "/" + i + " " + "y".repeat((r * 31 + i * 17) % 300);
+                        bodies.add(body);
+                        b.append("{\"headers\":{\"logType\":\"").append(types[(r + i * i) % 3]).append("\"},\"body\":\"").append(body).append("\"}\n");
+                    }
+                    HttpResponse<String> res = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + router.eventsPort() + "/v1/events"))
+                            .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(b.toString())).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+                }
+            }
+            List<ConsumerRecord<byte[], byte[]>> records = readRecords(kafka.bootstrapServers(), topic);
+            int shaped = 0;
+            try (KafkaTestData data = new KafkaTestData(kafka.bootstrapServers());
+                 CodecSet codecs = new CodecSet();
+                 BatchBuilder builder = new BatchBuilder(ByteBufAllocator.DEFAULT, 1 << 20, 16)) {
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    data.send(topic, r.partition(), r.value());
+                }
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    Envelope e = Envelope.parse(r.value());
+                    Batch h = e.batch();
+                    List<Line> lines = e.lines(codecs);
+                    Line first = lines.get(0);
+                    shaped += lines.size() > 1 && first.nextOffset() - first.offset() - first.content().length > 1 ? 1 : 0;
+                    BatchSource source = new BatchSource(h.taskId(), h.agentId(), h.host(), h.path(), h.fingerprint(), Map.of());
+                    for (Line l : lines) {
+                        builder.begin(source, l.offset());
+                        builder.tryAppend(l.content(), 0, l.content().length, 1, 0);
+                        ByteBuf b = builder.finish(codecs.get(CodecType.LZ4));
+                        try {
+                            data.send(topic, r.partition(), ByteBufUtil.getBytes(b));
+                        } finally {
+                            b.release();
+                        }
+                    }
+                }
+                data.flush();
+            }
+            assertThat(shaped).as("records whose events are not consecutive in the channel").isPositive();
+
+            runJob(kafka.bootstrapServers(), topic, "group-shaped");
+
+            ObjectMapper json = new ObjectMapper();
+            Map<String, Integer> counts = new HashMap<>();
+            for (String line : OutputFiles.texts(dir.resolve("out"), ".zst")) {
+                JsonNode n = json.readTree(line);
+                counts.merge(n.get("body").asText(), 1, Integer::sum);
+            }
+            assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(bodies);
+            assertThat(counts.values()).allMatch(c -> c == 1);
+        }
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readRecords(String bootstrap, String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
     }
 
     private static List<byte[]> readAll(String bootstrap, String topic) {

@@ -193,6 +193,12 @@ public record RouterConfig(String id, String advertisedHost, ListenConfig listen
             e.check(s == null || s.maxBatchBytes() + (64 << 10) <= maxRequest, "httpSource.sinks[" + i + "].maxBatchBytes",
                     "must leave 64 KiB under the producer's max.request.size (" + maxRequest + ")");
         }
+        for (int i = 0; httpSource.enabled() && i < httpSource.channels().size(); i++) {
+            HttpSourceConfig.ChannelConfig c = httpSource.channels().get(i);
+            int maxRequest = Math.max(1 << 20, limits.maxBatchBytes() + (64 << 10));
+            e.check(c == null || c.shape() == null || c.shape().targetBytes() + (64 << 10) <= maxRequest,
+                    "httpSource.channels[" + i + "].shape.targetBytes", "must leave 64 KiB under the producer's max.request.size (" + maxRequest + ")");
+        }
         if (kafka.partitionerKind() != null) {
             RouteTable.compile(routes, defaultRoute, kafka.partitionerKind(), e);
         }

@@ -143,4 +143,30 @@ class HttpSourceConfigTest {
                 .hasMessageContaining("httpSource.sinks[2].url: only for type webhook")
                 .hasMessageContaining("httpSource.sinks[3].bestEffort: only for sinks of a file channel");
     }
+
+    @Test
+    void shapeKeysAreReadWithDefaultsAndEveryProblemIsReportedWithItsKeyPath() {
+        HttpSourceConfig h = RouterConfig.fromYaml("""
+                httpSource:
+                  enabled: true
+                  channels: [{name: events, shape: {groupBy: logType}}]
+                """).validate().httpSource();
+        HttpSourceConfig.ShapeConfig shape = h.channels().get(0).shape();
+        assertThat(shape.groupBy()).isEqualTo("logType");
+        assertThat(shape.targetBytes()).isEqualTo(256 << 10);
+        assertThat(shape.maxDelayMs()).isEqualTo(500);
+        assertThat(shape.maxBufferedBytes()).isEqualTo(32L << 20);
+        assertThatThrownBy(() -> RouterConfig.fromYaml("""
+                httpSource:
+                  enabled: true
+                  channels: [{name: events, shape: {groupBy: "", targetBytes: 100, maxDelayMs: 0, maxBufferedBytes: 10}}]
+                  sinks: [{name: k, channel: events, partitioner: round-robin}]
+                """).validate())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("httpSource.channels[0].shape.groupBy")
+                .hasMessageContaining("httpSource.channels[0].shape.targetBytes")
+                .hasMessageContaining("httpSource.channels[0].shape.maxDelayMs")
+                .hasMessageContaining("httpSource.channels[0].shape.maxBufferedBytes")
+                .hasMessageContaining("httpSource.sinks[0].partitioner");
+    }
 }

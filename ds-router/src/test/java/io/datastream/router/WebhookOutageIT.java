@@ -132,6 +132,16 @@ class WebhookOutageIT {
                 assertThat(metric(m, "ds_router_sink_failures_total{sink=\"to-hook\"}")).isPositive();
                 assertThat(metric(m, "ds_router_sink_lag_events{sink=\"to-hook\"}")).isPositive();
                 assertThat(metric(m, "ds_router_channel_fill_ratio{channel=\"events\"}")).isGreaterThan(0.5);
+                // /health stays 200 and says the same: the channel's fill, each sink's position and lag
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    io.datastream.router.sim.Http.Response h = io.datastream.router.sim.Http.get(router.httpPort(), "/health");
+                    assertThat(h.status()).isEqualTo(200);
+                    List<String> lines = h.body().lines().toList();
+                    assertThat(lines.get(0)).isEqualTo("ok");
+                    assertThat(lines).anyMatch(l -> l.matches("channel events: used \\d+ of 2097152 bytes \\(([5-9]\\d|100)\\.\\d%\\), end position \\d+, \\d+ events put"));
+                    assertThat(lines).anyMatch(l -> l.matches("sink to-kafka \\(channel events\\): position \\d+, lag 0 events, 0 bytes"));
+                    assertThat(lines).anyMatch(l -> l.matches("sink to-hook \\(channel events\\): position \\d+, lag [1-9]\\d* events, [1-9]\\d* bytes"));
+                });
 
                 HttpServer back = target(hookPort);
                 try {

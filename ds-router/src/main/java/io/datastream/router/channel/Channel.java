@@ -52,6 +52,16 @@ public interface Channel extends AutoCloseable {
         return 0;
     }
 
+    /** Times a persistent channel could not create a segment file (disk full); 0 in memory. */
+    default long segmentFailures() {
+        return 0;
+    }
+
+    /** Whether the last attempt to create a segment file failed (the channel answers FULL meanwhile). */
+    default boolean cannotCreateSegments() {
+        return false;
+    }
+
     /** Stops taking puts (reservations answer CLOSED); consumers still read what is there. */
     @Override
     void close();

@@ -46,7 +46,7 @@ public record HttpSourceConfig(Boolean enabled, String host, Integer port, Integ
         tls = tls != null && tls;
         limits = limits == null ? new HttpSourceLimitsConfig(null, null, null, null, null, null, null, null, null, null, null) : limits;
         tokens = tokens == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(tokens));
-        channels = channels == null ? List.of(new ChannelConfig("events", null, null, null, null, null, null, null, null)) : Collections.unmodifiableList(new ArrayList<>(channels));
+        channels = channels == null ? List.of(new ChannelConfig("events", null, null, null, null, null, null, null, null, null)) : Collections.unmodifiableList(new ArrayList<>(channels));
         routes = routes == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(routes));
         defaultChannel = defaultChannel == null ? "events" : defaultChannel;
         sinks = sinks == null ? List.of(new SinkConfig("kafka-events", "events", null, null, null, null, null, null, null, null, null, null, null, null, null, null)) : Collections.unmodifiableList(new ArrayList<>(sinks));
@@ -80,6 +80,7 @@ public record HttpSourceConfig(Boolean enabled, String host, Integer port, Integ
         Set<String> channelNames = new HashSet<>();
         Set<String> fileChannels = new HashSet<>();
         Set<String> dirs = new HashSet<>();
+        Set<String> shapedChannels = new HashSet<>();
         for (int i = 0; i < channels.size(); i++) {
             ChannelConfig c = channels.get(i);
             String key = k + ".channels[" + i + "]";
@@ -94,6 +95,9 @@ public record HttpSourceConfig(Boolean enabled, String host, Integer port, Integ
                         "is the directory of another channel: '" + c.dir() + "'");
             }
             e.check(c.name() == null || channelNames.add(c.name()), key + ".name", "channel '" + c.name() + "' is defined twice");
+            if (c.shape() != null) {
+                shapedChannels.add(c.name());
+            }
         }
         e.check(!channels.isEmpty(), k + ".channels", "must name at least one channel");
         e.check(defaultChannel.isEmpty() || channelNames.contains(defaultChannel), k + ".defaultChannel",
@@ -127,6 +131,9 @@ public record HttpSourceConfig(Boolean enabled, String host, Integer port, Integ
             e.check(s.name() == null || sinkNames.add(s.name()), key + ".name", "sink '" + s.name() + "' is defined twice");
             e.check(channelNames.contains(s.channel()), key + ".channel", "names no channel: '" + s.channel() + "'");
             e.check(!s.bestEffort() || fileChannels.contains(s.channel()), key + ".bestEffort", "only for sinks of a file channel");
+            e.check(!shapedChannels.contains(s.channel()) || !s.type().equals("kafka") || s.partitioner() == null
+                            || PartitionerKind.fromConfig(s.partitioner()) == PartitionerKind.SOURCE, key + ".partitioner",
+                    "must be source (or absent) on a shaped channel: a group's records must stay in order in one partition");
             drained.add(s.channel());
         }
         for (String c : channelNames) {
@@ -164,9 +171,10 @@ public record HttpSourceConfig(Boolean enabled, String host, Integer port, Integ
      * @param fsync           file channels: {@code never} (default: safe once in the page cache, survives kill -9),
      *                        {@code interval} (safe after the next periodic fsync) or {@code always} (safe after its fsync)
      * @param fsyncIntervalMs file channels with fsync interval: the period (default 1000)
+     * @param shape           data shaping for its Kafka sinks (absent = none)
      */
     public record ChannelConfig(String name, String type, Long capacityBytes, String format, String task, String dir, Integer segmentBytes,
-                                String fsync, Long fsyncIntervalMs) {
+                                String fsync, Long fsyncIntervalMs, ShapeConfig shape) {
         public ChannelConfig {
             type = type == null ? "memory" : type;
             capacityBytes = capacityBytes == null ? (type.equals("file") ? 1L << 30 : 64L << 20) : capacityBytes;
@@ -204,6 +212,35 @@ public record HttpSourceConfig(Boolean enabled, String host, Integer port, Integ
             } else {
                 e.check(dir == null, key + ".dir", "only for type file");
             }
+            if (shape != null) {
+                shape.validate(e, key + ".shape");
+            }
+        }
+    }
+
+    /**
+     * {@code httpSource.channels[i].shape}: the channel's Kafka sinks pack events with the same
+     * value of header {@code groupBy} into records of about {@code targetBytes}, across
+     * interleaved events, waiting at most {@code maxDelayMs} for a record to fill.
+     *
+     * @param groupBy          the header whose value groups events (events without it form one group)
+     * @param targetBytes      uncompressed size of a record (1 KiB .. 16 MiB; default 262144)
+     * @param maxDelayMs       longest time an event waits in a partly filled record (1 .. 60000; default 500)
+     * @param maxBufferedBytes bound of the events held in partly filled records by one sink (default 32 MiB,
+     *                         at least 2 x targetBytes); past it the oldest group is written at once
+     */
+    public record ShapeConfig(String groupBy, Integer targetBytes, Long maxDelayMs, Long maxBufferedBytes) {
+        public ShapeConfig {
+            targetBytes = targetBytes == null ? 256 << 10 : targetBytes;
+            maxDelayMs = maxDelayMs == null ? 500L : maxDelayMs;
+            maxBufferedBytes = maxBufferedBytes == null ? 32L << 20 : maxBufferedBytes;
+        }
+
+        void validate(ConfigErrors e, String key) {
+            e.check(groupBy != null && !groupBy.isBlank() && groupBy.length() <= 255, key + ".groupBy", "must name a header (1-255 characters)");
+            e.between(targetBytes, 1L << 10, 16L << 20, key + ".targetBytes");
+            e.between(maxDelayMs, 1, 60_000, key + ".maxDelayMs");
+            e.between(maxBufferedBytes, 2L * targetBytes, 1L << 34, key + ".maxBufferedBytes");
         }
     }
 

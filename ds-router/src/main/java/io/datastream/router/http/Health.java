@@ -17,6 +17,7 @@ public final class Health {
     private final LongSupplier stalledNanos;
     private final long maxStallNanos;
     private final Supplier<String> notes;
+    private final Supplier<String> details;
 
     /**
      * @param draining      whether the router drains
@@ -24,21 +25,30 @@ public final class Health {
      * @param maxStallNanos the stall after which the router is unhealthy
      */
     public Health(BooleanSupplier draining, LongSupplier stalledNanos, long maxStallNanos) {
-        this(draining, stalledNanos, maxStallNanos, () -> "");
+        this(draining, stalledNanos, maxStallNanos, () -> "", () -> "");
     }
 
     /**
      * @param notes what the health text adds without making the router unhealthy (repairs of
      *              file channels on open), or ""
+     * @param details lines after the status line (the HTTP source's channels and sinks), or ""
      */
-    public Health(BooleanSupplier draining, LongSupplier stalledNanos, long maxStallNanos, Supplier<String> notes) {
+    public Health(BooleanSupplier draining, LongSupplier stalledNanos, long maxStallNanos, Supplier<String> notes, Supplier<String> details) {
         this.notes = notes;
+        this.details = details;
         this.draining = draining;
         this.stalledNanos = stalledNanos;
         this.maxStallNanos = maxStallNanos;
     }
 
+    /** The status line (what load balancers and the tests read first), then the detail lines. */
     public Status check() {
+        Status s = status();
+        String d = details.get();
+        return d.isEmpty() ? s : new Status(s.healthy(), s.text() + "\n" + d.stripTrailing());
+    }
+
+    private Status status() {
         if (draining.getAsBoolean()) {
             return new Status(false, "draining");
         }

@@ -72,6 +72,9 @@ public final class IntakeMetrics {
                 })).register(registry);
         CounterWithCallback.builder().name("ds_router_channel_repaired_bytes_total").help("bytes cut off or deleted by those repairs")
                 .labelNames("channel").callback(cb -> channels.forEach((n, c) -> cb.call(c.repairedBytes(), n))).register(registry);
+        CounterWithCallback.builder().name("ds_router_channel_segment_failures_total")
+                .help("times a file channel could not create a segment file (disk full); it answers 429 meanwhile").labelNames("channel")
+                .callback(cb -> channels.forEach((n, c) -> cb.call(c.segmentFailures(), n))).register(registry);
         GaugeWithCallback.builder().name("ds_router_sink_position_bytes").help("the sink's committed position in its channel")
                 .labelNames("sink").callback(cb -> consumers.forEach((n, c) -> cb.call(c.committedPosition(), n))).register(registry);
         CounterWithCallback.builder().name("ds_router_sink_dropped_events_total")

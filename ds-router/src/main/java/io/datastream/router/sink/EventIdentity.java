@@ -51,6 +51,54 @@ public final class EventIdentity {
             }
             return lastSource;
         }
+
+        /**
+         * The batch source of a shaped channel's events of one group going to one topic
+         * ({@link #groupFingerprint}); the last {@value #GROUP_CACHE} are remembered.
+         */
+        public BatchSource ofGroup(Incarnation incarnation, String topic, String group) {
+            GroupKey k = new GroupKey(incarnation, topic, group);
+            BatchSource s = groups.get(k);
+            if (s == null) {
+                s = new BatchSource(task, "router:" + routerId, host, "http:" + channel, groupFingerprint(routerId, incarnation, channel, topic, group),
+                        Map.of());
+                groups.put(k, s);
+            }
+            return s;
+        }
+
+        private record GroupKey(Incarnation incarnation, String topic, String group) {
+        }
+
+        private static final int GROUP_CACHE = 4096;
+        private final Map<GroupKey, BatchSource> groups = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<GroupKey, BatchSource> eldest) {
+                return size() > GROUP_CACHE;
+            }
+        };
+    }
+
+    /**
+     * The fingerprint of a shaped channel's events of one group (value of the channel's
+     * {@code shape.groupBy} header, "" when missing) going to one topic: {@link #fingerprint}'s
+     * hash continued over a separator, the topic and the group value. Each (group, topic) is so a
+     * file of its own for the Flink sink, whose offsets are the channel positions of its events
+     * only: the gaps of a shaped batch, which step over the positions of other groups' events,
+     * never cover another file's event.
+     */
+    public static long groupFingerprint(String routerId, Incarnation incarnation, String channel, String topic, String group) {
+        long h = 0xcbf29ce484222325L;
+        h = mix(h, routerId.getBytes(StandardCharsets.UTF_8));
+        h = mix(h, new byte[] {0});
+        h = mixLong(h, incarnation.random());
+        h = mixLong(h, incarnation.startMillis());
+        h = mix(h, channel.getBytes(StandardCharsets.UTF_8));
+        h = mix(h, new byte[] {0, 's'});
+        h = mix(h, topic.getBytes(StandardCharsets.UTF_8));
+        h = mix(h, new byte[] {0});
+        h = mix(h, group.getBytes(StandardCharsets.UTF_8));
+        return finish(h);
     }
 
     /** FNV-1a over the router id, the incarnation and the channel name, then murmur3's 64-bit finalizer. */
@@ -61,6 +109,10 @@ public final class EventIdentity {
         h = mixLong(h, incarnation.random());
         h = mixLong(h, incarnation.startMillis());
         h = mix(h, channel.getBytes(StandardCharsets.UTF_8));
+        return finish(h);
+    }
+
+    private static long finish(long h) {
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;

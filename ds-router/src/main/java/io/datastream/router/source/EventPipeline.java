@@ -17,6 +17,7 @@ import io.datastream.router.sink.FileSink;
 import io.datastream.router.sink.WebhookSink;
 import io.datastream.router.sink.EventIdentity;
 import io.datastream.router.sink.KafkaSink;
+import io.datastream.router.sink.ShapingKafkaSink;
 import io.datastream.router.sink.Sink;
 import io.datastream.router.source.internal.HttpSourceInitializer;
 import io.datastream.router.source.internal.SourceContext;
@@ -60,6 +61,8 @@ public final class EventPipeline implements AutoCloseable {
     private final SourceContext context;
     private final Map<String, Channel> channels;
     private final List<Sink> sinks;
+    /** The sinks' consumers by sink name, in configuration order. */
+    private final Map<String, ChannelConsumer> consumers;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final io.netty.channel.Channel server;
@@ -81,11 +84,12 @@ public final class EventPipeline implements AutoCloseable {
                            PartitionerKind defaultKind, SslContext ssl, PrometheusRegistry registry) {
     }
 
-    private EventPipeline(SourceContext context, Map<String, Channel> channels, List<Sink> sinks, EventLoopGroup boss,
-                          EventLoopGroup workers, io.netty.channel.Channel server, Incarnation incarnation) {
+    private EventPipeline(SourceContext context, Map<String, Channel> channels, List<Sink> sinks, Map<String, ChannelConsumer> consumers,
+                          EventLoopGroup boss, EventLoopGroup workers, io.netty.channel.Channel server, Incarnation incarnation) {
         this.context = context;
         this.channels = channels;
         this.sinks = sinks;
+        this.consumers = consumers;
         this.boss = boss;
         this.workers = workers;
         this.server = server;
@@ -131,9 +135,21 @@ public final class EventPipeline implements AutoCloseable {
                     dynamicTopics.computeIfAbsent(sc.channel(), k -> new ArrayList<>()).add(topic);
                 }
                 PartitionerKind kind = sc.partitioner() == null ? s.defaultKind() : PartitionerKind.fromConfig(sc.partitioner());
-                sink = new KafkaSink(sc.name(), sc.channel(), consumers.get(sc.name()), ch.format(), s.producer(), topic, s.strategies().get(kind),
-                        new EventIdentity.Sources(s.routerId(), sc.channel(), channelConfigs.get(sc.channel()).task(), s.host()),
-                        sc.codecType(), sc.maxBatchBytes(), metrics.sink(sc.name()));
+                HttpSourceConfig.ChannelConfig cc = channelConfigs.get(sc.channel());
+                EventIdentity.Sources sources = new EventIdentity.Sources(s.routerId(), sc.channel(), cc.task(), s.host());
+                if (cc.shape() != null) {
+                    // by source: a (group, topic)'s batches in one partition, in order (a replayed, unshaped copy
+                    // of an event then always comes after its shaped copy: see ShapingKafkaSink)
+                    kind = PartitionerKind.SOURCE;
+                    HttpSourceConfig.ShapeConfig sh = cc.shape();
+                    // a file channel's events up to its end at open may have been written by the previous start
+                    sink = new ShapingKafkaSink(sc.name(), sc.channel(), consumers.get(sc.name()), ch.format(), s.producer(), topic,
+                            s.strategies().get(kind), sources, sc.codecType(), new ShapingKafkaSink.Shape(sh.groupBy(), sh.targetBytes(),
+                            sh.maxDelayMs(), sh.maxBufferedBytes(), cfg.limits().maxEventBytes()), ch.endPosition(), metrics.sink(sc.name()));
+                } else {
+                    sink = new KafkaSink(sc.name(), sc.channel(), consumers.get(sc.name()), ch.format(), s.producer(), topic,
+                            s.strategies().get(kind), sources, sc.codecType(), sc.maxBatchBytes(), metrics.sink(sc.name()));
+                }
             }
             sinks.add(sink.start());
         }
@@ -153,7 +169,7 @@ public final class EventPipeline implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new HttpSourceInitializer(context))
                     .bind(new InetSocketAddress(cfg.host(), cfg.port())).sync().channel();
-            return new EventPipeline(context, channels, sinks, boss, workers, server, incarnation);
+            return new EventPipeline(context, channels, sinks, consumers, boss, workers, server, incarnation);
         } catch (InterruptedException | RuntimeException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -198,7 +214,8 @@ public final class EventPipeline implements AutoCloseable {
 
     /**
      * What the router's health says about the channels: the repairs file channels made when they
-     * opened (torn tails cut off, unreadable segments deleted, positions moved), or "".
+     * opened (torn tails cut off, unreadable segments deleted, positions moved), and a file channel
+     * that cannot create segment files now, or "".
      */
     public String healthNotes() {
         StringBuilder b = new StringBuilder();
@@ -211,6 +228,43 @@ public final class EventPipeline implements AutoCloseable {
                 b.append(b.length() == 0 ? "" : "; ").append("channel ").append(c.name()).append(": ").append(n)
                         .append(" repairs on open (").append(c.repairedBytes()).append(" bytes; see the log)");
             }
+            if (c.cannotCreateSegments()) {
+                b.append(b.length() == 0 ? "" : "; ").append("channel ").append(c.name())
+                        .append(": cannot create a segment file (disk full?), answering 429");
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * The state of every channel and sink, one line each, for {@code /health}:
+     * <pre>
+     * channel events: used 1234 of 67108864 bytes (0.0%), end position 98765, 120 events put
+     * sink kafka-events (channel events): position 98000, lag 12 events, 765 bytes
+     * </pre>
+     * File channels add their repairs and segment failures, best-effort sinks their drops.
+     */
+    public String healthDetails() {
+        StringBuilder b = new StringBuilder();
+        for (Channel c : channels.values()) {
+            long used = c.usedBytes();
+            long cap = c.capacityBytes();
+            b.append("channel ").append(c.name()).append(": used ").append(used).append(" of ").append(cap).append(" bytes (")
+                    .append(String.format(java.util.Locale.ROOT, "%.1f", cap == 0 ? 0.0 : 100.0 * used / cap)).append("%), end position ")
+                    .append(c.endPosition()).append(", ").append(c.putEvents()).append(" events put");
+            if (c.segmentFailures() > 0) {
+                b.append(", ").append(c.segmentFailures()).append(" segment files not allocated");
+            }
+            b.append('\n');
+        }
+        for (Sink sink : sinks) {
+            ChannelConsumer c = consumers.get(sink.name());
+            b.append("sink ").append(sink.name()).append(" (channel ").append(sink.channel()).append("): position ").append(c.committedPosition())
+                    .append(", lag ").append(c.lagEvents()).append(" events, ").append(c.lagBytes()).append(" bytes");
+            if (c.droppedEvents() > 0) {
+                b.append(", ").append(c.droppedEvents()).append(" events dropped (best effort)");
+            }
+            b.append('\n');
         }
         return b.toString();
     }

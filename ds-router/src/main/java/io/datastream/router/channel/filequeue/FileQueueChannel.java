@@ -61,6 +61,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class FileQueueChannel implements Channel {
     private static final Logger LOG = LoggerFactory.getLogger(FileQueueChannel.class);
+    /** Least time between two attempts to allocate a segment file after one failed. */
+    static final long RETRY_MS = 250;
 
     /**
      * @param dir                the channel's directory (created if missing)
@@ -97,12 +99,24 @@ public final class FileQueueChannel implements Channel {
     private final Map<ChannelRepair, AtomicLong> repairs = new EnumMap<>(ChannelRepair.class);
     private final AtomicLong repairedBytes = new AtomicLong();
     private final Thread flusher;
+    /** Allocating a spare segment file (never taken while holding {@link #lock}). */
+    private final ReentrantLock allocating = new ReentrantLock();
+    private final AtomicLong allocations = new AtomicLong();
+    private final AtomicLong segmentFailures = new AtomicLong();
+    /** Since the last failure to create a segment file, until one is created again (one WARN per episode). */
+    private volatile boolean cannotCreateSegments;
+    private volatile long nextAttemptNanos;
+    /** The last attempt to persist the positions failed (the flusher's field). */
+    private boolean positionsUnwritable;
     private Segment head;
+    /** The next segment's file, allocated ahead (under {@link #lock}). */
+    private Segment.Allocated spare;
+    /** Reserved bytes not put yet (under {@link #lock}). */
+    private long unwritten;
     private volatile long endPosition;
     private volatile long endSeq;
     private volatile long putEvents;
     private volatile boolean closed;
-    private volatile boolean failed;
     private volatile boolean stopped;
 
     private FileQueueChannel(String name, EventFormat format, Settings settings, Incarnation incarnation,
@@ -139,6 +153,12 @@ public final class FileQueueChannel implements Channel {
                                         List<ConsumerSpec> consumers) throws IOException {
         Path dir = settings.dir();
         Files.createDirectories(dir.resolve("consumers"));
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + SegmentLayout.ALLOC_SUFFIX)) {
+            for (Path p : ds) {
+                LOG.info("channel {}: deleting {}, a segment file being allocated when the router stopped", name, p);
+                Files.delete(p);
+            }
+        }
         TreeMap<Long, Path> files = new TreeMap<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + SegmentLayout.SUFFIX)) {
             for (Path p : ds) {
@@ -193,10 +213,22 @@ public final class FileQueueChannel implements Channel {
             seq += s.events();
             end = s.endPosition();
         }
-        Segment head = Segment.create(dir, nextId, end, incarnation, seq, settings.segmentBytes());
+        Segment head;
+        IOException noRoom = null;
+        try {
+            head = Segment.create(dir, nextId, end, incarnation, seq, settings.segmentBytes());
+        } catch (IOException e) {
+            // the disk is full: open with a segment of just its header, so that the sinks drain
+            // what is held; puts answer FULL until a segment file can be allocated
+            noRoom = e;
+            head = Segment.create(dir, nextId, end, incarnation, seq, HEADER_BYTES);
+        }
         segments.put(head.id, head);
         PositionFile.forceDirectory(dir);
         FileQueueChannel ch = new FileQueueChannel(name, format, settings, incarnation, segments, head, found, foundBytes);
+        if (noRoom != null) {
+            ch.segmentFailed(noRoom);
+        }
         for (ConsumerSpec c : consumers) {
             ch.addReader(c);
         }
@@ -237,10 +269,16 @@ public final class FileQueueChannel implements Channel {
         return settings;
     }
 
+    /**
+     * Reserves room within the capacity and, on disk, in the segment being written and the spare
+     * one: when they have too little, the spare segment file is allocated now, and a failure
+     * (disk full) answers FULL (counted in {@link #segmentFailures()}; tried again by later
+     * reservations, at most every {@value #RETRY_MS} ms).
+     */
     @Override
     public PutResult reserve(long bytes) {
         while (true) {
-            if (closed || failed) {
+            if (closed) {
                 return PutResult.CLOSED;
             }
             long u = used.get();
@@ -251,32 +289,139 @@ public final class FileQueueChannel implements Channel {
                 return PutResult.FULL;
             }
             if (used.compareAndSet(u, u + bytes)) {
-                return PutResult.OK;
+                break;
             }
         }
+        if (!roomOnDisk(bytes)) {
+            used.addAndGet(-bytes);
+            return PutResult.FULL;
+        }
+        return PutResult.OK;
+    }
+
+    /**
+     * Whether the segment being written, or else the spare, holds {@code bytes} more than what is
+     * reserved and not put yet (allocating the spare when there is none); adds them to it.
+     */
+    private boolean roomOnDisk(long bytes) {
+        lock.lock();
+        try {
+            if (unwritten + bytes <= head.free() || spare != null && unwritten + bytes <= spare.size - HEADER_BYTES) {
+                unwritten += bytes;
+                return true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        allocating.lock();
+        try {
+            lock.lock();
+            try {
+                // a spare that is there (made meanwhile, or too small for everything reserved): a
+                // put that needs yet another segment allocates it itself
+                if (spare != null || unwritten + bytes <= head.free()) {
+                    unwritten += bytes;
+                    return true;
+                }
+            } finally {
+                lock.unlock();
+            }
+            Segment.Allocated a = allocateSpare(HEADER_BYTES + bytes);
+            if (a == null) {
+                return false;
+            }
+            lock.lock();
+            try {
+                if (spare == null && !stopped) {
+                    spare = a;
+                } else {
+                    a.discard();
+                }
+                unwritten += bytes;
+                return true;
+            } finally {
+                lock.unlock();
+            }
+        } finally {
+            allocating.unlock();
+        }
+    }
+
+    /**
+     * Allocates a spare segment file of at least {@code minSize} bytes (under {@link #allocating});
+     * null when it failed now or failed less than {@link #RETRY_MS} ago.
+     */
+    private Segment.Allocated allocateSpare(long minSize) {
+        if (cannotCreateSegments && System.nanoTime() - nextAttemptNanos < 0) {
+            return null;
+        }
+        int size = (int) Math.min(Integer.MAX_VALUE, Math.max(settings.segmentBytes(), minSize));
+        try {
+            Segment.Allocated a = Segment.allocate(settings.dir(), "spare-" + allocations.incrementAndGet(), size);
+            segmentCreated();
+            return a;
+        } catch (IOException e) {
+            segmentFailed(e);
+            return null;
+        }
+    }
+
+    private void segmentFailed(IOException e) {
+        segmentFailures.incrementAndGet();
+        nextAttemptNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_MS);
+        if (!cannotCreateSegments) {
+            cannotCreateSegments = true;
+            LOG.warn("channel {}: cannot create a segment file in {} ({}); the channel answers FULL (HTTP 429) and tries again on "
+                    + "later puts", name, settings.dir(), e.toString());
+        }
+    }
+
+    private void segmentCreated() {
+        if (cannotCreateSegments) {
+            cannotCreateSegments = false;
+            LOG.info("channel {}: segment files can be created again in {} ({} failures so far)", name, settings.dir(), segmentFailures.get());
+        }
+    }
+
+    /** Times a segment file could not be created (disk full), since the channel opened. */
+    @Override
+    public long segmentFailures() {
+        return segmentFailures.get();
+    }
+
+    /** Whether the last attempt to create a segment file failed. */
+    @Override
+    public boolean cannotCreateSegments() {
+        return cannotCreateSegments;
     }
 
     @Override
     public void unreserve(long bytes) {
         used.addAndGet(-bytes);
+        lock.lock();
+        try {
+            unwritten = Math.max(0, unwritten - bytes);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public void put(List<StoredEvent> events, long reserved, SafeListener listener) {
         long now = System.currentTimeMillis();
         long written = 0;
+        int n = 0;
+        IOException failure = null;
         boolean safeNow = settings.fsync() == FsyncPolicy.NEVER;
         lock.lock();
         try {
-            if (failed) {
-                used.addAndGet(-reserved);
-                return;
-            }
+            unwritten = Math.max(0, unwritten - reserved);
             for (StoredEvent e : events) {
                 if (!head.fits(e.data().length)) {
                     roll(e.data().length);
                 }
                 written += head.append(e.data(), e.lineLength(), now);
+                n++;
             }
             endPosition = head.endPosition();
             endSeq += events.size();
@@ -289,29 +434,55 @@ public final class FileQueueChannel implements Channel {
             }
             appended.signalAll();
         } catch (IOException e) {
-            failed = true;
-            LOG.error("channel {}: cannot write a new segment in {} ({}); the channel takes no more events until the router restarts", name,
-                    settings.dir(), e.toString());
-            used.addAndGet(written - reserved);
-            return;
+            // no segment file for the rest (disk full): the events written so far stay (the
+            // sinks deliver them), the put is refused and its client may send it again
+            failure = e;
+            endPosition = head.endPosition();
+            endSeq += n;
+            putEvents += n;
+            appended.signalAll();
         } finally {
             lock.unlock();
         }
         used.addAndGet(written - reserved);
-        if (safeNow) {
+        if (failure != null) {
+            segmentFailed(failure);
+            listener.notStored();
+        } else if (safeNow) {
             listener.safe();
         }
     }
 
-    /** Seals the head and starts a new segment (under the lock). */
+    /**
+     * Seals the head and starts a new segment (under the lock): the spare when there is one big
+     * enough, else a file allocated now.
+     */
     private void roll(int dataLength) throws IOException {
         Segment old = head;
-        int size = (int) Math.min(Integer.MAX_VALUE, Math.max((long) settings.segmentBytes(), HEADER_BYTES + (long) SegmentLayout.frameBytes(dataLength)));
-        Segment next = Segment.create(settings.dir(), old.id + 1, old.endPosition(), incarnation, old.baseSeq + old.events(), size);
+        long need = HEADER_BYTES + (long) SegmentLayout.frameBytes(dataLength);
+        Segment.Allocated a = spare;
+        spare = null;
+        if (a != null && a.size < need) {
+            a.discard();
+            a = null;
+        }
+        if (a == null) {
+            int size = (int) Math.min(Integer.MAX_VALUE, Math.max(settings.segmentBytes(), need));
+            a = Segment.allocate(settings.dir(), "next-" + allocations.incrementAndGet(), size);
+            segmentCreated();
+        }
+        Segment next;
+        try {
+            next = a.activate(settings.dir(), old.id + 1, old.endPosition(), incarnation, old.baseSeq + old.events());
+        } catch (IOException | RuntimeException e) {
+            a.discard();
+            throw e;
+        }
         segments.put(next.id, next);
         head = next;
         old.seal();
     }
+
 
     @Override
     public ChannelConsumer consumer(String consumerName) {
@@ -405,6 +576,10 @@ public final class FileQueueChannel implements Channel {
         persistPositions();
         lock.lock();
         try {
+            if (spare != null) {
+                spare.discard();
+                spare = null;
+            }
             head.seal(); // a clean stop leaves no zero padding: the next open finds the files as written
         } catch (IOException e) {
             LOG.warn("channel {}: cannot cut segment {} to its end: {}", name, head.path, e.toString());
@@ -446,14 +621,58 @@ public final class FileQueueChannel implements Channel {
             }
             try {
                 flush();
+                prepareSpare();
                 if (System.nanoTime() - nextPositions >= 0) {
-                    persistPositions();
-                    deleteConsumed();
+                    deleteConsumed(persistPositions());
                     nextPositions = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.positionIntervalMs());
                 }
             } catch (RuntimeException e) {
                 LOG.error("channel {}: flusher error; trying again", name, e);
             }
+        }
+    }
+
+    /**
+     * Allocates the spare segment file ahead, once the segment being written is half full, so that
+     * a put rarely waits for the zeros of a new file.
+     */
+    private void prepareSpare() {
+        lock.lock();
+        try {
+            if (spare != null || head.free() > head.capacity() / 2 || stopped) {
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        allocating.lock();
+        try {
+            lock.lock();
+            try {
+                if (spare != null) {
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            Segment.Allocated a = allocateSpare(0);
+            if (a == null) {
+                return;
+            }
+            lock.lock();
+            try {
+                if (spare == null && !stopped) {
+                    spare = a;
+                    a = null;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (a != null) {
+                a.discard();
+            }
+        } finally {
+            allocating.unlock();
         }
     }
 
@@ -487,16 +706,18 @@ public final class FileQueueChannel implements Channel {
         }
     }
 
-    private void persistPositions() {
+    /** Persists the changed positions; false when one could not be written. */
+    private boolean persistPositions() {
         deletion.lock();
         try {
-            persistPositionsLocked();
+            return persistPositionsLocked();
         } finally {
             deletion.unlock();
         }
     }
 
-    private void persistPositionsLocked() {
+    private boolean persistPositionsLocked() {
+        boolean all = true;
         for (Reader r : readers) {
             long c = r.committed;
             if (c != r.persisted) {
@@ -504,20 +725,32 @@ public final class FileQueueChannel implements Channel {
                     PositionFile.write(consumersDir.resolve(r.name + ".pos"), c);
                     r.persisted = c;
                 } catch (IOException e) {
-                    LOG.warn("channel {}: cannot persist the position of consumer {}: {}", name, r.name, e.toString());
+                    all = false;
+                    if (!positionsUnwritable) {
+                        LOG.warn("channel {}: cannot persist the position of consumer {}: {}; until positions can be written again, "
+                                + "consumed segments are deleted by the committed positions (after a crash meanwhile a consumer "
+                                + "restarts at the oldest event held, counted as a bad_position repair; nothing is lost)", name, r.name,
+                                e.toString());
+                    }
                 }
             }
         }
+        positionsUnwritable = !all;
+        return all;
     }
 
-    /** Deletes the sealed segments every consumer's persisted position is past. */
-    private void deleteConsumed() {
+    /**
+     * Deletes the sealed segments every consumer's persisted position is past; by the committed
+     * positions when {@code persisted} is false (a position file could not be written: the disk is
+     * full, and deleting is what makes room).
+     */
+    private void deleteConsumed(boolean persisted) {
         if (readers.isEmpty()) {
             return;
         }
         long min = Long.MAX_VALUE;
         for (Reader r : readers) {
-            min = Math.min(min, r.persisted);
+            min = Math.min(min, persisted ? r.persisted : r.committed);
         }
         deletion.lock();
         try {

@@ -9,6 +9,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
@@ -19,6 +20,10 @@ import java.util.zip.CRC32C;
  * its file is cut to its end. See {@link SegmentLayout} for the bytes.
  */
 final class Segment {
+    /** Zeros written per call when allocating a segment file. */
+    private static final int ZERO_CHUNK = 1 << 20;
+    /** Room left on the file system when allocating a segment file (for position files). */
+    static final long SPACE_LEFT = 256 << 10;
     final long id;
     final long basePosition;
     final Incarnation incarnation;
@@ -53,26 +58,108 @@ final class Segment {
         this.forcedEnd = end;
     }
 
-    /** Creates a new segment of {@code size} bytes and writes its header. */
-    static Segment create(Path dir, long id, long basePosition, Incarnation incarnation, long baseSeq, int size) throws IOException {
-        Path path = dir.resolve(fileName(id));
-        MappedByteBuffer map;
-        try (FileChannel fc = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            map = fc.map(FileChannel.MapMode.READ_WRITE, 0, size);
+    /**
+     * A segment file whose blocks are allocated (zeros written through a {@link FileChannel}) and
+     * mapped, not yet a segment: it has a temporary name ({@code *.alloc}) and no header. Writing
+     * the zeros first is what makes a full disk an {@link IOException} here rather than a SIGBUS
+     * (an InternalError or a JVM crash) when a write through the mapping touches a page without a
+     * block ({@code setLength} only makes a sparse file). {@link #activate} turns it into the
+     * channel's next segment.
+     */
+    static final class Allocated {
+        private final Path path;
+        private MappedByteBuffer map;
+        final int size;
+
+        private Allocated(Path path, MappedByteBuffer map, int size) {
+            this.path = path;
+            this.map = map;
+            this.size = size;
         }
-        map.putInt(MAGIC_OFFSET, MAGIC);
-        map.putShort(VERSION_OFFSET, VERSION);
-        map.putShort(FLAGS_OFFSET, (short) 0);
-        map.putLong(SEGMENT_ID_OFFSET, id);
-        map.putLong(BASE_POSITION_OFFSET, basePosition);
-        map.putLong(INCARNATION_RANDOM_OFFSET, incarnation.random());
-        map.putLong(INCARNATION_MILLIS_OFFSET, incarnation.startMillis());
-        CRC32C c = new CRC32C();
-        c.update(map.duplicate().position(0).limit(HEADER_CRC_OFFSET));
-        map.putInt(HEADER_CRC_OFFSET, (int) c.getValue());
-        Segment s = new Segment(id, basePosition, incarnation, path, baseSeq, map, size, HEADER_BYTES, basePosition, 0, false);
-        s.forcedEnd = 0;
-        return s;
+
+        /** Writes the header and renames the file to the segment's name. */
+        Segment activate(Path dir, long id, long basePosition, Incarnation incarnation, long baseSeq) throws IOException {
+            MappedByteBuffer m = map;
+            m.putInt(MAGIC_OFFSET, MAGIC);
+            m.putShort(VERSION_OFFSET, VERSION);
+            m.putShort(FLAGS_OFFSET, (short) 0);
+            m.putLong(SEGMENT_ID_OFFSET, id);
+            m.putLong(BASE_POSITION_OFFSET, basePosition);
+            m.putLong(INCARNATION_RANDOM_OFFSET, incarnation.random());
+            m.putLong(INCARNATION_MILLIS_OFFSET, incarnation.startMillis());
+            CRC32C c = new CRC32C();
+            c.update(m.duplicate().position(0).limit(HEADER_CRC_OFFSET));
+            m.putInt(HEADER_CRC_OFFSET, (int) c.getValue());
+            Path target = dir.resolve(fileName(id));
+            Files.move(path, target, StandardCopyOption.ATOMIC_MOVE);
+            map = null;
+            Segment s = new Segment(id, basePosition, incarnation, target, baseSeq, m, size, HEADER_BYTES, basePosition, 0, false);
+            s.forcedEnd = 0;
+            return s;
+        }
+
+        /** Unmaps and deletes the file (not used). */
+        void discard() {
+            MappedByteBuffer m = map;
+            map = null;
+            Unmapper.unmap(m);
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException e) {
+                // a left-over *.alloc file is deleted when the channel next opens
+            }
+        }
+    }
+
+    /**
+     * Creates {@code dir/<name>.alloc} with {@code size} bytes of zeros written (so its blocks are
+     * allocated) and maps it. On an error (disk full: ENOSPC) the file is deleted and the error
+     * thrown; a file bigger than a header is not even tried when the file system has less than
+     * {@code size + }{@link #SPACE_LEFT} bytes usable.
+     */
+    static Allocated allocate(Path dir, String name, int size) throws IOException {
+        return allocate(dir, name, size, SPACE_LEFT);
+    }
+
+    /** {@link #allocate(Path, String, int)} leaving {@code spaceLeft} bytes (tests: a negative value writes zeros anyway). */
+    static Allocated allocate(Path dir, String name, int size, long spaceLeft) throws IOException {
+        long usable = Files.getFileStore(dir).getUsableSpace();
+        if (size > HEADER_BYTES && usable < (long) size + spaceLeft) {
+            // not even trying: writing zeros until ENOSPC would fill the disk for a moment, and
+            // make the position files (and other programs) fail meanwhile
+            throw new IOException("no room for a segment file of " + size + " bytes: " + usable + " bytes usable, and "
+                    + spaceLeft + " are left for position files");
+        }
+        Path path = dir.resolve(name + ALLOC_SUFFIX);
+        try (FileChannel fc = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer zeros = ByteBuffer.allocateDirect(Math.min(size, ZERO_CHUNK));
+            long written = 0;
+            while (written < size) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), size - written));
+                while (zeros.hasRemaining()) {
+                    written += fc.write(zeros, written);
+                }
+            }
+            return new Allocated(path, fc.map(FileChannel.MapMode.READ_WRITE, 0, size), size);
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /** Creates a new segment of {@code size} bytes (its blocks allocated) and writes its header. */
+    static Segment create(Path dir, long id, long basePosition, Incarnation incarnation, long baseSeq, int size) throws IOException {
+        Allocated a = allocate(dir, fileName(id), size);
+        try {
+            return a.activate(dir, id, basePosition, incarnation, baseSeq);
+        } catch (IOException | RuntimeException e) {
+            a.discard();
+            throw e;
+        }
     }
 
     /** A segment of an earlier run, checked by a scan: read-only, sealed at the scan's valid end. */
@@ -84,6 +171,16 @@ final class Segment {
         SegmentScanner.Header h = scan.header();
         return new Segment(h.segmentId(), h.basePosition(), h.incarnation(), path, baseSeq, map, scan.validEnd(), scan.validEnd(),
                 scan.endPosition(), scan.events(), true);
+    }
+
+    /** Size of the file while it is written. */
+    int capacity() {
+        return capacity;
+    }
+
+    /** Bytes left after the end (0 once sealed). */
+    long free() {
+        return sealed ? 0 : capacity - end;
     }
 
     /** Whether a frame of {@code dataLength} bytes fits after the end. */

@@ -3,8 +3,9 @@ package io.datastream.router.channel.filequeue;
 /**
  * The on-disk layout of a file-queue segment, version 1 (all integers big-endian). A segment
  * file {@code <id as 16 hex digits>.seg} is a 64-byte header followed by record frames; the
- * bytes after the last frame are zero (a segment is created at its full size and written through
- * a memory mapping).
+ * bytes after the last frame are zero (a segment is created at its full size, its zeros written so
+ * that its blocks are allocated, as {@code <name>.alloc}, renamed once its header is written, and
+ * written through a memory mapping).
  *
  * <pre>
  * header
@@ -56,6 +57,11 @@ public final class SegmentLayout {
     public static final long MAX_POSITION = 1L << 62;
 
     public static final String SUFFIX = ".seg";
+    /**
+     * A file being allocated as the next segment (zeros, no header yet): renamed to its
+     * {@code .seg} name when it becomes the segment being written; deleted when the channel opens.
+     */
+    public static final String ALLOC_SUFFIX = ".alloc";
 
     private SegmentLayout() {
     }

@@ -179,6 +179,15 @@ final class EventsHandler extends ChannelInboundHandlerAdapter {
             }
         }
 
+        @Override
+        public void notStored() {
+            if (answered.compareAndSet(false, true)) {
+                timeout.cancel(false);
+                c.executor().execute(() -> refuse(c, keepAlive, Refusal.CHANNEL_FULL, "a channel could not store the events (no room on "
+                        + "its disk); retry later (events of this request stored before may be delivered, so a retry may duplicate them)", -1));
+            }
+        }
+
         private void timedOut() {
             if (answered.compareAndSet(false, true)) {
                 refuse(c, keepAlive, Refusal.NOT_SAFE_IN_TIME, "the events were not safe within " + ctx.limits.ackTimeoutMs()
