@@ -215,9 +215,9 @@ public final class ShapingBench {
             long end = ch.endPosition();
             long start = System.nanoTime();
             Sink sink = groupBy == null
-                    ? new KafkaSink("k", "bench", consumer, EventFormat.JSON, producer, topic, new BySourceStrategy(), sources, CodecType.LZ4,
+                    ? new KafkaSink("k", "bench", consumer, EventFormat.JSON, producer, topic, new BySourceStrategy(System::nanoTime), sources, CodecType.LZ4,
                     targetBytes, counters)
-                    : new ShapingKafkaSink("k", "bench", consumer, EventFormat.JSON, producer, topic, new BySourceStrategy(), sources, CodecType.LZ4,
+                    : new ShapingKafkaSink("k", "bench", consumer, EventFormat.JSON, producer, topic, new BySourceStrategy(System::nanoTime), sources, CodecType.LZ4,
                     new ShapingKafkaSink.Shape(groupBy, targetBytes, 200, 64L << 20, 256 << 10), 0, counters);
             sink.start();
             while (consumer.committedPosition() < end) {
