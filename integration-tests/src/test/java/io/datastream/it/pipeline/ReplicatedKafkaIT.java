@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class ReplicatedKafkaIT extends ClusterScenarios {
     @Override
     protected List<Task> proxyTasks() {
-        return List.of(Task.of("leaderkill"), Task.of("twodown"));
+        return List.of(Task.of("leaderkill"), Task.of("leaderstop"), Task.of("twodown"));
     }
 
     @Override
@@ -74,13 +74,43 @@ class ReplicatedKafkaIT extends ClusterScenarios {
         }
     }
 
+    /** A controlled shutdown (SIGTERM) of the node leading a partition while lines flow, and its restart. */
+    @Test
+    @Order(2)
+    void partitionLeaderShutDownCleanlyMidStream() throws Exception {
+        String task = "leaderstop";
+        AgentNode agent = cluster.proxyAgent;
+        try (LogFiles logs = new LogFiles(cluster.logs(task), task, 10)) {
+            logs.startWriting(50, Integer.MAX_VALUE, round -> logs.append(round % 10, 20));
+            awaitAcked(agent, task, 3_000);
+            int leader = trio().leaderOf("ds-" + task, 0);
+            trio().shutDown(leader);
+            long ackedAtStop = agentCount(agent, "ds_agent_lines_acked_total", task);
+            awaitAcked(agent, task, ackedAtStop + 3_000);
+            int newLeader = trio().leaderOf("ds-" + task, 0);
+            trio().restart(leader);
+            logs.awaitMoreWritten(1_000);
+            logs.stopWriting();
+            List<String> written = logs.written();
+
+            awaitAcked(agent, task, written.size());
+            List<String> committed = awaitCommitted(task, written.size());
+            agentTier(task, agent, true)
+                    .count("kafka.stoppedLeader", leader)
+                    .count("kafka.newLeader", newLeader)
+                    .count("agent.ackedAtStop", ackedAtStop)
+                    .reconcile(written, tally(task), committed, true);
+            assertThat(newLeader).as("another node leads the partition after the shutdown").isNotEqualTo(leader);
+        }
+    }
+
     /**
      * Two of three nodes killed: fewer in-sync replicas than {@code min.insync.replicas} (and no
      * controller quorum), so nothing is acknowledged; the agent holds back and reads on once they
      * are back. Every line exactly once.
      */
     @Test
-    @Order(2)
+    @Order(3)
     void twoOfThreeNodesDownNothingAcknowledgedNothingLost() throws Exception {
         String task = "twodown";
         AgentNode agent = cluster.proxyAgent;

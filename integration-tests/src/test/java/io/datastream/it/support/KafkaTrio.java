@@ -124,6 +124,11 @@ public final class KafkaTrio implements Brokers {
         node(id).process().kill();
     }
 
+    /** SIGTERM to node {@code id}: a controlled shutdown (its partitions' leadership moves first); waits until it exited. */
+    public void shutDown(int id) {
+        node(id).process().stop();
+    }
+
     /** Starts node {@code id} again with its data and ports; returns once it serves requests. */
     public void restart(int id) {
         Node n = node(id);
