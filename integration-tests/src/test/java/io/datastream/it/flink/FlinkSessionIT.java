@@ -27,6 +27,9 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.hadoop.hdfs.DFSConfigKeys;
+import org.apache.hadoop.hdfs.HdfsConfiguration;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The sink job on a Flink session cluster (JobManager and TaskManager as separate JVMs, see
  * {@link FlinkSessionCluster}), submitted by {@code ds sink --submit} through the JobManager's
- * REST API, with an agent and a router (separate JVMs) writing a real Kafka broker. Mid-stream
+ * REST API, with an agent and a router (separate JVMs) writing a real Kafka broker, and its
+ * checkpoints on HDFS (a MiniDFSCluster in this JVM; the Flink processes have the Hadoop client
+ * on their class path, as {@code HADOOP_CLASSPATH} puts it there on a real cluster). Mid-stream
  * the TaskManager is killed with kill -9 and a new one started: the job restarts from its last
  * checkpoint, and every line written is committed exactly once. Prints how long the job took to
  * start and to recover (numbers, not assertions).
@@ -49,9 +54,13 @@ class FlinkSessionIT {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private EmbeddedKafka kafka;
     private FlinkSessionCluster flink;
+    private MiniDFSCluster hdfs;
 
     @AfterEach
     void tearDown() {
+        if (hdfs != null) {
+            closeables.add(0, hdfs::shutdown); // last: the cluster's processes use it until they stop
+        }
         Collections.reverse(closeables);
         for (AutoCloseable c : closeables) {
             try {
@@ -63,7 +72,14 @@ class FlinkSessionIT {
     }
 
     @Test
-    void taskManagerKilledMidStreamJobRestartsFromItsCheckpointExactlyOnce(@TempDir Path dir) throws Exception {
+    void taskManagerKilledMidStreamJobRestartsFromItsCheckpointOnHdfsExactlyOnce(@TempDir Path dir) throws Exception {
+        // HDFS (a NameNode and one DataNode in this JVM) for the job's checkpoints
+        org.apache.hadoop.conf.Configuration hconf = new HdfsConfiguration();
+        hconf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.resolve("hdfs").toString());
+        hconf.setInt(DFSConfigKeys.DFS_REPLICATION_KEY, 1);
+        hdfs = new MiniDFSCluster.Builder(hconf).numDataNodes(1).build();
+        hdfs.waitActive();
+        String checkpoints = "hdfs://localhost:" + hdfs.getNameNodePort() + "/flink/checkpoints/ds-sink";
         kafka = track(EmbeddedKafka.builder().port(FreePorts.next()).controllerPort(FreePorts.next())
                 .logDir(dir.resolve("kafka")).defaultPartitions(2).build().start());
         kafka.createTopic(TOPIC, 2);
@@ -89,7 +105,8 @@ class FlinkSessionIT {
 
         // the session cluster: a JobManager and one TaskManager with two slots
         flink = track(FlinkSessionCluster.startJobManager(dir.resolve("flink"), Map.of(
-                "heartbeat.interval", "2000", "heartbeat.timeout", "10000")));
+                "heartbeat.interval", "2000", "heartbeat.timeout", "10000",
+                "flink.hadoop.dfs.replication", "1")));
         JvmProcess tm1 = flink.startTaskManager();
         flink.awaitTaskManagers(1);
         FlinkRest rest = flink.rest();
@@ -101,7 +118,7 @@ class FlinkSessionIT {
                 + "  groupId: " + GROUP + "\n"
                 + "output:\n  path: \"" + out.toUri() + "\"\n"
                 + "deadLetter:\n  path: \"" + dir.resolve("dead-letters").toUri() + "\"\n"
-                + "job:\n  checkpointInterval: 2s\n  checkpointDir: \"" + dir.resolve("checkpoints").toUri() + "\"\n");
+                + "job:\n  checkpointInterval: 2s\n  checkpointDir: \"" + checkpoints + "\"\n");
         awaitUp(router, () -> Scrape.health(routerHttp) == 200);
         awaitUp(agent, () -> Scrape.value(agentHttp, "ds_agent_connected") == 1.0);
 
@@ -154,6 +171,7 @@ class FlinkSessionIT {
                     + " TaskManager %d ms, first checkpoint after the restart %d ms (heartbeat.interval 2 s, timeout 10 s)%n",
                     job, submitMs, runningMs, firstFileMs, failedOverMs, runningAgainMs, recoveredMs);
             assertThat(rest.jobState(job)).isEqualTo("RUNNING");
+            assertThat(rest.latestCheckpoint(job)).as("the job's checkpoints are on HDFS").startsWith(checkpoints + "/" + job + "/chk-");
             assertThat(committed).as("what was committed before the kill stays").containsAll(committedAtKill);
             new Tiers("flink-session-tm-kill")
                     .agent(agentCount(agentHttp, "ds_agent_lines_acked_total"), agentCount(agentHttp, "ds_agent_dropped_lines_total"), true)
