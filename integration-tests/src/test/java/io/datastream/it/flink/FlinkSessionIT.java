@@ -6,9 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.datastream.deploy.flink.FlinkRest;
 import io.datastream.embedded.kafka.EmbeddedKafka;
 import io.datastream.it.support.DsProcess;
+import io.datastream.it.support.Feed;
 import io.datastream.it.support.LogFiles;
-import io.datastream.it.support.Scrape;
-import io.datastream.it.support.Tiers;
 import io.datastream.testkit.kafka.TopicTally;
 import io.datastream.testkit.net.FreePorts;
 import io.datastream.testkit.output.CommittedOutput;
@@ -19,18 +18,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.hadoop.hdfs.DFSConfigKeys;
 import org.apache.hadoop.hdfs.HdfsConfiguration;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
-import org.apache.kafka.common.TopicPartition;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,21 +34,18 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The sink job on a Flink session cluster (JobManager and TaskManager as separate JVMs, see
  * {@link FlinkSessionCluster}), submitted by {@code ds sink --submit} through the JobManager's
- * REST API, with an agent and a router (separate JVMs) writing a real Kafka broker, and its
- * checkpoints on HDFS (a MiniDFSCluster in this JVM; the Flink processes have the Hadoop client
- * on their class path, as {@code HADOOP_CLASSPATH} puts it there on a real cluster). Mid-stream
- * the TaskManager is killed with kill -9 and a new one started: the job restarts from its last
- * checkpoint, and every line written is committed exactly once. Prints how long the job took to
- * start and to recover (numbers, not assertions).
+ * REST API, with an agent and a router (separate JVMs, {@link Feed}) writing a real Kafka broker,
+ * and its checkpoints on HDFS (a MiniDFSCluster in this JVM; the Flink processes have the Hadoop
+ * client on their class path, as {@code HADOOP_CLASSPATH} puts it there on a real cluster).
+ * Mid-stream the TaskManager is killed with kill -9 and a new one started: the job restarts from
+ * its last checkpoint, and every line written is committed exactly once. Prints how long the job
+ * took to start and to recover (numbers, not assertions).
  */
 class FlinkSessionIT {
-    private static final String TASK = "app";
-    private static final String TOPIC = "ds-" + TASK;
     private static final String GROUP = "ds-flink-sink";
     private static final Pattern SUBMITTED = Pattern.compile("sink job ([0-9a-f]{32}) submitted to ");
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
-    private EmbeddedKafka kafka;
     private FlinkSessionCluster flink;
     private MiniDFSCluster hdfs;
 
@@ -80,28 +73,10 @@ class FlinkSessionIT {
         hdfs = new MiniDFSCluster.Builder(hconf).numDataNodes(1).build();
         hdfs.waitActive();
         String checkpoints = "hdfs://localhost:" + hdfs.getNameNodePort() + "/flink/checkpoints/ds-sink";
-        kafka = track(EmbeddedKafka.builder().port(FreePorts.next()).controllerPort(FreePorts.next())
+
+        EmbeddedKafka kafka = track(EmbeddedKafka.builder().port(FreePorts.next()).controllerPort(FreePorts.next())
                 .logDir(dir.resolve("kafka")).defaultPartitions(2).build().start());
-        kafka.createTopic(TOPIC, 2);
-        int routerPort = FreePorts.next();
-        int routerHttp = FreePorts.next();
-        DsProcess router = track(DsProcess.start("router", dir.resolve("console/router.log"), "256m",
-                List.of("router", "--config", write(dir, "router.yaml", "id: router-1\nadvertisedHost: 127.0.0.1\n"
-                        + "listen: {host: 127.0.0.1, port: " + routerPort + ", workerThreads: 1}\n"
-                        + "http: {host: 127.0.0.1, port: " + routerHttp + "}\n"
-                        + "pool: {capacityBytes: 67108864}\n"
-                        + "kafka:\n  bootstrapServers: \"" + kafka.bootstrapServers() + "\"\n").toString())));
-        int agentHttp = FreePorts.next();
-        Path logDir = dir.resolve("logs").resolve(TASK);
-        Files.createDirectories(logDir);
-        DsProcess agent = track(DsProcess.start("agent", dir.resolve("console/agent.log"), "256m",
-                List.of("agent", "--config", write(dir, "agent.yaml", "id: agent-1\n"
-                        + "dataDir: \"" + dir.resolve("agent") + "\"\n"
-                        + "http: {host: 127.0.0.1, port: " + agentHttp + "}\n"
-                        + "routers: [\"127.0.0.1:" + routerPort + "\"]\n"
-                        + "send: {backoffMaxMs: 2000, ackTimeoutMs: 30000}\n"
-                        + "discovery: {intervalMs: 2000}\n"
-                        + "tasks:\n  - id: " + TASK + "\n    paths: [\"" + logDir + "/*.log*\"]\n").toString())));
+        Feed feed = track(Feed.start(dir, kafka, "app"));
 
         // the session cluster: a JobManager and one TaskManager with two slots
         flink = track(FlinkSessionCluster.startJobManager(dir.resolve("flink"), Map.of(
@@ -112,15 +87,13 @@ class FlinkSessionIT {
         FlinkRest rest = flink.rest();
 
         Path out = dir.resolve("out");
-        Path sinkYaml = write(dir, "sink.yaml", "kafka:\n"
+        Path sinkYaml = Files.writeString(dir.resolve("conf/sink.yaml"), "kafka:\n"
                 + "  bootstrapServers: \"" + kafka.bootstrapServers() + "\"\n"
                 + "  topicPattern: \"ds-.*\"\n"
                 + "  groupId: " + GROUP + "\n"
                 + "output:\n  path: \"" + out.toUri() + "\"\n"
                 + "deadLetter:\n  path: \"" + dir.resolve("dead-letters").toUri() + "\"\n"
-                + "job:\n  checkpointInterval: 2s\n  checkpointDir: \"" + checkpoints + "\"\n");
-        awaitUp(router, () -> Scrape.health(routerHttp) == 200);
-        awaitUp(agent, () -> Scrape.value(agentHttp, "ds_agent_connected") == 1.0);
+                + "job:\n  checkpointInterval: 2s\n  checkpointDir: \"" + checkpoints + "\"\n", StandardCharsets.UTF_8);
 
         // ds sink --submit: upload the job jar, run it; the process prints the job id and exits
         long submitted = System.nanoTime();
@@ -135,7 +108,7 @@ class FlinkSessionIT {
         awaitOrReport("all tasks of the job running", Duration.ofMinutes(2), () -> rest.allTasksRunning(job));
         long runningMs = millisSince(submitted);
 
-        try (LogFiles logs = new LogFiles(logDir, TASK, 10)) {
+        try (LogFiles logs = new LogFiles(feed.logs(), feed.task(), 10)) {
             logs.startWriting(50, Integer.MAX_VALUE, round -> logs.append(round % 10, 20));
             awaitOrReport("some output committed", Duration.ofMinutes(2), () -> !CommittedOutput.lines(out).isEmpty());
             long firstFileMs = millisSince(submitted);
@@ -159,13 +132,11 @@ class FlinkSessionIT {
             logs.stopWriting();
             List<String> written = logs.written();
 
-            await("the agent acknowledges every line").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
-                    .ignoreExceptionsInstanceOf(IOException.class)
-                    .until(() -> agentCount(agentHttp, "ds_agent_lines_acked_total") >= written.size());
+            feed.awaitAcked(written.size());
             awaitOrReport("the sink commits every line", Duration.ofMinutes(4),
-                    () -> CommittedOutput.lines(out).size() >= written.size() && caughtUp());
+                    () -> CommittedOutput.lines(out).size() >= written.size() && feed.caughtUp(GROUP));
             List<String> committed = CommittedOutput.lines(out);
-            TopicTally tally = TopicTally.read(kafka.bootstrapServers(), TOPIC, Duration.ofMinutes(1));
+            TopicTally tally = TopicTally.read(kafka.bootstrapServers(), feed.topic(), Duration.ofMinutes(1));
             System.out.printf("[flink-session] job %s: submit (upload + run) %d ms; all tasks running %d ms and first committed file %d ms"
                     + " after the submit started; TaskManager kill -9 -> failover seen %d ms, all tasks running on the new"
                     + " TaskManager %d ms, first checkpoint after the restart %d ms (heartbeat.interval 2 s, timeout 10 s)%n",
@@ -173,8 +144,7 @@ class FlinkSessionIT {
             assertThat(rest.jobState(job)).isEqualTo("RUNNING");
             assertThat(rest.latestCheckpoint(job)).as("the job's checkpoints are on HDFS").startsWith(checkpoints + "/" + job + "/chk-");
             assertThat(committed).as("what was committed before the kill stays").containsAll(committedAtKill);
-            new Tiers("flink-session-tm-kill")
-                    .agent(agentCount(agentHttp, "ds_agent_lines_acked_total"), agentCount(agentHttp, "ds_agent_dropped_lines_total"), true)
+            feed.tiers("flink-session-tm-kill")
                     .count("flink.checkpoints", rest.completedCheckpoints(job))
                     .count("flink.failures", rest.failures(job))
                     .reconcile(written, tally, committed, false);
@@ -182,56 +152,16 @@ class FlinkSessionIT {
         }
     }
 
-    private long agentCount(int http, String metric) throws IOException {
-        return (long) Scrape.value(http, metric, Map.of("task", TASK));
-    }
-
-    /** Whether the sink's consumer group has committed the end offset of both partitions. */
-    private boolean caughtUp() throws Exception {
-        try (Admin admin = kafka.admin()) {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int p = 0; p < 2; p++) {
-                latest.put(new TopicPartition(TOPIC, p), OffsetSpec.latest());
-            }
-            for (var e : admin.listOffsets(latest).all().get().entrySet()) {
-                OffsetAndMetadata c = committed.get(e.getKey());
-                if (e.getValue().offset() > 0 && (c == null || c.offset() < e.getValue().offset())) {
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
-
-    private void awaitOrReport(String what, Duration timeout, java.util.concurrent.Callable<Boolean> condition) {
+    private void awaitOrReport(String what, Duration timeout, Callable<Boolean> condition) {
         try {
             await(what).atMost(timeout).pollInterval(Duration.ofMillis(200)).ignoreExceptionsInstanceOf(IOException.class).until(condition);
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
+        } catch (ConditionTimeoutException e) {
             throw new AssertionError(e.getMessage() + "\n" + flink.logs(), e);
         }
     }
 
-    private static void awaitUp(DsProcess p, java.util.concurrent.Callable<Boolean> up) {
-        await(p.name() + " up").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
-                .ignoreExceptionsInstanceOf(IOException.class)
-                .until(() -> {
-                    if (!p.isAlive()) {
-                        throw new IllegalStateException(p.name() + " exited:\n" + p.tail());
-                    }
-                    return up.call();
-                });
-    }
-
     private static long millisSince(long nanos) {
         return (System.nanoTime() - nanos) / 1_000_000;
-    }
-
-    private static Path write(Path dir, String name, String content) throws IOException {
-        Path f = dir.resolve("conf").resolve(name);
-        Files.createDirectories(f.getParent());
-        Files.writeString(f, content, StandardCharsets.UTF_8);
-        return f;
     }
 
     private <T extends AutoCloseable> T track(T c) {
