@@ -3,6 +3,7 @@ package io.datastream.it.flink;
 import static org.awaitility.Awaitility.await;
 
 import io.datastream.deploy.flink.FlinkRest;
+import io.datastream.it.support.JvmProcess;
 import io.datastream.testkit.net.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,8 +25,8 @@ import java.util.concurrent.TimeUnit;
  * ({@code TaskManagerRunner}), each a separate JVM on the class path Maven wrote to
  * {@code target/flink-cluster/classpath} (Flink's artifacts from Maven Central: flink-runtime,
  * flink-runtime-web for the REST jar handlers, flink-clients, flink-streaming-java,
- * flink-connector-files, log4j; none of Datastream's classes, no Kafka: the job jar brings
- * those). As {@code jobmanager.sh}/{@code taskmanager.sh} do, the JVM memory options and the
+ * flink-connector-files, flink-hadoop-fs, log4j; none of Datastream's classes, no Kafka: the
+ * job jar brings those), plus the Hadoop client if given. As {@code jobmanager.sh}/{@code taskmanager.sh} do, the JVM memory options and the
  * TaskManager's derived memory settings come from Flink's {@code BashJavaUtils} for the
  * {@code config.yaml} written here. Everything binds to 127.0.0.1 on free ports.
  */
@@ -59,9 +60,9 @@ public final class FlinkSessionCluster implements AutoCloseable {
     private final FlinkRest rest;
     private int taskManagerCount;
 
-    private FlinkSessionCluster(Path dir, Map<String, String> settings) throws IOException {
+    private FlinkSessionCluster(Path dir, Map<String, String> settings, String hadoopClasspath) throws IOException {
         this.dir = dir;
-        this.classpath = readClasspath();
+        this.classpath = readClasspath() + (hadoopClasspath == null ? "" : java.io.File.pathSeparator + hadoopClasspath);
         this.conf = Files.createDirectories(dir.resolve("conf"));
         this.restPort = FreePorts.next();
         Map<String, String> c = new LinkedHashMap<>();
@@ -99,10 +100,11 @@ public final class FlinkSessionCluster implements AutoCloseable {
 
     /**
      * Writes {@code <dir>/conf/config.yaml} with {@code settings} over the defaults above, starts
-     * the JobManager and waits until its REST API answers.
+     * the JobManager and waits until its REST API answers. {@code hadoopClasspath} (or null) is
+     * appended to every process's class path, as Flink's scripts append {@code HADOOP_CLASSPATH}.
      */
-    public static FlinkSessionCluster startJobManager(Path dir, Map<String, String> settings) throws IOException {
-        FlinkSessionCluster c = new FlinkSessionCluster(dir, settings);
+    public static FlinkSessionCluster startJobManager(Path dir, Map<String, String> settings, String hadoopClasspath) throws IOException {
+        FlinkSessionCluster c = new FlinkSessionCluster(dir, settings, hadoopClasspath);
         try {
             await("the JobManager's REST API").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
                     .ignoreExceptionsInstanceOf(IOException.class)

@@ -7,6 +7,8 @@ import io.datastream.deploy.flink.FlinkRest;
 import io.datastream.embedded.kafka.EmbeddedKafka;
 import io.datastream.it.support.DsProcess;
 import io.datastream.it.support.Feed;
+import io.datastream.it.support.JvmProcess;
+import io.datastream.it.support.MiniHdfs;
 import io.datastream.it.support.LogFiles;
 import io.datastream.testkit.kafka.TopicTally;
 import io.datastream.testkit.net.FreePorts;
@@ -23,9 +25,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.hadoop.hdfs.DFSConfigKeys;
-import org.apache.hadoop.hdfs.HdfsConfiguration;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The sink job on a Flink session cluster (JobManager and TaskManager as separate JVMs, see
  * {@link FlinkSessionCluster}), submitted by {@code ds sink --submit} through the JobManager's
  * REST API, with an agent and a router (separate JVMs, {@link Feed}) writing a real Kafka broker,
- * and its checkpoints on HDFS (a MiniDFSCluster in this JVM; the Flink processes have the Hadoop
- * client on their class path, as {@code HADOOP_CLASSPATH} puts it there on a real cluster).
+ * and its checkpoints on HDFS ({@link MiniHdfs}, its own process; the Flink processes have the
+ * Hadoop client on their class path, as {@code HADOOP_CLASSPATH} puts it there on a real cluster).
  * Mid-stream the TaskManager is killed with kill -9 and a new one started: the job restarts from
  * its last checkpoint, and every line written is committed exactly once. Prints how long the job
  * took to start and to recover (numbers, not assertions).
@@ -47,13 +46,9 @@ class FlinkSessionIT {
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private FlinkSessionCluster flink;
-    private MiniDFSCluster hdfs;
 
     @AfterEach
     void tearDown() {
-        if (hdfs != null) {
-            closeables.add(0, hdfs::shutdown); // last: the cluster's processes use it until they stop
-        }
         Collections.reverse(closeables);
         for (AutoCloseable c : closeables) {
             try {
@@ -66,13 +61,9 @@ class FlinkSessionIT {
 
     @Test
     void taskManagerKilledMidStreamJobRestartsFromItsCheckpointOnHdfsExactlyOnce(@TempDir Path dir) throws Exception {
-        // HDFS (a NameNode and one DataNode in this JVM) for the job's checkpoints
-        org.apache.hadoop.conf.Configuration hconf = new HdfsConfiguration();
-        hconf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.resolve("hdfs").toString());
-        hconf.setInt(DFSConfigKeys.DFS_REPLICATION_KEY, 1);
-        hdfs = new MiniDFSCluster.Builder(hconf).numDataNodes(1).build();
-        hdfs.waitActive();
-        String checkpoints = "hdfs://localhost:" + hdfs.getNameNodePort() + "/flink/checkpoints/ds-sink";
+        // HDFS (a NameNode and one DataNode, its own process) for the job's checkpoints
+        MiniHdfs hdfs = track(MiniHdfs.start(dir.resolve("hdfs")));
+        String checkpoints = hdfs.uri() + "/flink/checkpoints/ds-sink";
 
         EmbeddedKafka kafka = track(EmbeddedKafka.builder().port(FreePorts.next()).controllerPort(FreePorts.next())
                 .logDir(dir.resolve("kafka")).defaultPartitions(2).build().start());
@@ -81,7 +72,7 @@ class FlinkSessionIT {
         // the session cluster: a JobManager and one TaskManager with two slots
         flink = track(FlinkSessionCluster.startJobManager(dir.resolve("flink"), Map.of(
                 "heartbeat.interval", "2000", "heartbeat.timeout", "10000",
-                "flink.hadoop.dfs.replication", "1")));
+                "flink.hadoop.dfs.replication", "1"), hdfs.classpath()));
         JvmProcess tm1 = flink.startTaskManager();
         flink.awaitTaskManagers(1);
         FlinkRest rest = flink.rest();

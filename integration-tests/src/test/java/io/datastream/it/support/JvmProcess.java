@@ -1,4 +1,4 @@
-package io.datastream.it.flink;
+package io.datastream.it.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One JVM of the Flink cluster (a JobManager or a TaskManager), its console appended to a file;
+ * A JVM that is not a ds command (a Flink JobManager or TaskManager, HDFS), its console appended to a file;
  * {@link #kill()} is a kill -9, {@link #close()} a SIGTERM (kill -9 after 30 s).
  */
-final class JvmProcess implements AutoCloseable {
+public final class JvmProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Path console;
@@ -23,7 +23,7 @@ final class JvmProcess implements AutoCloseable {
         this.console = console;
     }
 
-    static JvmProcess start(String name, List<String> command, Path console) {
+    public static JvmProcess start(String name, List<String> command, Path console) {
         try {
             Files.createDirectories(console.getParent());
             Process p = new ProcessBuilder(command).redirectErrorStream(true)
@@ -34,26 +34,26 @@ final class JvmProcess implements AutoCloseable {
         }
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** kill -9, and waits until it is gone. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         waitFor(30);
     }
 
     /** The last 3,000 characters of its console, for failure messages. */
-    String tail() {
+    public String tail() {
         try {
             if (!Files.exists(console)) {
                 return "";
