@@ -1,5 +1,6 @@
 package io.datastream.deploy;
 
+import io.datastream.deploy.flink.SinkSubmission;
 import io.datastream.deploy.sinkmetrics.SinkCounters;
 import io.datastream.deploy.sinkmetrics.SinkMetricsReporter;
 import io.datastream.deploy.sinkmetrics.SinkRegistration;
@@ -26,20 +27,30 @@ import picocli.CommandLine.Option;
  * {@code ds sink}: runs the Flink sink job on a local MiniCluster in this process. With a local
  * {@code job.checkpointDir} it survives its own crashes: it resumes from the newest retained
  * checkpoint or savepoint found there (Kafka offsets and de-duplication state), and SIGTERM stops
- * it with a savepoint in {@code <checkpointDir>/savepoints}. For a Flink cluster, submit the job
- * jar with {@code flink run} instead (docs/sink.md).
+ * it with a savepoint in {@code <checkpointDir>/savepoints}. With {@code --submit URL} it runs
+ * nothing itself: it uploads the job jar to that Flink cluster's JobManager through its REST API
+ * and runs it there with this config ({@link SinkSubmission}).
  */
 @Command(name = "sink", mixinStandardHelpOptions = true,
         description = {"Runs the Flink sink job (Kafka -> exactly-once files) on a local MiniCluster in this process.",
             "With a local job.checkpointDir it resumes from the newest checkpoint or savepoint there and stops with a savepoint.",
-            "On a Flink cluster use: flink run ds-flink-sink/target/ds-flink-sink-job.jar --config sink.yaml"})
+            "With --submit http://jobmanager:8081 it submits the job to that Flink cluster instead and exits."})
 public final class SinkCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Sink YAML config (docs/sink.md); without it every key has its default.")
     Path config;
 
-    @Option(names = "--parallelism", description = "Local parallelism (default: ${DEFAULT-VALUE}).")
-    int parallelism = 1;
+    @Option(names = "--parallelism", paramLabel = "N",
+            description = "Local parallelism (default: 1); with --submit the job's default parallelism (default: the cluster's).")
+    Integer parallelism;
+
+    @Option(names = "--submit", paramLabel = "URL",
+            description = "Submit the job to the Flink cluster whose JobManager REST API is at URL (http://jobmanager:8081) and exit.")
+    String submit;
+
+    @Option(names = "--job-jar", paramLabel = "JAR",
+            description = "With --submit: the job jar to upload (default: flink/ds-flink-sink-job.jar of the distribution).")
+    Path jobJar;
 
     @Option(names = "--metrics-host", paramLabel = "HOST", description = "Address the Prometheus metrics bind to (default: ${DEFAULT-VALUE}).")
     String metricsHost = "127.0.0.1";
@@ -63,7 +74,8 @@ public final class SinkCommand implements Callable<Integer> {
     int retain = FlinkRestore.DEFAULT_RETAINED;
 
     @Option(names = "--from-savepoint", paramLabel = "PATH",
-            description = "Resume from this checkpoint or savepoint (any Flink file system) instead of the newest one in job.checkpointDir.")
+            description = "Resume from this checkpoint or savepoint (any Flink file system) instead of the newest one in job.checkpointDir;"
+                    + " with --submit the one the submitted job starts from (a path the cluster can read).")
     String fromSavepoint;
 
     @Option(names = "--control-url", paramLabel = "URL",
@@ -78,6 +90,13 @@ public final class SinkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (submit != null) {
+            if (zookeeper != null || controlUrl != null) {
+                System.err.println("sink: --zookeeper and --control-url publish the counts of a local MiniCluster; they do not apply with --submit");
+                return 2;
+            }
+            return SinkSubmission.submit(submit, config, jobJar, fromSavepoint, parallelism);
+        }
         SinkReporting reporting = null;
         if (controlUrl != null) {
             String error = ReportSettings.checkUrl(controlUrl);
@@ -112,7 +131,7 @@ public final class SinkCommand implements Callable<Integer> {
                 System.out.println("sink deleted " + pruned + " checkpoint or savepoint directories of earlier runs (--retain " + retain + ")");
             }
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism == null ? 1 : parallelism, conf);
         SinkJob.configureEnvironment(env, cfg);
         SinkJob.define(env, cfg);
         JobClient job = env.executeAsync(cfg.job().name());

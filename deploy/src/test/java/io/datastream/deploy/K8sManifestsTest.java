@@ -29,7 +29,8 @@ class K8sManifestsTest {
     private static final Map<String, String> API_VERSIONS = Map.of(
             "Namespace", "v1", "ConfigMap", "v1", "Service", "v1", "PersistentVolumeClaim", "v1",
             "Deployment", "apps/v1", "DaemonSet", "apps/v1",
-            "Kustomization", "kustomize.config.k8s.io/v1beta1");
+            "Kustomization", "kustomize.config.k8s.io/v1beta1",
+            "FlinkDeployment", "flink.apache.org/v1beta1");
     /** Paths a probe may use: the endpoints each component really serves. */
     private static final Map<Component, Set<String>> PROBE_PATHS = Map.of(
             Component.AGENT, Set.of("/metrics"),
@@ -115,7 +116,7 @@ class K8sManifestsTest {
 
     @Test
     void configMapsLoadWithTheComponentsOwnLoaders() {
-        int loaded = 0;
+        Set<Component> loaded = new HashSet<>();
         for (JsonNode cm : ofKind("ConfigMap")) {
             var fields = cm.path("data").fields();
             while (fields.hasNext()) {
@@ -123,11 +124,81 @@ class K8sManifestsTest {
                 Component c = Component.of(e.getKey());
                 if (c != null) {
                     ComponentConfigs.load(c, e.getValue().asText());
-                    loaded++;
+                    loaded.add(c);
                 }
             }
         }
-        assertThat(loaded).as("component configs in ConfigMaps").isEqualTo(Component.values().length);
+        assertThat(loaded).as("component configs in ConfigMaps").containsExactlyInAnyOrder(Component.values());
+    }
+
+    /**
+     * deploy/k8s/flink-operator: the sink as a FlinkDeployment. The Flink version is the one the
+     * project builds with; the job is the jar the flink-sink image puts in usrlib, SinkJob with
+     * --config on a file mounted from a ConfigMap whose config loads and keeps everything on shared
+     * storage (no file://: a replaced pod must find its checkpoints); savepoints have a directory
+     * (upgradeMode savepoint) and the job fits the TaskManagers' slots.
+     */
+    @Test
+    void flinkDeploymentRunsTheSinkJobJarWithADurableConfig() throws IOException {
+        List<JsonNode> deployments = ofKind("FlinkDeployment");
+        assertThat(deployments).hasSize(1);
+        JsonNode fd = deployments.get(0);
+        JsonNode spec = fd.path("spec");
+        String[] flink = org.apache.flink.runtime.util.EnvironmentInformation.getVersion().split("\\.");
+        assertThat(spec.path("flinkVersion").asText()).as("flinkVersion: the Flink the job is built for")
+                .isEqualTo("v" + flink[0] + "_" + flink[1]);
+        JsonNode job = spec.path("job");
+        String jar = Path.of(io.datastream.deploy.flink.SinkSubmission.JOB_JAR).getFileName().toString();
+        assertThat(job.path("jarURI").asText()).isEqualTo("local:///opt/flink/usrlib/" + jar);
+        assertThat(Files.readString(Path.of("docker/flink-sink/Dockerfile"))).as("the flink-sink image puts the jar there")
+                .contains("COPY flink/" + jar + " /opt/flink/usrlib/" + jar)
+                .contains("FROM ${FLINK_IMAGE}").contains("ARG FLINK_IMAGE=flink:" + flink[0] + "." + flink[1] + ".");
+        assertThat(job.path("entryClass").asText()).isEqualTo(io.datastream.sink.SinkJob.class.getName());
+        assertThat(job.path("args").get(0).asText()).isEqualTo("--config");
+        String configPath = job.path("args").get(1).asText();
+        assertThat(job.path("upgradeMode").asText()).isIn("savepoint", "last-state");
+        JsonNode conf = spec.path("flinkConfiguration");
+        assertThat(conf.path("execution.checkpointing.savepoint-dir").asText()).as("savepoint directory").startsWith("hdfs://");
+        if (job.path("upgradeMode").asText().equals("last-state")) {
+            assertThat(conf.path("high-availability.type").asText()).as("last-state needs HA").isNotBlank();
+        }
+        int slots = conf.path("taskmanager.numberOfTaskSlots").asInt(1) * spec.at("/taskManager/replicas").asInt(1);
+        assertThat(job.path("parallelism").asInt()).as("parallelism <= slots").isBetween(1, slots);
+        for (String pod : List.of("jobManager", "taskManager")) {
+            assertThat(spec.at("/" + pod + "/resource/memory").asText()).as(pod + " memory").isNotBlank();
+            assertThat(spec.at("/" + pod + "/resource/cpu").asDouble()).as(pod + " cpu").isPositive();
+        }
+
+        // the config file: mounted into the main container (JobManager and TaskManagers) from a ConfigMap
+        JsonNode podSpec = spec.at("/podTemplate/spec");
+        String text = null;
+        for (JsonNode c : podSpec.path("containers")) {
+            assertThat(c.path("name").asText()).as("the operator's main container").isEqualTo("flink-main-container");
+            for (JsonNode m : c.path("volumeMounts")) {
+                if (m.path("mountPath").asText().equals(configPath)) {
+                    for (JsonNode v : podSpec.path("volumes")) {
+                        if (v.path("name").asText().equals(m.path("name").asText())) {
+                            text = configMapKey(v.at("/configMap/name").asText(), m.path("subPath").asText());
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(text).as(configPath + " mounted from a ConfigMap").isNotNull();
+        io.datastream.sink.config.SinkConfig cfg = io.datastream.sink.config.SinkConfig.parse(text);
+        for (String path : List.of(cfg.output().path(), cfg.deadLetter().path(), String.valueOf(cfg.job().checkpointDir()))) {
+            assertThat(path).as("shared, durable storage").startsWith("hdfs://");
+        }
+    }
+
+    private static String configMapKey(String name, String key) {
+        for (JsonNode cm : ofKind("ConfigMap")) {
+            if (cm.at("/metadata/name").asText().equals(name)) {
+                JsonNode text = cm.path("data").path(key);
+                return text.isMissingNode() ? null : text.asText();
+            }
+        }
+        return null;
     }
 
     @Test

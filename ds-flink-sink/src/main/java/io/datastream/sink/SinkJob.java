@@ -55,14 +55,18 @@ public final class SinkJob {
     private SinkJob() {
     }
 
-    /** {@code flink run ... --config sink.yaml}; without {@code --config} every key has its default. */
+    /**
+     * {@code flink run ... --config sink.yaml}, or {@code --config-yaml <the YAML text>} (what
+     * {@code ds sink --submit} passes through Flink's REST API, where {@code main} runs on the
+     * JobManager, which may not have the file); without either every key has its default.
+     */
     public static void main(String[] args) throws Exception {
         SinkConfig cfg;
         try {
             cfg = loadConfig(args);
         } catch (ConfigException | IllegalArgumentException e) {
             System.err.println("ds-flink-sink: " + e.getMessage());
-            System.err.println("usage: flink run ds-flink-sink-job.jar [--config sink.yaml]");
+            System.err.println("usage: flink run ds-flink-sink-job.jar [--config sink.yaml | --config-yaml YAML]");
             throw e;
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -71,9 +75,13 @@ public final class SinkJob {
         env.execute(cfg.job().name());
     }
 
-    /** Reads {@code --config <file>} (or {@code --config=<file>}); the defaults without it. */
+    /**
+     * Reads {@code --config <file>} (or {@code --config=<file>}) or {@code --config-yaml <text>};
+     * the defaults without either.
+     */
     static SinkConfig loadConfig(String[] args) throws IOException {
         Path file = null;
+        String yaml = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--config") || a.equals("-c")) {
@@ -83,9 +91,20 @@ public final class SinkJob {
                 file = Path.of(args[++i]);
             } else if (a.startsWith("--config=")) {
                 file = Path.of(a.substring("--config=".length()));
+            } else if (a.equals("--config-yaml")) {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("--config-yaml needs the YAML text");
+                }
+                yaml = args[++i];
             } else {
                 throw new IllegalArgumentException("unknown argument '" + a + "'");
             }
+        }
+        if (file != null && yaml != null) {
+            throw new IllegalArgumentException("--config and --config-yaml: give one of them");
+        }
+        if (yaml != null) {
+            return SinkConfig.parse(yaml);
         }
         if (file == null) {
             return SinkConfig.defaults();

@@ -26,25 +26,37 @@ public final class DsProcess implements AutoCloseable {
     private final Path console;
     private final String heap;
     private final String mainClass;
+    private final String extraClasspath;
     private Process process;
     private long consoleMark;
 
-    private DsProcess(String name, String mainClass, List<String> args, Path console, String heap) {
+    private DsProcess(String name, String mainClass, List<String> args, Path console, String heap, String extraClasspath) {
         this.name = name;
         this.mainClass = mainClass;
         this.args = List.copyOf(args);
         this.console = console;
         this.heap = heap;
+        this.extraClasspath = extraClasspath;
     }
 
     /** Starts {@code ds <args>} with -Xmx{@code heap}; the console goes to {@code console}. */
     public static DsProcess start(String name, Path console, String heap, List<String> args) {
-        return startMain(name, console, heap, Ds.class.getName(), args);
+        return start(name, console, heap, args, null);
+    }
+
+    /**
+     * The same with {@code extraClasspath} appended to the class path, as {@code bin/ds} appends
+     * {@code HADOOP_CLASSPATH}; null for none.
+     */
+    public static DsProcess start(String name, Path console, String heap, List<String> args, String extraClasspath) {
+        DsProcess p = new DsProcess(name, Ds.class.getName(), args, console, heap, extraClasspath);
+        p.start();
+        return p;
     }
 
     /** Starts the main class {@code mainClass} of this module's test class path (a test helper such as a Kafka node). */
     public static DsProcess startMain(String name, Path console, String heap, String mainClass, List<String> args) {
-        DsProcess p = new DsProcess(name, mainClass, args, console, heap);
+        DsProcess p = new DsProcess(name, mainClass, args, console, heap, null);
         p.start();
         return p;
     }
@@ -54,7 +66,8 @@ public final class DsProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException(name + " is running");
         }
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
+                + (extraClasspath == null ? "" : java.io.File.pathSeparator + extraClasspath);
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",

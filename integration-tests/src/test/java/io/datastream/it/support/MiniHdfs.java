@@ -1,0 +1,179 @@
+package io.datastream.it.support;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.datastream.testkit.net.FreePorts;
+import io.datastream.testkit.output.CommittedOutput;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * HDFS as its own process: Hadoop's {@code MiniDFSClusterManager} (a NameNode and one DataNode,
+ * replication 1, on free ports) on the class path ds-flink-sink writes
+ * ({@code ds-flink-sink/target/hadoop/classpath}: the Hadoop client and hadoop-minicluster, which
+ * cannot share this module's class path, see integration-tests/pom.xml). The same class path is
+ * what the Flink and ds processes get as their Hadoop client ({@link #hadoopClasspath()}, as
+ * {@code HADOOP_CLASSPATH} on a real host). This JVM reads HDFS through WebHDFS.
+ */
+public final class MiniHdfs implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final JvmProcess process;
+    private final int nameNodePort;
+    private final int httpPort;
+    private final String classpath;
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    private MiniHdfs(JvmProcess process, int nameNodePort, int httpPort, String classpath) {
+        this.process = process;
+        this.nameNodePort = nameNodePort;
+        this.httpPort = httpPort;
+        this.classpath = classpath;
+    }
+
+    /** Starts HDFS with its data under {@code dir} and waits until it is up. */
+    public static MiniHdfs start(Path dir) throws IOException {
+        String cp = hadoopClasspath();
+        int nn = FreePorts.next();
+        int web = FreePorts.next();
+        Path details = dir.resolve("details.json");
+        Files.createDirectories(dir.resolve("tmp"));
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "--add-opens=java.base/java.lang=ALL-UNNAMED", // WebHDFS (Jersey 1) on Java 17
+                "-Djava.io.tmpdir=" + dir.resolve("tmp"),
+                "-cp", cp, "org.apache.hadoop.test.MiniDFSClusterManager",
+                "-datanodes", "1", "-format", "-nnport", String.valueOf(nn), "-httpport", String.valueOf(web),
+                "-D", "hdfs.minidfs.basedir=" + dir.resolve("data"), "-D", "dfs.replication=1",
+                "-writeDetails", details.toString());
+        MiniHdfs hdfs = new MiniHdfs(JvmProcess.start("hdfs", cmd, dir.resolve("hdfs.out")), nn, web, cp);
+        try {
+            await("HDFS up").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                if (!hdfs.process.isAlive()) {
+                    throw new IllegalStateException("HDFS exited:\n" + hdfs.process.tail());
+                }
+                return Files.exists(details);
+            });
+            return hdfs;
+        } catch (RuntimeException e) {
+            hdfs.close();
+            throw e;
+        }
+    }
+
+    /** The Hadoop client's class path (the file ds-flink-sink writes). */
+    public static String hadoopClasspath() throws IOException {
+        String file = System.getProperty("ds.hadoop.classpath.file");
+        if (file == null || !Files.exists(Path.of(file))) {
+            throw new IllegalStateException("no Hadoop class path file (ds.hadoop.classpath.file=" + file
+                    + "): build ds-flink-sink first (mvn ... -pl integration-tests -am)");
+        }
+        return Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
+    }
+
+    /** {@code hdfs://localhost:<port>} */
+    public String uri() {
+        return "hdfs://localhost:" + nameNodePort;
+    }
+
+    public String classpath() {
+        return classpath;
+    }
+
+    /** The entries of a directory (names), empty if it does not exist. */
+    public List<String> list(String path) throws IOException {
+        List<String> names = new ArrayList<>();
+        for (JsonNode s : listStatus(path)) {
+            names.add(s.path("pathSuffix").asText());
+        }
+        return names;
+    }
+
+    /**
+     * The committed lines of the sink's output under {@code path}: its finished part files (the
+     * names {@link CommittedOutput} accepts) copied into {@code mirror} (emptied first) and read there.
+     */
+    public List<String> committedLines(String path, Path mirror) throws IOException {
+        if (Files.exists(mirror)) {
+            try (Stream<Path> walk = Files.walk(mirror)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        Files.createDirectories(mirror);
+        copyCommitted(path, mirror);
+        return CommittedOutput.lines(mirror);
+    }
+
+    private void copyCommitted(String path, Path local) throws IOException {
+        for (JsonNode s : listStatus(path)) {
+            String name = s.path("pathSuffix").asText();
+            if (name.startsWith(".") || name.startsWith("_")) {
+                continue; // in progress or pending: not committed
+            }
+            if (s.path("type").asText().equals("DIRECTORY")) {
+                copyCommitted(path + "/" + name, Files.createDirectories(local.resolve(name)));
+            } else if (name.endsWith(".zst")) {
+                HttpResponse<InputStream> r = send(path + "/" + name, "OPEN", HttpResponse.BodyHandlers.ofInputStream());
+                try (InputStream in = r.body()) {
+                    if (r.statusCode() != 200) {
+                        throw new IOException("WebHDFS OPEN " + path + "/" + name + ": HTTP " + r.statusCode());
+                    }
+                    Files.copy(in, local.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    private JsonNode listStatus(String path) throws IOException {
+        HttpResponse<String> r = send(path, "LISTSTATUS", HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 404) {
+            return JSON.createArrayNode();
+        }
+        if (r.statusCode() != 200) {
+            throw new IOException("WebHDFS LISTSTATUS " + path + ": HTTP " + r.statusCode() + " " + r.body());
+        }
+        return JSON.readTree(r.body()).path("FileStatuses").path("FileStatus");
+    }
+
+    private <T> HttpResponse<T> send(String path, String op, HttpResponse.BodyHandler<T> body) throws IOException {
+        URI uri = URI.create("http://localhost:" + httpPort + "/webhdfs/v1" + path + "?op=" + op);
+        try {
+            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(), body);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    public JvmProcess process() {
+        return process;
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+
+    @Override
+    public String toString() {
+        return "HDFS at " + uri();
+    }
+}
