@@ -54,6 +54,7 @@ class NoSilentLossIT extends ClusterScenarios {
                 new Task("lrcreate", "lrcreate/*.log", "lrcreate/access.log"),
                 new Task("lrcreateall", "lrcreateall/*.log*", "lrcreateall/access.log"),
                 new Task("lrcopy", "lrcopy/*.log", "lrcopy/access.log"),
+                new Task("lrcopyall", "lrcopyall/*.log*", "lrcopyall/access.log"),
                 new Task("backfill", "backfill/*.log", null));
     }
 
@@ -127,6 +128,12 @@ class NoSilentLossIT extends ClusterScenarios {
         logrotate("lrcopy", Logrotate.Mode.COPYTRUNCATE);
     }
 
+    @Test
+    @Order(6)
+    void logrotateCopytruncateWithAGlobThatMatchesTheCopies() throws Exception {
+        logrotate("lrcopyall", Logrotate.Mode.COPYTRUNCATE);
+    }
+
     /**
      * An nginx-like writer (2,000 lines/s) and 20 forced logrotate runs, one every 400 written
      * lines (about 5 a second against a 2 s discovery interval), the log file empty when the agent
@@ -184,7 +191,10 @@ class NoSilentLossIT extends ClusterScenarios {
         long lostByLogrotate = written.stream().filter(l -> !inFilesSet.contains(l)).count();
         List<String> inFilesNotCommitted = inFiles.stream().filter(l -> !committedSet.contains(l)).toList();
         long bytesNotCommitted = inFilesNotCommitted.stream().mapToLong(l -> l.getBytes(StandardCharsets.UTF_8).length + 1L).sum();
-        long droppedBytes = agentCount(agent, "ds_agent_dropped_bytes_total", task);
+        // the .gz generations a *.log* glob sees are skipped and counted as compressed: known, and no
+        // account for lines missing from the output (they were read as access.log.1 before compression)
+        long droppedBytes = agentCount(agent, "ds_agent_dropped_bytes_total", task)
+                - (long) Scrape.value(agent.httpPort(), "ds_agent_dropped_bytes_total", Map.of("task", task, "reason", "compressed"));
         System.out.println("[tiers] " + task + ": " + new LinkedHashMap<>(Map.of(
                 "written", written.size(), "rotations", logrotate.rotations(), "lostByLogrotate", lostByLogrotate,
                 "inFilesNotCommitted", inFilesNotCommitted.size(), "bytesNotCommitted", bytesNotCommitted,
@@ -213,7 +223,7 @@ class NoSilentLossIT extends ClusterScenarios {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void backfilledLinesLandInTheHoursOfTheirTimestamps() throws Exception {
         String task = "backfill";
         AgentNode agent = cluster.proxyAgent;
