@@ -13,11 +13,7 @@ import io.datastream.router.event.MalformedEventException;
 import io.datastream.router.http.IntakeMetrics;
 import io.datastream.router.kafka.PartitionStrategy;
 import io.datastream.router.route.TopicTemplate;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,8 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,9 +68,8 @@ public final class ShapingKafkaSink extends ChannelSink {
     }
 
     private final EventFormat format;
-    private final Producer<byte[], byte[]> producer;
     private final TopicTemplate<Event> topic;
-    private final PartitionStrategy strategy;
+    private final EnvelopeWriter writer;
     private final EventIdentity.Sources sources;
     private final CodecType codecType;
     private final Shape shape;
@@ -148,9 +141,8 @@ public final class ShapingKafkaSink extends ChannelSink {
                             long replayEnd, IntakeMetrics.SinkCounters counters) {
         super(name, channel, consumer, counters);
         this.format = format;
-        this.producer = producer;
         this.topic = topic;
-        this.strategy = strategy;
+        this.writer = new EnvelopeWriter(producer, strategy);
         this.sources = sources;
         this.codecType = codec;
         this.shape = shape;
@@ -348,24 +340,9 @@ public final class ShapingKafkaSink extends ChannelSink {
         } finally {
             lock.unlock();
         }
-        byte[] value;
-        ByteBuf batch = builder.finish(codec);
         try {
-            value = ByteBufUtil.getBytes(batch);
-        } finally {
-            batch.release();
-        }
-        BatchSource source = builder.source();
-        byte[] task = source.taskId().getBytes(StandardCharsets.UTF_8);
-        byte[] key = ByteBuffer.allocate(task.length + 8).put(task).putLong(source.fingerprint()).array();
-        try {
-            List<PartitionInfo> partitions = producer.partitionsFor(topicName);
-            int partition = strategy.partition(topicName, partitions, key);
-            int leader = leaderOf(partitions, partition);
-            long start = System.nanoTime();
-            producer.send(new ProducerRecord<>(topicName, partition, key, value), (md, e) -> {
+            writer.send(topicName, builder, codec, e -> {
                 if (e == null) {
-                    strategy.onAck(topicName, partition, leader, System.nanoTime() - start);
                     acked(f);
                 } else {
                     failed(e);
@@ -376,15 +353,6 @@ public final class ShapingKafkaSink extends ChannelSink {
             failed(e);
             return false;
         }
-    }
-
-    private static int leaderOf(List<PartitionInfo> partitions, int partition) {
-        for (PartitionInfo p : partitions) {
-            if (p.partition() == partition) {
-                return p.leader() == null ? -1 : p.leader().id();
-            }
-        }
-        return -1;
     }
 
     private void acked(InFlight f) {
