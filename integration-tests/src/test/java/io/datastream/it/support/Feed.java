@@ -52,6 +52,7 @@ public final class Feed implements AutoCloseable {
                         + "routers: [\"127.0.0.1:" + routerPort + "\"]\n"
                         + "send: {backoffMaxMs: 2000, ackTimeoutMs: 30000}\n"
                         + "discovery: {intervalMs: 2000}\n"
+                        + "paths: {allow: [\"" + dir.resolve("logs") + "\"]}\n"
                         + "tasks:\n  - id: " + task + "\n    paths: [\"" + logs + "/*.log*\"]\n").toString()));
         awaitUp(router, () -> Scrape.health(routerHttp) == 200);
         awaitUp(agent, () -> Scrape.value(agentHttp, "ds_agent_connected") == 1.0);
