@@ -1,19 +1,38 @@
 package io.datastream.control;
 
+import io.datastream.config.ConfigException;
+import io.datastream.config.ConfigProblem;
 import java.util.List;
 
-/** A control configuration that cannot be used; the message names every bad key with its full path. */
-public final class InvalidConfigException extends RuntimeException {
+/**
+ * A control configuration that cannot be used: the shared {@link ConfigException} (one formatter,
+ * every problem with its full key path), named for control.
+ */
+public final class InvalidConfigException extends ConfigException {
     private static final long serialVersionUID = 1L;
-    private final transient List<String> problems;
 
+    /** What control reads: the first line of the message. */
+    public static final String WHAT = "control configuration";
+
+    /** From problems written as {@code key.path: message}. */
     public InvalidConfigException(List<String> problems) {
-        super("invalid control configuration: " + String.join("; ", problems));
-        this.problems = List.copyOf(problems);
+        this(problems.stream().map(InvalidConfigException::parse).toList(), true);
     }
 
-    /** Each problem as "key.path: message". */
-    public List<String> problems() {
-        return problems;
+    private InvalidConfigException(List<ConfigProblem> problems, boolean typed) {
+        super(WHAT, problems);
+    }
+
+    static InvalidConfigException of(List<ConfigProblem> problems) {
+        return new InvalidConfigException(problems, true);
+    }
+
+    private static ConfigProblem parse(String problem) {
+        int colon = problem.indexOf(": ");
+        if (colon <= 0) {
+            return new ConfigProblem("", problem);
+        }
+        String path = problem.substring(0, colon);
+        return new ConfigProblem(path.startsWith("(") ? "" : path, problem.substring(colon + 2));
     }
 }

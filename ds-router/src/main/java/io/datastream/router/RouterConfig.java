@@ -1,16 +1,12 @@
 package io.datastream.router;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.datastream.config.Doc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.datastream.config.ConfigBinder;
+import io.datastream.config.Problems;
 import io.datastream.protocol.ProtocolLimits;
 import io.datastream.protocol.frame.BatchFrame;
-import io.datastream.registry.task.FieldError;
 import io.datastream.router.config.AuthConfig;
 import io.datastream.router.config.ReportsConfig;
 import io.datastream.router.config.ConfigErrors;
@@ -39,7 +35,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * The router's whole configuration, read from one YAML file. Every key has a default (see
@@ -55,22 +50,45 @@ import java.util.stream.Collectors;
  *         topic: logs-jvm
  *     """);
  * </pre>
- *
- * @param id             unique router id (default "router-" + host name)
- * @param advertisedHost address published in ZooKeeper and GOAWAY suggestions (default localhost)
- * @param reports        minute reports to ds-control (off by default)
  */
-public record RouterConfig(String id, String advertisedHost, ListenConfig listen, HttpConfig http, AuthConfig auth, TlsConfig tls,
-                           LimitsConfig limits, HeartbeatConfig heartbeat, PoolConfig pool, KafkaConfig kafka,
-                           ZooKeeperConfig zookeeper, List<RouteConfig> routes, DefaultRouteConfig defaultRoute,
-                           MigrationConfig migration, DrainConfig drain, HealthConfig health,
-                           HttpSourceConfig httpSource, ReportsConfig reports) {
+public record RouterConfig(
+        @Doc(defaultText = "`router-` + host name", value = "unique router id; the ZooKeeper node name (no `/`)")
+        String id,
+        @Doc("address published in ZooKeeper and in GOAWAY suggestions")
+        String advertisedHost,
+        @Doc("the ds protocol server agents connect to")
+        ListenConfig listen,
+        @Doc("the metrics and health endpoint")
+        HttpConfig http,
+        @Doc("which agents may connect and what each may write ([security.md](security.md#agent-identity-and-what-an-agent-may-write))")
+        AuthConfig auth,
+        @Doc("TLS on the ds port ([security.md](security.md#tls-between-agents-and-routers))")
+        TlsConfig tls,
+        @Doc("limits of connections and batches")
+        LimitsConfig limits,
+        @Doc("liveness of agent connections")
+        HeartbeatConfig heartbeat,
+        @Doc("the memory pool batches are held in until Kafka acknowledges them, and the credit windows granted from it")
+        PoolConfig pool,
+        @Doc("the Kafka producer")
+        KafkaConfig kafka,
+        @Doc("registration in ZooKeeper (routers found by agents, migration)")
+        ZooKeeperConfig zookeeper,
+        @Doc("rules choosing a batch's topic, in order; the first match wins ([Routing](#routing))")
+        List<RouteConfig> routes,
+        @Doc("the route of batches no rule took and without a `ds.topic` header")
+        DefaultRouteConfig defaultRoute,
+        @Doc("moving agents from an overloaded router to less loaded ones")
+        MigrationConfig migration,
+        @Doc("a graceful stop")
+        DrainConfig drain,
+        @Doc("when /health answers 503")
+        HealthConfig health,
+        @Doc("the HTTP event source ([HTTP event source](#http-event-source)); off by default")
+        HttpSourceConfig httpSource,
+        @Doc("minute reports to ds-control ([Minute reports](#minute-reports-to-control)); off without `reports.controlUrl`")
+        ReportsConfig reports) {
 
-    private static final ObjectMapper YAML = YAMLMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .build();
 
     public RouterConfig {
         id = id == null ? "router-" + hostName() : id;
@@ -118,17 +136,25 @@ public record RouterConfig(String id, String advertisedHost, ListenConfig listen
         return fromYaml("{}");
     }
 
-    /** Reads and validates a YAML document. @throws ConfigException listing every problem */
+    /**
+     * Reads and validates a YAML document: bound strictly by the shared {@link ConfigBinder} (unknown
+     * keys, wrong types and duplicates are problems) and then checked, every problem of both steps
+     * reported at once. @throws ConfigException listing every problem
+     */
     public static RouterConfig fromYaml(String yaml) {
-        RouterConfig cfg;
+        Problems problems = Problems.root();
+        JsonNode tree;
         try {
-            com.fasterxml.jackson.databind.JsonNode tree = YAML.readTree(yaml);
-            boolean empty = tree == null || tree.isMissingNode() || tree.isNull();
-            cfg = YAML.readValue(empty ? "{}" : yaml, RouterConfig.class);
-        } catch (JsonProcessingException e) {
-            throw new ConfigException(List.of(describe(e)));
+            tree = ConfigBinder.parse(yaml, ConfigException.WHAT);
+        } catch (io.datastream.config.ConfigException e) {
+            throw new ConfigException(e.problemList());
         }
-        return cfg.validate();
+        RouterConfig cfg = ConfigBinder.strict().bind(RouterConfig.class, tree, problems);
+        if (cfg != null) {
+            cfg.check(new ConfigErrors(problems));
+        }
+        new ConfigErrors(problems).throwIfAny();
+        return cfg;
     }
 
     /** Reads and validates a YAML file. */
@@ -136,29 +162,15 @@ public record RouterConfig(String id, String advertisedHost, ListenConfig listen
         return fromYaml(Files.readString(file, StandardCharsets.UTF_8));
     }
 
-    private static String describe(JsonProcessingException e) {
-        String key = "(document)";
-        if (e instanceof JsonMappingException m) {
-            key = FieldError.pathOf(m, key);
-        }
-        if (e instanceof UnrecognizedPropertyException u) {
-            String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream().map(String::valueOf).sorted()
-                    .collect(Collectors.joining(", "));
-            return key + ": unknown key (known keys here: " + known + ")";
-        }
-        String msg = e.getOriginalMessage();
-        int cut = msg.indexOf('\n');
-        if (cut > 0) {
-            msg = msg.substring(0, cut);
-        }
-        JsonLocation loc = e.getLocation();
-        String where = loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
-        return key + ": " + msg + where;
-    }
-
     /** Checks every value; returns this. @throws ConfigException listing every problem */
     public RouterConfig validate() {
         ConfigErrors e = new ConfigErrors();
+        check(e);
+        e.throwIfAny();
+        return this;
+    }
+
+    private void check(ConfigErrors e) {
         e.notBlank(id, "id");
         e.check(id.length() <= 200 && id.indexOf('/') < 0, "id", "must be at most 200 characters without '/', was '" + id + "'");
         e.notBlank(advertisedHost, "advertisedHost");
@@ -205,8 +217,6 @@ public record RouterConfig(String id, String advertisedHost, ListenConfig listen
         if (e.isEmpty()) {
             ProducerSettings.check(id, kafka, pool, limits, e);
         }
-        e.throwIfAny();
-        return this;
     }
 
     /** The compiled routes (the configuration is valid, so this does not fail). */

@@ -88,6 +88,21 @@ class RouterConfigTest {
     }
 
     @Test
+    void unknownKeysWrongTypesAndBadValuesAreReportedTogether() {
+        ConfigException e = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(() -> RouterConfig.fromYaml("""
+                listen: {prot: 7100, workerThreads: many}
+                pool: {capacityBytes: 5}
+                routes: [{topic: a, mdoe: lines}]
+                """));
+        assertThat(e).isInstanceOf(io.datastream.config.ConfigException.class);
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("listen.prot: unknown key, did you mean 'port'?"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("listen.workerThreads: must be an integer, was 'many'"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("routes[0].mdoe: unknown key, did you mean 'mode'?"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("pool.capacityBytes: must be in [16777216"));
+        assertThat(e).hasMessageStartingWith("invalid router configuration:\n  ");
+    }
+
+    @Test
     void kafkaPropertiesAreCheckedLikeTheProducerWould() {
         assertThatThrownBy(() -> RouterConfig.fromYaml("kafka: {properties: {linger.ms: soon}}"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.properties:").hasMessageContaining("linger.ms");

@@ -1,19 +1,25 @@
 package io.datastream.control.auth;
 
+import io.datastream.config.Doc;
+
 import java.util.List;
 
 /**
  * A named API token in the configuration ({@code auth.tokens[i]}). The secret comes from exactly
  * one of {@code token} (inline), {@code tokenFile} (the file's content, trailing newline removed)
  * or {@code tokenEnv} (an environment variable), so it need not sit in the YAML.
- *
- * @param name      who uses it, as the audit trail records it: 1-64 of [A-Za-z0-9._-]
- * @param role      read, write or admin
- * @param token     the secret, inline
- * @param tokenFile a file holding the secret
- * @param tokenEnv  an environment variable holding the secret
  */
-public record ApiToken(String name, Role role, String token, String tokenFile, String tokenEnv) {
+public record ApiToken(
+        @Doc("who uses it, as the audit trail records it: 1-64 of [A-Za-z0-9._-]")
+        String name,
+        @Doc("read, write or admin")
+        Role role,
+        @Doc("the secret, inline")
+        String token,
+        @Doc("a file holding the secret")
+        String tokenFile,
+        @Doc("an environment variable holding the secret")
+        String tokenEnv) {
     public ApiToken {
         role = role == null ? Role.READ : role;
     }

@@ -1,5 +1,7 @@
 package io.datastream.router.config;
 
+import io.datastream.config.Doc;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -7,18 +9,24 @@ import java.util.List;
  * One entry of {@code auth.agents}: a credential (a token, a token file, or a client
  * certificate's CN) and what an agent holding it may claim and write. Patterns are globs where
  * {@code *} matches any run of characters and {@code ?} one character.
- *
- * @param name          a name for logs and errors (required)
- * @param token         the agent's token (at least 16 characters), or null
- * @param tokenFile     a file holding the token (one line), or null
- * @param certificateCn a glob matched against the CN of a verified client certificate (needs {@code tls.clientCaFile}), or null
- * @param agentIds      globs the HELLO agent id must match; for a certificate credential the default is the certificate's CN itself
- * @param hosts         globs the HELLO host must match (default {@code ["*"]})
- * @param tasks         globs of the task ids the agent may write (required)
- * @param topics        globs of the Kafka topics its batches may be routed to (default {@code ["*"]}; {@code __*} never)
  */
-public record AgentCredentialConfig(String name, String token, String tokenFile, String certificateCn, List<String> agentIds,
-                                    List<String> hosts, List<String> tasks, List<String> topics) {
+public record AgentCredentialConfig(
+        @Doc("a name for logs and errors (required)")
+        String name,
+        @Doc("the agent's token (at least 16 characters), or null")
+        String token,
+        @Doc("a file holding the token (one line), or null")
+        String tokenFile,
+        @Doc("a glob matched against the CN of a verified client certificate (needs `tls.clientCaFile`), or null")
+        String certificateCn,
+        @Doc("globs the HELLO agent id must match; for a certificate credential the default is the certificate's CN itself")
+        List<String> agentIds,
+        @Doc("globs the HELLO host must match")
+        List<String> hosts,
+        @Doc("globs of the task ids the agent may write (required)")
+        List<String> tasks,
+        @Doc("globs of the Kafka topics its batches may be routed to")
+        List<String> topics) {
     public AgentCredentialConfig {
         agentIds = agentIds == null ? List.of() : List.copyOf(agentIds);
         hosts = hosts == null ? List.of("*") : List.copyOf(hosts);

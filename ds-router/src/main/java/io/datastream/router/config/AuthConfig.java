@@ -1,5 +1,7 @@
 package io.datastream.router.config;
 
+import io.datastream.config.Doc;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,13 +13,14 @@ import java.util.Set;
 
 /**
  * {@code auth.*}: who may connect as an agent.
- *
- * @param token     shared secret any agent may send in HELLO (no restriction on what it writes); empty (default) = none
- * @param tokenFile a file holding the shared token, instead of {@code token}
- * @param agents    per-agent credentials bound to agent ids, tasks and topics; empty (default) = none.
- *                  With neither a shared token nor agents, any client may connect (listen on loopback only).
  */
-public record AuthConfig(String token, String tokenFile, List<AgentCredentialConfig> agents) {
+public record AuthConfig(
+        @Doc("shared token any agent may send in HELLO (no restriction on what it writes); empty = none. With no `auth.token`/`auth.tokenFile` and no `auth.agents`, any client is accepted")
+        String token,
+        @Doc("a file holding the shared token, instead of `token`")
+        String tokenFile,
+        @Doc("per-agent credentials: `{name, token | tokenFile | certificateCn, agentIds, hosts, tasks, topics}` ([security.md](security.md#per-agent-identities))")
+        List<AgentCredentialConfig> agents) {
     public AuthConfig {
         token = token == null ? "" : token;
         agents = agents == null ? List.of() : new ArrayList<>(agents).stream().toList();

@@ -1,41 +1,50 @@
 package io.datastream.router.config;
 
-import java.util.ArrayList;
-import java.util.List;
+import io.datastream.config.Problems;
 
-/** Collects validation problems so that all of them are reported at once. */
+/**
+ * The router's checks over {@link Problems}, the configuration system every component shares:
+ * keys here are full paths from the document's root ({@code "pool.capacityBytes"}).
+ */
 public final class ConfigErrors {
-    private final List<String> problems = new ArrayList<>();
+    private final Problems problems;
+
+    public ConfigErrors() {
+        this(Problems.root());
+    }
+
+    /** Checks that add to {@code problems} (for example the binder's, so that every problem is reported at once). */
+    public ConfigErrors(Problems problems) {
+        this.problems = problems;
+    }
 
     /** Records {@code key: message} unless {@code ok}. */
     public void check(boolean ok, String key, String message) {
-        if (!ok) {
-            add(key, message);
-        }
+        problems.check(ok, key, message);
     }
 
     public void add(String key, String message) {
-        problems.add(key + ": " + message);
+        problems.add(key, message);
     }
 
     public void atLeast(long value, long min, String key) {
-        check(value >= min, key, "must be >= " + min + ", was " + value);
+        problems.atLeast(value, min, key);
     }
 
     public void between(long value, long min, long max, String key) {
-        check(value >= min && value <= max, key, "must be in [" + min + ", " + max + "], was " + value);
+        problems.between(value, min, max, key);
     }
 
     public void between(double value, double min, double max, String key) {
-        check(value >= min && value <= max, key, "must be in [" + min + ", " + max + "], was " + value);
+        problems.between(value, min, max, key);
     }
 
     public void notBlank(String value, String key) {
-        check(value != null && !value.isBlank(), key, "must not be empty");
+        problems.notBlank(value, key);
     }
 
     public void port(int value, String key) {
-        between(value, 0, 65535, key);
+        problems.port(value, key);
     }
 
     public boolean isEmpty() {
@@ -45,7 +54,7 @@ public final class ConfigErrors {
     /** Throws a {@link ConfigException} listing every problem, if there is any. */
     public void throwIfAny() {
         if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
+            throw new ConfigException(problems.list());
         }
     }
 }

@@ -1,20 +1,19 @@
 package io.datastream.router.config;
 
+import io.datastream.config.ConfigProblem;
 import java.util.List;
 
-/** The configuration is invalid; the message lists every problem, each with its key path. */
-public final class ConfigException extends RuntimeException {
+/**
+ * The router's configuration is invalid: the shared {@link io.datastream.config.ConfigException}
+ * (one formatter, every problem with its key path), named for the router.
+ */
+public final class ConfigException extends io.datastream.config.ConfigException {
     private static final long serialVersionUID = 1L;
 
-    private final List<String> problems;
+    /** What the router reads: the first line of the message. */
+    public static final String WHAT = "router configuration";
 
-    public ConfigException(List<String> problems) {
-        super("invalid router configuration:\n  " + String.join("\n  ", problems));
-        this.problems = List.copyOf(problems);
-    }
-
-    /** One line per problem, each starting with the key path ("pool.capacityBytes: ..."). */
-    public List<String> problems() {
-        return problems;
+    public ConfigException(List<ConfigProblem> problems) {
+        super(WHAT, problems);
     }
 }

@@ -1,14 +1,17 @@
 package io.datastream.router.config;
 
+import io.datastream.config.Doc;
+
 /**
  * {@code defaultRoute.*}: where a batch goes when no rule matched and it has no ds.topic header.
- *
- * @param topic       a topic template (default "ds-{task}"); "" = no default route (such batches
- *                    are rejected with NO_ROUTE)
- * @param mode        envelope (default) or lines
- * @param partitioner source, round-robin or load-aware; default kafka.partitioner
  */
-public record DefaultRouteConfig(String topic, String mode, String partitioner) {
+public record DefaultRouteConfig(
+        @Doc("template for batches no rule took and without `ds.topic`; `\"\"` = none (NO_ROUTE)")
+        String topic,
+        @Doc("its mode (also used by the `ds.topic` header route)")
+        String mode,
+        @Doc(value = "its strategy (also used by the `ds.topic` header route)", defaultText = "`kafka.partitioner`")
+        String partitioner) {
     public DefaultRouteConfig {
         topic = topic == null ? "ds-{task}" : topic.trim();
         mode = mode == null ? RouteMode.ENVELOPE.configName() : mode;

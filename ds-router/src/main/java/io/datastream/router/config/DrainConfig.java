@@ -1,12 +1,13 @@
 package io.datastream.router.config;
 
+import io.datastream.config.Doc;
+
 /**
  * {@code drain.*}: graceful shutdown.
- *
- * @param timeoutMs how long close() waits for in-flight batches to be acknowledged by Kafka
- *                  before it closes the connections anyway (the agents re-send what was not acked)
  */
-public record DrainConfig(Long timeoutMs) {
+public record DrainConfig(
+        @Doc("how long `close()` waits for in-flight batches")
+        Long timeoutMs) {
     public DrainConfig {
         timeoutMs = timeoutMs == null ? 30_000L : timeoutMs;
     }

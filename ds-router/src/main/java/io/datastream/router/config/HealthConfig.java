@@ -1,12 +1,13 @@
 package io.datastream.router.config;
 
+import io.datastream.config.Doc;
+
 /**
  * {@code health.*}.
- *
- * @param kafkaStallMs GET /health answers 503 when batches are pending and Kafka has acknowledged
- *                     nothing for this long
  */
-public record HealthConfig(Long kafkaStallMs) {
+public record HealthConfig(
+        @Doc("pending batches without any Kafka acknowledgement for this long: /health 503")
+        Long kafkaStallMs) {
     public HealthConfig {
         kafkaStallMs = kafkaStallMs == null ? 60_000L : kafkaStallMs;
     }

@@ -1,13 +1,15 @@
 package io.datastream.router.config;
 
+import io.datastream.config.Doc;
+
 /**
  * {@code heartbeat.*}: liveness of connections.
- *
- * @param intervalMs       HEARTBEAT is sent after this long without writing (announced in WELCOME)
- * @param timeoutIntervals a connection that sends nothing for this many intervals is closed
- *                         (ERROR IDLE_TIMEOUT); the same bound applies to the wait for HELLO
  */
-public record HeartbeatConfig(Integer intervalMs, Integer timeoutIntervals) {
+public record HeartbeatConfig(
+        @Doc("HEARTBEAT after this long without writing; announced in WELCOME")
+        Integer intervalMs,
+        @Doc("silence of this many intervals closes a connection (also the wait for HELLO)")
+        Integer timeoutIntervals) {
     public HeartbeatConfig {
         intervalMs = intervalMs == null ? 5_000 : intervalMs;
         timeoutIntervals = timeoutIntervals == null ? 3 : timeoutIntervals;

@@ -1,12 +1,15 @@
 package io.datastream.router.config;
 
+import io.datastream.config.Doc;
+
 /**
  * {@code http.*}: the health and metrics endpoint.
- *
- * @param host address to bind (default 0.0.0.0)
- * @param port port to bind (default 7101; 0 = any free port)
  */
-public record HttpConfig(String host, Integer port) {
+public record HttpConfig(
+        @Doc("address of the metrics and health endpoint; `0.0.0.0` for HAProxy checks and Prometheus from other hosts")
+        String host,
+        @Doc("its port; 0 = any free port (`Router.httpPort()`)")
+        Integer port) {
     public HttpConfig {
         host = host == null ? "127.0.0.1" : host;
         port = port == null ? 7101 : port;

@@ -1,5 +1,7 @@
 package io.datastream.router.config;
 
+import io.datastream.config.Doc;
+
 import io.datastream.router.channel.FsyncPolicy;
 import io.datastream.router.event.EventFormat;
 import io.datastream.router.event.Event;
@@ -19,22 +21,30 @@ import java.util.regex.Pattern;
  * {@code httpSource.*}: the HTTP event source, its channels, routes and sinks. Off by default;
  * {@link #enabledDefaults()} is the standalone setup: 127.0.0.1:7102, one memory channel
  * {@code events} drained by a Kafka sink into {@code ds-events}, loopback clients only.
- *
- * @param enabled        start the source (default false)
- * @param host           address to bind (default 127.0.0.1)
- * @param port           port (default 7102; 0 = any free port)
- * @param workerThreads  event loops (default min(2, cores))
- * @param tls            serve HTTPS with the router's {@code tls.*} certificate (default false)
- * @param limits         request limits
- * @param tokens         client tokens; none = only loopback clients are accepted
- * @param channels       channels, in memory or in files (default: one memory channel "events")
- * @param routes         rules choosing an event's channel, first match wins
- * @param defaultChannel channel of events no rule takes (default "events"; "" = none: refused)
- * @param sinks          sinks (default: a Kafka sink on "events" writing to ds-events)
  */
-public record HttpSourceConfig(Boolean enabled, String host, Integer port, Integer workerThreads, Boolean tls,
-                               HttpSourceLimitsConfig limits, List<TokenConfig> tokens, List<ChannelConfig> channels,
-                               List<EventRouteConfig> routes, String defaultChannel, List<SinkConfig> sinks) {
+public record HttpSourceConfig(
+        @Doc("start the HTTP event source")
+        Boolean enabled,
+        @Doc("address of the HTTP event source")
+        String host,
+        @Doc("its port; 0 = any free port (`Router.eventsPort()`)")
+        Integer port,
+        @Doc(value = "its Netty event loops (epoll where available)", defaultText = "min(2, cores)")
+        Integer workerThreads,
+        @Doc("HTTPS with the router's `tls.certFile`/`tls.keyFile` (needs `tls.enabled`)")
+        Boolean tls,
+        @Doc("request limits of the HTTP event source")
+        HttpSourceLimitsConfig limits,
+        @Doc("bearer tokens of clients and the channels each may write; none = loopback clients only")
+        List<TokenConfig> tokens,
+        @Doc(value = "channels, in memory or in files; each one's keys below", defaultText = "one memory channel `events`")
+        List<ChannelConfig> channels,
+        @Doc("rules choosing an event's channel; the first match wins")
+        List<EventRouteConfig> routes,
+        @Doc("channel of events no route takes; `\"\"` = none (400 `no_route`)")
+        String defaultChannel,
+        @Doc(value = "sinks draining the channels; each one's keys below", defaultText = "a Kafka sink `kafka-events` on `events` writing to `ds-events`")
+        List<SinkConfig> sinks) {
     public static final int DEFAULT_PORT = 7102;
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9._-]{1,64}");
 
@@ -159,22 +169,28 @@ public record HttpSourceConfig(Boolean enabled, String host, Integer port, Integ
 
     /**
      * {@code httpSource.channels[i]}.
-     *
-     * @param name            channel name ([a-zA-Z0-9._-], at most 64)
-     * @param type            {@code memory} (default; also bounded by the router's pool, lost on a crash) or
-     *                        {@code file} (a file-queue channel in {@code dir}: survives crashes and restarts)
-     * @param capacityBytes   bound of the events it holds (default 64 MiB in memory, 1 GiB in files)
-     * @param format          how events are held: {@code json} (default) or {@code binary}
-     * @param task            task id of its events in Kafka (default "events")
-     * @param dir             file channels: the directory of its segment and position files (required; one per channel)
-     * @param segmentBytes    file channels: size of a segment file (default 64 MiB; capacityBytes at least twice this)
-     * @param fsync           file channels: {@code never} (default: safe once in the page cache, survives kill -9),
-     *                        {@code interval} (safe after the next periodic fsync) or {@code always} (safe after its fsync)
-     * @param fsyncIntervalMs file channels with fsync interval: the period (default 1000)
-     * @param shape           data shaping for its Kafka sinks (absent = none)
      */
-    public record ChannelConfig(String name, String type, Long capacityBytes, String format, String task, String dir, Integer segmentBytes,
-                                String fsync, Long fsyncIntervalMs, ShapeConfig shape) {
+    public record ChannelConfig(
+        @Doc("channel name ([a-zA-Z0-9._-], at most 64)")
+        String name,
+        @Doc("`memory` (default; also bounded by the router's pool, lost on a crash) or `file` (a file-queue channel in `dir`: survives crashes and restarts)")
+        String type,
+        @Doc("bound of the events it holds")
+        Long capacityBytes,
+        @Doc("how events are held: `json` (default) or `binary`")
+        String format,
+        @Doc("task id of its events in Kafka")
+        String task,
+        @Doc("file channels: the directory of its segment and position files (required; one per channel)")
+        String dir,
+        @Doc("file channels: size of a segment file")
+        Integer segmentBytes,
+        @Doc("file channels: `never` (default: safe once in the page cache, survives kill -9), `interval` (safe after the next periodic fsync) or `always` (safe after its fsync)")
+        String fsync,
+        @Doc("file channels with fsync interval: the period")
+        Long fsyncIntervalMs,
+        @Doc("data shaping for the channel's Kafka sinks ([Data shaping](#data-shaping)); absent = none")
+        ShapeConfig shape) {
         public ChannelConfig {
             type = type == null ? "memory" : type;
             capacityBytes = capacityBytes == null ? (type.equals("file") ? 1L << 30 : 64L << 20) : capacityBytes;
@@ -222,14 +238,16 @@ public record HttpSourceConfig(Boolean enabled, String host, Integer port, Integ
      * {@code httpSource.channels[i].shape}: the channel's Kafka sinks pack events with the same
      * value of header {@code groupBy} into records of about {@code targetBytes}, across
      * interleaved events, waiting at most {@code maxDelayMs} for a record to fill.
-     *
-     * @param groupBy          the header whose value groups events (events without it form one group)
-     * @param targetBytes      uncompressed size of a record (1 KiB .. 16 MiB; default 262144)
-     * @param maxDelayMs       longest time an event waits in a partly filled record (1 .. 60000; default 500)
-     * @param maxBufferedBytes bound of the events held in partly filled records by one sink (default 32 MiB,
-     *                         at least 2 x targetBytes); past it the oldest group is written at once
      */
-    public record ShapeConfig(String groupBy, Integer targetBytes, Long maxDelayMs, Long maxBufferedBytes) {
+    public record ShapeConfig(
+        @Doc("the header whose value groups events (events without it form one group)")
+        String groupBy,
+        @Doc("uncompressed size of a record (1 KiB .. 16 MiB; default 262144)")
+        Integer targetBytes,
+        @Doc("longest time an event waits in a partly filled record (1 .. 60000; default 500)")
+        Long maxDelayMs,
+        @Doc("bound of the events held in partly filled records by one sink; past it the oldest group is written at once")
+        Long maxBufferedBytes) {
         public ShapeConfig {
             targetBytes = targetBytes == null ? 256 << 10 : targetBytes;
             maxDelayMs = maxDelayMs == null ? 500L : maxDelayMs;
@@ -246,20 +264,22 @@ public record HttpSourceConfig(Boolean enabled, String host, Integer port, Integ
 
     /**
      * {@code httpSource.routes[i]}: events matching {@code when} (on their headers) go to {@code channel}.
-     *
-     * @param when    expression over {@code header.NAME}; absent = every event
-     * @param channel channel name
      */
-    public record EventRouteConfig(String when, String channel) {
+    public record EventRouteConfig(
+        @Doc("expression over `header.NAME`; absent = every event")
+        String when,
+        @Doc("channel name")
+        String channel) {
     }
 
     /**
      * {@code httpSource.tokens[i]}: a client's bearer token and the channels it may write.
-     *
-     * @param token    the secret (at least 8 characters), sent as {@code Authorization: Bearer <token>}
-     * @param channels channel names, or "*" for all
      */
-    public record TokenConfig(String token, List<String> channels) {
+    public record TokenConfig(
+        @Doc("the secret (at least 8 characters), sent as `Authorization: Bearer <token>`")
+        String token,
+        @Doc("channel names, or \"*\" for all")
+        List<String> channels) {
         public TokenConfig {
             channels = channels == null ? List.of("*") : List.copyOf(channels);
         }
@@ -274,29 +294,40 @@ public record HttpSourceConfig(Boolean enabled, String host, Integer port, Integ
      * {@code httpSource.sinks[i]}. Kafka keys: topic, partitioner, codec, maxBatchBytes; webhook keys:
      * url, batchEvents, timeoutMs, retryBackoffMs, maxRetryBackoffMs; file keys: dir, rollBytes,
      * rollIntervalMs.
-     *
-     * @param name              sink name
-     * @param channel           the channel it drains
-     * @param type              {@code kafka} (default), {@code webhook} (batched HTTP POSTs of NDJSON),
-     *                          {@code file} (rolling NDJSON files) or {@code discard} (commits without writing: benchmarks)
-     * @param topic             topic template over {@code {header.NAME}} (default ds-events)
-     * @param partitioner       source (default kafka.partitioner), round-robin or load-aware
-     * @param codec             DSB1 payload codec: none, lz4 (default) or zstd
-     * @param maxBatchBytes     most uncompressed bytes of events per Kafka record or webhook POST (default 900000)
-     * @param bestEffort        file channels: when this sink holds the channel full, drop its oldest events (counted)
-     *                          instead of refusing new ones (default false: back-pressure)
-     * @param url               webhook: the http:// or https:// URL events are POSTed to
-     * @param batchEvents       webhook: most events per POST (default 500)
-     * @param timeoutMs         webhook: timeout of one POST (default 10000)
-     * @param retryBackoffMs    webhook: first pause after a failed POST, doubled each time (default 500)
-     * @param maxRetryBackoffMs webhook: longest pause (default 30000); retries never stop
-     * @param dir               file: directory of the files
-     * @param rollBytes         file: start a new file past this size (default 128 MiB)
-     * @param rollIntervalMs    file: start a new file after this time (default 3600000)
      */
-    public record SinkConfig(String name, String channel, String type, String topic, String partitioner, String codec, Integer maxBatchBytes,
-                             Boolean bestEffort, String url, Integer batchEvents, Long timeoutMs, Long retryBackoffMs, Long maxRetryBackoffMs,
-                             String dir, Long rollBytes, Long rollIntervalMs) {
+    public record SinkConfig(
+        @Doc("sink name")
+        String name,
+        @Doc("the channel it drains")
+        String channel,
+        @Doc("`kafka` (default), `webhook` (batched HTTP POSTs of NDJSON), `file` (rolling NDJSON files) or `discard` (commits without writing: benchmarks)")
+        String type,
+        @Doc("topic template over `{header.NAME}`")
+        String topic,
+        @Doc(value = "`source`, `round-robin` or `load-aware` (`source` only, on a shaped channel)", defaultText = "`kafka.partitioner`")
+        String partitioner,
+        @Doc("DSB1 payload codec: none, lz4 (default) or zstd")
+        String codec,
+        @Doc("most uncompressed bytes of events per Kafka record or webhook POST")
+        Integer maxBatchBytes,
+        @Doc("file channels: when this sink holds the channel full, drop its oldest events (counted) instead of refusing new ones")
+        Boolean bestEffort,
+        @Doc("webhook: the http:// or https:// URL events are POSTed to")
+        String url,
+        @Doc("webhook: most events per POST")
+        Integer batchEvents,
+        @Doc("webhook: timeout of one POST")
+        Long timeoutMs,
+        @Doc("webhook: first pause after a failed POST, doubled each time")
+        Long retryBackoffMs,
+        @Doc("webhook: longest pause; retries never stop")
+        Long maxRetryBackoffMs,
+        @Doc("file: directory of the files")
+        String dir,
+        @Doc("file: start a new file past this size")
+        Long rollBytes,
+        @Doc("file: start a new file after this time")
+        Long rollIntervalMs) {
         public SinkConfig {
             type = type == null ? "kafka" : type;
             topic = topic == null ? "ds-events" : topic;

@@ -1,23 +1,33 @@
 package io.datastream.router.config;
 
+import io.datastream.config.Doc;
+
 /**
  * {@code httpSource.limits.*}: what one request may hold and how long it may take.
- *
- * @param maxBodyBytes          request body as sent (compressed or not); more: 413 (default 4 MiB)
- * @param maxDecompressedBytes  request body after Content-Encoding; more: 413 (default 16 MiB)
- * @param maxEventsPerRequest   events in one request; more: 413 (default 10000)
- * @param maxEventBytes         one event as a JSON line; more: 400 with its index (default 256 KiB)
- * @param maxHeadersPerEvent    headers of one event; more: 400 (default 64)
- * @param maxHeaderBytes        one header's name + value in UTF-8; more: 400 (default 1024)
- * @param requestTimeoutMs      from the request line to the end of the body; slower: 408 and close (default 10 s)
- * @param idleTimeoutMs         a keep-alive connection without a request is closed after this (default 60 s)
- * @param ackTimeoutMs          longest wait for the events to be safe; then 503, the events may still be delivered (default 30 s)
- * @param maxConnections        connections at once; more are closed at once (default 10000)
- * @param retryAfterSeconds     Retry-After of a 429 (default 1)
  */
-public record HttpSourceLimitsConfig(Integer maxBodyBytes, Integer maxDecompressedBytes, Integer maxEventsPerRequest, Integer maxEventBytes,
-                                     Integer maxHeadersPerEvent, Integer maxHeaderBytes, Long requestTimeoutMs, Long idleTimeoutMs,
-                                     Long ackTimeoutMs, Integer maxConnections, Integer retryAfterSeconds) {
+public record HttpSourceLimitsConfig(
+        @Doc("request body as sent (compressed or not); more: 413")
+        Integer maxBodyBytes,
+        @Doc("request body after Content-Encoding; more: 413")
+        Integer maxDecompressedBytes,
+        @Doc("events per request; more: 413")
+        Integer maxEventsPerRequest,
+        @Doc("one event as a JSON line; more: 400")
+        Integer maxEventBytes,
+        @Doc("headers per event; more: 400")
+        Integer maxHeadersPerEvent,
+        @Doc("one header's name + value (UTF-8); more: 400")
+        Integer maxHeaderBytes,
+        @Doc("request line to end of body; slower: 408, closed")
+        Long requestTimeoutMs,
+        @Doc("keep-alive connection without a request: closed")
+        Long idleTimeoutMs,
+        @Doc("longest wait for the events to be safe; then 503 (they may still be delivered)")
+        Long ackTimeoutMs,
+        @Doc("connections at once; more are closed")
+        Integer maxConnections,
+        @Doc("`Retry-After` of 429 and 503")
+        Integer retryAfterSeconds) {
     public HttpSourceLimitsConfig {
         maxBodyBytes = maxBodyBytes == null ? 4 << 20 : maxBodyBytes;
         maxDecompressedBytes = maxDecompressedBytes == null ? 16 << 20 : maxDecompressedBytes;

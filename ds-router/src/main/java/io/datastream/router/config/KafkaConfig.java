@@ -1,5 +1,7 @@
 package io.datastream.router.config;
 
+import io.datastream.config.Doc;
+
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -7,16 +9,18 @@ import java.util.TreeMap;
 
 /**
  * {@code kafka.*}: the producer.
- *
- * @param bootstrapServers  Kafka brokers (default localhost:9092)
- * @param partitioner       default partitioning strategy of routes: source, round-robin or load-aware
- * @param linesCompression  compression.type of the producer used by lines-mode routes (default lz4);
- *                          envelope-mode records are already compressed and are sent with none
- * @param loadAware         settings of the load-aware strategy
- * @param properties        extra producer properties (strings), applied last
  */
-public record KafkaConfig(String bootstrapServers, String partitioner, String linesCompression, LoadAwareConfig loadAware,
-                          Map<String, String> properties) {
+public record KafkaConfig(
+        @Doc("Kafka brokers")
+        String bootstrapServers,
+        @Doc("default strategy of routes: `source`, `round-robin`, `load-aware`")
+        String partitioner,
+        @Doc("`compression.type` of the lines-mode producer")
+        String linesCompression,
+        @Doc("settings of the `load-aware` strategy")
+        LoadAwareConfig loadAware,
+        @Doc("producer properties (strings), applied over the router's defaults; checked like the producer would, unknown names are errors")
+        Map<String, String> properties) {
     /** Producer properties the router owns: its guarantees depend on them. */
     public static final Set<String> FIXED_PROPERTIES = Set.of("acks", "enable.idempotence", "key.serializer", "value.serializer",
             "bootstrap.servers", "transactional.id", "compression.type");
@@ -49,11 +53,12 @@ public record KafkaConfig(String bootstrapServers, String partitioner, String li
 
     /**
      * {@code kafka.loadAware.*}.
-     *
-     * @param slowFactor   a partition is avoided while its ack latency is above this many times the fastest one's
-     * @param staleAfterMs a latency sample older than this no longer counts (the partition is tried again)
      */
-    public record LoadAwareConfig(Double slowFactor, Long staleAfterMs) {
+    public record LoadAwareConfig(
+        @Doc("skip partitions whose leader is this many times slower than the fastest")
+        Double slowFactor,
+        @Doc("a latency sample older than this no longer counts")
+        Long staleAfterMs) {
         public LoadAwareConfig {
             slowFactor = slowFactor == null ? 2.0 : slowFactor;
             staleAfterMs = staleAfterMs == null ? 10_000L : staleAfterMs;

@@ -1,14 +1,19 @@
 package io.datastream.router.config;
 
+import io.datastream.config.Doc;
+
 /**
  * {@code limits.*}: bounds applied to what agents send.
- *
- * @param maxConnections       agent connections accepted at once; more get ERROR TOO_MANY_CONNECTIONS
- * @param maxBatchBytes        largest BATCH frame body (batch id + batch bytes) accepted
- * @param maxUncompressedBytes largest declared uncompressed payload of one batch
- * @param maxRecordsPerBatch   largest declared record count of one batch
  */
-public record LimitsConfig(Integer maxConnections, Integer maxBatchBytes, Integer maxUncompressedBytes, Integer maxRecordsPerBatch) {
+public record LimitsConfig(
+        @Doc("agent connections at once; more get `ERROR TOO_MANY_CONNECTIONS`")
+        Integer maxConnections,
+        @Doc("largest BATCH body (batch id + batch); announced in WELCOME; 64 KiB .. 64 MiB")
+        Integer maxBatchBytes,
+        @Doc("largest declared uncompressed payload of a batch")
+        Integer maxUncompressedBytes,
+        @Doc("largest declared record count of a batch")
+        Integer maxRecordsPerBatch) {
     /** Default: just under Kafka's default message.max.bytes (1 MiB + 12), leaving room for the record overhead. */
     public static final int DEFAULT_MAX_BATCH_BYTES = 1_000_000;
     public static final int MIN_BATCH_BYTES = 64 << 10;

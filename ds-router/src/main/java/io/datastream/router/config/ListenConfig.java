@@ -1,16 +1,21 @@
 package io.datastream.router.config;
 
+import io.datastream.config.Doc;
+
 import java.util.Locale;
 
 /**
  * {@code listen.*}: the ds protocol server.
- *
- * @param host          address to bind (default 0.0.0.0)
- * @param port          port to bind (default 7100; 0 = any free port)
- * @param workerThreads Netty worker threads (default min(4, cores))
- * @param transport     {@code auto} (epoll where available, else NIO), {@code epoll} or {@code nio}
  */
-public record ListenConfig(String host, Integer port, Integer workerThreads, String transport) {
+public record ListenConfig(
+        @Doc("address of the ds protocol server; `0.0.0.0` (or an interface's address) for agents on other hosts")
+        String host,
+        @Doc("port of the ds protocol server; 0 = any free port (`Router.port()` tells)")
+        Integer port,
+        @Doc(value = "Netty worker event loops", defaultText = "min(4, cores)")
+        Integer workerThreads,
+        @Doc("`auto` (epoll where available, else NIO), `epoll`, `nio`")
+        String transport) {
     public ListenConfig {
         host = host == null ? "127.0.0.1" : host;
         port = port == null ? 7100 : port;

@@ -1,20 +1,26 @@
 package io.datastream.router.config;
 
+import io.datastream.config.Doc;
+
 /**
  * {@code migration.*}: traffic migration away from an overloaded router (needs ZooKeeper, to
  * know the other routers' load).
- *
- * @param enabled         on by default
- * @param threshold       pool use (0..1) above which the router is overloaded
- * @param minLoadGap      migrate only to routers whose load is lower by at least this much
- * @param share           fraction of this router's agents sent away per check
- * @param checkIntervalMs how often the load is checked; two migrations are at least two intervals apart
- * @param closeAfterMs    a connection told to go away is closed this long afterwards (once its
- *                        in-flight batches are acknowledged) if the agent has not closed it
- * @param maxSuggested    routers suggested in GOAWAY, least loaded first
  */
-public record MigrationConfig(Boolean enabled, Double threshold, Double minLoadGap, Double share, Long checkIntervalMs,
-                              Long closeAfterMs, Integer maxSuggested) {
+public record MigrationConfig(
+        @Doc("traffic migration (needs ZooKeeper)")
+        Boolean enabled,
+        @Doc("pool use above which the router is overloaded")
+        Double threshold,
+        @Doc("migrate only to routers at least this much less loaded")
+        Double minLoadGap,
+        @Doc("fraction of the agents sent away per migration (at least one)")
+        Double share,
+        @Doc("load check period; migrations are at least two periods apart")
+        Long checkIntervalMs,
+        @Doc("a migrating connection is closed this long after GOAWAY, once idle")
+        Long closeAfterMs,
+        @Doc("routers suggested in GOAWAY, least loaded first")
+        Integer maxSuggested) {
     public MigrationConfig {
         enabled = enabled == null || enabled;
         threshold = threshold == null ? 0.8 : threshold;

@@ -1,14 +1,18 @@
 package io.datastream.router.config;
 
+import io.datastream.config.Doc;
+
 /**
  * {@code pool.*}: the memory pool batches are held in until Kafka acknowledges them, and the
  * credit windows granted out of it.
- *
- * @param capacityBytes  bytes of batches held at most (default 256 MiB)
- * @param minWindowBytes smallest per-connection window; 0 (default) = limits.maxBatchBytes
- * @param maxWindowBytes largest per-connection window (default 32 MiB, at most capacityBytes)
  */
-public record PoolConfig(Long capacityBytes, Long minWindowBytes, Long maxWindowBytes) {
+public record PoolConfig(
+        @Doc("memory pool, >= 16 MiB")
+        Long capacityBytes,
+        @Doc("smallest credit window; 0 = `limits.maxBatchBytes`; at most half the pool")
+        Long minWindowBytes,
+        @Doc("largest credit window (capped at the pool)")
+        Long maxWindowBytes) {
     public static final long MIN_CAPACITY = 16L << 20;
 
     public PoolConfig {

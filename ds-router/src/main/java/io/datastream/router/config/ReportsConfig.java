@@ -1,5 +1,7 @@
 package io.datastream.router.config;
 
+import io.datastream.config.Doc;
+
 import io.datastream.protocol.report.ReportSettings;
 import java.io.IOException;
 import java.net.URI;
@@ -9,17 +11,22 @@ import java.nio.file.Path;
 
 /**
  * {@code reports.*}: minute reports to ds-control (docs/router.md, Minute reports).
- *
- * @param controlUrl    control's base URL, e.g. {@code http://control:7400}; empty (default) = no reports
- * @param token         bearer token with control's write role
- * @param tokenFile     file holding the token (instead of {@code token})
- * @param intervalMs    how often changed minutes are pushed (default 60000)
- * @param windowMinutes minutes kept for re-sending while control does not acknowledge (default 60)
- * @param maxCells      most (task, minute) counts held (default 100000)
- * @param timeoutMs     connect and request timeout of one push (default 10000)
  */
-public record ReportsConfig(String controlUrl, String token, String tokenFile, Long intervalMs, Integer windowMinutes,
-                            Integer maxCells, Long timeoutMs) {
+public record ReportsConfig(
+        @Doc("ds-control's base URL: minute reports on ([Minute reports](#minute-reports-to-control))")
+        String controlUrl,
+        @Doc("bearer token with control's `write` role")
+        String token,
+        @Doc("file holding the token (instead of `reports.token`)")
+        String tokenFile,
+        @Doc("how often changed minutes are pushed (100 to 3600000)")
+        Long intervalMs,
+        @Doc("minutes kept for re-sending while control does not acknowledge (2 to 10080)")
+        Integer windowMinutes,
+        @Doc("most (task, minute) counts held (100 to 10000000)")
+        Integer maxCells,
+        @Doc("connect and request timeout of one push (100 to 600000)")
+        Long timeoutMs) {
     /** Source ids control accepts in a report. */
     static final java.util.regex.Pattern SOURCE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
 

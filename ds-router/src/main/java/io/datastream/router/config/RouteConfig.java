@@ -1,16 +1,22 @@
 package io.datastream.router.config;
 
+import io.datastream.config.Doc;
+
 /**
  * One entry of {@code routes}: a batch matching {@code task} (when set) and {@code when} (when
  * set) goes to {@code topic}. An entry with neither matches every batch.
- *
- * @param when        a rule expression, e.g. {@code header.logType == "jvm" && host =~ "^web"}
- * @param task        a task id the batch must have
- * @param topic       a topic template: text with {task}, {agent}, {host} or {header.NAME}
- * @param mode        envelope (default) or lines
- * @param partitioner source, round-robin or load-aware; default kafka.partitioner
  */
-public record RouteConfig(String when, String task, String topic, String mode, String partitioner) {
+public record RouteConfig(
+        @Doc("a rule expression, e.g. `header.logType == \"jvm\" && host =~ \"^web\"`")
+        String when,
+        @Doc("a task id the batch must have")
+        String task,
+        @Doc("a topic template: text with {task}, {agent}, {host} or {header.NAME}")
+        String topic,
+        @Doc("envelope (default) or lines")
+        String mode,
+        @Doc(value = "`source`, `round-robin` or `load-aware`", defaultText = "`kafka.partitioner`")
+        String partitioner) {
     public RouteConfig {
         mode = mode == null ? RouteMode.ENVELOPE.configName() : mode;
     }

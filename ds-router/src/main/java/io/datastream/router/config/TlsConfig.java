@@ -1,21 +1,27 @@
 package io.datastream.router.config;
 
+import io.datastream.config.Doc;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
 /**
  * {@code tls.*}: TLS on the ds protocol port.
- *
- * @param enabled      off by default
- * @param certFile     PEM certificate chain
- * @param keyFile      PEM private key (PKCS#8)
- * @param keyPassword  password of an encrypted key file, or null
- * @param clientCaFile PEM CA certificates that agents' certificates must chain to (mutual TLS), or null
- * @param clientAuth   {@code none}, {@code optional} or {@code require}: whether agents must present a
- *                     certificate; default {@code require} when {@code clientCaFile} is set, else {@code none}
  */
-public record TlsConfig(Boolean enabled, String certFile, String keyFile, String keyPassword, String clientCaFile, String clientAuth) {
+public record TlsConfig(
+        @Doc("TLS on the ds port")
+        Boolean enabled,
+        @Doc("PEM certificate chain")
+        String certFile,
+        @Doc("PEM private key (PKCS#8)")
+        String keyFile,
+        @Doc("password of an encrypted key file, or null")
+        String keyPassword,
+        @Doc("PEM CA certificates that agents' certificates must chain to (mutual TLS), or null")
+        String clientCaFile,
+        @Doc(defaultText = "`require` with `tls.clientCaFile`, else `none`", value = "`none`, `optional` or `require`: whether agents must present a certificate")
+        String clientAuth) {
     public TlsConfig {
         enabled = enabled != null && enabled;
         clientAuth = clientAuth == null ? (clientCaFile == null || clientCaFile.isBlank() ? "none" : "require")

@@ -1,14 +1,19 @@
 package io.datastream.router.config;
 
+import io.datastream.config.Doc;
+
 /**
  * {@code zookeeper.*}: registration of the router; off when {@code connect} is empty (default).
- *
- * @param connect           ZooKeeper connect string, or empty for no registration
- * @param root              root path of Datastream's nodes (default /datastream)
- * @param sessionTimeoutMs  ZooKeeper session timeout
- * @param refreshIntervalMs how often the router rewrites its node with its current load
  */
-public record ZooKeeperConfig(String connect, String root, Integer sessionTimeoutMs, Integer refreshIntervalMs) {
+public record ZooKeeperConfig(
+        @Doc("ZooKeeper connect string; empty = no registration, no migration")
+        String connect,
+        @Doc("root of Datastream's nodes")
+        String root,
+        @Doc("ZooKeeper session timeout")
+        Integer sessionTimeoutMs,
+        @Doc("how often the router rewrites its node")
+        Integer refreshIntervalMs) {
     public ZooKeeperConfig {
         connect = connect == null ? "" : connect.trim();
         root = root == null ? "/datastream" : root;
