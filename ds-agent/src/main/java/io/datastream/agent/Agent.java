@@ -137,7 +137,7 @@ public final class Agent implements AutoCloseable {
             taskDirectory = null;
         }
         this.window = new SendWindow(config.send().windowBatches(), config.send().windowBytes());
-        this.reports = config.reports().enabled() ? new AgentReports(config.reports(), config.id(), this::status, clock) : null;
+        this.reports = config.reports().settings().enabled() ? new AgentReports(config.reports().settings(), config.id(), this::status, clock) : null;
         this.tailer = new Tailer(config, this::built, window, entries, clock);
         this.shipper = new Shipper(config, window, tailer, () -> routers == null ? List.of() : routers.members(), clock, ssl);
         if (reports != null) {

@@ -1,79 +1,181 @@
 package io.datastream.agent;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.datastream.agent.config.ConfigException;
-import io.datastream.agent.config.ConfigReader;
+import io.datastream.config.Checked;
+import io.datastream.config.ConfigBinder;
+import io.datastream.config.ConfigProblem;
+import io.datastream.config.Doc;
+import io.datastream.config.Problems;
 import io.datastream.protocol.report.ReportSettings;
 import io.datastream.registry.task.FieldError;
 import io.datastream.registry.task.TaskSpec;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
- * The agent's configuration: immutable, read from YAML with every key validated (the error
- * names the full key path) and unknown keys rejected. {@link #defaults()} is a working agent on
- * localhost: no ZooKeeper, router at localhost:7100, no tasks. docs/agent.md lists every key.
- *
- * @param id        stable agent id, part of every line identity (default "agent-" + host name)
- * @param host      host name reported to routers and matched by task host selectors
- * @param labels    labels matched by task host selectors
- * @param dataDir   directory of the checkpoint file
- * @param routers   fixed router addresses ("host:port", or an HAProxy address), used when ZooKeeper is off or lists none
- * @param authToken token sent in HELLO (empty = none)
- * @param tls       TLS to routers (off by default)
- * @param httpHost  address the metrics port binds to
- * @param httpPort  Prometheus metrics port: 0 = any free port, -1 = off
- * @param tasks     local tasks (ZooKeeper tasks are added to them)
- * @param paths     which directories tasks may read
- * @param reports   minute reports to ds-control (off without reports.controlUrl)
+ * The agent's configuration: immutable records bound from YAML by the shared
+ * {@link ConfigBinder} (unknown keys rejected, every problem reported at once with its full key
+ * path). Defaults are set in the records' constructors and descriptions in their {@link Doc}
+ * annotations, from which docs/agent.md's reference is generated. {@link #defaults()} is a
+ * working agent on localhost: no ZooKeeper, router at localhost:7100, no tasks.
  */
-public record AgentConfig(String id, String host, Map<String, String> labels, Path dataDir, List<String> routers,
-                          ZooKeeperOptions zookeeper, String authToken, TlsOptions tls, String httpHost, int httpPort, List<TaskSpec> tasks,
-                          PathOptions paths, FileOptions files, DiscoveryOptions discovery, BatchOptions batch, SendOptions send,
-                          CheckpointOptions checkpoint, StatusOptions status, ReportSettings reports) {
+public record AgentConfig(
+        @Doc(value = "stable agent id, part of every line identity: never change it on a host; 1-128 of [A-Za-z0-9._-]",
+                defaultText = "`agent-` + host")
+        String id,
+        @Doc(value = "reported to routers; matched by task host selectors", defaultText = "the host name")
+        String host,
+        @Doc("labels matched by task host selectors, sent in HELLO (at most 64)")
+        Map<String, String> labels,
+        @Doc("checkpoints and the lock file")
+        Path dataDir,
+        @Doc("fixed routers (`host:port`, or an HAProxy address), used when ZooKeeper is off or lists none")
+        List<String> routers,
+        @Doc("ZooKeeper: tasks, router discovery, registration")
+        ZooKeeperOptions zookeeper,
+        @Doc("the token this agent sends in HELLO ([security.md](security.md))")
+        AuthOptions auth,
+        @Doc("TLS to routers ([security.md](security.md#tls-between-agents-and-routers))")
+        TlsOptions tls,
+        @Doc("the metrics and files endpoint")
+        HttpOptions http,
+        @Doc("local tasks (the task fields of [Tasks](#tasks)); ZooKeeper's tasks are added to them")
+        List<TaskSpec> tasks,
+        @Doc("which directories tasks may read ([security.md](security.md#paths))")
+        PathOptions paths,
+        @Doc("following files")
+        FileOptions files,
+        @Doc("finding files")
+        DiscoveryOptions discovery,
+        @Doc("building batches")
+        BatchOptions batch,
+        @Doc("sending batches to routers")
+        SendOptions send,
+        @Doc("the checkpoint file")
+        CheckpointOptions checkpoint,
+        @Doc("the registration in ZooKeeper")
+        StatusOptions status,
+        @Doc("minute reports to ds-control ([Minute reports](#minute-reports-to-control)); off without `reports.controlUrl`")
+        ReportOptions reports) implements Checked {
 
     public static final int DEFAULT_HTTP_PORT = 7200;
 
-    /**
-     * @param connect          ZooKeeper connect string; null or empty = no ZooKeeper
-     * @param root             root path of the Datastream layout
-     * @param sessionTimeoutMs ZooKeeper session timeout
-     */
-    public record ZooKeeperOptions(String connect, String root, long sessionTimeoutMs) {
+    /** What the agent reads: the first line of a configuration error. */
+    public static final String WHAT = "agent configuration";
+
+    private static final ConfigBinder BINDER = ConfigBinder.strict().with(TaskSpec.class, AgentConfig::task);
+
+    public record ZooKeeperOptions(
+            @Doc("ZooKeeper connect string; empty = no ZooKeeper (no tasks from control, no registration)")
+            String connect,
+            @Doc("root of the Datastream layout")
+            String root,
+            @Doc("ZooKeeper session timeout (1000 to 600000)")
+            Long sessionTimeoutMs) implements Checked {
+        public ZooKeeperOptions {
+            root = root == null ? "/datastream" : root;
+            sessionTimeoutMs = sessionTimeoutMs == null ? 15_000L : sessionTimeoutMs;
+        }
+
         public boolean enabled() {
             return connect != null && !connect.isBlank();
         }
+
+        @Override
+        public void check(Problems p) {
+            p.check(root.startsWith("/"), "root", "must be an absolute path like /datastream, was '" + root + "'");
+            p.between(sessionTimeoutMs, 1_000, 600_000, "sessionTimeoutMs");
+        }
     }
 
-    /**
-     * {@code tls.*}: TLS on the connections to routers (Netty's JDK TLS, 1.2 or 1.3).
-     *
-     * @param enabled        TLS to every router; off by default
-     * @param caFile         PEM file of the CA certificates a router's certificate must chain to; empty = the JDK's trust store
-     * @param certFile       PEM certificate chain this agent presents (mutual TLS); empty = none
-     * @param keyFile        PEM PKCS#8 private key of {@code certFile}
-     * @param keyPassword    password of an encrypted {@code keyFile}; empty = not encrypted
-     * @param verifyHostname the router's certificate must name the address connected to (or {@code serverName}); on by default
-     * @param serverName     the name to verify and send as SNI instead of the router's address (e.g. behind a TCP proxy); empty = the address
-     */
-    public record TlsOptions(boolean enabled, String caFile, String certFile, String keyFile, String keyPassword, boolean verifyHostname,
-                             String serverName) {
+    /** {@code auth.*}; the token is read from {@code tokenFile} when that is set. */
+    public record AuthOptions(
+            @Doc("token sent in HELLO (the shared `auth.token` of the routers, or this agent's own token); never logged")
+            String token,
+            @Doc("file holding the token (one line, surrounding whitespace stripped); instead of `auth.token`")
+            String tokenFile) {
+        public AuthOptions {
+            token = token == null ? "" : token;
+            Problems p = Problems.root();
+            if (tokenFile != null && !tokenFile.isEmpty()) {
+                p.check(token.isEmpty(), "tokenFile", "set auth.token or auth.tokenFile, not both");
+                String read = readToken(tokenFile, p, "tokenFile");
+                if (read != null && (read.isEmpty() || read.length() > 1024 || read.contains("\n"))) {
+                    p.add("tokenFile", "file '" + tokenFile + "' must hold one token of 1-1024 characters");
+                } else if (read != null) {
+                    token = read;
+                }
+            }
+            p.check(token.length() <= 1024, "token", "must be at most 1024 characters, was " + token.length());
+            p.throwIfAny(WHAT);
+        }
+
+        @Override
+        public String toString() {
+            return "AuthOptions[token=" + (token.isEmpty() ? "" : "***") + ", tokenFile=" + tokenFile + "]";
+        }
+    }
+
+    /** {@code tls.*}: TLS on the connections to routers (Netty's JDK TLS, 1.2 or 1.3). */
+    public record TlsOptions(
+            @Doc("TLS (1.2 or 1.3) on every router connection; the router needs `tls.enabled` too")
+            Boolean enabled,
+            @Doc("PEM CA certificates the router's certificate must chain to; empty = the JDK's default trust store")
+            String caFile,
+            @Doc("PEM certificate chain this agent presents (mutual TLS; with `tls.keyFile`)")
+            String certFile,
+            @Doc("PEM PKCS#8 private key of `tls.certFile`")
+            String keyFile,
+            @Doc("password of an encrypted `tls.keyFile`")
+            String keyPassword,
+            @Doc("the router's certificate must name the address connected to (DNS or IP SAN), or `tls.serverName`")
+            Boolean verifyHostname,
+            @Doc("name verified (and sent as SNI) instead of the router's address, e.g. behind a TCP proxy")
+            String serverName) implements Checked {
         public static final TlsOptions OFF = new TlsOptions(false, "", "", "", "", true, "");
+
+        public TlsOptions {
+            enabled = enabled != null && enabled;
+            caFile = caFile == null ? "" : caFile;
+            certFile = certFile == null ? "" : certFile;
+            keyFile = keyFile == null ? "" : keyFile;
+            keyPassword = keyPassword == null ? "" : keyPassword;
+            verifyHostname = verifyHostname == null || verifyHostname;
+            serverName = serverName == null ? "" : serverName;
+        }
 
         public boolean clientCertificate() {
             return !certFile.isEmpty();
+        }
+
+        @Override
+        public void check(Problems p) {
+            if (!enabled) {
+                return;
+            }
+            readable(p, "caFile", caFile);
+            if (certFile.isEmpty() != keyFile.isEmpty()) {
+                p.add(certFile.isEmpty() ? "certFile" : "keyFile", "tls.certFile and tls.keyFile go together (mutual TLS)");
+            }
+            readable(p, "certFile", certFile);
+            readable(p, "keyFile", keyFile);
+            p.check(serverName.isEmpty() || serverName.matches("[A-Za-z0-9._:-]{1,253}"), "serverName",
+                    "must be a host name, was '" + serverName + "'");
+        }
+
+        private static void readable(Problems p, String key, String file) {
+            if (!file.isEmpty() && !Files.isReadable(Path.of(file))) {
+                p.add(key, "file '" + file + "' does not exist or is not readable");
+            }
         }
 
         @Override
@@ -84,87 +186,334 @@ public record AgentConfig(String id, String host, Map<String, String> labels, Pa
         }
     }
 
-    /**
-     * {@code paths.*}: the local allow-list of what tasks may read (docs/security.md).
-     *
-     * @param allow absolute directories; a task whose glob's fixed leading directories are not
-     *              inside one of them (also after resolving symlinks) is refused by this agent.
-     *              /proc, /sys and /dev are refused whatever this says. Default {@code [/var/log]}.
-     */
-    public record PathOptions(List<Path> allow) {
-        public PathOptions {
-            allow = List.copyOf(allow);
+    public record HttpOptions(
+            @Doc("address of the metrics server; `0.0.0.0` for a Prometheus on another host")
+            String host,
+            @Doc("metrics port; `0` = any free port, `-1` = off")
+            Integer port) implements Checked {
+        public HttpOptions {
+            host = host == null ? "127.0.0.1" : host;
+            port = port == null ? DEFAULT_HTTP_PORT : port;
+        }
+
+        @Override
+        public void check(Problems p) {
+            p.between(port, -1, 65535, "port");
         }
     }
 
-    /**
-     * @param fingerprintBytes the first N bytes whose checksum identifies a file
-     * @param shortFileWaitMs  a file shorter than N bytes is read once it has been unchanged this long
-     * @param maxOpen          most file handles open at once
-     * @param fastPollMs       how often files in the fast class are checked for new data
-     * @param slowAfterMs      a file with no new data for this long becomes slow (woken by inotify, polled at slowPollMs)
-     * @param slowPollMs       polling fallback for slow files
-     * @param inactiveAfterMs  a file unchanged this long is closed (inactive) and checked by discovery
-     * @param releaseAfterMs   a rotated or deleted file read to its end is released after no growth for this long
-     * @param readBufferBytes  size of the read buffer (lines longer than it grow a separate bounded buffer)
-     */
-    public record FileOptions(int fingerprintBytes, long shortFileWaitMs, int maxOpen, long fastPollMs, long slowAfterMs,
-                              long slowPollMs, long inactiveAfterMs, long releaseAfterMs, int readBufferBytes) {
+    /** {@code paths.*}: the local allow-list of what tasks may read (docs/security.md). */
+    public record PathOptions(
+            @Doc("absolute directories tasks may read: a task whose glob's fixed leading directories are outside them (as written or "
+                    + "through a symlink) is refused by this agent (state `refused`); `/proc`, `/sys`, `/dev` are always refused")
+            List<Path> allow) implements Checked {
+        private static final List<Path> SYSTEM = List.of(Path.of("/proc"), Path.of("/sys"), Path.of("/dev"));
+
+        public PathOptions {
+            allow = allow == null ? List.of(Path.of("/var/log")) : List.copyOf(allow);
+        }
+
+        @Override
+        public void check(Problems p) {
+            for (int i = 0; i < allow.size(); i++) {
+                Path a = allow.get(i);
+                String text = a.toString();
+                Problems at = p.at("allow").at(i);
+                if (!a.isAbsolute()) {
+                    at.add("", "must be an absolute directory, was '" + text + "'");
+                } else if (!a.normalize().equals(a) || text.contains("/../") || text.endsWith("/..") || text.contains("/./")) {
+                    at.add("", "must not contain . or .. segments, was '" + text + "'");
+                } else if (SYSTEM.stream().anyMatch(a::startsWith)) {
+                    at.add("", "/proc, /sys and /dev are never read, was '" + text + "'");
+                }
+            }
+        }
     }
 
-    /**
-     * @param intervalMs      full rescan of every task's globs (also checks inactive files)
-     * @param maxFilesPerTask most files one task follows; further matches are ignored and reported
-     * @param watch           use inotify (java.nio WatchService) to notice new files and writes at once
-     * @param maxWatchedDirs  most directories watched at once
-     */
-    public record DiscoveryOptions(long intervalMs, int maxFilesPerTask, boolean watch, int maxWatchedDirs) {
+    public record FileOptions(
+            @Doc("leading bytes of a file's fingerprint (16 to 65536)")
+            Integer fingerprintBytes,
+            @Doc("a shorter file is fingerprinted once unchanged this long")
+            Long shortFileWaitMs,
+            @Doc("most open file handles (4 to 1000000)")
+            Integer maxOpen,
+            @Doc("how often fast files are checked")
+            Long fastPollMs,
+            @Doc("quiet time before a file becomes slow (must be <= `files.inactiveAfterMs`)")
+            Long slowAfterMs,
+            @Doc("polling fallback for slow files")
+            Long slowPollMs,
+            @Doc("quiet time before a file is closed")
+            Long inactiveAfterMs,
+            @Doc("a rotated or deleted file is released this long after it stopped growing (and after the rotation)")
+            Long releaseAfterMs,
+            @Doc("read buffer (4096 to 64 MiB); longer lines grow a separate bounded buffer")
+            Integer readBufferBytes) implements Checked {
+        public FileOptions {
+            fingerprintBytes = fingerprintBytes == null ? 256 : fingerprintBytes;
+            shortFileWaitMs = shortFileWaitMs == null ? 10_000L : shortFileWaitMs;
+            maxOpen = maxOpen == null ? 1024 : maxOpen;
+            fastPollMs = fastPollMs == null ? 20L : fastPollMs;
+            slowAfterMs = slowAfterMs == null ? 2_000L : slowAfterMs;
+            slowPollMs = slowPollMs == null ? 1_000L : slowPollMs;
+            inactiveAfterMs = inactiveAfterMs == null ? 300_000L : inactiveAfterMs;
+            releaseAfterMs = releaseAfterMs == null ? 10_000L : releaseAfterMs;
+            readBufferBytes = readBufferBytes == null ? 256 << 10 : readBufferBytes;
+        }
+
+        @Override
+        public void check(Problems p) {
+            p.between(fingerprintBytes, 16, 65536, "fingerprintBytes");
+            p.between(shortFileWaitMs, 0, 86_400_000, "shortFileWaitMs");
+            p.between(maxOpen, 4, 1_000_000, "maxOpen");
+            p.between(fastPollMs, 1, 10_000, "fastPollMs");
+            p.between(slowAfterMs, 10, 86_400_000, "slowAfterMs");
+            p.between(slowPollMs, 10, 600_000, "slowPollMs");
+            p.between(inactiveAfterMs, 100, 86_400_000, "inactiveAfterMs");
+            p.between(releaseAfterMs, 0, 86_400_000, "releaseAfterMs");
+            p.between(readBufferBytes, 4096, 64 << 20, "readBufferBytes");
+            p.check(slowAfterMs <= inactiveAfterMs, "slowAfterMs",
+                    "must be <= files.inactiveAfterMs (" + inactiveAfterMs + "), was " + slowAfterMs);
+        }
     }
 
-    /**
-     * @param maxBytes   a batch is closed at this many uncompressed record bytes
-     * @param maxRecords a batch holds at most this many records
-     * @param lingerMs   new data waits at most this long for more before a smaller batch is built
-     */
-    public record BatchOptions(int maxBytes, int maxRecords, long lingerMs) {
+    public record DiscoveryOptions(
+            @Doc("full rescan of every task's globs (checks inactive files)")
+            Long intervalMs,
+            @Doc("most files one task follows (each costs about 1 KiB of heap; raise the heap with it)")
+            Integer maxFilesPerTask,
+            @Doc("use inotify (WatchService) for new, moved and written files")
+            Boolean watch,
+            @Doc("most watched directories (others are only scanned)")
+            Integer maxWatchedDirs) implements Checked {
+        public DiscoveryOptions {
+            intervalMs = intervalMs == null ? 10_000L : intervalMs;
+            maxFilesPerTask = maxFilesPerTask == null ? 20_000 : maxFilesPerTask;
+            watch = watch == null || watch;
+            maxWatchedDirs = maxWatchedDirs == null ? 4096 : maxWatchedDirs;
+        }
+
+        @Override
+        public void check(Problems p) {
+            p.between(intervalMs, 100, 3_600_000, "intervalMs");
+            p.between(maxFilesPerTask, 1, 10_000_000, "maxFilesPerTask");
+            p.between(maxWatchedDirs, 0, 1_000_000, "maxWatchedDirs");
+        }
     }
 
-    /**
-     * @param windowBatches    most batches built and not yet acknowledged
-     * @param windowBytes      most compressed bytes built and not yet acknowledged
-     * @param connectTimeoutMs TCP connect timeout
-     * @param backoffInitialMs first reconnect delay
-     * @param backoffMaxMs     largest reconnect delay (exponential, with jitter)
-     * @param drainTimeoutMs   after GOAWAY, how long to wait for in-flight acks before re-sending them elsewhere
-     * @param ackTimeoutMs     a batch not acknowledged this long makes the agent reconnect and re-send
-     * @param parkRetryMs      a task parked after a REJECTED ack is retried after this long (or when it changes)
-     */
-    public record SendOptions(int windowBatches, long windowBytes, long connectTimeoutMs, long backoffInitialMs,
-                              long backoffMaxMs, long drainTimeoutMs, long ackTimeoutMs, long parkRetryMs) {
+    public record BatchOptions(
+            @Doc("uncompressed bytes that close a batch (lowered to fit the router's limit)")
+            Integer maxBytes,
+            @Doc("records that close a batch")
+            Integer maxRecords,
+            @Doc("longest wait for more data before a smaller batch is built")
+            Long lingerMs) implements Checked {
+        public BatchOptions {
+            maxBytes = maxBytes == null ? 512 << 10 : maxBytes;
+            maxRecords = maxRecords == null ? 100_000 : maxRecords;
+            lingerMs = lingerMs == null ? 100L : lingerMs;
+        }
+
+        @Override
+        public void check(Problems p) {
+            p.between(maxBytes, 4096, 16 << 20, "maxBytes");
+            p.between(maxRecords, 1, 4 << 20, "maxRecords");
+            p.between(lingerMs, 0, 60_000, "lingerMs");
+        }
     }
 
-    /**
-     * @param intervalMs  how often acknowledged offsets are written
-     * @param retentionMs checkpoints of files not seen for this long are forgotten
-     */
-    public record CheckpointOptions(long intervalMs, long retentionMs) {
+    public record SendOptions(
+            @Doc("most batches built and not acknowledged")
+            Integer windowBatches,
+            @Doc("most compressed bytes built and not acknowledged")
+            Long windowBytes,
+            @Doc("TCP connect timeout")
+            Long connectTimeoutMs,
+            @Doc("first reconnect delay after a failed attempt")
+            Long backoffInitialMs,
+            @Doc("largest reconnect delay (exponential, with jitter)")
+            Long backoffMaxMs,
+            @Doc("after GOAWAY, wait this long for in-flight acks before re-sending them elsewhere")
+            Long drainTimeoutMs,
+            @Doc("a batch unacknowledged this long makes the agent reconnect and re-send")
+            Long ackTimeoutMs,
+            @Doc("a task parked after a REJECTED ack is retried after this long (or when it changes)")
+            Long parkRetryMs) implements Checked {
+        public SendOptions {
+            windowBatches = windowBatches == null ? 64 : windowBatches;
+            windowBytes = windowBytes == null ? 32L << 20 : windowBytes;
+            connectTimeoutMs = connectTimeoutMs == null ? 5_000L : connectTimeoutMs;
+            backoffInitialMs = backoffInitialMs == null ? 100L : backoffInitialMs;
+            backoffMaxMs = backoffMaxMs == null ? 10_000L : backoffMaxMs;
+            drainTimeoutMs = drainTimeoutMs == null ? 10_000L : drainTimeoutMs;
+            ackTimeoutMs = ackTimeoutMs == null ? 60_000L : ackTimeoutMs;
+            parkRetryMs = parkRetryMs == null ? 60_000L : parkRetryMs;
+        }
+
+        @Override
+        public void check(Problems p) {
+            p.between(windowBatches, 1, 100_000, "windowBatches");
+            p.between(windowBytes, 64 << 10, 4L << 30, "windowBytes");
+            p.between(connectTimeoutMs, 100, 600_000, "connectTimeoutMs");
+            p.between(backoffInitialMs, 1, 600_000, "backoffInitialMs");
+            p.between(backoffMaxMs, 1, 3_600_000, "backoffMaxMs");
+            p.between(drainTimeoutMs, 0, 600_000, "drainTimeoutMs");
+            p.between(ackTimeoutMs, 1_000, 3_600_000, "ackTimeoutMs");
+            p.between(parkRetryMs, 100, 86_400_000, "parkRetryMs");
+            p.check(backoffInitialMs <= backoffMaxMs, "backoffInitialMs",
+                    "must be <= send.backoffMaxMs (" + backoffMaxMs + "), was " + backoffInitialMs);
+        }
     }
 
-    /** @param intervalMs how often the registration in ZooKeeper is refreshed */
-    public record StatusOptions(long intervalMs) {
+    public record CheckpointOptions(
+            @Doc("checkpoint write interval")
+            Long intervalMs,
+            @Doc("forget checkpoints of files not seen this long")
+            Long retentionMs) implements Checked {
+        public CheckpointOptions {
+            intervalMs = intervalMs == null ? 1_000L : intervalMs;
+            retentionMs = retentionMs == null ? 86_400_000L : retentionMs;
+        }
+
+        @Override
+        public void check(Problems p) {
+            p.between(intervalMs, 10, 600_000, "intervalMs");
+            p.between(retentionMs, 1_000, 365L * 86_400_000L, "retentionMs");
+        }
+    }
+
+    public record StatusOptions(
+            @Doc("ZooKeeper registration refresh (the task status `ds ctl` shows); not the metrics, which are built when scraped")
+            Long intervalMs) implements Checked {
+        public StatusOptions {
+            intervalMs = intervalMs == null ? 5_000L : intervalMs;
+        }
+
+        @Override
+        public void check(Problems p) {
+            p.between(intervalMs, 100, 600_000, "intervalMs");
+        }
+    }
+
+    /** {@code reports.*}; the token is read from {@code tokenFile} when that is set. */
+    public record ReportOptions(
+            @Doc("ds-control's base URL (`http://control:7400`): minute reports on")
+            String controlUrl,
+            @Doc("bearer token with control's `write` role")
+            String token,
+            @Doc("file holding the token (instead of `reports.token`; read at start)")
+            String tokenFile,
+            @Doc("how often changed minutes are pushed (100 to 3600000)")
+            Long intervalMs,
+            @Doc("minutes kept for re-sending while control does not acknowledge (2 to 10080)")
+            Integer windowMinutes,
+            @Doc("most (task, minute) counts held (100 to 10000000)")
+            Integer maxCells,
+            @Doc("connect and request timeout of one push (100 to 600000)")
+            Long timeoutMs) implements Checked {
+        public ReportOptions {
+            token = token == null ? "" : token;
+            intervalMs = intervalMs == null ? ReportSettings.DEFAULT_INTERVAL_MS : intervalMs;
+            windowMinutes = windowMinutes == null ? ReportSettings.DEFAULT_WINDOW_MINUTES : windowMinutes;
+            maxCells = maxCells == null ? ReportSettings.DEFAULT_MAX_CELLS : maxCells;
+            timeoutMs = timeoutMs == null ? ReportSettings.DEFAULT_TIMEOUT_MS : timeoutMs;
+            if (tokenFile != null && !tokenFile.isEmpty()) {
+                Problems p = Problems.root();
+                p.check(token.isEmpty(), "tokenFile", "give reports.token or reports.tokenFile, not both");
+                String read = readToken(tokenFile, p, "tokenFile");
+                token = read == null ? token : read;
+                p.throwIfAny(WHAT);
+            }
+        }
+
+        @Override
+        public void check(Problems p) {
+            String urlError = ReportSettings.checkUrl(controlUrl);
+            if (urlError != null) {
+                p.add("controlUrl", urlError);
+            }
+            p.between(intervalMs, 100, 3_600_000, "intervalMs");
+            p.between(windowMinutes, 2, 10_080, "windowMinutes");
+            p.between(maxCells, 100, 10_000_000, "maxCells");
+            p.between(timeoutMs, 100, 600_000, "timeoutMs");
+        }
+
+        /** As the report sender takes them (off without a control URL). */
+        public ReportSettings settings() {
+            boolean on = controlUrl != null && !controlUrl.isEmpty() && ReportSettings.checkUrl(controlUrl) == null;
+            return new ReportSettings(on ? URI.create(controlUrl) : null, token, intervalMs, windowMinutes, maxCells, timeoutMs);
+        }
+
+        @Override
+        public String toString() {
+            return "ReportOptions[controlUrl=" + controlUrl + ", token=" + (token.isEmpty() ? "" : "***") + "]";
+        }
     }
 
     public AgentConfig {
-        labels = Map.copyOf(labels);
-        routers = List.copyOf(routers);
-        tasks = List.copyOf(tasks);
-        Objects.requireNonNull(dataDir, "dataDir");
+        host = host == null ? localHostName() : host;
+        id = id == null ? "agent-" + host : id;
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        dataDir = dataDir == null ? Path.of("./data/agent") : dataDir;
+        routers = routers == null ? List.of("localhost:7100") : List.copyOf(routers);
+        zookeeper = zookeeper == null ? new ZooKeeperOptions(null, null, null) : zookeeper;
+        auth = auth == null ? new AuthOptions(null, null) : auth;
+        tls = tls == null ? TlsOptions.OFF : tls;
+        http = http == null ? new HttpOptions(null, null) : http;
+        tasks = tasks == null ? List.of() : List.copyOf(tasks);
+        paths = paths == null ? new PathOptions(null) : paths;
+        files = files == null ? new FileOptions(null, null, null, null, null, null, null, null, null) : files;
+        discovery = discovery == null ? new DiscoveryOptions(null, null, null, null) : discovery;
+        batch = batch == null ? new BatchOptions(null, null, null) : batch;
+        send = send == null ? new SendOptions(null, null, null, null, null, null, null, null) : send;
+        checkpoint = checkpoint == null ? new CheckpointOptions(null, null) : checkpoint;
+        status = status == null ? new StatusOptions(null) : status;
+        reports = reports == null ? new ReportOptions(null, null, null, null, null, null, null) : reports;
+    }
+
+    @Override
+    public void check(Problems p) {
+        p.check(id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}"), "id",
+                "must be 1-128 of [A-Za-z0-9._-] starting with a letter or digit, was '" + id + "'");
+        p.check(!host.isBlank() && host.length() <= 255, "host", "must be a non-empty host name of at most 255 characters");
+        p.check(labels.size() <= 64, "labels", "at most 64 labels, got " + labels.size());
+        for (Map.Entry<String, String> e : labels.entrySet()) {
+            if (e.getKey().isEmpty() || e.getKey().getBytes(StandardCharsets.UTF_8).length > 255) {
+                p.at("labels").add(e.getKey(), "label names are 1-255 bytes");
+            }
+            if (e.getValue().getBytes(StandardCharsets.UTF_8).length > 1024) {
+                p.at("labels").add(e.getKey(), "label values are at most 1024 bytes");
+            }
+        }
+        for (int i = 0; i < routers.size(); i++) {
+            p.at("routers").at(i).check(validAddress(routers.get(i)), "", "must be host:port, was '" + routers.get(i) + "'");
+        }
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            String taskId = tasks.get(i).id();
+            p.at("tasks").at(i).check(taskId == null || ids.add(taskId), "id", "duplicate task id '" + taskId + "'");
+        }
+    }
+
+    /** The token sent in HELLO (read from {@code auth.tokenFile} when that is set); empty = none. */
+    public String authToken() {
+        return auth.token();
+    }
+
+    /** The address the metrics port binds to. */
+    public String httpHost() {
+        return http.host();
+    }
+
+    /** The metrics port: 0 = any free port, -1 = off. */
+    public int httpPort() {
+        return http.port();
     }
 
     @Override
     public String toString() {
         return "AgentConfig[id=" + id + ", host=" + host + ", dataDir=" + dataDir + ", routers=" + routers + ", authToken="
-                + (authToken == null || authToken.isEmpty() ? "" : "***") + ", tls=" + tls + ", tasks=" + tasks.size() + "]";
+                + (auth.token().isEmpty() ? "" : "***") + ", tls=" + tls + ", tasks=" + tasks.size() + "]";
     }
 
     /** The configuration of an agent started without a config file. */
@@ -173,271 +522,42 @@ public record AgentConfig(String id, String host, Map<String, String> labels, Pa
     }
 
     public static AgentConfig load(Path file) {
+        String yaml;
         try {
-            return fromYaml(Files.readString(file, StandardCharsets.UTF_8));
+            yaml = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ConfigException("(file): cannot read " + file + ": " + e.getMessage());
+            throw new ConfigException(List.of(new ConfigProblem("", "cannot read " + file + ": " + e.getMessage())));
         }
+        return fromYaml(yaml);
     }
 
+    /** Reads and checks YAML text. @throws ConfigException listing every problem */
     public static AgentConfig fromYaml(String yaml) {
-        JsonNode root;
         try {
-            root = yaml == null || yaml.isBlank() ? null : new ObjectMapper(new YAMLFactory()).readTree(yaml);
-        } catch (IOException e) {
-            throw new ConfigException("(yaml): not valid YAML: " + e.getMessage());
-        }
-        return read(new ConfigReader(root));
-    }
-
-    /** Every configuration key, as documented in docs/agent.md. */
-    public static List<String> keys() {
-        ConfigReader r = new ConfigReader(null);
-        read(r, false);
-        return r.keys();
-    }
-
-    private static AgentConfig read(ConfigReader r) {
-        return read(r, true);
-    }
-
-    private static AgentConfig read(ConfigReader r, boolean finish) {
-        String hostName = localHostName();
-        String host = r.string("host", hostName);
-        String id = r.string("id", "agent-" + host);
-        if (id == null || !id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
-            r.error("id", "must be 1-128 of [A-Za-z0-9._-] starting with a letter or digit, was '" + id + "'");
-        }
-        if (host == null || host.isBlank() || host.length() > 255) {
-            r.error("host", "must be a non-empty host name of at most 255 characters");
-        }
-        Map<String, String> labels = r.stringMap("labels");
-        if (labels.size() > 64) {
-            r.error("labels", "at most 64 labels, got " + labels.size());
-        }
-        for (Map.Entry<String, String> e : labels.entrySet()) {
-            if (e.getKey().isEmpty() || e.getKey().getBytes(StandardCharsets.UTF_8).length > 255) {
-                r.error("labels." + e.getKey(), "label names are 1-255 bytes");
-            }
-            if (e.getValue().getBytes(StandardCharsets.UTF_8).length > 1024) {
-                r.error("labels." + e.getKey(), "label values are at most 1024 bytes");
-            }
-        }
-        String dataDir = r.string("dataDir", "./data/agent");
-        List<String> routers = r.strings("routers", List.of("localhost:7100"));
-        for (int i = 0; i < routers.size(); i++) {
-            if (!validAddress(routers.get(i))) {
-                r.error("routers[" + i + "]", "must be host:port, was '" + routers.get(i) + "'");
-            }
-        }
-        ZooKeeperOptions zk = new ZooKeeperOptions(r.string("zookeeper.connect", null), r.string("zookeeper.root", "/datastream"),
-                r.longValue("zookeeper.sessionTimeoutMs", 15_000, 1_000, 600_000));
-        if (zk.root() == null || !zk.root().startsWith("/")) {
-            r.error("zookeeper.root", "must be an absolute path like /datastream, was '" + zk.root() + "'");
-        }
-        String token = r.string("auth.token", "");
-        String tokenFile = r.string("auth.tokenFile", "");
-        if (tokenFile != null && !tokenFile.isEmpty()) {
-            if (token != null && !token.isEmpty()) {
-                r.error("auth.tokenFile", "set auth.token or auth.tokenFile, not both");
-            }
-            try {
-                token = Files.readString(Path.of(tokenFile), StandardCharsets.UTF_8).strip();
-                if (token.isEmpty() || token.length() > 1024 || token.contains("\n")) {
-                    r.error("auth.tokenFile", "file '" + tokenFile + "' must hold one token of 1-1024 characters");
-                    token = "";
-                }
-            } catch (IOException | RuntimeException e) {
-                r.error("auth.tokenFile", "cannot read '" + tokenFile + "': " + e.getMessage());
-                token = "";
-            }
-        }
-        if (token != null && token.length() > 1024) {
-            r.error("auth.token", "must be at most 1024 characters, was " + token.length());
-        }
-        TlsOptions tls = tls(r);
-        String httpHost = r.string("http.host", "127.0.0.1");
-        int httpPort = r.intValue("http.port", DEFAULT_HTTP_PORT, -1, 65535);
-
-        FileOptions files = new FileOptions(
-                r.intValue("files.fingerprintBytes", 256, 16, 65536),
-                r.longValue("files.shortFileWaitMs", 10_000, 0, 86_400_000),
-                r.intValue("files.maxOpen", 1024, 4, 1_000_000),
-                r.longValue("files.fastPollMs", 20, 1, 10_000),
-                r.longValue("files.slowAfterMs", 2_000, 10, 86_400_000),
-                r.longValue("files.slowPollMs", 1_000, 10, 600_000),
-                r.longValue("files.inactiveAfterMs", 300_000, 100, 86_400_000),
-                r.longValue("files.releaseAfterMs", 10_000, 0, 86_400_000),
-                r.intValue("files.readBufferBytes", 256 << 10, 4096, 64 << 20));
-        if (files.slowAfterMs() > files.inactiveAfterMs()) {
-            r.error("files.slowAfterMs", "must be <= files.inactiveAfterMs (" + files.inactiveAfterMs() + "), was " + files.slowAfterMs());
-        }
-        DiscoveryOptions discovery = new DiscoveryOptions(
-                r.longValue("discovery.intervalMs", 10_000, 100, 3_600_000),
-                r.intValue("discovery.maxFilesPerTask", 20_000, 1, 10_000_000),
-                r.bool("discovery.watch", true),
-                r.intValue("discovery.maxWatchedDirs", 4096, 0, 1_000_000));
-        BatchOptions batch = new BatchOptions(
-                r.intValue("batch.maxBytes", 512 << 10, 4096, 16 << 20),
-                r.intValue("batch.maxRecords", 100_000, 1, 4 << 20),
-                r.longValue("batch.lingerMs", 100, 0, 60_000));
-        SendOptions send = new SendOptions(
-                r.intValue("send.windowBatches", 64, 1, 100_000),
-                r.longValue("send.windowBytes", 32L << 20, 64 << 10, 4L << 30),
-                r.longValue("send.connectTimeoutMs", 5_000, 100, 600_000),
-                r.longValue("send.backoffInitialMs", 100, 1, 600_000),
-                r.longValue("send.backoffMaxMs", 10_000, 1, 3_600_000),
-                r.longValue("send.drainTimeoutMs", 10_000, 0, 600_000),
-                r.longValue("send.ackTimeoutMs", 60_000, 1_000, 3_600_000),
-                r.longValue("send.parkRetryMs", 60_000, 100, 86_400_000));
-        if (send.backoffInitialMs() > send.backoffMaxMs()) {
-            r.error("send.backoffInitialMs", "must be <= send.backoffMaxMs (" + send.backoffMaxMs() + "), was " + send.backoffInitialMs());
-        }
-        CheckpointOptions checkpoint = new CheckpointOptions(
-                r.longValue("checkpoint.intervalMs", 1_000, 10, 600_000),
-                r.longValue("checkpoint.retentionMs", 86_400_000L, 1_000, 365L * 86_400_000L));
-        StatusOptions status = new StatusOptions(r.longValue("status.intervalMs", 5_000, 100, 600_000));
-        ReportSettings reports = reports(r);
-        List<TaskSpec> tasks = tasks(r);
-        PathOptions paths = paths(r);
-        if (finish) {
-            r.finish();
-        }
-        return new AgentConfig(id, host, labels, Path.of(dataDir == null ? "./data/agent" : dataDir), routers, zk, token, tls, httpHost, httpPort,
-                tasks, paths, files, discovery, batch, send, checkpoint, status, reports);
-    }
-
-    private static PathOptions paths(ConfigReader r) {
-        List<String> allow = r.strings("paths.allow", List.of("/var/log"));
-        List<Path> out = new ArrayList<>();
-        for (int i = 0; i < allow.size(); i++) {
-            String a = allow.get(i);
-            String key = "paths.allow[" + i + "]";
-            if (a == null || !a.startsWith("/")) {
-                r.error(key, "must be an absolute directory, was '" + a + "'");
-                continue;
-            }
-            Path p = Path.of(a);
-            if (!p.normalize().equals(p) || a.contains("/../") || a.endsWith("/..") || a.contains("/./")) {
-                r.error(key, "must not contain . or .. segments, was '" + a + "'");
-                continue;
-            }
-            boolean system = false;
-            for (Path n : List.of(Path.of("/proc"), Path.of("/sys"), Path.of("/dev"))) {
-                system |= p.startsWith(n);
-            }
-            if (system) {
-                r.error(key, "/proc, /sys and /dev are never read, was '" + a + "'");
-                continue;
-            }
-            out.add(p);
-        }
-        return new PathOptions(out);
-    }
-
-    private static TlsOptions tls(ConfigReader r) {
-        boolean enabled = r.bool("tls.enabled", false);
-        String ca = r.string("tls.caFile", "");
-        String cert = r.string("tls.certFile", "");
-        String key = r.string("tls.keyFile", "");
-        String password = r.string("tls.keyPassword", "");
-        boolean verify = r.bool("tls.verifyHostname", true);
-        String serverName = r.string("tls.serverName", "");
-        TlsOptions t = new TlsOptions(enabled, nonNull(ca), nonNull(cert), nonNull(key), nonNull(password), verify, nonNull(serverName));
-        if (!enabled) {
-            return t;
-        }
-        readable(r, "tls.caFile", t.caFile());
-        if (t.certFile().isEmpty() != t.keyFile().isEmpty()) {
-            r.error(t.certFile().isEmpty() ? "tls.certFile" : "tls.keyFile", "tls.certFile and tls.keyFile go together (mutual TLS)");
-        }
-        readable(r, "tls.certFile", t.certFile());
-        readable(r, "tls.keyFile", t.keyFile());
-        if (!t.serverName().isEmpty() && !t.serverName().matches("[A-Za-z0-9._:-]{1,253}")) {
-            r.error("tls.serverName", "must be a host name, was '" + t.serverName() + "'");
-        }
-        return t;
-    }
-
-    private static String nonNull(String s) {
-        return s == null ? "" : s;
-    }
-
-    private static void readable(ConfigReader r, String key, String file) {
-        if (!file.isEmpty() && !Files.isReadable(Path.of(file))) {
-            r.error(key, "file '" + file + "' does not exist or is not readable");
+            return BINDER.fromYaml(AgentConfig.class, yaml, WHAT);
+        } catch (io.datastream.config.ConfigException e) {
+            throw new ConfigException(e.problemList());
         }
     }
 
-    /** The reports.* keys (docs/agent.md, Minute reports). */
-    static ReportSettings reports(ConfigReader r) {
-        String url = r.string("reports.controlUrl", null);
-        String urlError = ReportSettings.checkUrl(url);
-        if (urlError != null) {
-            r.error("reports.controlUrl", urlError);
-        }
-        String token = r.string("reports.token", "");
-        String tokenFile = r.string("reports.tokenFile", null);
-        if (tokenFile != null && !tokenFile.isEmpty()) {
-            if (!token.isEmpty()) {
-                r.error("reports.tokenFile", "give reports.token or reports.tokenFile, not both");
-            }
-            try {
-                token = Files.readString(Path.of(tokenFile), StandardCharsets.UTF_8).strip();
-            } catch (IOException | RuntimeException e) {
-                r.error("reports.tokenFile", "cannot read " + tokenFile + ": " + e.getMessage());
-            }
-        }
-        long interval = r.longValue("reports.intervalMs", ReportSettings.DEFAULT_INTERVAL_MS, 100, 3_600_000);
-        int window = r.intValue("reports.windowMinutes", ReportSettings.DEFAULT_WINDOW_MINUTES, 2, 10_080);
-        int maxCells = r.intValue("reports.maxCells", ReportSettings.DEFAULT_MAX_CELLS, 100, 10_000_000);
-        long timeout = r.longValue("reports.timeoutMs", ReportSettings.DEFAULT_TIMEOUT_MS, 100, 600_000);
-        return new ReportSettings(url == null || url.isEmpty() || urlError != null ? null : java.net.URI.create(url), token, interval,
-                window, maxCells, timeout);
-    }
-
-    private static List<TaskSpec> tasks(ConfigReader r) {
-        JsonNode n = r.node("tasks");
-        List<TaskSpec> out = new ArrayList<>();
-        if (n.isMissingNode() || n.isNull()) {
-            return out;
-        }
-        if (!n.isArray()) {
-            r.error("tasks", "must be a list of tasks");
-            return out;
-        }
-        ObjectMapper strict = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
-        Set<String> ids = new HashSet<>();
-        for (int i = 0; i < n.size(); i++) {
-            String prefix = "tasks[" + i + "]";
-            TaskSpec spec;
-            try {
-                spec = strict.treeToValue(n.get(i), TaskSpec.class);
-            } catch (IOException | IllegalArgumentException e) {
-                r.error(prefix, "not a valid task: " + firstLine(e.getMessage()));
-                continue;
-            }
-            if (spec == null) {
-                r.error(prefix, "must be a task");
-                continue;
-            }
+    /** A local task: bound like every other section, then checked by the task's own rules (the same as the control API's). */
+    private static TaskSpec task(JsonNode node, Problems at) {
+        TaskSpec spec = ConfigBinder.strict().bind(TaskSpec.class, node, at);
+        if (spec != null) {
             for (FieldError fe : spec.validate()) {
-                r.error(prefix + "." + fe.field(), fe.message());
+                at.add(fe.field(), fe.message());
             }
-            if (spec.id() != null && !ids.add(spec.id())) {
-                r.error(prefix + ".id", "duplicate task id '" + spec.id() + "'");
-            }
-            out.add(spec);
         }
-        return out;
+        return spec;
     }
 
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "";
+    private static String readToken(String file, Problems p, String key) {
+        try {
+            return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+        } catch (IOException | RuntimeException e) {
+            p.add(key, "cannot read '" + file + "': " + e.getMessage());
+            return null;
         }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     static boolean validAddress(String a) {

@@ -1,5 +1,6 @@
 package io.datastream.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -296,7 +297,7 @@ public final class ConfigBinder {
         if (node.isTextual()) {
             String wanted = normalize(node.asText());
             for (Object c : constants) {
-                if (normalize(((Enum<?>) c).name()).equals(wanted)) {
+                if (normalize(((Enum<?>) c).name()).equals(wanted) || normalize(enumName((Enum<?>) c)).equals(wanted)) {
                     return c;
                 }
             }
@@ -306,8 +307,16 @@ public final class ConfigBinder {
         return null;
     }
 
-    /** How an enum constant is written in configuration files: lower case, {@code _} as {@code -}. */
+    /** How an enum constant is written in configuration files: its {@code @JsonProperty} name, else lower case with {@code _} as {@code -}. */
     public static String enumName(Enum<?> e) {
+        try {
+            JsonProperty named = e.getDeclaringClass().getField(e.name()).getAnnotation(JsonProperty.class);
+            if (named != null && !named.value().isEmpty()) {
+                return named.value();
+            }
+        } catch (NoSuchFieldException ex) {
+            // every constant is a field
+        }
         return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 

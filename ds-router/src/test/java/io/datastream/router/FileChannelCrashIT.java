@@ -39,9 +39,7 @@ class FileChannelCrashIT {
     Path tmp;
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return io.datastream.testkit.net.FreePorts.next();
     }
 
     private Process startRouter(Path config, String log) throws IOException {

@@ -29,7 +29,7 @@ public final class AgentCommand implements Callable<Integer> {
         try {
             cfg = config == null ? AgentConfig.defaults() : AgentConfig.load(config);
         } catch (ConfigException e) {
-            System.err.println("invalid config: " + String.join("\n  ", e.errors()));
+            System.err.println(e.getMessage());
             return 2;
         }
         if (check) {

@@ -1,23 +1,31 @@
 package io.datastream.agent.config;
 
+import io.datastream.config.ConfigProblem;
 import java.util.List;
 
-/** A configuration that failed validation; the message lists every bad key with its full path. */
-public final class ConfigException extends RuntimeException {
+/**
+ * The agent's configuration is invalid: the shared {@link io.datastream.config.ConfigException}
+ * (one formatter, every problem with its full key path), named for the agent.
+ */
+public final class ConfigException extends io.datastream.config.ConfigException {
     private static final long serialVersionUID = 1L;
-    private final transient List<String> errors;
 
-    public ConfigException(List<String> errors) {
-        super(String.join("; ", errors));
-        this.errors = List.copyOf(errors);
+    public ConfigException(List<ConfigProblem> problems) {
+        super("agent configuration", problems);
     }
 
-    public ConfigException(String error) {
-        this(List.of(error));
+    /** One problem written as {@code key.path: message} (found after binding, e.g. a PEM file that does not parse). */
+    public ConfigException(String problem) {
+        this(List.of(parse(problem)));
     }
 
-    /** Each error as "key.path: what is wrong". */
+    private static ConfigProblem parse(String problem) {
+        int colon = problem.indexOf(": ");
+        return colon <= 0 ? new ConfigProblem("", problem) : new ConfigProblem(problem.substring(0, colon), problem.substring(colon + 2));
+    }
+
+    /** Each problem as "key.path: what is wrong". */
     public List<String> errors() {
-        return errors;
+        return problems();
     }
 }

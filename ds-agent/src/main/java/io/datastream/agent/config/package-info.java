@@ -1,5 +1,6 @@
 /**
- * Strict configuration reading: typed values by dotted key path with defaults and ranges,
- * unknown keys rejected, every error reported with its full key path.
+ * The agent's configuration error, the shared {@link io.datastream.config.ConfigException} named
+ * for the agent; the configuration itself is {@link io.datastream.agent.AgentConfig}, bound by
+ * the shared configuration system ({@code io.datastream.config}).
  */
 package io.datastream.agent.config;

@@ -279,7 +279,7 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
         state = State.CONNECTING;
         router = target;
         Bootstrap b = new Bootstrap().group(loop).channel(NioSocketChannel.class)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.send().connectTimeoutMs())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, config.send().connectTimeoutMs().intValue())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
                 .handler(new RouterChannelInitializer(this, MAX_FRAME, ssl, peerName(target), target.port()));

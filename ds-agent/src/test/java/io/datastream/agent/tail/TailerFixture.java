@@ -34,7 +34,7 @@ final class TailerFixture implements AutoCloseable {
     private final Thread discoveryThread;
 
     TailerFixture(String extraYaml, Path dataDir, List<CheckpointEntry> checkpoints, LineLedger ledger, TaskSpec... tasks) {
-        this.config = AgentConfig.fromYaml(FAST_TIMINGS + "dataDir: " + dataDir + "\n" + extraYaml);
+        this.config = AgentConfig.fromYaml(merge(FAST_TIMINGS + "dataDir: " + dataDir + "\n", extraYaml));
         this.ledger = ledger;
         this.window = new SendWindow(config.send().windowBatches(), config.send().windowBytes());
         this.outlet = new CollectingOutlet(window, ledger);
@@ -67,5 +67,32 @@ final class TailerFixture implements AutoCloseable {
         tailer.close();
         discoveryThread.join(5_000);
         tailerThread.join(5_000);
+    }
+
+    /** {@code extra}'s keys over {@code base}'s, section by section (the configuration refuses a section given twice). */
+    static String merge(String base, String extra) {
+        try {
+            com.fasterxml.jackson.databind.ObjectMapper yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
+            com.fasterxml.jackson.databind.JsonNode b = yaml.readTree(base);
+            com.fasterxml.jackson.databind.JsonNode e = extra == null || extra.isBlank() ? null : yaml.readTree(extra);
+            if (e == null || !e.isObject()) {
+                return base + (extra == null ? "" : extra);
+            }
+            mergeInto((com.fasterxml.jackson.databind.node.ObjectNode) b, e);
+            return yaml.writeValueAsString(b);
+        } catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+
+    private static void mergeInto(com.fasterxml.jackson.databind.node.ObjectNode base, com.fasterxml.jackson.databind.JsonNode extra) {
+        for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> f : extra.properties()) {
+            com.fasterxml.jackson.databind.JsonNode existing = base.get(f.getKey());
+            if (existing != null && existing.isObject() && f.getValue().isObject()) {
+                mergeInto((com.fasterxml.jackson.databind.node.ObjectNode) existing, f.getValue());
+            } else {
+                base.set(f.getKey(), f.getValue());
+            }
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.datastream.registry.task;
 
+import io.datastream.config.Doc;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -12,12 +14,14 @@ import java.util.List;
  * reserved batch headers {@code ds.time}, {@code ds.time.pattern} and {@code ds.time.zone};
  * the sink parses the lines. A line without a parsable time is bucketed by the time it was
  * read, and counted.
- *
- * @param format  how to find the time; default {@link Format#AUTO}
- * @param pattern a {@link DateTimeFormatter} pattern, required with {@link Format#PATTERN}, matched at the start of the line
- * @param zone    zone of times written without an offset (and of syslog times); default UTC
  */
-public record EventTime(Format format, String pattern, String zone) {
+public record EventTime(
+        @Doc("how to find the time")
+        Format format,
+        @Doc("a `DateTimeFormatter` pattern, required with format `pattern`, matched at the start of the line")
+        String pattern,
+        @Doc("zone of times written without an offset (and of syslog times); default UTC")
+        String zone) {
     public static final EventTime DEFAULT = new EventTime(null, null, null);
     public static final String DEFAULT_ZONE = "UTC";
 

@@ -1,5 +1,7 @@
 package io.datastream.registry.task;
 
+import io.datastream.config.Doc;
+
 import java.nio.file.FileSystems;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -16,7 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * Which agents run a task: hosts whose name matches one of {@code hostnames} (globs such as
  * {@code web-*}; empty = any host) and that carry every label of {@code labels}.
  */
-public record HostSelector(List<String> hostnames, Map<String, String> labels) {
+public record HostSelector(
+        @Doc("globs of the host names that run the task (`web-*`); empty = any host")
+        List<String> hostnames,
+        @Doc("labels a host must carry, every one of them")
+        Map<String, String> labels) {
     public static final HostSelector ALL = new HostSelector(List.of(), Map.of());
 
     /** Compiled globs, shared: tasks name few distinct globs; cleared if it ever grows large. */

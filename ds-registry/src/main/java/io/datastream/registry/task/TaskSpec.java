@@ -1,5 +1,7 @@
 package io.datastream.registry.task;
 
+import io.datastream.config.Doc;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.datastream.protocol.batch.ReservedHeaders;
 import java.nio.file.FileSystems;
@@ -15,26 +17,36 @@ import java.util.regex.Pattern;
  * A collection task: which files to read on which hosts, and where their lines go.
  * Missing optional values take their defaults in the constructor; {@link #validate()} lists
  * every invalid field (used for REST 400 answers and for local YAML task files alike).
- *
- * @param id                   task id: letters, digits, '.', '_' and '-', at most 64, starting with a letter or digit
- * @param paths                absolute path globs, e.g. {@code /var/log/app/**}{@code /*.log}
- * @param exclude              globs of paths never read, even when {@code paths} match them
- * @param topic                Kafka topic for the router (sent as header {@value #TOPIC_HEADER}); null = the router's rules decide
- * @param headers              static headers added to every batch, for the router's rules
- * @param multiline            joins continuation lines (stack traces); null = one record per line
- * @param maxLineBytes         longest record; longer ones are split or truncated (and counted)
- * @param overLongLines        what happens to a record over {@code maxLineBytes}
- * @param startPosition        where reading starts in a file first seen by this task
- * @param rateLimitBytesPerSec most bytes per second read for this task on one agent; 0 = unlimited
- * @param codec                batch compression: none, lz4 or zstd
- * @param hosts                which agents run the task
- * @param eventTime            where the lines carry their event time, for the sink's time buckets
- * @param compressedFiles      what happens to a matching file that is compressed (gzip, zstd, bzip2, xz)
  */
-public record TaskSpec(String id, List<String> paths, List<String> exclude, String topic, Map<String, String> headers,
-                       Multiline multiline, Integer maxLineBytes, OverLongLines overLongLines, StartPosition startPosition,
-                       Long rateLimitBytesPerSec, String codec, HostSelector hosts, EventTime eventTime,
-                       CompressedFiles compressedFiles) {
+public record TaskSpec(
+        @Doc("task id: letters, digits, '.', '_' and '-', at most 64, starting with a letter or digit")
+        String id,
+        @Doc("absolute path globs, e.g. `/var/log/app/**/*.log`")
+        List<String> paths,
+        @Doc("globs of paths never read, even when `paths` match them")
+        List<String> exclude,
+        @Doc("Kafka topic for the router (sent as header `ds.topic`); null = the router's rules decide")
+        String topic,
+        @Doc("static headers added to every batch, for the router's rules")
+        Map<String, String> headers,
+        @Doc("joins continuation lines (stack traces); null = one record per line")
+        Multiline multiline,
+        @Doc("longest record; longer ones are split or truncated (and counted)")
+        Integer maxLineBytes,
+        @Doc("what happens to a record over `maxLineBytes`")
+        OverLongLines overLongLines,
+        @Doc("where reading starts in a file first seen by this task")
+        StartPosition startPosition,
+        @Doc("most bytes per second read for this task on one agent; 0 = unlimited")
+        Long rateLimitBytesPerSec,
+        @Doc("batch compression: none, lz4 or zstd")
+        String codec,
+        @Doc("which agents run the task")
+        HostSelector hosts,
+        @Doc("where the lines carry their event time, for the sink's time buckets")
+        EventTime eventTime,
+        @Doc("what happens to a matching file that is compressed (gzip, zstd, bzip2, xz)")
+        CompressedFiles compressedFiles) {
 
     /** The batch header that carries a task's topic to the router. */
     public static final String TOPIC_HEADER = ReservedHeaders.TOPIC;

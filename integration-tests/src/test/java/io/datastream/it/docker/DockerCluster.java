@@ -297,11 +297,7 @@ final class DockerCluster implements AutoCloseable {
     }
 
     private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return io.datastream.testkit.net.FreePorts.next();
     }
 
     @Override
