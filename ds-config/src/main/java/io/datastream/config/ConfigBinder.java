@@ -57,7 +57,7 @@ public final class ConfigBinder {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
-    private static final ConfigBinder STRICT = new ConfigBinder(Map.of());
+    private static final ConfigBinder STRICT = new ConfigBinder(Map.of(), false);
 
     /** Converts one present, non-null node to a value; reports problems to {@code at} and returns null on any. */
     @FunctionalInterface
@@ -66,9 +66,11 @@ public final class ConfigBinder {
     }
 
     private final Map<Class<?>, Converter<?>> converters;
+    private final boolean textOnlyStrings;
 
-    private ConfigBinder(Map<Class<?>, Converter<?>> converters) {
+    private ConfigBinder(Map<Class<?>, Converter<?>> converters, boolean textOnlyStrings) {
         this.converters = Map.copyOf(converters);
+        this.textOnlyStrings = textOnlyStrings;
     }
 
     /** A binder with the built-in conversions only. */
@@ -80,7 +82,16 @@ public final class ConfigBinder {
     public <T> ConfigBinder with(Class<T> type, Converter<T> converter) {
         Map<Class<?>, Converter<?>> m = new HashMap<>(converters);
         m.put(type, converter);
-        return new ConfigBinder(m);
+        return new ConfigBinder(m, textOnlyStrings);
+    }
+
+    /**
+     * The same binder refusing numbers and booleans where a string is expected (for JSON APIs,
+     * where {@code 5} for a name is a client's mistake; YAML files keep {@code port: 7100}-style
+     * scalars readable as text).
+     */
+    public ConfigBinder textOnlyStrings() {
+        return new ConfigBinder(converters, true);
     }
 
     /** Parses YAML into a tree; an empty document is an empty mapping. @throws ConfigException on a syntax error or duplicate key */
@@ -190,7 +201,7 @@ public final class ConfigBinder {
             return node;
         }
         if (raw == String.class) {
-            if (!node.isValueNode()) {
+            if (!node.isValueNode() || (textOnlyStrings && !node.isTextual())) {
                 at.add("", "must be a string, was " + describe(node));
                 return null;
             }

@@ -21,6 +21,9 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.datastream.config.ConfigBinder;
+import io.datastream.config.ConfigProblem;
+import io.datastream.config.Problems;
 import io.datastream.registry.task.FieldError;
 import io.datastream.registry.task.TaskSpec;
 import java.io.IOException;
@@ -34,14 +37,15 @@ import java.util.stream.Collectors;
 
 /**
  * Turns a request body into a valid {@link TaskSpec}, or a 400 naming every failing field. The
- * JSON is read strictly: duplicate keys, unknown fields, wrong types (no coercion of "5" into 5
- * or 5.5 into 5), nulls inside lists and maps and trailing data are all refused. Then the task is
- * validated ({@link TaskSpec#validate()}: ids, globs, topic names, regexes, limits) and its
- * topic checked against the cluster's {@code allowedTopics}.
+ * JSON is read strictly (duplicate keys and trailing data refused) and bound by the shared
+ * configuration binder, like the agent's local tasks: unknown fields, wrong types (no coercion of
+ * "5" into 5, 5.5 into 5 or 5 into "5"), unknown enum values and nulls inside lists and maps are
+ * all reported at once, together with what {@link TaskSpec#validate()} finds (ids, globs, topic
+ * names, regexes, limits) and the topic checked against the cluster's {@code allowedTopics}.
  */
 final class TaskRequests {
-    /** Map-valued fields of a task, whose values must not be null. */
-    private static final Set<String> MAP_FIELDS = Set.of("headers", "hosts.labels");
+    /** Tasks bind like every configuration section: every problem of the body at once, with its field path. */
+    private static final ConfigBinder TASKS = ConfigBinder.strict().textOnlyStrings();
 
     static final ObjectMapper STRICT = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -93,11 +97,6 @@ final class TaskRequests {
             }
             version = v.intValue();
         }
-        List<FieldError> nulls = new ArrayList<>();
-        findNulls(obj, "", nulls);
-        if (!nulls.isEmpty()) {
-            throw invalid(nulls);
-        }
         if (pathId != null) {
             JsonNode id = obj.get("id");
             if (id == null || id.isNull()) {
@@ -106,13 +105,22 @@ final class TaskRequests {
                 throw ApiException.badField("id", "'" + id.asText() + "' does not match the task id in the path, '" + pathId + "'");
             }
         }
-        TaskSpec spec;
-        try {
-            spec = STRICT.treeToValue(obj, TaskSpec.class);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw invalid(List.of(fieldError(e)));
+        Problems problems = Problems.root();
+        TaskSpec spec = TASKS.bind(TaskSpec.class, obj, problems);
+        List<FieldError> errors = new ArrayList<>();
+        for (ConfigProblem p : problems.list()) {
+            errors.add(new FieldError(p.path().isEmpty() ? "body" : p.path(), p.message()));
         }
-        List<FieldError> errors = new ArrayList<>(spec.validate());
+        if (spec == null) {
+            throw invalid(errors);
+        }
+        for (FieldError e : spec.validate()) {
+            // a field that did not bind took its default: its own problem is already there
+            if (errors.stream().noneMatch(b -> e.field().equals(b.field()) || e.field().startsWith(b.field() + ".")
+                    || e.field().startsWith(b.field() + "["))) {
+                errors.add(e);
+            }
+        }
         if (spec.topic() != null && errors.stream().noneMatch(f -> f.field().equals("topic"))
                 && !allowedTopics.matcher(spec.topic()).matches()) {
             errors.add(new FieldError("topic", "'" + spec.topic() + "' is not allowed on this cluster (allowedTopics: "
@@ -132,133 +140,6 @@ final class TaskRequests {
     static ApiException invalid(List<FieldError> errors) {
         String summary = errors.stream().map(f -> f.field()).distinct().collect(Collectors.joining(", "));
         return new ApiException(400, "invalid task: " + summary, errors);
-    }
-
-    private static void findNulls(JsonNode node, String path, List<FieldError> out) {
-        if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) {
-                String p = path + "[" + i + "]";
-                if (node.get(i).isNull()) {
-                    out.add(new FieldError(p, "must not be null"));
-                } else {
-                    findNulls(node.get(i), p, out);
-                }
-            }
-        } else if (node.isObject()) {
-            for (Map.Entry<String, JsonNode> e : node.properties()) {
-                String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
-                if (e.getValue().isNull()) {
-                    if (MAP_FIELDS.contains(path)) {
-                        out.add(new FieldError(p, "must not be null"));
-                    }
-                } else {
-                    findNulls(e.getValue(), p, out);
-                }
-            }
-        }
-    }
-
-    private static FieldError fieldError(Exception e) {
-        if (e instanceof UnrecognizedPropertyException) {
-            UnrecognizedPropertyException u = (UnrecognizedPropertyException) e;
-            return new FieldError(path(u), "unknown field" + known(u.getKnownPropertyIds()));
-        }
-        if (e instanceof InvalidFormatException) {
-            InvalidFormatException f = (InvalidFormatException) e;
-            Class<?> target = f.getTargetType();
-            if (target != null && target.isEnum()) {
-                return new FieldError(path(f), "'" + f.getValue() + "' is not one of " + enumValues(target));
-            }
-            return new FieldError(path(f), "must be " + typeName(target));
-        }
-        if (e instanceof ValueInstantiationException) {
-            ValueInstantiationException v = (ValueInstantiationException) e;
-            Throwable cause = v.getCause() == null ? v : v.getCause();
-            return new FieldError(path(v), "invalid value: " + cause.getMessage());
-        }
-        if (e instanceof MismatchedInputException) {
-            MismatchedInputException m = (MismatchedInputException) e;
-            return new FieldError(path(m), "must be " + typeName(m.getTargetType()));
-        }
-        if (e instanceof JsonMappingException) {
-            JsonMappingException m = (JsonMappingException) e;
-            return new FieldError(path(m), m.getOriginalMessage());
-        }
-        if (e instanceof StreamReadException) {
-            // e.g. a number too large for its field
-            StreamReadException s = (StreamReadException) e;
-            return new FieldError(pointerPath(s.getProcessor()), s.getOriginalMessage().replaceAll(" \\(for .*\\)$", ""));
-        }
-        return new FieldError("body", e.getMessage());
-    }
-
-    private static String path(JsonMappingException e) {
-        return FieldError.pathOf(e, "body");
-    }
-
-    private static String pointerPath(Object processor) {
-        if (!(processor instanceof JsonParser)) {
-            return "body";
-        }
-        JsonPointer p = ((JsonParser) processor).getParsingContext().pathAsPointer();
-        StringBuilder b = new StringBuilder();
-        for (JsonPointer q = p; q != null && !q.matches(); q = q.tail()) {
-            if (q.mayMatchElement() && !q.mayMatchProperty()) {
-                b.append('[').append(q.getMatchingIndex()).append(']');
-            } else {
-                if (b.length() > 0) {
-                    b.append('.');
-                }
-                b.append(q.getMatchingProperty());
-            }
-        }
-        return b.length() == 0 ? "body" : b.toString();
-    }
-
-    private static String known(Collection<Object> ids) {
-        if (ids == null || ids.isEmpty()) {
-            return "";
-        }
-        return " (known: " + ids.stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")";
-    }
-
-    private static String enumValues(Class<?> type) {
-        List<String> names = new ArrayList<>();
-        for (Object c : type.getEnumConstants()) {
-            String name = ((Enum<?>) c).name();
-            try {
-                JsonProperty p = type.getField(name).getAnnotation(JsonProperty.class);
-                names.add(p == null ? name : p.value());
-            } catch (NoSuchFieldException e) {
-                names.add(name);
-            }
-        }
-        return String.join(", ", names);
-    }
-
-    private static String typeName(Class<?> type) {
-        if (type == null) {
-            return "of another type";
-        }
-        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
-            return "an integer";
-        }
-        if (type == String.class) {
-            return "a string";
-        }
-        if (type == Boolean.class || type == boolean.class) {
-            return "true or false";
-        }
-        if (List.class.isAssignableFrom(type) || type.isArray()) {
-            return "an array";
-        }
-        if (Map.class.isAssignableFrom(type) || type.isRecord()) {
-            return "an object";
-        }
-        if (type.isEnum()) {
-            return "one of " + enumValues(type);
-        }
-        return "a " + type.getSimpleName();
     }
 
     private static String kind(JsonNode n) {
