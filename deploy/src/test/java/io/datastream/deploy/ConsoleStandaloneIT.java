@@ -85,7 +85,7 @@ class ConsoleStandaloneIT {
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900",
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1100",
                 "--user-data-dir=" + Files.createTempDirectory("chromium").toAbsolutePath());
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
@@ -173,6 +173,7 @@ class ConsoleStandaloneIT {
         // the audit's total row: 500 read, acknowledged, in Kafka and committed
         until.until(d -> text("task-audit").lines().anyMatch(l -> l.startsWith("TOTAL") && l.matches("TOTAL 500 0 500 500 500 0 .*")));
         until.until(d -> text("task-agents").contains("500"));
+        scrollTo("task-agents");
         screenshot("task");
     }
 
@@ -260,6 +261,12 @@ class ConsoleStandaloneIT {
 
     private static void click(String id) {
         until.until(ExpectedConditions.elementToBeClickable(By.id(id))).click();
+    }
+
+    /** Scrolls so that the element's section heading is at the top of the window. */
+    private static void scrollTo(String id) {
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                "const e = document.getElementById(arguments[0]); (e.previousElementSibling || e).scrollIntoView();", id);
     }
 
     private static void screenshot(String name) {
