@@ -72,7 +72,7 @@ public final class StandaloneCommand implements Callable<Integer> {
 
     @Option(names = "--report-interval", paramLabel = "MS",
             description = "The agent, router and sink push their per-minute counts to control every MS ms, 0 = never (default: ${DEFAULT-VALUE}).")
-    long reportMillis = 60_000;
+    long reportMillis = 10_000;
 
     @Override
     public Integer call() throws Exception {

@@ -127,7 +127,7 @@ public record StandaloneConfig(Path dataDir, String bindAddress, int zookeeperPo
         private boolean demo;
         private int demoLinesPerSecond = 2_000;
         private Duration progressInterval = Duration.ofSeconds(5);
-        private Duration reportInterval = Duration.ofMinutes(1);
+        private Duration reportInterval = Duration.ofSeconds(10);
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;

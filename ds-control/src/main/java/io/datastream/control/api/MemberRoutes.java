@@ -28,11 +28,13 @@ final class MemberRoutes {
     static final String AGENT_FILES = "/api/v1/agents/{id}/files";
     static final String ROUTERS = "/api/v1/routers";
     static final String ROUTER = "/api/v1/routers/{id}";
+    static final String ROUTER_KAFKA_LATENCY = "/api/v1/routers/{id}/kafka-latency";
 
     private final ZkGate gate;
     private final MemberIndex<AgentInfo> agents;
     private final MemberIndex<RouterInfo> routers;
     private final AgentFiles files = new AgentFiles();
+    private final RouterLatency latency = new RouterLatency();
 
     MemberRoutes(ZkGate gate, MemberIndex<AgentInfo> agents, MemberIndex<RouterInfo> routers) {
         this.gate = gate;
@@ -46,6 +48,7 @@ final class MemberRoutes {
         app.get(AGENT_FILES, this::agentFiles);
         app.get(ROUTERS, this::routers);
         app.get(ROUTER, this::router);
+        app.get(ROUTER_KAFKA_LATENCY, this::routerLatency);
     }
 
     private void agents(Context ctx) throws Exception {
@@ -108,6 +111,17 @@ final class MemberRoutes {
             throw new ApiException(404, "router '" + id + "' is not registered (not running, or not connected to ZooKeeper)");
         }
         Http.json(ctx, view(r));
+    }
+
+    /** The router's Kafka acknowledgement latency histogram since it started, read from its /metrics. */
+    private void routerLatency(Context ctx) throws Exception {
+        gate.checkConnected();
+        String id = ctx.pathParam("id");
+        RouterInfo r = routers.get(id);
+        if (r == null) {
+            throw new ApiException(404, "router '" + id + "' is not registered (not running, or not connected to ZooKeeper)");
+        }
+        Http.json(ctx, latency.fetch(r));
     }
 
     /** A router as stored, plus its derived load and state. */

@@ -1,6 +1,7 @@
 /**
  * The REST API (Javalin): routes for tasks ({@link io.datastream.control.api.TaskRoutes}), agents
- * and routers ({@link io.datastream.control.api.MemberRoutes}), reports, series, audits and alert
+ * and routers ({@link io.datastream.control.api.MemberRoutes}, with an agent's files and a router's
+ * Kafka latency asked from the member's own HTTP port, {@link io.datastream.control.api.MemberHttp}), reports, series, audits and alert
  * rules, the caller's role ({@link io.datastream.control.api.CallerRoutes}) and the server itself
  * ({@link io.datastream.control.api.SystemRoutes}); strict, bounded request parsing
  * ({@link io.datastream.control.api.TaskRequests}); the access guard (bearer token with a role, or

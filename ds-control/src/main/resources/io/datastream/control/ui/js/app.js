@@ -5,7 +5,7 @@ import { clear, errorBox, h } from './dom.js';
 import { overview } from './overview.js';
 import { taskDetail, taskList } from './tasks.js';
 import { taskForm } from './taskform.js';
-import { agents, routers } from './members.js';
+import { agentDetail, agents, routerDetail, routers } from './members.js';
 import { alertForm, alertRule, alerts } from './alerts.js';
 
 const ROUTES = [
@@ -16,7 +16,9 @@ const ROUTES = [
   [/^\/tasks\/([^/]+)\/edit$/, (main, ctx, id) => taskForm(main, ctx, id), 'tasks'],
   [/^\/tasks\/([^/]+)$/, taskDetail, 'tasks'],
   [/^\/agents$/, agents, 'agents'],
+  [/^\/agents\/([^/]+)$/, agentDetail, 'agents'],
   [/^\/routers$/, routers, 'routers'],
+  [/^\/routers\/([^/]+)$/, routerDetail, 'routers'],
   [/^\/alerts$/, alerts, 'alerts'],
   [/^\/alerts\/new$/, (main, ctx) => alertForm(main, ctx, null), 'alerts'],
   [/^\/alerts\/([^/]+)\/edit$/, (main, ctx, id) => alertForm(main, ctx, id), 'alerts'],

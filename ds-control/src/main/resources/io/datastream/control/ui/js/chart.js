@@ -2,10 +2,11 @@
 // agents, written to Kafka by routers, committed by the sink, from GET /api/v1/metrics.
 import { h } from './dom.js';
 
+// widest first, so that equal counts (the usual case) still show all three lines
 const TIERS = [
-  { label: 'read (agents)', tier: 'agent', counter: 'linesRead', color: '#1f6feb' },
-  { label: 'to Kafka (routers)', tier: 'router', counter: 'linesToKafka', color: '#d97706' },
-  { label: 'committed (sink)', tier: 'sink', counter: 'linesCommitted', color: '#1b7a2e' },
+  { label: 'read (agents)', tier: 'agent', counter: 'linesRead', color: '#1f6feb', width: 7 },
+  { label: 'to Kafka (routers)', tier: 'router', counter: 'linesToKafka', color: '#d97706', width: 4 },
+  { label: 'committed (sink)', tier: 'sink', counter: 'linesCommitted', color: '#1b7a2e', width: 2 },
 ];
 
 /** Per tier, minute -> count, and the totals over the range. */
@@ -53,8 +54,50 @@ export function throughputChart(id) {
         const width = Math.max(300, (el.clientWidth || 900) - 16);
         plot = new uPlot({
           width, height: 260,
-          series: [{}, ...TIERS.map((t) => ({ label: t.label, stroke: t.color, width: 2, spanGaps: false, points: { show: true, size: 7, fill: t.color } }))],
+          series: [{}, ...TIERS.map((t) => ({ label: t.label, stroke: t.color, width: t.width, spanGaps: false, points: { show: true, size: t.width + 5, fill: t.color } }))],
           axes: [{}, { label: 'lines / minute', size: 70 }],
+          scales: { x: { time: true } },
+        }, data, el);
+      } else {
+        plot.setData(data);
+      }
+    },
+  };
+}
+
+/** The agents' lag (ms) in the latest minute of a series that has an agent report, or null. */
+export function lastLag(series) {
+  const points = (series.tiers && series.tiers.agent) || [];
+  return points.length ? points[points.length - 1].counts.lagMs || 0 : null;
+}
+
+/**
+ * The agents' lag per minute: the age of the oldest data an agent noticed (unread or sent) and has
+ * not had acknowledged (routers acknowledge after Kafka did), the largest over agents and tasks.
+ * The element carries data-points for tests.
+ */
+export function lagChart(id) {
+  const el = h('div', { class: 'chart', id, 'data-points': '0' });
+  let plot = null;
+  return {
+    el,
+    update(series) {
+      const m = new Map();
+      for (const p of (series.tiers && series.tiers.agent) || []) {
+        m.set(p.minute, (p.counts.lagMs || 0) / 1000);
+      }
+      const xs = [];
+      for (let x = series.from; x < series.to; x++) {
+        xs.push(x * 60);
+      }
+      const data = [xs, xs.map((x) => (m.has(x / 60) ? m.get(x / 60) : null))];
+      el.dataset.points = String(m.size);
+      if (!plot) {
+        const width = Math.max(300, (el.clientWidth || 900) - 16);
+        plot = new uPlot({
+          width, height: 160,
+          series: [{}, { label: 'lag to Kafka (s)', stroke: '#7c3aed', width: 2, spanGaps: false, points: { show: true, size: 6, fill: '#7c3aed' } }],
+          axes: [{}, { label: 'seconds', size: 70 }],
           scales: { x: { time: true } },
         }, data, el);
       } else {

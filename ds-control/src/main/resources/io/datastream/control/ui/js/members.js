@@ -1,9 +1,12 @@
 // Agents and routers: the live inventory from ZooKeeper, filtered by the API (host glob, label,
 // task, state), one page of at most 1000, with each agent's tasks, their state, files and lag.
-import { ApiError, get, query } from './api.js';
-import { clear, errorBox, fmt, h, table } from './dom.js';
+// One agent's page lists its files (asked from the agent through control); one router's page its
+// connections, pool and Kafka acknowledgement latency (read from the router's /metrics).
+import { ApiError, enc, get, query } from './api.js';
+import { clear, errorBox, fmt, h, link, table } from './dom.js';
 
 const PAGE = 1000;
+const POLL_MS = 10000;
 
 function filters(ctx, page, fields) {
   const inputs = fields.map((f) => {
@@ -61,7 +64,7 @@ export async function agents(main, ctx) {
     ]),
     error || h('p', { class: 'muted', id: 'agent-count' }, `${list.total} agents` + (list.total > list.items.length ? `, the first ${list.items.length} shown` : '')),
     error ? null : table([
-      { label: 'id', cell: (a) => a.id },
+      { label: 'id', cell: (a) => link('#/agents/' + enc(a.id), a.id) },
       { label: 'host', cell: (a) => a.host },
       { label: 'version', cell: (a) => a.version },
       { label: 'labels', cell: (a) => Object.entries(a.labels).map(([k, v]) => k + '=' + v).join(' ') },
@@ -81,7 +84,7 @@ export async function routers(main, ctx) {
     ]),
     error || h('p', { class: 'muted', id: 'router-count' }, `${list.total} routers`),
     error ? null : table([
-      { label: 'id', cell: (r) => r.id },
+      { label: 'id', cell: (r) => link('#/routers/' + enc(r.id), r.id) },
       { label: 'address', cell: (r) => r.host + ':' + r.port },
       { label: 'state', cell: (r) => r.state },
       { label: 'load', num: true, cell: (r) => Math.round(r.load * 100) + '%' },
@@ -90,4 +93,126 @@ export async function routers(main, ctx) {
       { label: 'version', cell: (r) => r.version },
       { label: 'updated', cell: (r) => fmt.ago(r.updatedAtMillis) },
     ], list.items, { id: 'router-table', empty: 'No live router matches.' }));
+}
+
+/** A part of a page that shows the API's refusal in place (an agent without an HTTP port, say) rather than failing the page. */
+async function orError(box, fn) {
+  try {
+    await fn();
+  } catch (e) {
+    if (e instanceof ApiError && e.status !== 401 && e.status !== 503) {
+      clear(box, errorBox(e));
+      return;
+    }
+    throw e;
+  }
+}
+
+function facts(rows, id) {
+  return h('table', { id, class: 'facts' }, h('tbody', {}, rows.map(([k, v]) => h('tr', {}, h('th', {}, k), h('td', { 'data-field': k }, v)))));
+}
+
+export async function agentDetail(main, ctx, id) {
+  const a = await get('/api/v1/agents/' + enc(id));
+  const filesBox = h('div', { id: 'agent-files' });
+  const tasksBox = h('div', { id: 'agent-tasks' });
+  clear(main, h('h1', {}, 'Agent ', h('span', { id: 'agent-id' }, a.id)),
+    facts([['host', a.host], ['version', a.version], ['labels', Object.entries(a.labels).map(([k, v]) => k + '=' + v).join(' ') || '-'],
+      ['router', a.router || '-'], ['HTTP address', a.httpAddress || '-']], 'agent-facts'),
+    h('h2', {}, 'Tasks'), tasksBox,
+    h('h2', {}, 'Files'), filesBox,
+    h('p', { class: 'muted' }, 'Refreshed every ' + POLL_MS / 1000 + ' s; the files are asked from the agent itself through control.'));
+
+  async function refresh() {
+    const [agent] = await Promise.all([get('/api/v1/agents/' + enc(id)), orError(filesBox, async () => {
+      const answer = await get('/api/v1/agents/' + enc(id) + '/files');
+      if (!ctx.current()) {
+        return;
+      }
+      const files = [...answer.files].sort((x, y) => (x.taskId + x.path).localeCompare(y.taskId + y.path));
+      clear(filesBox, h('p', { class: 'muted', id: 'agent-file-count' }, files.length + ' files'), table([
+        { label: 'task', cell: (f) => link('#/tasks/' + enc(f.taskId), f.taskId) },
+        { label: 'path', cell: (f) => f.path },
+        { label: 'class', cell: (f) => f.state },
+        { label: 'offset', num: true, cell: (f) => fmt.num(f.offset) },
+        { label: 'size', num: true, cell: (f) => fmt.num(f.size) },
+        { label: 'lag', num: true, cell: (f) => fmt.bytes(Math.max(0, f.size - f.offset)) },
+        { label: 'inode', num: true, cell: (f) => (f.inode < 0 ? '-' : f.inode) },
+        { label: 'error', cell: (f) => f.error || '' },
+      ], files, { id: 'file-table', rowClass: (f) => (f.error ? 'mismatch' : null), empty: 'The agent follows no file.' }));
+    })]);
+    if (!ctx.current()) {
+      return;
+    }
+    clear(tasksBox, table([
+      { label: 'task', cell: (t) => link('#/tasks/' + enc(t), t) },
+      { label: 'state', cell: (t) => (agent.status[t] ? agent.status[t].state : 'not reported yet') },
+      { label: 'files', num: true, cell: (t) => (agent.status[t] ? agent.status[t].files : '-') },
+      { label: 'backlog', num: true, cell: (t) => (agent.status[t] ? fmt.bytes(agent.status[t].backlogBytes) : '-') },
+      { label: 'lag', num: true, cell: (t) => (agent.status[t] ? fmt.ms(agent.status[t].lagMillis) : '-') },
+      { label: 'lines read', num: true, cell: (t) => (agent.status[t] ? fmt.num(agent.status[t].linesRead) : '-') },
+      { label: 'lines acked', num: true, cell: (t) => (agent.status[t] ? fmt.num(agent.status[t].linesAcked) : '-') },
+      { label: 'errors', num: true, cell: (t) => (agent.status[t] ? fmt.num(agent.status[t].errors) : '-') },
+      { label: 'last error', cell: (t) => (agent.status[t] && agent.status[t].lastError) || '' },
+    ], agent.tasks, { id: 'agent-task-table', empty: 'The agent runs no task.' }));
+  }
+
+  await refresh();
+  ctx.poll(refresh, POLL_MS);
+}
+
+/** The smallest bucket bound that holds at least the fraction q of the acknowledgements, or null. */
+export function quantileBound(latency, q) {
+  const want = q * latency.count;
+  const b = latency.buckets.find((x) => x.count >= want);
+  return b ? b.le : null;
+}
+
+function seconds(s) {
+  return s === null || s === undefined ? '-' : fmt.ms(Math.round(s * 1000));
+}
+
+export async function routerDetail(main, ctx, id) {
+  const factsBox = h('div', {});
+  const latencyBox = h('div', { id: 'router-latency' });
+  clear(main, h('h1', {}, 'Router ', h('span', { id: 'router-id' }, id)), factsBox,
+    h('h2', {}, 'Kafka acknowledgement latency'), latencyBox,
+    h('p', { class: 'muted' }, 'Refreshed every ' + POLL_MS / 1000 + ' s; the latency is read from the router\'s own /metrics through control.'));
+  let previous = null;
+
+  async function refresh() {
+    const [r] = await Promise.all([get('/api/v1/routers/' + enc(id)), orError(latencyBox, async () => {
+      const l = await get('/api/v1/routers/' + enc(id) + '/kafka-latency');
+      if (!ctx.current()) {
+        return;
+      }
+      // since the previous refresh: the difference of two cumulative histograms
+      const recent = previous && l.count >= previous.count ? { count: l.count - previous.count, sum: l.sumSeconds - previous.sumSeconds } : null;
+      previous = l;
+      clear(latencyBox, facts([
+        ['acknowledgements since start', fmt.num(l.count)],
+        ['mean since start', l.count ? seconds(l.sumSeconds / l.count) : '-'],
+        ['median since start, at most', l.count ? seconds(quantileBound(l, 0.5)) : '-'],
+        ['99th percentile since start, at most', l.count ? seconds(quantileBound(l, 0.99)) : '-'],
+        ['mean since the previous refresh', recent && recent.count ? seconds(recent.sum / recent.count) + ' (' + fmt.num(recent.count) + ' acks)' : '-'],
+      ], 'latency-facts'), table([
+        { label: 'at most', num: true, cell: (b) => seconds(b.le) },
+        { label: 'acknowledgements', num: true, cell: (b) => fmt.num(b.count) },
+        { label: 'share', num: true, cell: (b) => (l.count ? (100 * b.count / l.count).toFixed(1) + '%' : '-') },
+      ], l.buckets.filter((b, i) => i === 0 || l.buckets[i - 1].count < l.count), { id: 'latency-buckets' }));
+      latencyBox.lastChild.classList.add('narrow');
+    })]);
+    if (!ctx.current()) {
+      return;
+    }
+    clear(factsBox, facts([
+      ['address', r.host + ':' + r.port], ['state', r.state], ['connections', fmt.num(r.connections)],
+      ['pool used', fmt.bytes(r.poolUsedBytes) + ' of ' + fmt.bytes(r.poolCapacityBytes) + ' (' + Math.round(r.load * 100) + '%)'],
+      ['version', r.version], ['protocol', r.protocolMin + '-' + r.protocolMax], ['health and metrics port', r.httpPort < 0 ? 'off' : r.httpPort],
+      ['updated', fmt.ago(r.updatedAtMillis)],
+    ], 'router-facts'));
+  }
+
+  await refresh();
+  ctx.poll(refresh, POLL_MS);
 }
