@@ -2,7 +2,9 @@ package io.datastream.deploy.standalone;
 
 import io.datastream.agent.Agent;
 import io.datastream.agent.AgentConfig;
+import io.datastream.config.ConfigBuilder;
 import io.datastream.control.ControlConfig;
+import io.datastream.control.InvalidConfigException;
 import io.datastream.control.ControlServer;
 import io.datastream.deploy.sinkmetrics.SinkCounters;
 import io.datastream.deploy.sinkmetrics.SinkMetricsReporter;
@@ -17,8 +19,13 @@ import io.datastream.registry.task.TaskSpec;
 import io.datastream.registry.task.TaskStore;
 import io.datastream.router.Router;
 import io.datastream.router.RouterConfig;
+import io.datastream.router.config.ConfigException;
+import io.datastream.router.config.HttpConfig;
 import io.datastream.router.config.HttpSourceConfig;
+import io.datastream.router.config.KafkaConfig;
+import io.datastream.router.config.ListenConfig;
 import io.datastream.router.config.ReportsConfig;
+import io.datastream.router.config.ZooKeeperConfig;
 import io.datastream.sink.SinkJob;
 import io.datastream.sink.config.SinkConfig;
 import io.datastream.embedded.kafka.EmbeddedKafka;
@@ -125,14 +132,11 @@ public final class Standalone implements AutoCloseable {
             say("kafka      listening on " + k.bootstrapServers() + " (KRaft)");
         }
         if (cfg.runs(Component.CONTROL)) {
-            ControlServer control = ControlServer.start(ControlConfig.fromYaml(String.join("\n",
-                    "http:",
-                    "  host: " + bind,
-                    "  port: " + cfg.controlPort(),
-                    "store:",
-                    "  path: " + yamlString(dir.resolve("control").resolve("metrics.db").toString()),
-                    "zookeeper:",
-                    "  connect: " + zkConnect)));
+            ControlServer control = ControlServer.start(ConfigBuilder.of(ControlConfig.class)
+                    .set(ControlConfig::http, new ControlConfig.Http(bind, cfg.controlPort(), null))
+                    .set(ControlConfig::store, new ControlConfig.Store(dir.resolve("control").resolve("metrics.db").toString(), null, null, null, null))
+                    .set(ControlConfig::zookeeper, new ControlConfig.ZooKeeper(zkConnect, null, null, null))
+                    .build(InvalidConfigException.WHAT));
             started.push(control);
             if (!cfg.reportInterval().isZero()) {
                 reports = ReportSettings.to("http://" + cfg.clientHost() + ":" + control.port()).withIntervalMs(cfg.reportInterval().toMillis());
@@ -141,18 +145,15 @@ public final class Standalone implements AutoCloseable {
             say("control    REST API on " + control.localUrl());
         }
         if (cfg.runs(Component.ROUTER)) {
-            Router router = Router.start(RouterConfig.fromYaml(String.join("\n",
-                    "id: standalone-router",
-                    "listen:",
-                    "  host: " + bind,
-                    "  port: " + cfg.routerPort(),
-                    "http:",
-                    "  host: " + bind,
-                    "  port: " + cfg.routerHttpPort(),
-                    "kafka:",
-                    "  bootstrapServers: " + kafka,
-                    "zookeeper:",
-                    "  connect: " + zkConnect)).withReports(routerReports()).withHttpSource(HttpSourceConfig.enabledDefaults().withAddress(bind, cfg.eventsPort())));
+            Router router = Router.start(ConfigBuilder.of(RouterConfig.class)
+                    .set(RouterConfig::id, "standalone-router")
+                    .set(RouterConfig::listen, new ListenConfig(bind, cfg.routerPort(), null, null))
+                    .set(RouterConfig::http, new HttpConfig(bind, cfg.routerHttpPort()))
+                    .set(RouterConfig::kafka, new KafkaConfig(kafka, null, null, null, null))
+                    .set(RouterConfig::zookeeper, new ZooKeeperConfig(zkConnect, null, null, null))
+                    .set(RouterConfig::reports, routerReports())
+                    .set(RouterConfig::httpSource, HttpSourceConfig.enabledDefaults().withAddress(bind, cfg.eventsPort()))
+                    .build(ConfigException.WHAT).validate());
             started.push(router);
             say("router     accepting agents on localhost:" + router.port() + ", health on :" + router.httpPort());
             say("events     POST http://" + cfg.clientHost() + ":" + router.eventsPort() + "/v1/events -> topic " + EVENTS_TOPIC
@@ -164,19 +165,17 @@ public final class Standalone implements AutoCloseable {
                     + cfg.checkpointInterval().toMillis() + " ms), metrics on " + cfg.bindAddress() + ":" + cfg.sinkMetricsPort());
         }
         if (cfg.runs(Component.AGENT)) {
-            agent = Agent.start(AgentConfig.fromYaml(String.join("\n",
-                    "id: standalone-agent",
-                    "dataDir: " + yamlString(dir.resolve("agent").toString()),
+            agent = Agent.start(ConfigBuilder.of(AgentConfig.class)
+                    .set(AgentConfig::id, "standalone-agent")
+                    .set(AgentConfig::dataDir, dir.resolve("agent"))
                     // tasks may read the data directory (the default task reads DATA/logs; tasks created
                     // with ds ctl often use a directory beside it), not the rest of the machine
-                    "paths: {allow: [" + yamlString(dir.toString()) + "]}",
-                    "routers: [\"" + cfg.clientHost() + ":" + cfg.routerPort() + "\"]",
-                    "http:",
-                    "  host: " + bind,
-                    "  port: " + cfg.agentHttpPort(),
-                    "zookeeper:",
-                    "  connect: " + zkConnect,
-                    agentReports())));
+                    .set(AgentConfig::paths, new AgentConfig.PathOptions(List.of(dir)))
+                    .set(AgentConfig::routers, List.of(cfg.clientHost() + ":" + cfg.routerPort()))
+                    .set(AgentConfig::http, new AgentConfig.HttpOptions(bind, cfg.agentHttpPort()))
+                    .set(AgentConfig::zookeeper, new AgentConfig.ZooKeeperOptions(zkConnect, null, null))
+                    .set(AgentConfig::reports, agentReports())
+                    .build(AgentConfig.WHAT));
             started.push(agent);
             say("agent      reading " + cfg.logsDir() + "/**.log, metrics on " + bind + ":" + cfg.agentHttpPort());
         }
@@ -283,11 +282,9 @@ public final class Standalone implements AutoCloseable {
                 reports.intervalMs(), null, null, null);
     }
 
-    private String agentReports() {
-        return reports == null ? "" : String.join("\n",
-                "reports:",
-                "  controlUrl: " + yamlString(reports.controlUrl().toString()),
-                "  intervalMs: " + reports.intervalMs());
+    private AgentConfig.ReportOptions agentReports() {
+        return reports == null ? null : new AgentConfig.ReportOptions(reports.controlUrl().toString(), null, null, reports.intervalMs(),
+                null, null, null);
     }
 
     /** Where the components report to, when control runs here and reports are on. */
