@@ -147,6 +147,7 @@ public record HttpSourceConfig(Boolean enabled, String host, Integer port, Integ
                 continue;
             }
             e.check(t.token() != null && t.token().length() >= 8, key + ".token", "must be at least 8 characters");
+            e.check(t.client() == null || isName(t.client()), key + ".client", "must be 1 to 64 of [a-zA-Z0-9._-]");
             for (String c : t.channels()) {
                 e.check(c.equals("*") || channelNames.contains(c), key + ".channels", "names no channel: '" + c + "'");
             }
@@ -259,14 +260,38 @@ public record HttpSourceConfig(Boolean enabled, String host, Integer port, Integ
      * @param token    the secret (at least 8 characters), sent as {@code Authorization: Bearer <token>}
      * @param channels channel names, or "*" for all
      */
-    public record TokenConfig(String token, List<String> channels) {
+    /**
+     * {@code httpSource.tokens[i]}.
+     *
+     * @param token    the bearer token (at least 8 characters)
+     * @param channels channels it may write ({@code "*"}, the default: all)
+     * @param client   the client's name, the scope of its event ids ({@code ds.eventId}: two
+     *                 clients' equal ids are different events); default {@code token-} and the
+     *                 first 12 hex digits of the token's SHA-256. Give the old and the new token
+     *                 of a client the same name when rotating it, so that a retry across the
+     *                 rotation is still recognised.
+     */
+    public record TokenConfig(String token, List<String> channels, String client) {
         public TokenConfig {
             channels = channels == null ? List.of("*") : List.copyOf(channels);
         }
 
+        /** {@code client}, or the default derived from the token. */
+        public String clientName() {
+            if (client != null) {
+                return client;
+            }
+            try {
+                byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return "token-" + java.util.HexFormat.of().formatHex(h, 0, 6);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is part of every JVM", e);
+            }
+        }
+
         @Override
         public String toString() {
-            return "TokenConfig[token=***, channels=" + channels + "]";
+            return "TokenConfig[token=***, channels=" + channels + ", client=" + client + "]";
         }
     }
 

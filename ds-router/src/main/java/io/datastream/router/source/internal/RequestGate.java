@@ -165,7 +165,7 @@ final class RequestGate extends ChannelDuplexHandler {
                 refuse(c, Refusal.FORBIDDEN, "no tokens are configured: only requests addressed to localhost, 127.0.0.1 or [::1] are accepted");
                 return null;
             }
-            grant = Tokens.Grant.ALL;
+            grant = Tokens.Grant.LOCAL;
         }
         String encoding = req.headers().get(HttpHeaderNames.CONTENT_ENCODING);
         if (encoding != null && !ENCODINGS.contains(encoding.trim().toLowerCase(Locale.ROOT))) {
