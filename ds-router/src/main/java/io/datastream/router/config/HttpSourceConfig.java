@@ -44,7 +44,7 @@ public record HttpSourceConfig(Boolean enabled, String host, Integer port, Integ
         port = port == null ? DEFAULT_PORT : port;
         workerThreads = workerThreads == null ? Math.min(2, Runtime.getRuntime().availableProcessors()) : workerThreads;
         tls = tls != null && tls;
-        limits = limits == null ? new HttpSourceLimitsConfig(null, null, null, null, null, null, null, null, null, null, null) : limits;
+        limits = limits == null ? new HttpSourceLimitsConfig(null, null, null, null, null, null, null, null, null, null, null, null) : limits;
         tokens = tokens == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(tokens));
         channels = channels == null ? List.of(new ChannelConfig("events", null, null, null, null, null, null, null, null, null)) : Collections.unmodifiableList(new ArrayList<>(channels));
         routes = routes == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(routes));

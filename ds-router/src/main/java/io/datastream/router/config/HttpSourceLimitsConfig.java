@@ -13,11 +13,14 @@ package io.datastream.router.config;
  * @param idleTimeoutMs         a keep-alive connection without a request is closed after this (default 60 s)
  * @param ackTimeoutMs          longest wait for the events to be safe; then 503, the events may still be delivered (default 30 s)
  * @param maxConnections        connections at once; more are closed at once (default 10000)
- * @param retryAfterSeconds     Retry-After of a 429 (default 1)
+ * @param retryAfterSeconds     Retry-After of a 429 or 503 (default 1)
+ * @param maxInFlightBodyBytes  decompressed request bytes being read and waiting to be parsed, across all
+ *                              connections; a request whose body would take it further: 503 and close (default 256 MiB)
  */
 public record HttpSourceLimitsConfig(Integer maxBodyBytes, Integer maxDecompressedBytes, Integer maxEventsPerRequest, Integer maxEventBytes,
                                      Integer maxHeadersPerEvent, Integer maxHeaderBytes, Long requestTimeoutMs, Long idleTimeoutMs,
-                                     Long ackTimeoutMs, Integer maxConnections, Integer retryAfterSeconds) {
+                                     Long ackTimeoutMs, Integer maxConnections, Integer retryAfterSeconds,
+                                     Long maxInFlightBodyBytes) {
     public HttpSourceLimitsConfig {
         maxBodyBytes = maxBodyBytes == null ? 4 << 20 : maxBodyBytes;
         maxDecompressedBytes = maxDecompressedBytes == null ? 16 << 20 : maxDecompressedBytes;
@@ -30,6 +33,7 @@ public record HttpSourceLimitsConfig(Integer maxBodyBytes, Integer maxDecompress
         ackTimeoutMs = ackTimeoutMs == null ? 30_000L : ackTimeoutMs;
         maxConnections = maxConnections == null ? 10_000 : maxConnections;
         retryAfterSeconds = retryAfterSeconds == null ? 1 : retryAfterSeconds;
+        maxInFlightBodyBytes = maxInFlightBodyBytes == null ? 256L << 20 : maxInFlightBodyBytes;
     }
 
     void validate(ConfigErrors e) {
@@ -46,5 +50,7 @@ public record HttpSourceLimitsConfig(Integer maxBodyBytes, Integer maxDecompress
         e.between(ackTimeoutMs, 100, 3_600_000, k + "ackTimeoutMs");
         e.between(maxConnections, 1, 1_000_000, k + "maxConnections");
         e.between(retryAfterSeconds, 1, 3600, k + "retryAfterSeconds");
+        e.check(maxInFlightBodyBytes >= maxDecompressedBytes && maxInFlightBodyBytes <= 64L << 30, k + "maxInFlightBodyBytes",
+                "must be in maxDecompressedBytes (" + maxDecompressedBytes + ") .. 68719476736, was " + maxInFlightBodyBytes);
     }
 }

@@ -73,11 +73,15 @@ final class EventsHandler extends ChannelInboundHandlerAdapter {
         state.busy = true;
         c.channel().config().setAutoRead(false);
         Tokens.Grant grant = state.grants.poll();
+        Long held = state.bodyBytes.poll();
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         try {
             accept(c, req, grant == null ? Tokens.Grant.LOCAL : grant, keepAlive);
         } finally {
             req.release();
+            if (held != null) {
+                ctx.bodies.release(held);
+            }
         }
     }
 
