@@ -7,6 +7,8 @@ import io.datastream.sink.deadletter.DeadLetters;
 import io.datastream.sink.decode.EnvelopeParser;
 import io.datastream.sink.decode.SourceBatch;
 import io.datastream.sink.dedup.LineDeduplicator;
+import io.datastream.sink.eventid.EventIdDeduplicator;
+import io.datastream.sink.eventid.EventIdLine;
 import io.datastream.sink.output.LineFiles;
 import io.datastream.sink.output.OutputChunk;
 import io.datastream.sink.output.TimeBuckets;
@@ -32,7 +34,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The ds sink job: Kafka envelopes -> parse -> key by source file -> drop delivered lines ->
- * compressed line files in {@code <task>/<time>} buckets, exactly once through checkpoints.
+ * compressed line files in {@code <task>/<time>} buckets, exactly once through checkpoints. Lines
+ * with a client event id (router HTTP events with {@code ds.eventId}) go through one more keyed
+ * stage, by (task, client, id), that drops a client's re-sends.
  *
  * <p>Run it with {@code flink run target/ds-flink-sink-<version>-job.jar --config sink.yaml}, or
  * embed it in a launcher that owns its own environment (a MiniCluster in the same JVM):
@@ -49,6 +53,7 @@ public final class SinkJob {
     public static final String UID_SOURCE = "ds-sink-kafka-source";
     public static final String UID_PARSER = "ds-sink-envelope-parser";
     public static final String UID_DEDUP = "ds-sink-line-dedup";
+    public static final String UID_EVENT_ID_DEDUP = "ds-sink-event-id-dedup";
     public static final String UID_LINE_FILES = "ds-sink-line-files";
     public static final String UID_DEAD_LETTERS = "ds-sink-dead-letters";
 
@@ -162,7 +167,13 @@ public final class SinkJob {
                         new TimeBuckets(cfg.output().bucketPattern(), cfg.output().timeZone())))
                 .uid(UID_DEDUP).name("de-duplicate lines");
 
-        DataStreamSink<OutputChunk> files = stages.beforeFiles.apply(chunks)
+        // lines with a client event id: keyed by (task, client, id), the first one written
+        SingleOutputStreamOperator<OutputChunk> idChunks = chunks.getSideOutput(EventIdLine.TAG)
+                .keyBy(new EventIdKey(), Types.STRING)
+                .process(new EventIdDeduplicator(cfg.dedup()))
+                .uid(UID_EVENT_ID_DEDUP).name("de-duplicate event ids");
+
+        DataStreamSink<OutputChunk> files = stages.beforeFiles.apply(chunks.union(idChunks))
                 .sinkTo(LineFiles.sink(cfg.output())).uid(UID_LINE_FILES).name("line files");
 
         DataStream<DeadLetter> dead = batches.getSideOutput(DeadLetters.TAG).union(chunks.getSideOutput(DeadLetters.TAG));
@@ -174,6 +185,7 @@ public final class SinkJob {
             records.setParallelism(parallelism);
             batches.setParallelism(parallelism);
             chunks.setParallelism(parallelism);
+            idChunks.setParallelism(parallelism);
             files.setParallelism(parallelism);
         }
     }
@@ -188,6 +200,16 @@ public final class SinkJob {
         @Override
         public String getKey(SourceBatch b) {
             return b.fileKey();
+        }
+    }
+
+    /** Keys lines with a client event id by (task, client, id). */
+    private static final class EventIdKey implements KeySelector<EventIdLine, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(EventIdLine l) {
+            return l.key();
         }
     }
 

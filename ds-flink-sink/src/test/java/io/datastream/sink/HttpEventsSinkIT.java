@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datastream.router.Router;
 import io.datastream.router.RouterConfig;
 import io.datastream.sink.config.SinkConfig;
+import io.datastream.sink.testing.JobCounters;
 import io.datastream.sink.testing.KafkaTestData;
 import io.datastream.sink.testing.OutputFiles;
 import io.datastream.embedded.kafka.EmbeddedKafka;
@@ -32,8 +33,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -52,9 +55,11 @@ import org.junit.jupiter.api.io.TempDir;
  * would), and the job's files still hold every event exactly once.
  */
 class HttpEventsSinkIT {
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(() -> new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).setConfiguration(new Configuration()).build());
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).setConfiguration(METRICS.addToConfiguration(new Configuration())).build());
 
     @TempDir
     Path dir;
@@ -112,8 +117,121 @@ class HttpEventsSinkIT {
         }
     }
 
-    /** Runs the sink job over {@code topic} to its end (bounded), writing into {@code dir/out}. */
-    private void runJob(String bootstrap, String topic, String group) throws Exception {
+    /**
+     * Client event ids end to end: a client posts the same request twice, and re-sends a request
+     * that was answered 503 (not safe in time: Kafka was down) once Kafka is back; both copies of
+     * each event reach Kafka as different intake events, and the job writes each once, counting
+     * the re-sends as duplicates by event id. Ids are scoped per client: two clients (tokens)
+     * sending the same ids with different bodies both get every event written. Events without an
+     * id posted twice are two events each (their identity is the intake's).
+     */
+    @Test
+    void aClientsReSendsAreWrittenOnceAndTwoClientsIdsNeverMerge() throws Exception {
+        String topic = "http-ids";
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
+            kafka.createTopic(topic, 2);
+            Map<String, Integer> expected = new HashMap<>();
+            try (Router router = Router.start(RouterConfig.fromYaml("""
+                    id: sink-ids
+                    listen: {host: 127.0.0.1, port: 0}
+                    http: {host: 127.0.0.1, port: 0}
+                    drain: {timeoutMs: 5000}
+                    kafka:
+                      bootstrapServers: "%s"
+                      properties: {linger.ms: "2", delivery.timeout.ms: "6000", request.timeout.ms: "2000", max.block.ms: "3000",
+                                   reconnect.backoff.max.ms: "500"}
+                    httpSource:
+                      enabled: true
+                      port: 0
+                      limits: {ackTimeoutMs: 1500}
+                      tokens:
+                        - {token: "token-of-app-a", client: app-a}
+                        - {token: "token-of-app-b"}
+                      channels: [{name: events, task: sdk}]
+                      sinks: [{name: k, channel: events, topic: %s, partitioner: round-robin}]
+                    """.formatted(kafka.bootstrapServers(), topic)))) {
+                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                URI uri = URI.create("http://127.0.0.1:" + router.eventsPort() + "/v1/events");
+                // the same ids from two clients, different events: both written
+                String a = ids("app-a", 0, 20, expected);
+                String b = ids("app-b", 0, 20, expected);
+                assertThat(post(client, uri, "token-of-app-a", a).statusCode()).isEqualTo(200);
+                assertThat(post(client, uri, "token-of-app-a", a).statusCode()).as("the same request again").isEqualTo(200);
+                assertThat(post(client, uri, "token-of-app-b", b).statusCode()).isEqualTo(200);
+                // other ids of the same client: other events
+                assertThat(post(client, uri, "token-of-app-a", ids("app-a", 20, 40, expected)).statusCode()).isEqualTo(200);
+                // no id: the same request twice is two events each
+                StringBuilder noId = new StringBuilder();
+                for (int i = 0; i < 5; i++) {
+                    noId.append("{\"body\":\"no id ").append(i).append("\"}\n");
+                    expected.put("no id " + i, 2);
+                }
+                assertThat(post(client, uri, "token-of-app-a", noId.toString()).statusCode()).isEqualTo(200);
+                assertThat(post(client, uri, "token-of-app-a", noId.toString()).statusCode()).isEqualTo(200);
+                // a 503 while Kafka is down, and the client's retry once it is back
+                String retried = ids("app-a", 100, 110, expected);
+                kafka.stop();
+                HttpResponse<String> notSafe = post(client, uri, "token-of-app-a", retried);
+                assertThat(notSafe.statusCode()).as(notSafe.body()).isEqualTo(503);
+                assertThat(notSafe.body()).contains("not_safe_in_time");
+                kafka.start();
+                HttpResponse<String> retry = post(client, uri, "token-of-app-a", retried);
+                assertThat(retry.statusCode()).as(retry.body()).isEqualTo(200);
+            }
+            // both copies of the re-sent events are in Kafka (the job must drop one of each)
+            ObjectMapper json = new ObjectMapper();
+            Map<String, Integer> inKafka = new HashMap<>();
+            try (CodecSet codecs = new CodecSet()) {
+                for (byte[] v : readAll(kafka.bootstrapServers(), topic)) {
+                    for (Line l : Envelope.parse(v).lines(codecs)) {
+                        inKafka.merge(json.readTree(l.content()).get("body").asText(), 1, Integer::sum);
+                    }
+                }
+            }
+            assertThat(inKafka.get("app-a event 0")).isEqualTo(2);
+            assertThat(inKafka.get("app-a event 105")).isEqualTo(2);
+
+            JobID job = runJob(kafka.bootstrapServers(), topic, "group-ids");
+
+            Map<String, Integer> counts = new HashMap<>();
+            for (String line : OutputFiles.texts(dir.resolve("out"), ".zst")) {
+                JsonNode n = json.readTree(line);
+                String body = n.get("body").asText();
+                counts.merge(body, 1, Integer::sum);
+                JsonNode client = n.get("headers").get("ds.client");
+                if (body.startsWith("app-a")) {
+                    assertThat(client.asText()).as(line).isEqualTo("app-a");
+                } else if (body.startsWith("app-b")) {
+                    assertThat(client.asText()).as("the default client name of a token: %s", line).matches("token-[0-9a-f]{12}");
+                } else {
+                    assertThat(client).as("no id, no client: %s", line).isNull();
+                }
+            }
+            assertThat(counts).isEqualTo(expected);
+            assertThat(JobCounters.sum(METRICS, job, "ds_sink_lines_duplicate_event_id_total")).isEqualTo(30);
+            assertThat(JobCounters.sumForTask(METRICS, job, "ds_sink_task_lines_duplicate_event_id_total", "sdk")).isEqualTo(30);
+            assertThat(JobCounters.sum(METRICS, job, "ds_sink_event_id_unreadable_total")).isZero();
+        }
+    }
+
+    /** NDJSON of events {@code from..to} of {@code client}, each with id {@code <n>}; each expected once. */
+    private static String ids(String client, int from, int to, Map<String, Integer> expected) {
+        StringBuilder b = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            String body = client + " event " + i;
+            b.append("{\"headers\":{\"ds.eventId\":\"").append(i).append("\"},\"body\":\"").append(body).append("\"}\n");
+            expected.put(body, 1);
+        }
+        return b.toString();
+    }
+
+    private static HttpResponse<String> post(HttpClient client, URI uri, String token, String ndjson) throws Exception {
+        return client.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/x-ndjson").header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString(ndjson)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Runs the sink job over {@code topic} to its end (bounded), writing into {@code dir/out}; its id. */
+    private JobID runJob(String bootstrap, String topic, String group) throws Exception {
         SinkConfig cfg = SinkConfig.parse(String.join("\n",
                 "kafka:",
                 "  bootstrapServers: " + bootstrap,
@@ -136,7 +254,7 @@ class HttpEventsSinkIT {
         SinkJob.define(env, cfg);
         JobClient job = env.executeAsync(cfg.job().name());
         job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
-
+        return job.getJobID();
     }
 
     /**

@@ -57,6 +57,8 @@ class HttpSourceConfigTest {
         assertThat(h.limits().retryAfterSeconds()).isEqualTo(2);
         assertThat(h.tokens().get(0).channels()).containsExactly("jvm");
         assertThat(h.tokens().get(0).toString()).doesNotContain("0123456789");
+        assertThat(h.tokens().get(0).clientName()).as("default client: from the token's SHA-256").matches("token-[0-9a-f]{12}")
+                .isEqualTo(new HttpSourceConfig.TokenConfig("0123456789", null, null).clientName());
         assertThat(h.channels().get(0).eventFormat()).isEqualTo(EventFormat.BINARY);
         assertThat(h.sinks().get(0).topicTemplate().isConstant()).isFalse();
         assertThat(h.sinks().get(1).type()).isEqualTo("discard");
@@ -68,8 +70,8 @@ class HttpSourceConfigTest {
                 httpSource:
                   enabled: true
                   port: 70000
-                  limits: {maxBodyBytes: 10}
-                  tokens: [{token: short, channels: [nope]}]
+                  limits: {maxBodyBytes: 10, maxInFlightBodyBytes: 100}
+                  tokens: [{token: short, channels: [nope], client: "a b"}]
                   channels: [{name: a}, {name: a}, {name: "bad name", format: xml}]
                   routes: [{when: 'task == "x"', channel: a}, {when: 'header.x = "y"', channel: missing}]
                   defaultChannel: none
@@ -79,6 +81,8 @@ class HttpSourceConfigTest {
                 .hasMessageContaining("httpSource.limits.maxBodyBytes")
                 .hasMessageContaining("httpSource.tokens[0].token: must be at least 8 characters")
                 .hasMessageContaining("httpSource.tokens[0].channels: names no channel: 'nope'")
+                .hasMessageContaining("httpSource.tokens[0].client: must be 1 to 64 of [a-zA-Z0-9._-]")
+                .hasMessageContaining("httpSource.limits.maxInFlightBodyBytes: must be in maxDecompressedBytes")
                 .hasMessageContaining("httpSource.channels[1].name: channel 'a' is defined twice")
                 .hasMessageContaining("httpSource.channels[2].name")
                 .hasMessageContaining("httpSource.channels[2].format: must be json or binary")

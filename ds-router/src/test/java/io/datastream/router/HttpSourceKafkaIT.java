@@ -249,4 +249,67 @@ class HttpSourceKafkaIT {
     private static byte[] readAll(InputStream in) throws IOException {
         return in.readAllBytes();
     }
+
+    /**
+     * Events with a client event id: the router stamps the client (loopback without tokens:
+     * "local") and writes them in batches of their own marked ds.eventIds, so the Flink sink
+     * identifies them by (task, client, id); events without one are unmarked. Ids the sink could
+     * not tell apart within one request, ids over the limit and a client's own ds.client are refused.
+     */
+    @Test
+    void clientEventIdsAreStampedWithTheClientAndMarkedInKafka() throws Exception {
+        try (var admin = kafka.admin()) {
+            admin.createTopics(List.of(new NewTopic("app-ids", 1, (short) 1))).all().get();
+        }
+        List<Map<String, String>> headers = new ArrayList<>();
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            headers.add(i % 3 == 0 ? Map.of("app", "ids") : Map.of("app", "ids", "ds.eventId", "id-" + i));
+            bodies.add("with-id-" + i);
+        }
+        assertThat(client.post(EventClient.jsonArray(headers, bodies)).status()).isEqualTo(200);
+
+        List<ConsumerRecord<byte[], Envelope>> records = KafkaRead.records(kafka.bootstrapServers(), "app-ids",
+                new io.datastream.protocol.envelope.EnvelopeDeserializer(), l -> lines(l).size() >= 12, WAIT);
+        int marked = 0;
+        try (CodecSet codecs = new CodecSet()) {
+            for (ConsumerRecord<byte[], Envelope> r : records) {
+                boolean batchMarked = "v1".equals(r.value().batch().headers().get("ds.eventIds"));
+                marked += batchMarked ? 1 : 0;
+                for (Line l : r.value().lines(codecs)) {
+                    JsonNode n = JSON.readTree(l.content());
+                    JsonNode id = n.get("headers").get("ds.eventId");
+                    assertThat(batchMarked).as("batch marked iff its events have ids: %s", n).isEqualTo(id != null);
+                    if (id != null) {
+                        assertThat(n.get("headers").get("ds.client").asText()).isEqualTo("local");
+                        assertThat(n.get("body").asText()).isEqualTo("with-" + id.asText());
+                    } else {
+                        assertThat(n.get("headers").has("ds.client")).isFalse();
+                    }
+                }
+            }
+        }
+        assertThat(marked).isPositive();
+        assertThat(lines(records)).extracting(Read::body).containsExactlyInAnyOrderElementsOf(bodies);
+
+        double before = Http.metric(router.httpPort(), "ds_router_http_refusals_total{reason=\"bad_event\"}");
+        EventClient.Answer twice = client.post(EventClient.jsonArray(
+                List.of(Map.of("app", "ids", "ds.eventId", "a"), Map.of("app", "ids", "ds.eventId", "a")), List.of("x", "y")));
+        assertThat(twice.status()).isEqualTo(400);
+        assertThat(twice.body()).contains("\"index\":1").contains("appears on two events");
+        EventClient.Answer own = client.post(EventClient.jsonArray(List.of(Map.of("app", "ids", "ds.client", "someone-else")), List.of("x")));
+        assertThat(own.status()).isEqualTo(400);
+        assertThat(own.body()).contains("\"index\":0").contains("ds.client is set by the router");
+        EventClient.Answer tooLong = client.post(EventClient.jsonArray(List.of(Map.of("app", "ids"), Map.of("app", "ids", "ds.eventId", "i".repeat(129))),
+                List.of("x", "y")));
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.body()).contains("\"index\":1").contains("over the limit of 128");
+        EventClient.Answer empty = client.post(EventClient.jsonArray(List.of(Map.of("app", "ids", "ds.eventId", "")), List.of("x")));
+        assertThat(empty.status()).isEqualTo(400);
+        EventClient.Answer text = client.post("/v1/events?app=ids&ds.eventId=same", "one\ntwo\n".getBytes(StandardCharsets.UTF_8),
+                Map.of("Content-Type", "text/plain"));
+        assertThat(text.status()).as("one id on every line of a text/plain request").isEqualTo(400);
+        assertThat(Http.metric(router.httpPort(), "ds_router_http_refusals_total{reason=\"bad_event\"}")).isEqualTo(before + 5);
+    }
+
 }

@@ -47,6 +47,8 @@ public enum SinkConfigKey {
             "How long a task's delivered byte ranges of a file are kept after the task's last batch of the file arrived. A re-send that arrives later than this is written again (a duplicate)."),
     DEDUP_MAX_RANGES_PER_FILE("dedup.maxRangesPerFile", Type.INT, "10000",
             "Most disjoint delivered ranges kept per file and task; beyond it the lowest ranges are forgotten (counted), so only re-sends of that old data could be duplicated."),
+    DEDUP_EVENT_ID_TTL("dedup.eventIdTtl", Type.DURATION, "1h",
+            "How long a client event id (header ds.eventId of the router's HTTP events) is remembered after its event was first written (processing time at the sink). A client's re-send processed within it is dropped; one processed later is written again. The state holds every id written within this time."),
 
     JOB_NAME("job.name", Type.STRING, "ds-flink-sink",
             "Flink job name."),

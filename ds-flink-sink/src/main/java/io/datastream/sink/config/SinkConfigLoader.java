@@ -133,7 +133,8 @@ final class SinkConfigLoader {
         DeadLetterConfig deadLetter = new DeadLetterConfig(text(SinkConfigKey.DEAD_LETTER_PATH));
         DedupConfig dedup = new DedupConfig(
                 ConfigValues.parseDuration(SinkConfigKey.DEDUP_TTL.key(), text(SinkConfigKey.DEDUP_TTL)),
-                ConfigValues.parseInt(SinkConfigKey.DEDUP_MAX_RANGES_PER_FILE.key(), text(SinkConfigKey.DEDUP_MAX_RANGES_PER_FILE)));
+                ConfigValues.parseInt(SinkConfigKey.DEDUP_MAX_RANGES_PER_FILE.key(), text(SinkConfigKey.DEDUP_MAX_RANGES_PER_FILE)),
+                ConfigValues.parseDuration(SinkConfigKey.DEDUP_EVENT_ID_TTL.key(), text(SinkConfigKey.DEDUP_EVENT_ID_TTL)));
         JobConfig job = new JobConfig(
                 text(SinkConfigKey.JOB_NAME),
                 ConfigValues.parseInt(SinkConfigKey.JOB_PARALLELISM.key(), text(SinkConfigKey.JOB_PARALLELISM)),

@@ -2,6 +2,7 @@ package io.datastream.sink.dedup;
 
 import io.datastream.protocol.CorruptBatchException;
 import io.datastream.protocol.batch.Batch;
+import io.datastream.protocol.batch.ReservedHeaders;
 import io.datastream.protocol.codec.CodecSet;
 import io.datastream.protocol.envelope.Envelope;
 import io.datastream.protocol.report.MinuteLedger;
@@ -12,17 +13,22 @@ import io.datastream.sink.config.SinkConfigKey;
 import io.datastream.sink.deadletter.DeadLetter;
 import io.datastream.sink.deadletter.DeadLetters;
 import io.datastream.sink.decode.SourceBatch;
+import io.datastream.sink.eventid.EventIdLine;
+import io.datastream.sink.eventid.EventIdReader;
 import io.datastream.sink.eventtime.EventTimeParsers;
 import io.datastream.sink.eventtime.LineTimeParser;
 import io.datastream.sink.metrics.SinkMetric;
 import io.datastream.sink.metrics.TaskCounters;
 import io.datastream.sink.metrics.TaskMetrics;
 import io.datastream.sink.output.BucketChunks;
+import io.datastream.sink.output.ChunkBuilder;
 import io.datastream.sink.output.OutputChunk;
 import io.datastream.sink.output.TimeBuckets;
 import io.datastream.sink.report.CommittedCounts;
 import io.netty.buffer.ByteBuf;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.MapState;
@@ -82,7 +88,7 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
 
     private transient MapState<String, long[]> delivered;
     private transient ValueState<long[]> deliveredV1;
-    private transient TaskMetrics taskMetrics;
+    private transient TaskMetrics<TaskCounters> taskMetrics;
     private transient CodecSet codecs;
     private transient BucketChunks chunks;
     private transient EventTimeParsers timeParsers;
@@ -98,6 +104,11 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
     private transient Counter rangesEvicted;
     private transient Counter timeFallback;
     private transient CommittedCounts committed;
+    private transient EventIdReader idReader;
+    private transient ChunkBuilder single;
+    private transient List<EventIdLine> idLines;
+    private transient Counter eventIdLinesIn;
+    private transient Counter eventIdUnreadable;
 
     /** With the default buckets ({@code output.bucketPattern}'s default, UTC). */
     public LineDeduplicator(DedupConfig config, LineFormat format) {
@@ -159,8 +170,13 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
         corrupt = SinkMetric.ENVELOPES_CORRUPT.register(g);
         rangesEvicted = SinkMetric.RANGES_EVICTED.register(g);
         timeFallback = SinkMetric.LINES_TIME_FALLBACK.register(g);
-        taskMetrics = new TaskMetrics(g);
+        taskMetrics = TaskMetrics.lines(g);
         committed = new CommittedCounts();
+        idReader = new EventIdReader();
+        single = new ChunkBuilder(format);
+        idLines = new ArrayList<>();
+        eventIdLinesIn = SinkMetric.EVENT_ID_LINES_IN.register(g);
+        eventIdUnreadable = SinkMetric.EVENT_ID_UNREADABLE.register(g);
     }
 
     @Override
@@ -216,8 +232,13 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
         }
         chunks.begin(batch);
         runs.clear();
+        idLines.clear();
+        boolean eventIds = ReservedHeaders.EVENT_IDS_V1.equals(batch.headers().get(ReservedHeaders.EVENT_IDS));
+        if (eventIds) {
+            single.begin(batch);
+        }
         filter.reset(ranges, !ranges.intersects(batch.startOffset(), batch.endOffset()),
-                timeParsers.forHeaders(batch.headers()), batch.firstEventTime());
+                timeParsers.forHeaders(batch.headers()), batch.firstEventTime(), eventIds ? task : null, readMinute);
         try {
             envelope.forEachLine(codecs, filter);
         } catch (CorruptBatchException | RuntimeException e) {
@@ -235,7 +256,8 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
         }
         linesOverlapping.inc(filter.overlapping);
         perTask.linesOverlapping.inc(filter.overlapping);
-        if (chunks.lines() == 0) {
+        eventIdUnreadable.inc(filter.unreadableIds);
+        if (chunks.lines() == 0 && idLines.isEmpty()) {
             return;
         }
         timeFallback.inc(filter.timeFallback);
@@ -243,6 +265,17 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
         DeliveredRanges.Union u = ranges.union(runs, config.maxRangesPerFile());
         delivered.put(task, u.ranges().toArray());
         rangesEvicted.inc(u.evicted());
+        // lines with a client event id: delivered by their range here, written (or dropped as a
+        // client's re-send) by the event-id de-duplication, which counts them
+        eventIdLinesIn.inc(idLines.size());
+        for (EventIdLine l : idLines) {
+            ctx.output(EventIdLine.TAG, l);
+        }
+        idLines.clear();
+        if (chunks.lines() == 0) {
+            committed.add(task, readMinute, ReportCount.TIME_FALLBACKS, filter.timeFallback);
+            return;
+        }
         linesWritten.inc(chunks.lines());
         perTask.linesWritten.inc(chunks.lines());
         committed.add(task, readMinute, ReportCount.LINES_COMMITTED, chunks.lines());
@@ -262,18 +295,26 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
         private boolean disjoint;
         private LineTimeParser parser;
         private long readTime;
+        private String idTask;
+        private long readMinute;
         long duplicates;
         long overlapping;
         long timeFallback;
+        long unreadableIds;
 
-        void reset(DeliveredRanges r, boolean batchIsDisjoint, LineTimeParser timeParser, long batchReadTime) {
+        /** {@code eventIdTask}: the batch's task when its lines may carry client event ids, else null. */
+        void reset(DeliveredRanges r, boolean batchIsDisjoint, LineTimeParser timeParser, long batchReadTime, String eventIdTask,
+                   long batchReadMinute) {
             this.ranges = r;
             this.disjoint = batchIsDisjoint;
             this.parser = timeParser;
             this.readTime = batchReadTime;
+            this.idTask = eventIdTask;
+            this.readMinute = batchReadMinute;
             this.duplicates = 0;
             this.overlapping = 0;
             this.timeFallback = 0;
+            this.unreadableIds = 0;
         }
 
         @Override
@@ -296,8 +337,19 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
                     time = parsed;
                 }
             }
-            chunks.append(offset, buffer, index, length, time);
             runs.add(offset, nextOffset);
+            if (idTask != null) {
+                String key = idReader.read(idTask, buffer, index, length);
+                if (key.equals(EventIdReader.UNREADABLE)) {
+                    unreadableIds++;
+                } else if (!key.isEmpty()) {
+                    single.clear();
+                    single.append(offset, buffer, index, length);
+                    idLines.add(new EventIdLine(key, idTask, readMinute, single.build(idTask, time > 0 ? time : 0)));
+                    return;
+                }
+            }
+            chunks.append(offset, buffer, index, length, time);
         }
     }
 }

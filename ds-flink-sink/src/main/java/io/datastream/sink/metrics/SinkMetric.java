@@ -20,15 +20,25 @@ public enum SinkMetric {
     LINES_DUPLICATE("ds_sink_lines_duplicate_total", Operators.DEDUP, "Lines dropped because their byte range was already delivered."),
     LINES_OVERLAPPING("ds_sink_lines_overlapping_total", Operators.DEDUP,
             "Lines whose byte range was partly (not wholly) delivered before: written, but a sign that a file was rewritten in place."),
-    LINES_WRITTEN("ds_sink_lines_written_total", Operators.DEDUP, "Lines handed to the file writer."),
-    BYTES_WRITTEN("ds_sink_bytes_written_total", Operators.DEDUP, "Bytes of the lines handed to the file writer, uncompressed, with newline and metadata."),
+    LINES_WRITTEN("ds_sink_lines_written_total", Operators.DEDUP + ", " + Operators.EVENT_IDS, "Lines handed to the file writer."),
+    BYTES_WRITTEN("ds_sink_bytes_written_total", Operators.DEDUP + ", " + Operators.EVENT_IDS,
+            "Bytes of the lines handed to the file writer, uncompressed, with newline and metadata."),
+    EVENT_ID_LINES_IN("ds_sink_event_id_lines_in_total", Operators.DEDUP,
+            "Lines with a client event id (batches marked ds.eventIds) whose byte range was new: handed to the event-id de-duplication instead of the file writer."),
+    EVENT_ID_UNREADABLE("ds_sink_event_id_unreadable_total", Operators.DEDUP,
+            "Lines of batches marked ds.eventIds whose id could not be read (not a JSON event, ds.eventId not a string or over 256 characters): written, identified by their byte range only."),
+    LINES_DUPLICATE_EVENT_ID("ds_sink_lines_duplicate_event_id_total", Operators.EVENT_IDS,
+            "Lines dropped because their client event id (task, ds.client, ds.eventId) was written within dedup.eventIdTtl: a client's re-send."),
     RANGES_EVICTED("ds_sink_dedup_ranges_evicted_total", Operators.DEDUP,
             "Delivered ranges forgotten because a file had more than dedup.maxRangesPerFile disjoint ranges."),
     LINES_TIME_FALLBACK("ds_sink_lines_time_fallback_total", Operators.DEDUP,
             "Lines written whose task asks for an event time (header ds.time) but in which none was found: bucketed by the time they were read."),
-    TASK_LINES_WRITTEN("ds_sink_task_lines_written_total", Operators.DEDUP_PER_TASK, "Lines of the task handed to the file writer."),
+    TASK_LINES_WRITTEN("ds_sink_task_lines_written_total", Operators.DEDUP_PER_TASK + ", " + Operators.EVENT_IDS_PER_TASK,
+            "Lines of the task handed to the file writer."),
     TASK_LINES_DUPLICATE("ds_sink_task_lines_duplicate_total", Operators.DEDUP_PER_TASK,
-            "Lines of the task dropped because the task had already delivered their byte range."),
+            "Lines of the task dropped because the task had already delivered their byte range (a re-send by an agent or a router)."),
+    TASK_LINES_DUPLICATE_EVENT_ID("ds_sink_task_lines_duplicate_event_id_total", Operators.EVENT_IDS_PER_TASK,
+            "Lines of the task dropped because their client event id had been written within dedup.eventIdTtl (a client's re-send)."),
     TASK_LINES_DUPLICATE_BY_V1_STATE("ds_sink_task_lines_duplicate_by_v1_state_total", Operators.DEDUP_PER_TASK,
             "Of the task's duplicates, those dropped only because state restored from release 0.1 (which did not record the task) had delivered their range for some task: a task that reads a file for the first time after the upgrade loses these lines until the old state expires (dedup.ttl)."),
     TASK_LINES_OVERLAPPING("ds_sink_task_lines_overlapping_total", Operators.DEDUP_PER_TASK,
@@ -68,6 +78,8 @@ public enum SinkMetric {
         static final String PARSE = "parse envelopes";
         static final String DEDUP = "de-duplicate lines";
         static final String DEDUP_PER_TASK = "de-duplicate lines, per `task`";
+        static final String EVENT_IDS = "de-duplicate event ids";
+        static final String EVENT_IDS_PER_TASK = "de-duplicate event ids, per `task`";
     }
 
     public String metricName() {

@@ -2,6 +2,7 @@ package io.datastream.sink.metrics;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
@@ -11,7 +12,7 @@ import org.apache.flink.metrics.MetricGroup;
  * one is counted under {@link #OVERFLOW_TASK}, so a producer writing arbitrary task ids cannot
  * grow the metric registry without bound. Single-threaded (one per operator subtask).
  */
-public final class TaskMetrics {
+public final class TaskMetrics<C> {
     /** Task ids with their own group, per operator subtask. */
     public static final int MAX_TASKS = 1000;
     /** The {@code task} value of the tasks beyond {@link #MAX_TASKS} (not a valid task id: it starts with '_'). */
@@ -20,26 +21,39 @@ public final class TaskMetrics {
     public static final String TASK_VARIABLE = "task";
 
     private final MetricGroup operatorGroup;
-    private final Map<String, TaskCounters> byTask = new HashMap<>();
+    private final Function<MetricGroup, C> counters;
+    private final Map<String, C> byTask = new HashMap<>();
     private String lastTask;
-    private TaskCounters last;
+    private C last;
 
-    public TaskMetrics(MetricGroup operatorGroup) {
+    /** {@code counters}: registers one task's counters on its group. */
+    public TaskMetrics(MetricGroup operatorGroup, Function<MetricGroup, C> counters) {
         this.operatorGroup = operatorGroup;
+        this.counters = counters;
+    }
+
+    /** The per-task counters of the line de-duplication. */
+    public static TaskMetrics<TaskCounters> lines(MetricGroup operatorGroup) {
+        return new TaskMetrics<>(operatorGroup, TaskCounters::new);
+    }
+
+    /** The per-task counters of the event-id de-duplication. */
+    public static TaskMetrics<EventIdCounters> eventIds(MetricGroup operatorGroup) {
+        return new TaskMetrics<>(operatorGroup, EventIdCounters::new);
     }
 
     /** The counters of {@code taskId} (null counts as the empty id). */
-    public TaskCounters of(String taskId) {
+    public C of(String taskId) {
         String t = taskId == null ? "" : taskId;
         if (t.equals(lastTask)) {
             return last;
         }
-        TaskCounters c = byTask.get(t);
+        C c = byTask.get(t);
         if (c == null) {
             if (byTask.size() >= MAX_TASKS) {
-                c = byTask.computeIfAbsent(OVERFLOW_TASK, k -> new TaskCounters(operatorGroup.addGroup(TASK_VARIABLE, k)));
+                c = byTask.computeIfAbsent(OVERFLOW_TASK, k -> counters.apply(operatorGroup.addGroup(TASK_VARIABLE, k)));
             } else {
-                c = new TaskCounters(operatorGroup.addGroup(TASK_VARIABLE, t));
+                c = counters.apply(operatorGroup.addGroup(TASK_VARIABLE, t));
                 byTask.put(t, c);
             }
         }

@@ -53,6 +53,12 @@ public final class ChunkBuilder {
         }
     }
 
+    /** Drops what was appended since {@link #begin}, keeping the batch's metadata: for chunks of one line each. */
+    public void clear() {
+        size = 0;
+        lines = 0;
+    }
+
     /** Appends one line: the metadata of the format, {@code length} bytes of {@code src} at {@code index}, {@code \n}. */
     public void append(long offset, ByteBuf src, int index, int length) {
         if (format == LineFormat.RAW) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class TaskMetricsTest {
     @Test
     void eachTaskHasItsOwnCountersUpToTheBoundThenTheOverflowGroup() {
-        TaskMetrics m = new TaskMetrics(new UnregisteredMetricsGroup());
+        TaskMetrics<TaskCounters> m = TaskMetrics.lines(new UnregisteredMetricsGroup());
         TaskCounters web = m.of("web");
         assertThat(m.of("web")).isSameAs(web);
         assertThat(m.of("search")).isNotSameAs(web);

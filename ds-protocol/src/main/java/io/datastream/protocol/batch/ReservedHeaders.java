@@ -20,6 +20,15 @@ public final class ReservedHeaders {
     public static final String TIME_PATTERN = "ds.time.pattern";
     /** The zone of times written without an offset; absent = UTC. */
     public static final String TIME_ZONE = "ds.time.zone";
+    /**
+     * Set by the router's Kafka sink on batches of HTTP events that carry a client event id,
+     * value {@code v1}: every line is an event as JSON, and one whose headers hold
+     * {@code ds.eventId} is identified by (task, its {@code ds.client} header, its
+     * {@code ds.eventId}) rather than by its offset (docs/protocol.md section 17).
+     */
+    public static final String EVENT_IDS = "ds.eventIds";
+    /** The value of {@link #EVENT_IDS} this version writes and reads. */
+    public static final String EVENT_IDS_V1 = "v1";
 
     private ReservedHeaders() {
     }

@@ -54,7 +54,7 @@ public record HttpSourceConfig(
         port = port == null ? DEFAULT_PORT : port;
         workerThreads = workerThreads == null ? Math.min(2, Runtime.getRuntime().availableProcessors()) : workerThreads;
         tls = tls != null && tls;
-        limits = limits == null ? new HttpSourceLimitsConfig(null, null, null, null, null, null, null, null, null, null, null) : limits;
+        limits = limits == null ? new HttpSourceLimitsConfig(null, null, null, null, null, null, null, null, null, null, null, null) : limits;
         tokens = tokens == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(tokens));
         channels = channels == null ? List.of(new ChannelConfig("events", null, null, null, null, null, null, null, null, null)) : Collections.unmodifiableList(new ArrayList<>(channels));
         routes = routes == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(routes));
@@ -157,6 +157,7 @@ public record HttpSourceConfig(
                 continue;
             }
             e.check(t.token() != null && t.token().length() >= 8, key + ".token", "must be at least 8 characters");
+            e.check(t.client() == null || isName(t.client()), key + ".client", "must be 1 to 64 of [a-zA-Z0-9._-]");
             for (String c : t.channels()) {
                 e.check(c.equals("*") || channelNames.contains(c), key + ".channels", "names no channel: '" + c + "'");
             }
@@ -279,14 +280,31 @@ public record HttpSourceConfig(
         @Doc("the secret (at least 8 characters), sent as `Authorization: Bearer <token>`")
         String token,
         @Doc("channel names, or \"*\" for all")
-        List<String> channels) {
+        List<String> channels,
+        @Doc(value = "the client's name, the scope of its event ids (`ds.eventId`: two clients' equal ids are different events); give the "
+                + "old and the new token of a client the same name when rotating it, so that a retry across the rotation is still recognised",
+                defaultText = "`token-` and the first 12 hex digits of the token's SHA-256")
+        String client) {
         public TokenConfig {
             channels = channels == null ? List.of("*") : List.copyOf(channels);
         }
 
+        /** {@code client}, or the default derived from the token. */
+        public String clientName() {
+            if (client != null) {
+                return client;
+            }
+            try {
+                byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return "token-" + java.util.HexFormat.of().formatHex(h, 0, 6);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is part of every JVM", e);
+            }
+        }
+
         @Override
         public String toString() {
-            return "TokenConfig[token=***, channels=" + channels + "]";
+            return "TokenConfig[token=***, channels=" + channels + ", client=" + client + "]";
         }
     }
 

@@ -27,7 +27,10 @@ public record HttpSourceLimitsConfig(
         @Doc("connections at once; more are closed")
         Integer maxConnections,
         @Doc("`Retry-After` of 429 and 503")
-        Integer retryAfterSeconds) {
+        Integer retryAfterSeconds,
+        @Doc("decompressed request bytes being read and waiting to be parsed, across all connections (at least `maxDecompressedBytes`); "
+                + "a request whose body would take it further: 503 `overloaded` and the connection closed")
+        Long maxInFlightBodyBytes) {
     public HttpSourceLimitsConfig {
         maxBodyBytes = maxBodyBytes == null ? 4 << 20 : maxBodyBytes;
         maxDecompressedBytes = maxDecompressedBytes == null ? 16 << 20 : maxDecompressedBytes;
@@ -40,6 +43,7 @@ public record HttpSourceLimitsConfig(
         ackTimeoutMs = ackTimeoutMs == null ? 30_000L : ackTimeoutMs;
         maxConnections = maxConnections == null ? 10_000 : maxConnections;
         retryAfterSeconds = retryAfterSeconds == null ? 1 : retryAfterSeconds;
+        maxInFlightBodyBytes = maxInFlightBodyBytes == null ? 256L << 20 : maxInFlightBodyBytes;
     }
 
     void validate(ConfigErrors e) {
@@ -56,5 +60,7 @@ public record HttpSourceLimitsConfig(
         e.between(ackTimeoutMs, 100, 3_600_000, k + "ackTimeoutMs");
         e.between(maxConnections, 1, 1_000_000, k + "maxConnections");
         e.between(retryAfterSeconds, 1, 3600, k + "retryAfterSeconds");
+        e.check(maxInFlightBodyBytes >= maxDecompressedBytes && maxInFlightBodyBytes <= 64L << 30, k + "maxInFlightBodyBytes",
+                "must be in maxDecompressedBytes (" + maxDecompressedBytes + ") .. 68719476736, was " + maxInFlightBodyBytes);
     }
 }

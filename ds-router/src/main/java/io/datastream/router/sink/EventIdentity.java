@@ -1,7 +1,9 @@
 package io.datastream.router.sink;
 
 import io.datastream.protocol.batch.BatchSource;
+import io.datastream.protocol.batch.ReservedHeaders;
 import io.datastream.router.channel.Incarnation;
+import io.datastream.router.event.ClientEventIds;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -15,6 +17,10 @@ import java.util.Map;
  * ({@link io.datastream.router.channel.ChannelRecord#incarnation()}), not the one reading it: an
  * event a file-queue channel delivers again after a restart keeps its identity, as long as the
  * router id and the channel's task stay the same.
+ *
+ * <p>Events with a client event id ({@link ClientEventIds}) are written in batches of their own
+ * with the static header {@link ReservedHeaders#EVENT_IDS}: the Flink sink identifies each by
+ * (task, client, id) on top of its position, so that a client's re-send is recognised too.
  */
 public final class EventIdentity {
     private EventIdentity() {
@@ -36,6 +42,7 @@ public final class EventIdentity {
         private final String host;
         private Incarnation last;
         private BatchSource lastSource;
+        private BatchSource lastIdSource;
 
         public Sources(String routerId, String channel, String task, String host) {
             this.routerId = routerId;
@@ -45,11 +52,22 @@ public final class EventIdentity {
         }
 
         public BatchSource of(Incarnation incarnation) {
+            return of(incarnation, false);
+        }
+
+        /**
+         * {@code eventIds}: the source of the events that carry a client event id: the same file
+         * (fingerprint), with the static header {@link ReservedHeaders#EVENT_IDS} that tells the
+         * Flink sink to identify them by their id ({@link ClientEventIds}). A batch holds events
+         * of one kind only.
+         */
+        public BatchSource of(Incarnation incarnation, boolean eventIds) {
             if (!incarnation.equals(last)) {
                 lastSource = source(routerId, incarnation, channel, task, host);
+                lastIdSource = withEventIds(lastSource);
                 last = incarnation;
             }
-            return lastSource;
+            return eventIds ? lastIdSource : lastSource;
         }
 
         /**
@@ -57,17 +75,29 @@ public final class EventIdentity {
          * ({@link #groupFingerprint}); the last {@value #GROUP_CACHE} are remembered.
          */
         public BatchSource ofGroup(Incarnation incarnation, String topic, String group) {
-            GroupKey k = new GroupKey(incarnation, topic, group);
+            return ofGroup(incarnation, topic, group, false);
+        }
+
+        /**
+         * {@code eventIds}: the events of the group that carry a client event id, as a file of
+         * their own ({@link #groupFingerprint} continued over a marker) whose batches have the
+         * static header {@link ReservedHeaders#EVENT_IDS}.
+         */
+        public BatchSource ofGroup(Incarnation incarnation, String topic, String group, boolean eventIds) {
+            GroupKey k = new GroupKey(incarnation, topic, group, eventIds);
             BatchSource s = groups.get(k);
             if (s == null) {
-                s = new BatchSource(task, "router:" + routerId, host, "http:" + channel, groupFingerprint(routerId, incarnation, channel, topic, group),
-                        Map.of());
+                long fp = groupFingerprint(routerId, incarnation, channel, topic, group);
+                s = new BatchSource(task, "router:" + routerId, host, "http:" + channel, eventIds ? finish(mix(fp, ID_MARK)) : fp, Map.of());
+                if (eventIds) {
+                    s = withEventIds(s);
+                }
                 groups.put(k, s);
             }
             return s;
         }
 
-        private record GroupKey(Incarnation incarnation, String topic, String group) {
+        private record GroupKey(Incarnation incarnation, String topic, String group, boolean eventIds) {
         }
 
         private static final int GROUP_CACHE = 4096;
@@ -77,6 +107,13 @@ public final class EventIdentity {
                 return size() > GROUP_CACHE;
             }
         };
+    }
+
+    private static final byte[] ID_MARK = {0, 'i', 'd'};
+
+    private static BatchSource withEventIds(BatchSource s) {
+        return new BatchSource(s.taskId(), s.agentId(), s.host(), s.path(), s.fingerprint(),
+                Map.of(ReservedHeaders.EVENT_IDS, ReservedHeaders.EVENT_IDS_V1));
     }
 
     /**

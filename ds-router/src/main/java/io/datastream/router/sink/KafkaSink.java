@@ -7,6 +7,7 @@ import io.datastream.protocol.codec.CodecSet;
 import io.datastream.protocol.codec.CodecType;
 import io.datastream.router.channel.ChannelConsumer;
 import io.datastream.router.channel.ChannelRecord;
+import io.datastream.router.event.ClientEventIds;
 import io.datastream.router.event.Event;
 import io.datastream.router.event.EventFormat;
 import io.datastream.router.event.MalformedEventException;
@@ -158,7 +159,7 @@ public final class KafkaSink extends ChannelSink {
             } catch (MalformedEventException e) {
                 throw new IllegalStateException("channel " + channel() + " holds an event that does not deserialize", e);
             }
-            BatchSource source = sources.of(r.incarnation());
+            BatchSource source = sources.of(r.incarnation(), ClientEventIds.inJson(line));
             long gap = r.nextPosition() - r.position() - line.length;
             boolean contiguous = runEvents > 0 && t.equals(runTopic) && source == runSource && builder.endOffset() == r.position()
                     && builder.fits(line.length, gap);

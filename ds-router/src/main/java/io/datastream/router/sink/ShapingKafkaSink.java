@@ -7,6 +7,7 @@ import io.datastream.protocol.codec.CodecSet;
 import io.datastream.protocol.codec.CodecType;
 import io.datastream.router.channel.ChannelConsumer;
 import io.datastream.router.channel.ChannelRecord;
+import io.datastream.router.event.ClientEventIds;
 import io.datastream.router.event.Event;
 import io.datastream.router.event.EventFormat;
 import io.datastream.router.event.MalformedEventException;
@@ -230,7 +231,8 @@ public final class ShapingKafkaSink extends ChannelSink {
                 throw new IllegalStateException("channel " + channel() + " holds an event that does not deserialize", e);
             }
             String value = event.header(shape.groupBy());
-            BatchSource source = sources.ofGroup(r.incarnation(), t, value == null ? "" : value);
+            BatchSource source = sources.ofGroup(r.incarnation(), t, value == null ? "" : value,
+                    event.header(ClientEventIds.EVENT_ID) != null);
             Item item = new Item(r, line, t, source, chunk);
             if (r.position() < replayEnd) {
                 if (replay == null) {

@@ -154,6 +154,9 @@ public final class EventPipeline implements AutoCloseable {
             sinks.add(sink.start());
         }
         SourceContext context = new SourceContext(cfg, channels, dynamicTopics, metrics, s.ssl());
+        io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("ds_router_http_body_bytes_in_flight")
+                .help("decompressed request body bytes being read or waiting to be parsed, across connections (httpSource.limits.maxInFlightBodyBytes)")
+                .callback(cb -> cb.call(context.bodyBytesInFlight())).register(s.registry());
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;

@@ -19,7 +19,8 @@ public enum Refusal {
     CHANNEL_FULL(12, 429, "channel_full"),
     NOT_SAFE_IN_TIME(13, 503, "not_safe_in_time"),
     SHUTTING_DOWN(14, 503, "shutting_down"),
-    HEADERS_TOO_LARGE(15, 431, "headers_too_large");
+    HEADERS_TOO_LARGE(15, 431, "headers_too_large"),
+    OVERLOADED(16, 503, "overloaded");
 
     private final int id;
     private final int status;

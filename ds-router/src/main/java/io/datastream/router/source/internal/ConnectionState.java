@@ -10,4 +10,6 @@ final class ConnectionState {
     boolean busy;
     /** The grants of the requests the gate let through, in order, not yet taken by the events handler. */
     final ArrayDeque<Tokens.Grant> grants = new ArrayDeque<>(2);
+    /** The body bytes each whole request read and not yet handled holds of the router-wide budget, in order. */
+    final ArrayDeque<Long> bodyBytes = new ArrayDeque<>(2);
 }

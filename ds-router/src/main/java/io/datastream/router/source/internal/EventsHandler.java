@@ -4,6 +4,7 @@ import io.datastream.router.channel.Channel;
 import io.datastream.router.channel.PutResult;
 import io.datastream.router.channel.SafeListener;
 import io.datastream.router.channel.StoredEvent;
+import io.datastream.router.event.ClientEventIds;
 import io.datastream.router.event.Event;
 import io.datastream.router.event.EventFormat;
 import io.datastream.router.route.TopicTemplate;
@@ -20,9 +21,11 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -70,11 +73,15 @@ final class EventsHandler extends ChannelInboundHandlerAdapter {
         state.busy = true;
         c.channel().config().setAutoRead(false);
         Tokens.Grant grant = state.grants.poll();
+        Long held = state.bodyBytes.poll();
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         try {
-            accept(c, req, grant == null ? Tokens.Grant.ALL : grant, keepAlive);
+            accept(c, req, grant == null ? Tokens.Grant.LOCAL : grant, keepAlive);
         } finally {
             req.release();
+            if (held != null) {
+                ctx.bodies.release(held);
+            }
         }
     }
 
@@ -98,8 +105,30 @@ final class EventsHandler extends ChannelInboundHandlerAdapter {
         List<Event> events = parsed.events();
         Map<Channel, List<StoredEvent>> byChannel = new LinkedHashMap<>();
         Map<Channel, long[]> costs = new LinkedHashMap<>();
+        Set<String> ids = null;
         for (int i = 0; i < events.size(); i++) {
             Event e = events.get(i);
+            if (e.header(ClientEventIds.CLIENT) != null) {
+                refuse(c, keepAlive, Refusal.BAD_EVENT, "event " + i + ": header " + ClientEventIds.CLIENT
+                        + " is set by the router, not by clients", i);
+                return;
+            }
+            String id = e.header(ClientEventIds.EVENT_ID);
+            if (id != null) {
+                String problem = ClientEventIds.problem(id);
+                if (ids == null) {
+                    ids = new HashSet<>();
+                }
+                if (problem == null && !ids.add(id)) {
+                    problem = "header " + ClientEventIds.EVENT_ID + " '" + RequestParser.clip(id)
+                            + "' appears on two events of the request (the second would be dropped as a re-send)";
+                }
+                if (problem != null) {
+                    refuse(c, keepAlive, Refusal.BAD_EVENT, "event " + i + ": " + problem, i);
+                    return;
+                }
+                e = ClientEventIds.withClient(e, grant.client());
+            }
             String name = ctx.routing.channelOf(e);
             if (name == null) {
                 refuse(c, keepAlive, Refusal.NO_ROUTE, "event " + i + ": no route matches its headers and there is no default channel", i);

@@ -9,7 +9,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 /**
  * The pipeline of one HTTP connection: {@code [TLS] -> HTTP codec (request line 4 KiB, headers 16
  * KiB) -> gate (limits, auth, timers, compressed size) -> decompressor (gzip, deflate, zstd) ->
- * aggregator (decompressed size) -> events handler}.
+ * budget (decompressed bytes across connections) -> aggregator (decompressed size) -> events handler}.
  */
 public final class HttpSourceInitializer extends ChannelInitializer<SocketChannel> {
     private final SourceContext ctx;
@@ -28,6 +28,7 @@ public final class HttpSourceInitializer extends ChannelInitializer<SocketChanne
         p.addLast("http", new HttpServerCodec(4096, 16 << 10, 64 << 10));
         p.addLast("gate", new RequestGate(ctx, state));
         p.addLast("decompress", new HttpContentDecompressor(false, ctx.limits.maxDecompressedBytes()));
+        p.addLast("budget", new BodyBudgetHandler(ctx, state));
         p.addLast("aggregate", new BoundedAggregator(ctx));
         p.addLast("events", new EventsHandler(ctx, state));
     }

@@ -165,7 +165,7 @@ final class RequestGate extends ChannelDuplexHandler {
                 refuse(c, Refusal.FORBIDDEN, "no tokens are configured: only requests addressed to localhost, 127.0.0.1 or [::1] are accepted");
                 return null;
             }
-            grant = Tokens.Grant.ALL;
+            grant = Tokens.Grant.LOCAL;
         }
         String encoding = req.headers().get(HttpHeaderNames.CONTENT_ENCODING);
         if (encoding != null && !ENCODINGS.contains(encoding.trim().toLowerCase(Locale.ROOT))) {
@@ -190,14 +190,38 @@ final class RequestGate extends ChannelDuplexHandler {
         if (host == null) {
             return true;
         }
-        String h = host.trim().toLowerCase(Locale.ROOT);
+        // on every request without tokens: no regex, no lower-casing copy
+        String h = host.trim();
         if (h.startsWith("[")) {
             int end = h.indexOf(']');
             return end > 0 && h.substring(1, end).equals("::1");
         }
         int colon = h.lastIndexOf(':');
-        String name = colon < 0 ? h : h.substring(0, colon);
-        return name.equals("localhost") || name.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+        int end = colon < 0 ? h.length() : colon;
+        return (end == 9 && h.regionMatches(true, 0, "localhost", 0, 9)) || isLoopbackV4(h, end);
+    }
+
+    /** Whether {@code h[0, end)} is {@code 127.d.d.d}, each d 1 to 3 digits. */
+    private static boolean isLoopbackV4(String h, int end) {
+        if (end < 9 || !h.startsWith("127.")) {
+            return false;
+        }
+        int groups = 0;
+        int digits = 0;
+        for (int i = 4; i < end; i++) {
+            char c = h.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (++digits > 3) {
+                    return false;
+                }
+            } else if (c == '.' && digits > 0 && groups < 2) {
+                groups++;
+                digits = 0;
+            } else {
+                return false;
+            }
+        }
+        return groups == 2 && digits > 0;
     }
 
     /** The media type without parameters, lower case, or null. */

@@ -31,7 +31,7 @@ final class Responses {
         }
         b.append('}');
         FullHttpResponse res = json(alloc, HttpResponseStatus.valueOf(r.status()), b.toString());
-        if (r == Refusal.CHANNEL_FULL || r == Refusal.NOT_SAFE_IN_TIME || r == Refusal.SHUTTING_DOWN) {
+        if (r == Refusal.CHANNEL_FULL || r == Refusal.NOT_SAFE_IN_TIME || r == Refusal.SHUTTING_DOWN || r == Refusal.OVERLOADED) {
             res.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
         }
         if (r == Refusal.UNAUTHORIZED) {

@@ -29,6 +29,8 @@ public final class SourceContext {
     final IntakeMetrics metrics;
     final SslContext ssl;
     final AtomicInteger connections = new AtomicInteger();
+    /** Decompressed body bytes of requests being read or waiting to be parsed, across connections. */
+    final BodyBudget bodies;
     /** Every open connection (a closed one leaves by itself), so that stopping closes them all. */
     final ChannelGroup open = new DefaultChannelGroup("ds-router-http-source", GlobalEventExecutor.INSTANCE);
     private volatile boolean closing;
@@ -43,6 +45,12 @@ public final class SourceContext {
         this.dynamicTopics = Map.copyOf(dynamicTopics);
         this.metrics = metrics;
         this.ssl = ssl;
+        this.bodies = new BodyBudget(cfg.limits().maxInFlightBodyBytes());
+    }
+
+    /** Decompressed body bytes of requests being read or waiting to be parsed, across connections. */
+    public long bodyBytesInFlight() {
+        return bodies.used();
     }
 
     /** From now on, requests are refused with 503 (the router is shutting down). */

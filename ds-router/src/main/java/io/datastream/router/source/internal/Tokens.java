@@ -1,6 +1,7 @@
 package io.datastream.router.source.internal;
 
 import io.datastream.router.config.HttpSourceConfig;
+import io.datastream.router.event.ClientEventIds;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
@@ -12,9 +13,13 @@ import java.util.Set;
  * a set of channels.
  */
 final class Tokens {
-    /** A client allowed to write {@code channels} (null = every channel). */
-    record Grant(Set<String> channels) {
-        static final Grant ALL = new Grant(null);
+    /**
+     * A client allowed to write {@code channels} (null = every channel); {@code client} scopes its
+     * event ids ({@link ClientEventIds#CLIENT}).
+     */
+    record Grant(Set<String> channels, String client) {
+        /** Loopback clients when no tokens are configured. */
+        static final Grant LOCAL = new Grant(null, ClientEventIds.LOCAL_CLIENT);
 
         boolean allows(String channel) {
             return channels == null || channels.contains(channel);
@@ -28,7 +33,7 @@ final class Tokens {
 
     Tokens(List<HttpSourceConfig.TokenConfig> tokens) {
         this.entries = tokens.stream().map(t -> new Entry(t.token().getBytes(StandardCharsets.UTF_8),
-                t.channels().contains("*") ? Grant.ALL : new Grant(Set.copyOf(t.channels())))).toList();
+                new Grant(t.channels().contains("*") ? null : Set.copyOf(t.channels()), t.clientName()))).toList();
     }
 
     boolean required() {

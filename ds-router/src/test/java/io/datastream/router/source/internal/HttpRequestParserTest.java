@@ -12,7 +12,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class HttpRequestParserTest {
-    private static final HttpSourceLimitsConfig LIMITS = new HttpSourceLimitsConfig(null, null, 100, null, 4, 64, null, null, null, null, null);
+    private static final HttpSourceLimitsConfig LIMITS = new HttpSourceLimitsConfig(null, null, 100, null, 4, 64, null, null, null, null, null, null);
     private final RequestParser parser = new RequestParser(LIMITS);
 
     private ParsedRequest json(String s) {

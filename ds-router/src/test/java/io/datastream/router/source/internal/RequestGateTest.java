@@ -105,4 +105,17 @@ class RequestGateTest {
             local.finishAndReleaseAll();
         }
     }
+
+    @Test
+    void onlyLoopbackHostNamesPassWithoutTokens() {
+        for (String ok : new String[] {"localhost", "LocalHost:7102", "127.0.0.1", "127.1.22.255:80", "[::1]", "[::1]:7102", " localhost "}) {
+            assertThat(RequestGate.loopbackHost(ok)).as(ok).isTrue();
+        }
+        assertThat(RequestGate.loopbackHost(null)).isTrue();
+        for (String bad : new String[] {"", "evil.com", "localhost.evil.com", "127.0.0.1.evil.com", "127.0.0", "1270.0.0.1", "127.0.0.1234",
+            "127..0.1", "127.0.0.", "128.0.0.1", "[::2]", "localhos", "127.0.0.1x"}) {
+            assertThat(RequestGate.loopbackHost(bad)).as(bad).isFalse();
+        }
+    }
+
 }
