@@ -127,8 +127,9 @@ public final class Agent implements AutoCloseable {
         LOG.info("agent {} on {}: {} checkpoints in {}", config.id(), config.host(), entries.size(), file.path());
 
         if (config.zookeeper().enabled()) {
-            zk = ZkClients.start(config.zookeeper().connect(), Duration.ofMillis(config.zookeeper().sessionTimeoutMs()));
             ZkLayout layout = new ZkLayout(config.zookeeper().root());
+            zk = ZkClients.start(config.zookeeper().connect(), Duration.ofMillis(config.zookeeper().sessionTimeoutMs()),
+                    config.zookeeper().credentials(), layout);
             routers = MemberDirectory.routers(zk, layout).start();
             taskDirectory = new TaskDirectory(zk, layout);
         } else {

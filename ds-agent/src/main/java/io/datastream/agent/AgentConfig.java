@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.datastream.agent.config.ConfigException;
 import io.datastream.agent.config.ConfigReader;
 import io.datastream.protocol.report.ReportSettings;
+import io.datastream.registry.acl.ZkCredentials;
 import io.datastream.registry.task.FieldError;
 import io.datastream.registry.task.TaskSpec;
 import java.io.IOException;
@@ -50,8 +51,9 @@ public record AgentConfig(String id, String host, Map<String, String> labels, Pa
      * @param connect          ZooKeeper connect string; null or empty = no ZooKeeper
      * @param root             root path of the Datastream layout
      * @param sessionTimeoutMs ZooKeeper session timeout
+     * @param credentials      digest credential from {@code zookeeper.authFile} or {@code zookeeper.authEnv}; null = none
      */
-    public record ZooKeeperOptions(String connect, String root, long sessionTimeoutMs) {
+    public record ZooKeeperOptions(String connect, String root, long sessionTimeoutMs, ZkCredentials credentials) {
         public boolean enabled() {
             return connect != null && !connect.isBlank();
         }
@@ -230,8 +232,16 @@ public record AgentConfig(String id, String host, Map<String, String> labels, Pa
                 r.error("routers[" + i + "]", "must be host:port, was '" + routers.get(i) + "'");
             }
         }
+        String zkAuthFile = r.string("zookeeper.authFile", "");
+        String zkAuthEnv = r.string("zookeeper.authEnv", "");
+        ZkCredentials zkCredentials = null;
+        try {
+            zkCredentials = ZkCredentials.from(zkAuthFile, zkAuthEnv);
+        } catch (IllegalArgumentException e) {
+            r.error(zkAuthFile != null && !zkAuthFile.isEmpty() ? "zookeeper.authFile" : "zookeeper.authEnv", e.getMessage());
+        }
         ZooKeeperOptions zk = new ZooKeeperOptions(r.string("zookeeper.connect", null), r.string("zookeeper.root", "/datastream"),
-                r.longValue("zookeeper.sessionTimeoutMs", 15_000, 1_000, 600_000));
+                r.longValue("zookeeper.sessionTimeoutMs", 15_000, 1_000, 600_000), zkCredentials);
         if (zk.root() == null || !zk.root().startsWith("/")) {
             r.error("zookeeper.root", "must be an absolute path like /datastream, was '" + zk.root() + "'");
         }

@@ -13,6 +13,7 @@ import io.datastream.control.auth.ApiToken;
 import io.datastream.control.auth.Credentials;
 import io.datastream.control.ops.store.StoreSettings;
 import io.datastream.registry.ZkLayout;
+import io.datastream.registry.acl.ZkCredentials;
 import io.datastream.registry.task.FieldError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,6 +61,8 @@ public record ControlConfig(Http http, ZooKeeper zookeeper, Auth auth, String al
                     "ZooKeeper session timeout (2000 to 120000)"),
             new Key("zookeeper.operationTimeoutMs", String.valueOf(DEFAULT_OPERATION_TIMEOUT_MS),
                     "longest time one API call waits for ZooKeeper before answering 503 (100 to 60000)"),
+            new Key("zookeeper.authFile", "(none)", "a file holding the ZooKeeper digest credential user:password (docs/security.md)"),
+            new Key("zookeeper.authEnv", "(none)", "an environment variable holding it, instead of zookeeper.authFile"),
             new Key("auth.token", "(empty)",
                     "one admin token (at least 16 characters), the shorthand for small setups; empty and no auth.tokens ="
                             + " only loopback clients addressing localhost are served"),
@@ -106,13 +109,21 @@ public record ControlConfig(Http http, ZooKeeper zookeeper, Auth auth, String al
      * @param root               root path
      * @param sessionTimeoutMs   session timeout
      * @param operationTimeoutMs bound of one API call's ZooKeeper work
+     * @param authFile           file holding the digest credential {@code user:password}; null = none
+     * @param authEnv            environment variable holding it, instead of {@code authFile}
      */
-    public record ZooKeeper(String connect, String root, Integer sessionTimeoutMs, Integer operationTimeoutMs) {
+    public record ZooKeeper(String connect, String root, Integer sessionTimeoutMs, Integer operationTimeoutMs, String authFile,
+                            String authEnv) {
         public ZooKeeper {
             connect = connect == null ? "localhost:2181" : connect;
             root = root == null ? ZkLayout.DEFAULT_ROOT : root;
             sessionTimeoutMs = sessionTimeoutMs == null ? DEFAULT_SESSION_TIMEOUT_MS : sessionTimeoutMs;
             operationTimeoutMs = operationTimeoutMs == null ? DEFAULT_OPERATION_TIMEOUT_MS : operationTimeoutMs;
+        }
+
+        /** The digest credential, or null. @throws IllegalArgumentException if unreadable */
+        public ZkCredentials credentials() {
+            return ZkCredentials.from(authFile, authEnv);
         }
     }
 
@@ -218,7 +229,7 @@ public record ControlConfig(Http http, ZooKeeper zookeeper, Auth auth, String al
         alerts = alerts == null ? new Alerts(null, null, null, null, null) : alerts;
         audit = audit == null ? new Audit(null) : audit;
         http = http == null ? new Http(null, null, null) : http;
-        zookeeper = zookeeper == null ? new ZooKeeper(null, null, null, null) : zookeeper;
+        zookeeper = zookeeper == null ? new ZooKeeper(null, null, null, null, null, null) : zookeeper;
         auth = auth == null ? new Auth(null) : auth;
         allowedTopics = allowedTopics == null ? ".*" : allowedTopics;
         List<String> problems = problems(http, zookeeper, allowedTopics);
@@ -320,6 +331,11 @@ public record ControlConfig(Http http, ZooKeeper zookeeper, Auth auth, String al
         }
         if (zk.operationTimeoutMs() < 100 || zk.operationTimeoutMs() > 60_000) {
             p.add("zookeeper.operationTimeoutMs: must be in [100, 60000], was " + zk.operationTimeoutMs());
+        }
+        try {
+            zk.credentials();
+        } catch (IllegalArgumentException e) {
+            p.add((zk.authFile() != null && !zk.authFile().isBlank() ? "zookeeper.authFile: " : "zookeeper.authEnv: ") + e.getMessage());
         }
         try {
             Pattern.compile(allowedTopics);
