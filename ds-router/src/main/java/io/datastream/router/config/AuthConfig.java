@@ -16,15 +16,19 @@ import java.util.Set;
  * @param tokenFile a file holding the shared token, instead of {@code token}
  * @param agents    per-agent credentials bound to agent ids, tasks and topics; empty (default) = none.
  *                  With neither a shared token nor agents, any client may connect (listen on loopback only).
+ * @param onlyAssignedTasks every connection may write only batches of tasks that ZooKeeper assigns to its
+ *                  HELLO's host (host selector and the agent's registered labels), to the task's topic;
+ *                  needs {@code zookeeper.connect}; off by default
  */
-public record AuthConfig(String token, String tokenFile, List<AgentCredentialConfig> agents) {
+public record AuthConfig(String token, String tokenFile, List<AgentCredentialConfig> agents, Boolean onlyAssignedTasks) {
     public AuthConfig {
         token = token == null ? "" : token;
         agents = agents == null ? List.of() : new ArrayList<>(agents).stream().toList();
+        onlyAssignedTasks = onlyAssignedTasks != null && onlyAssignedTasks;
     }
 
     public static AuthConfig none() {
-        return new AuthConfig(null, null, null);
+        return new AuthConfig(null, null, null, null);
     }
 
     /** Whether any agent credential is required. */
@@ -46,7 +50,9 @@ public record AuthConfig(String token, String tokenFile, List<AgentCredentialCon
         }
     }
 
-    public void validate(ConfigErrors e, TlsConfig tls) {
+    public void validate(ConfigErrors e, TlsConfig tls, ZooKeeperConfig zookeeper) {
+        e.check(!onlyAssignedTasks || zookeeper.enabled(), "auth.onlyAssignedTasks",
+                "needs zookeeper.connect (the router reads the task assignments from ZooKeeper)");
         e.check(token.length() <= 1024, "auth.token", "must be at most 1024 characters, was " + token.length());
         if (tokenFile != null && !tokenFile.isEmpty()) {
             e.check(token.isEmpty(), "auth.tokenFile", "set auth.token or auth.tokenFile, not both");
@@ -80,6 +86,6 @@ public record AuthConfig(String token, String tokenFile, List<AgentCredentialCon
 
     @Override
     public String toString() {
-        return "AuthConfig[token=" + (token.isEmpty() ? "" : "***") + ", tokenFile=" + tokenFile + ", agents=" + agents + "]";
+        return "AuthConfig[token=" + (token.isEmpty() ? "" : "***") + ", tokenFile=" + tokenFile + ", agents=" + agents + ", onlyAssignedTasks=" + onlyAssignedTasks + "]";
     }
 }
