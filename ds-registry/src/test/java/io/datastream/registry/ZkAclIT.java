@@ -8,6 +8,7 @@ import io.datastream.registry.acl.ZkAcls;
 import io.datastream.registry.acl.ZkCredentials;
 import io.datastream.registry.member.AgentInfo;
 import io.datastream.registry.member.EphemeralRegistration;
+import io.datastream.registry.member.MemberDirectory;
 import io.datastream.registry.member.RouterInfo;
 import io.datastream.registry.task.TaskSpec;
 import io.datastream.registry.task.TaskStore;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +34,8 @@ class ZkAclIT {
 
     @BeforeAll
     static void start() {
+        // the server removes empty container nodes every 100 ms instead of every minute
+        System.setProperty("znode.container.checkIntervalMs", "100");
         zk = EmbeddedZooKeeper.start();
     }
 
@@ -156,6 +160,41 @@ class ZkAclIT {
             // but the agent's own node is its own already
             assertThatThrownBy(() -> router.setData().forPath(layout.agent("a1"), new byte[0]))
                     .isInstanceOf(KeeperException.NoAuthException.class);
+        }
+    }
+
+    @Test
+    void aProvisionedParentOutlivesItsLastRegistration() throws Exception {
+        ZkLayout layout = new ZkLayout("/containers");
+        ZkLayout unprovisioned = new ZkLayout("/containers-open");
+        try (CuratorFramework control = client(CONTROL, layout);
+             CuratorFramework agent = client(AGENT, layout);
+             CuratorFramework anonymous = client(null, layout)) {
+            // {root}/agents as a container node (as Curator's creatingParentContainersIfNeeded may make it), which
+            // ZooKeeper deletes once its last child is gone
+            for (ZkLayout l : List.of(layout, unprovisioned)) {
+                anonymous.create().creatingParentsIfNeeded().forPath(l.root());
+                anonymous.getZookeeperClient().getZooKeeper().create(l.agents(), new byte[0],
+                        org.apache.zookeeper.ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.CONTAINER);
+            }
+            agent.create().withMode(CreateMode.EPHEMERAL).forPath(layout.agent("a1"));
+            anonymous.create().withMode(CreateMode.EPHEMERAL).forPath(unprovisioned.agent("x"));
+            ZkAcls.apply(control, layout, roles());
+            assertThat(anonymous.checkExists().forPath(layout.agents() + "/" + ZkAcls.KEEP)).isNotNull();
+            agent.delete().forPath(layout.agent("a1"));
+            anonymous.delete().forPath(unprovisioned.agent("x"));
+            // the open tree's container goes away: ZooKeeper's container manager has run
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> anonymous.checkExists().forPath(unprovisioned.agents()) == null);
+            // the provisioned one stays, with its ACL, and is not listed as a member
+            assertThat(anonymous.checkExists().forPath(layout.agents())).isNotNull();
+            assertThatThrownBy(() -> anonymous.create().forPath(layout.agent("fake"), new byte[0]))
+                    .isInstanceOf(KeeperException.NoAuthException.class);
+            try (MemberDirectory<AgentInfo> agents = MemberDirectory.agents(anonymous, layout).start();
+                 EphemeralRegistration a2 = new EphemeralRegistration(agent, layout.agent("a2"), agentInfo("a2")).start()) {
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> agents.get("a2") != null);
+                assertThat(agents.members()).extracting(AgentInfo::id).containsExactly("a2");
+            }
         }
     }
 

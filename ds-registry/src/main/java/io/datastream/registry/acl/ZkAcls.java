@@ -20,6 +20,8 @@ import org.apache.zookeeper.data.Id;
  * {root}/agents                control ALL, agent ids CREATE+DELETE, anyone READ
  * {root}/agents/{id}           agent ids ALL, anyone READ       (re-created by the agent: its own credential ALL)
  * {root}/routers, sinks        the same with the router and sink ids
+ * {root}/agents/_keep etc.     control ALL, anyone READ: a persistent child that keeps the parent (which may
+ *                              be a container node) from being deleted when its last registration goes
  * </pre>
  *
  * Both are idempotent: run them again after adding a credential. A node whose ACL cannot be set
@@ -27,6 +29,9 @@ import org.apache.zookeeper.data.Id;
  * it is and listed in the {@link Report}.
  */
 public final class ZkAcls {
+    /** The persistent child that keeps a container parent alive ({@code {root}/agents/_keep}). */
+    public static final String KEEP = "_keep";
+
     private ZkAcls() {
     }
 
@@ -82,9 +87,12 @@ public final class ZkAcls {
     private static void members(Run run, String parent, List<ACL> controlAll, List<Id> ids) throws Exception {
         List<ACL> parentAcl = plus(plus(controlAll, acl(ids, ZooDefs.Perms.CREATE | ZooDefs.Perms.DELETE)), worldRead());
         run.set(parent, parentAcl);
+        run.keep(parent, plus(controlAll, worldRead()));
         List<ACL> childAcl = plus(acl(ids, ZooDefs.Perms.ALL), worldRead());
         for (String child : run.children(parent)) {
-            run.set(parent + "/" + child, ids.isEmpty() ? worldRead() : childAcl);
+            if (!child.equals(KEEP)) {
+                run.set(parent + "/" + child, ids.isEmpty() ? worldRead() : childAcl);
+            }
         }
     }
 
@@ -168,6 +176,22 @@ public final class ZkAcls {
                 out.add(a.getPerms() + " " + a.getId().getScheme() + ":" + id);
             }
             return out;
+        }
+
+        /**
+         * Keeps {@code path} from being removed by ZooKeeper if it is a container node (as the
+         * first registration may create it, and which a client cannot tell from its stat): a
+         * container that lost its last child is deleted, and re-created by the next registration
+         * without these ACLs. A persistent child {@value #KEEP} keeps it (member directories skip
+         * names starting with '_').
+         */
+        void keep(String path, List<ACL> keepAcl) throws Exception {
+            try {
+                zk.create().withACL(keepAcl).forPath(path + "/" + KEEP);
+                set++;
+            } catch (KeeperException.NodeExistsException e) {
+                set(path + "/" + KEEP, keepAcl);
+            }
         }
 
         List<String> children(String path) throws Exception {
