@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "ds", mixinStandardHelpOptions = true, versionProvider = Ds.Version.class,
         description = "Datastream: log collection with every line delivered exactly once.",
         subcommands = {StandaloneCommand.class, AgentCommand.class, RouterCommand.class, ControlCommand.class,
-            SinkCommand.class, CtlCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
+            SinkCommand.class, CtlCommand.class, DoctorCommand.class, ZkAclCommand.class, CommandLine.HelpCommand.class})
 public final class Ds implements Runnable {
     /** Exit code of a command that failed to start or run. */
     public static final int FAILED = 1;

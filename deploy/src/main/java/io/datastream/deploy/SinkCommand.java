@@ -66,6 +66,14 @@ public final class SinkCommand implements Callable<Integer> {
     @Option(names = "--zookeeper-root", paramLabel = "PATH", description = "Root of the Datastream nodes (default: ${DEFAULT-VALUE}).")
     String zookeeperRoot = "/datastream";
 
+    @Option(names = "--zookeeper-auth-file", paramLabel = "FILE",
+            description = "A file holding this sink's ZooKeeper digest credential user:password (docs/security.md); none by default.")
+    String zookeeperAuthFile;
+
+    @Option(names = "--zookeeper-auth-env", paramLabel = "VAR",
+            description = "An environment variable holding it, instead of --zookeeper-auth-file.")
+    String zookeeperAuthEnv;
+
     @Option(names = "--id", paramLabel = "ID", description = "This sink's id in ZooKeeper and in its reports to control (default: sink-<hostname>).")
     String id;
 
@@ -96,6 +104,12 @@ public final class SinkCommand implements Callable<Integer> {
                 return 2;
             }
             return SinkSubmission.submit(submit, config, jobJar, fromSavepoint, parallelism);
+        }
+        io.datastream.registry.acl.ZkCredentials zkCredentials;
+        try {
+            zkCredentials = io.datastream.registry.acl.ZkCredentials.from(zookeeperAuthFile, zookeeperAuthEnv);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--zookeeper-auth-file/--zookeeper-auth-env: " + e.getMessage());
         }
         SinkReporting reporting = null;
         if (controlUrl != null) {
@@ -137,7 +151,7 @@ public final class SinkCommand implements Callable<Integer> {
         JobClient job = env.executeAsync(cfg.job().name());
         if (zookeeper != null) {
             SinkRegistration reg = SinkRegistration.start(id != null ? id : "sink-" + java.net.InetAddress.getLocalHost().getHostName(),
-                    zookeeper, zookeeperRoot, SinkCounters.JVM, java.time.Duration.ofSeconds(5));
+                    zookeeper, zookeeperRoot, zkCredentials, SinkCounters.JVM, java.time.Duration.ofSeconds(5));
             Runtime.getRuntime().addShutdownHook(new Thread(reg::close, "ds-sink-registration-close"));
         }
         System.out.println("sink job " + job.getJobID() + " running; output in " + cfg.output().path());

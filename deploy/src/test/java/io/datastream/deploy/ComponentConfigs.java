@@ -53,6 +53,7 @@ final class ComponentConfigs {
      * and returns its HTTP port: the port of /health and /metrics (-1 for the sink, which has none).
      */
     static int load(Component c, String yaml) {
+        yaml = withTls(yaml);
         switch (c) {
             case AGENT:
                 return AgentConfig.fromYaml(yaml).httpPort();
@@ -69,11 +70,50 @@ final class ComponentConfigs {
     }
 
     static AgentConfig agent(String yaml) {
-        return AgentConfig.fromYaml(yaml);
+        return AgentConfig.fromYaml(withTls(yaml));
     }
 
     static RouterConfig router(String yaml) {
-        return RouterConfig.fromYaml(yaml);
+        return RouterConfig.fromYaml(withTls(yaml));
+    }
+
+    /** Where the deployments mount the files of deploy/tls/gen-certs.sh. */
+    static final String TLS_MOUNT = "/etc/datastream/tls/";
+    private static Path tlsDir;
+
+    /**
+     * The files of deploy/tls/gen-certs.sh, made once per test JVM under target/ by running the
+     * script (bash and OpenSSL), as a user of the deployments does before starting them.
+     */
+    static synchronized Path tlsDir() {
+        if (tlsDir == null) {
+            Path dir = Path.of("target", "test-tls").toAbsolutePath();
+            try {
+                if (java.nio.file.Files.exists(dir)) {
+                    try (var walk = java.nio.file.Files.walk(dir)) {
+                        walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                    }
+                }
+                Process p = new ProcessBuilder("bash", "tls/gen-certs.sh", dir.toString(), "--key-mode", "644")
+                        .redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                if (p.waitFor() != 0) {
+                    throw new IllegalStateException("deploy/tls/gen-certs.sh failed: " + out);
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            tlsDir = dir;
+        }
+        return tlsDir;
+    }
+
+    /** The config with the mounted TLS files ({@value #TLS_MOUNT}) read from {@link #tlsDir()} instead. */
+    static String withTls(String yaml) {
+        return yaml.contains(TLS_MOUNT) ? yaml.replace(TLS_MOUNT, tlsDir() + "/") : yaml;
     }
 
     private static final Pattern XMX = Pattern.compile("-Xmx(\\d+)([kKmMgG])");

@@ -33,6 +33,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -127,8 +128,9 @@ public final class Agent implements AutoCloseable {
         LOG.info("agent {} on {}: {} checkpoints in {}", config.id(), config.host(), entries.size(), file.path());
 
         if (config.zookeeper().enabled()) {
-            zk = ZkClients.start(config.zookeeper().connect(), Duration.ofMillis(config.zookeeper().sessionTimeoutMs()));
             ZkLayout layout = new ZkLayout(config.zookeeper().root());
+            zk = ZkClients.start(config.zookeeper().connect(), Duration.ofMillis(config.zookeeper().sessionTimeoutMs()),
+                    config.zookeeper().credentials(), layout);
             routers = MemberDirectory.routers(zk, layout).start();
             taskDirectory = new TaskDirectory(zk, layout);
         } else {
@@ -282,7 +284,8 @@ public final class Agent implements AutoCloseable {
     private AgentInfo info() {
         AgentStatus s = status;
         return new AgentInfo(config.id(), config.host(), VERSION, config.labels(), new ArrayList<>(taskSource == null
-                ? List.of() : taskSource.current().keySet()), s.tasks(), s.router(), startedAt, clock.getAsLong(), httpAddress());
+                ? List.of() : taskSource.current().keySet()), s.tasks(), s.router(), startedAt, clock.getAsLong(), httpAddress(),
+                config.paths().allow().stream().map(Path::toString).toList());
     }
 
     /**

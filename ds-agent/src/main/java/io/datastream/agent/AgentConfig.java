@@ -8,6 +8,7 @@ import io.datastream.config.ConfigProblem;
 import io.datastream.config.Doc;
 import io.datastream.config.Problems;
 import io.datastream.protocol.report.ReportSettings;
+import io.datastream.registry.acl.ZkCredentials;
 import io.datastream.registry.task.FieldError;
 import io.datastream.registry.task.TaskSpec;
 import java.io.IOException;
@@ -80,7 +81,11 @@ public record AgentConfig(
             @Doc("root of the Datastream layout")
             String root,
             @Doc("ZooKeeper session timeout (1000 to 600000)")
-            Long sessionTimeoutMs) implements Checked {
+            Long sessionTimeoutMs,
+            @Doc("a file holding the ZooKeeper digest credential `user:password` ([security.md](security.md#zookeeper)); empty = none")
+            String authFile,
+            @Doc("an environment variable holding the credential, instead of `zookeeper.authFile`")
+            String authEnv) implements Checked {
         public ZooKeeperOptions {
             root = root == null ? "/datastream" : root;
             sessionTimeoutMs = sessionTimeoutMs == null ? 15_000L : sessionTimeoutMs;
@@ -90,10 +95,20 @@ public record AgentConfig(
             return connect != null && !connect.isBlank();
         }
 
+        /** The digest credential of {@code authFile} or {@code authEnv}, or null. @throws IllegalArgumentException if unreadable */
+        public ZkCredentials credentials() {
+            return ZkCredentials.from(authFile, authEnv);
+        }
+
         @Override
         public void check(Problems p) {
             p.check(root.startsWith("/"), "root", "must be an absolute path like /datastream, was '" + root + "'");
             p.between(sessionTimeoutMs, 1_000, 600_000, "sessionTimeoutMs");
+            try {
+                credentials();
+            } catch (IllegalArgumentException e) {
+                p.add(authFile != null && !authFile.isEmpty() ? "authFile" : "authEnv", e.getMessage());
+            }
         }
     }
 
@@ -456,7 +471,7 @@ public record AgentConfig(
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         dataDir = dataDir == null ? Path.of("./data/agent") : dataDir;
         routers = routers == null ? List.of("localhost:7100") : List.copyOf(routers);
-        zookeeper = zookeeper == null ? new ZooKeeperOptions(null, null, null) : zookeeper;
+        zookeeper = zookeeper == null ? new ZooKeeperOptions(null, null, null, null, null) : zookeeper;
         auth = auth == null ? new AuthOptions(null, null) : auth;
         tls = tls == null ? TlsOptions.OFF : tls;
         http = http == null ? new HttpOptions(null, null) : http;

@@ -8,6 +8,7 @@ import io.datastream.control.auth.ApiToken;
 import io.datastream.control.auth.Credentials;
 import io.datastream.control.ops.store.StoreSettings;
 import io.datastream.registry.ZkLayout;
+import io.datastream.registry.acl.ZkCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -72,12 +73,21 @@ public record ControlConfig(
         @Doc("ZooKeeper session timeout (2000 to 120000)")
         Integer sessionTimeoutMs,
         @Doc("longest time one API call waits for ZooKeeper before answering 503 (100 to 60000)")
-        Integer operationTimeoutMs) {
+        Integer operationTimeoutMs,
+        @Doc("a file holding the ZooKeeper digest credential `user:password` ([security.md](security.md#zookeeper)); empty = none")
+        String authFile,
+        @Doc("an environment variable holding the credential, instead of `zookeeper.authFile`")
+        String authEnv) {
         public ZooKeeper {
             connect = connect == null ? "localhost:2181" : connect;
             root = root == null ? ZkLayout.DEFAULT_ROOT : root;
             sessionTimeoutMs = sessionTimeoutMs == null ? DEFAULT_SESSION_TIMEOUT_MS : sessionTimeoutMs;
             operationTimeoutMs = operationTimeoutMs == null ? DEFAULT_OPERATION_TIMEOUT_MS : operationTimeoutMs;
+        }
+
+        /** The digest credential, or null. @throws IllegalArgumentException if unreadable */
+        public ZkCredentials credentials() {
+            return ZkCredentials.from(authFile, authEnv);
         }
     }
 
@@ -197,7 +207,7 @@ public record ControlConfig(
         alerts = alerts == null ? new Alerts(null, null, null, null, null) : alerts;
         audit = audit == null ? new Audit(null) : audit;
         http = http == null ? new Http(null, null, null) : http;
-        zookeeper = zookeeper == null ? new ZooKeeper(null, null, null, null) : zookeeper;
+        zookeeper = zookeeper == null ? new ZooKeeper(null, null, null, null, null, null) : zookeeper;
         auth = auth == null ? new Auth(null) : auth;
         allowedTopics = allowedTopics == null ? ".*" : allowedTopics;
         List<String> problems = problems(http, zookeeper, allowedTopics);
@@ -278,6 +288,11 @@ public record ControlConfig(
         }
         if (zk.operationTimeoutMs() < 100 || zk.operationTimeoutMs() > 60_000) {
             p.add("zookeeper.operationTimeoutMs: must be in [100, 60000], was " + zk.operationTimeoutMs());
+        }
+        try {
+            zk.credentials();
+        } catch (IllegalArgumentException e) {
+            p.add((zk.authFile() != null && !zk.authFile().isBlank() ? "zookeeper.authFile: " : "zookeeper.authEnv: ") + e.getMessage());
         }
         try {
             Pattern.compile(allowedTopics);

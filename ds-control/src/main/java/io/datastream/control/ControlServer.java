@@ -75,7 +75,8 @@ public final class ControlServer implements AutoCloseable {
     public static ControlServer start(ControlConfig cfg, Clock clock) {
         ZkLayout layout = cfg.layout();
         Duration opTimeout = Duration.ofMillis(cfg.zookeeper().operationTimeoutMs());
-        CuratorFramework zk = ZkGate.newClient(cfg.zookeeper().connect(), Duration.ofMillis(cfg.zookeeper().sessionTimeoutMs()), opTimeout);
+        CuratorFramework zk = ZkGate.newClient(cfg.zookeeper().connect(), Duration.ofMillis(cfg.zookeeper().sessionTimeoutMs()), opTimeout,
+                cfg.zookeeper().credentials(), layout);
         ZkGate gate = null;
         MemberIndex<AgentInfo> agents = null;
         MemberIndex<RouterInfo> routers = null;

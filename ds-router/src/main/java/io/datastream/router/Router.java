@@ -6,6 +6,8 @@ import io.datastream.registry.member.RouterInfo;
 import io.datastream.router.cluster.MigrationController;
 import io.datastream.router.cluster.MigrationPolicy;
 import io.datastream.router.cluster.RouterRegistration;
+import io.datastream.router.auth.TaskAssignments;
+import io.datastream.registry.ZkLayout;
 import io.datastream.router.config.RouteMode;
 import io.datastream.router.credit.CreditPolicy;
 import io.datastream.router.credit.CreditPump;
@@ -67,6 +69,7 @@ public final class Router implements AutoCloseable {
     private RouterServer server;
     private HttpEndpoint http;
     private RouterRegistration registration;
+    private TaskAssignments assignments;
     private ScheduledExecutorService scheduler;
     private RouterMetrics metrics;
     private RouterReports reports = RouterReports.off();
@@ -127,9 +130,13 @@ public final class Router implements AutoCloseable {
         strategies.registerMetrics(metrics.registry());
         reports = RouterReports.create(cfg.reports().settings(), cfg.id(), System::currentTimeMillis);
         reports.register(metrics.registry());
+        if (cfg.auth().onlyAssignedTasks()) {
+            assignments = new TaskAssignments();
+            resources.add(assignments);
+        }
         ServerContext ctx = new ServerContext(settings, pool, credit, pump, metrics, connections, routes,
                 strategies, Map.copyOf(senders), () -> draining, clock, new AuthMetrics(metrics.registry()),
-                AgentCredentials.of(cfg.auth()), reports);
+                AgentCredentials.of(cfg.auth()), reports, assignments);
         server = RouterServer.bind(cfg.listen().host(), cfg.listen().port(), cfg.listen().workerThreads(), cfg.listen().transport(), ctx, prefix);
         if (cfg.httpSource().enabled()) {
             events = EventPipeline.start(cfg.httpSource(), new EventPipeline.Settings(cfg.id(), cfg.advertisedHost(), pool,
@@ -143,6 +150,9 @@ public final class Router implements AutoCloseable {
         http = HttpEndpoint.start(cfg.http().host(), cfg.http().port(), metrics.registry(), health, prefix + "-http");
         if (cfg.zookeeper().enabled()) {
             registration = RouterRegistration.start(cfg.zookeeper(), cfg.id(), this::info, scheduler);
+            if (assignments != null) {
+                assignments.start(registration.client(), new ZkLayout(cfg.zookeeper().root()));
+            }
             if (cfg.migration().enabled()) {
                 resources.add(new MigrationController(new MigrationPolicy(cfg.migration()), registration, pool, connections, scheduler,
                         cfg.migration().checkIntervalMs()));

@@ -101,7 +101,7 @@ public record RouterConfig(
         heartbeat = heartbeat == null ? new HeartbeatConfig(null, null) : heartbeat;
         pool = pool == null ? new PoolConfig(null, null, null) : pool;
         kafka = kafka == null ? new KafkaConfig(null, null, null, null, null) : kafka;
-        zookeeper = zookeeper == null ? new ZooKeeperConfig(null, null, null, null) : zookeeper;
+        zookeeper = zookeeper == null ? new ZooKeeperConfig(null, null, null, null, null, null) : zookeeper;
         routes = routes == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(routes));
         defaultRoute = defaultRoute == null ? new DefaultRouteConfig(null, null, null) : defaultRoute;
         migration = migration == null ? new MigrationConfig(null, null, null, null, null, null, null) : migration;
@@ -177,7 +177,7 @@ public record RouterConfig(
         listen.validate(e);
         http.validate(e);
         e.check(listen.port() == 0 || !listen.port().equals(http.port()), "http.port", "must differ from listen.port (" + listen.port() + ")");
-        auth.validate(e, tls);
+        auth.validate(e, tls, zookeeper);
         tls.validate(e);
         limits.validate(e);
         heartbeat.validate(e);

@@ -2,6 +2,7 @@ package io.datastream.deploy.sinkmetrics;
 
 import io.datastream.registry.ZkClients;
 import io.datastream.registry.ZkLayout;
+import io.datastream.registry.acl.ZkCredentials;
 import io.datastream.registry.member.EphemeralRegistration;
 import io.datastream.registry.member.SinkInfo;
 import java.net.InetAddress;
@@ -41,8 +42,14 @@ public final class SinkRegistration implements AutoCloseable {
 
     /** Connects to ZooKeeper and publishes now and every {@code interval}. */
     public static SinkRegistration start(String id, String zkConnect, String root, SinkCounters counters, Duration interval) {
-        CuratorFramework zk = ZkClients.start(zkConnect);
+        return start(id, zkConnect, root, null, counters, interval);
+    }
+
+    /** {@link #start(String, String, String, SinkCounters, Duration)} authenticated with {@code credentials} (null = none). */
+    public static SinkRegistration start(String id, String zkConnect, String root, ZkCredentials credentials, SinkCounters counters,
+                                         Duration interval) {
         ZkLayout layout = new ZkLayout(root);
+        CuratorFramework zk = ZkClients.start(zkConnect, Duration.ofSeconds(15), credentials, layout);
         EphemeralRegistration reg = new EphemeralRegistration(zk, layout.sink(id), info(id, counters)).start();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ds-sink-registration");

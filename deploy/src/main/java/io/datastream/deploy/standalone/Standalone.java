@@ -135,7 +135,7 @@ public final class Standalone implements AutoCloseable {
             ControlServer control = ControlServer.start(ConfigBuilder.of(ControlConfig.class)
                     .set(ControlConfig::http, new ControlConfig.Http(bind, cfg.controlPort(), null))
                     .set(ControlConfig::store, new ControlConfig.Store(dir.resolve("control").resolve("metrics.db").toString(), null, null, null, null))
-                    .set(ControlConfig::zookeeper, new ControlConfig.ZooKeeper(zkConnect, null, null, null))
+                    .set(ControlConfig::zookeeper, new ControlConfig.ZooKeeper(zkConnect, null, null, null, null, null))
                     .build(InvalidConfigException.WHAT));
             started.push(control);
             if (!cfg.reportInterval().isZero()) {
@@ -150,7 +150,7 @@ public final class Standalone implements AutoCloseable {
                     .set(RouterConfig::listen, new ListenConfig(bind, cfg.routerPort(), null, null))
                     .set(RouterConfig::http, new HttpConfig(bind, cfg.routerHttpPort()))
                     .set(RouterConfig::kafka, new KafkaConfig(kafka, null, null, null, null))
-                    .set(RouterConfig::zookeeper, new ZooKeeperConfig(zkConnect, null, null, null))
+                    .set(RouterConfig::zookeeper, new ZooKeeperConfig(zkConnect, null, null, null, null, null))
                     .set(RouterConfig::reports, routerReports())
                     .set(RouterConfig::httpSource, HttpSourceConfig.enabledDefaults().withAddress(bind, cfg.eventsPort()))
                     .build(ConfigException.WHAT).validate());
@@ -173,7 +173,7 @@ public final class Standalone implements AutoCloseable {
                     .set(AgentConfig::paths, new AgentConfig.PathOptions(List.of(dir)))
                     .set(AgentConfig::routers, List.of(cfg.clientHost() + ":" + cfg.routerPort()))
                     .set(AgentConfig::http, new AgentConfig.HttpOptions(bind, cfg.agentHttpPort()))
-                    .set(AgentConfig::zookeeper, new AgentConfig.ZooKeeperOptions(zkConnect, null, null))
+                    .set(AgentConfig::zookeeper, new AgentConfig.ZooKeeperOptions(zkConnect, null, null, null, null))
                     .set(AgentConfig::reports, agentReports())
                     .build(AgentConfig.WHAT));
             started.push(agent);

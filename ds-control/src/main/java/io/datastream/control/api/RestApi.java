@@ -22,6 +22,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.zookeeper.KeeperException;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,6 +105,12 @@ public final class RestApi implements AutoCloseable {
             LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
             ctx.header("Retry-After", "5");
             error(ctx, 503, new ApiError(e.getMessage(), List.of()));
+        });
+        app.exception(KeeperException.NoAuthException.class, (e, ctx) -> {
+            String msg = "ZooKeeper refused the operation on " + e.getPath() + " (ACL): control's zookeeper.authFile or"
+                    + " zookeeper.authEnv must hold the control credential of this tree (docs/security.md)";
+            LOG.warn("{} {}: {}", ctx.method(), ctx.path(), msg);
+            error(ctx, 500, new ApiError(msg, List.of()));
         });
         app.exception(TaskNotFoundException.class, (e, ctx) -> error(ctx, 404, new ApiError(e.getMessage(), List.of())));
         app.exception(TaskConflictException.class, (e, ctx) -> error(ctx, 409, new ApiError(e.getMessage(), List.of())));

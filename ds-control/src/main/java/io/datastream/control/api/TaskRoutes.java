@@ -6,6 +6,7 @@ import io.datastream.control.zk.ZkGate;
 import io.datastream.registry.member.AgentInfo;
 import io.datastream.registry.member.SinkInfo;
 import io.datastream.registry.task.FieldError;
+import io.datastream.registry.task.InvalidTaskException;
 import io.datastream.registry.task.TaskChange;
 import io.datastream.registry.task.TaskSpec;
 import io.datastream.registry.task.TaskStore;
@@ -81,10 +82,20 @@ final class TaskRoutes {
 
     private void create(Context ctx) throws Exception {
         TaskSpec spec = requests.parse(Http.body(ctx, maxBodyBytes), null).spec();
+        List<String> warnings = checkPaths(spec);
         String actor = actor(ctx);
         VersionedTask created = gate.call(() -> store.create(spec, actor));
         ctx.header("Location", TASKS + "/" + created.spec().id());
-        answer(ctx, 201, created);
+        answer(ctx, 201, created, warnings);
+    }
+
+    /** Refuses paths no selected agent allows ({@link PathCheck}); the warnings go into the answer. */
+    private List<String> checkPaths(TaskSpec spec) throws InvalidTaskException {
+        PathCheck.Result r = PathCheck.check(spec, agents.sorted());
+        if (!r.errors().isEmpty()) {
+            throw new InvalidTaskException(r.errors());
+        }
+        return r.warnings();
     }
 
     private void get(Context ctx) throws Exception {
@@ -101,8 +112,9 @@ final class TaskRoutes {
             throw ApiException.badField("version", "the body says " + version + " but If-Match says " + header);
         }
         int expected = requireVersion(header != null ? header : version);
+        List<String> warnings = checkPaths(parsed.spec());
         String actor = actor(ctx);
-        answer(ctx, 200, gate.call(() -> store.update(parsed.spec(), expected, actor)));
+        answer(ctx, 200, gate.call(() -> store.update(parsed.spec(), expected, actor)), warnings);
     }
 
     private void delete(Context ctx) throws Exception {
@@ -153,8 +165,17 @@ final class TaskRoutes {
     }
 
     private static void answer(Context ctx, int status, VersionedTask t) {
+        answer(ctx, status, t, List.of());
+    }
+
+    /** The stored task, and {@code warnings} (only when there are some). */
+    private static void answer(Context ctx, int status, VersionedTask t, List<String> warnings) {
         ctx.header("ETag", "\"" + t.version() + "\"");
-        Http.json(ctx, status, view(t));
+        Map<String, Object> body = view(t);
+        if (!warnings.isEmpty()) {
+            body.put("warnings", warnings);
+        }
+        Http.json(ctx, status, body);
     }
 
     private static String id(Context ctx) {

@@ -52,6 +52,7 @@ public final class TaskCommand implements Callable<Integer> {
                 } else {
                     out.println("task " + created.path("task").path("id").asText() + " created (version "
                             + created.path("version").asInt() + ")");
+                    warnings(created, out);
                 }
             });
         }
@@ -221,6 +222,7 @@ public final class TaskCommand implements Callable<Integer> {
                     out.println(TaskFiles.pretty(updated));
                 } else {
                     out.println("task " + id + " updated to version " + updated.path("version").asInt());
+                    warnings(updated, out);
                 }
             });
         }
@@ -263,5 +265,12 @@ public final class TaskCommand implements Callable<Integer> {
             return names;
         }
         return names.equals("-") ? labels : names + " " + labels;
+    }
+
+    /** The answer's warnings (paths some selected agents will refuse), one line each. */
+    static void warnings(JsonNode answer, java.io.PrintWriter out) {
+        for (JsonNode w : answer.path("warnings")) {
+            out.println("warning: " + w.asText());
+        }
     }
 }

@@ -1,5 +1,8 @@
 package io.datastream.control.zk;
 
+import io.datastream.registry.ZkClients;
+import io.datastream.registry.ZkLayout;
+import io.datastream.registry.acl.ZkCredentials;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
@@ -10,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.BoundedExponentialBackoffRetry;
 import org.apache.zookeeper.KeeperException;
@@ -54,10 +56,14 @@ public final class ZkGate implements AutoCloseable {
      * because the gate answers 503 instead of waiting for ZooKeeper to come back.
      */
     public static CuratorFramework newClient(String connectString, Duration sessionTimeout, Duration operationTimeout) {
-        CuratorFramework client = CuratorFrameworkFactory.builder()
-                .connectString(connectString)
-                .sessionTimeoutMs((int) sessionTimeout.toMillis())
-                .connectionTimeoutMs((int) Math.min(operationTimeout.toMillis(), sessionTimeout.toMillis()))
+        return newClient(connectString, sessionTimeout, operationTimeout, null, ZkLayout.defaults());
+    }
+
+    /** {@link #newClient(String, Duration, Duration)} authenticated with {@code credentials} (null = none), ACLs under {@code layout}. */
+    public static CuratorFramework newClient(String connectString, Duration sessionTimeout, Duration operationTimeout,
+                                             ZkCredentials credentials, ZkLayout layout) {
+        CuratorFramework client = ZkClients.builder(connectString, sessionTimeout,
+                        (int) Math.min(operationTimeout.toMillis(), sessionTimeout.toMillis()), credentials, layout)
                 .retryPolicy(new BoundedExponentialBackoffRetry(100, 1_000, 3))
                 .build();
         client.start();

@@ -17,19 +17,28 @@ import java.util.Map;
  * @param updatedAtMillis when this was written
  * @param httpAddress     "host:port" where the agent serves /metrics and /files, or null (http.port -1, or an
  *                        agent from before 0.2 that does not publish it)
+ * @param pathsAllow      the agent's {@code paths.allow} (directories tasks may read), checked by control when a task is
+ *                        written; null for an agent that does not publish it
  */
 public record AgentInfo(String id, String host, String version, Map<String, String> labels, List<String> tasks,
                         Map<String, TaskStatus> status, String router, long startedAtMillis, long updatedAtMillis,
-                        String httpAddress) {
+                        String httpAddress, List<String> pathsAllow) {
     public AgentInfo {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         tasks = tasks == null ? List.of() : List.copyOf(tasks);
         status = status == null ? Map.of() : Map.copyOf(status);
+        pathsAllow = pathsAllow == null ? null : List.copyOf(pathsAllow);
+    }
+
+    /** Without an allow-list. */
+    public AgentInfo(String id, String host, String version, Map<String, String> labels, List<String> tasks,
+                     Map<String, TaskStatus> status, String router, long startedAtMillis, long updatedAtMillis, String httpAddress) {
+        this(id, host, version, labels, tasks, status, router, startedAtMillis, updatedAtMillis, httpAddress, null);
     }
 
     /** Without an HTTP address. */
     public AgentInfo(String id, String host, String version, Map<String, String> labels, List<String> tasks,
                      Map<String, TaskStatus> status, String router, long startedAtMillis, long updatedAtMillis) {
-        this(id, host, version, labels, tasks, status, router, startedAtMillis, updatedAtMillis, null);
+        this(id, host, version, labels, tasks, status, router, startedAtMillis, updatedAtMillis, null, null);
     }
 }

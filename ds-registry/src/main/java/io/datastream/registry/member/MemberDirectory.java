@@ -65,8 +65,9 @@ public final class MemberDirectory<T> implements AutoCloseable {
         return this;
     }
 
+    /** A direct child, except names starting with '_' (the node that keeps a provisioned parent, {@code _keep}). */
     private boolean isMember(String path) {
-        return path.startsWith(parent + "/") && path.indexOf('/', parent.length() + 1) < 0;
+        return path.startsWith(parent + "/") && path.indexOf('/', parent.length() + 1) < 0 && path.charAt(parent.length() + 1) != '_';
     }
 
     private void put(ChildData node) {

@@ -26,6 +26,7 @@ public final class TaskDirectory implements AutoCloseable {
     private final CuratorCache cache;
     private final Map<String, VersionedTask> tasks = new ConcurrentHashMap<>();
     private final List<Consumer<Map<String, VersionedTask>>> listeners = new CopyOnWriteArrayList<>();
+    private volatile boolean initialized;
 
     public TaskDirectory(CuratorFramework zk, ZkLayout layout) {
         this.layout = layout;
@@ -33,7 +34,10 @@ public final class TaskDirectory implements AutoCloseable {
         cache.listenable().addListener(CuratorCacheListener.builder()
                 .forCreatesAndChanges((oldNode, node) -> put(node))
                 .forDeletes(this::remove)
-                .forInitialized(this::fire)
+                .forInitialized(() -> {
+                    initialized = true;
+                    fire();
+                })
                 .build());
     }
 
@@ -82,6 +86,16 @@ public final class TaskDirectory implements AutoCloseable {
                 LOG.warn("task listener failed", e);
             }
         }
+    }
+
+    /** Whether the first full load from ZooKeeper is done (later changes keep coming). */
+    public boolean initialized() {
+        return initialized;
+    }
+
+    /** One task now, or null; no copy of the map. */
+    public VersionedTask get(String taskId) {
+        return tasks.get(taskId);
     }
 
     /** The tasks known now. */

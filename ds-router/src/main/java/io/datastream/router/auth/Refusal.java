@@ -17,7 +17,12 @@ public enum Refusal {
     /** A batch of a task the credential may not write. */
     TASK,
     /** A batch routed to a topic the credential may not write (internal topics included). */
-    TOPIC;
+    TOPIC,
+    /**
+     * {@code auth.onlyAssignedTasks}: a batch of a task that ZooKeeper does not assign to the
+     * connection's host (or does not hold), or routed to another topic than its task's.
+     */
+    UNASSIGNED;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -43,8 +43,8 @@ public final class RouterRegistration implements AutoCloseable {
 
     /** Connects, creates the node and starts watching the routers; ZooKeeper need not be up yet (Curator retries). */
     public static RouterRegistration start(ZooKeeperConfig cfg, String selfId, Supplier<RouterInfo> info, ScheduledExecutorService scheduler) {
-        CuratorFramework zk = ZkClients.start(cfg.connect(), Duration.ofMillis(cfg.sessionTimeoutMs()));
         ZkLayout layout = new ZkLayout(cfg.root());
+        CuratorFramework zk = ZkClients.start(cfg.connect(), Duration.ofMillis(cfg.sessionTimeoutMs()), cfg.credentials(), layout);
         EphemeralRegistration node = new EphemeralRegistration(zk, layout.router(selfId), info.get()).start();
         MemberDirectory<RouterInfo> routers = MemberDirectory.routers(zk, layout).start();
         return new RouterRegistration(selfId, zk, node, routers, info, scheduler, cfg.refreshIntervalMs());
@@ -62,6 +62,11 @@ public final class RouterRegistration implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("could not update router registration: {}", e.toString());
         }
+    }
+
+    /** The ZooKeeper client (shared by other watchers of the router, e.g. the task assignments). */
+    public CuratorFramework client() {
+        return zk;
     }
 
     /** Waits until the node exists. */

@@ -20,14 +20,19 @@ public record AuthConfig(
         @Doc("a file holding the shared token, instead of `token`")
         String tokenFile,
         @Doc("per-agent credentials: `{name, token | tokenFile | certificateCn, agentIds, hosts, tasks, topics}` ([security.md](security.md#per-agent-identities))")
-        List<AgentCredentialConfig> agents) {
+        List<AgentCredentialConfig> agents,
+        @Doc("every connection may write only batches of tasks that ZooKeeper assigns to its HELLO's host (host selector and the "
+                + "agent's registered labels), to the task's topic; refused batches get NOT_AUTHORIZED (reason `unassigned`). Needs "
+                + "`zookeeper.connect`")
+        Boolean onlyAssignedTasks) {
     public AuthConfig {
         token = token == null ? "" : token;
         agents = agents == null ? List.of() : new ArrayList<>(agents).stream().toList();
+        onlyAssignedTasks = onlyAssignedTasks != null && onlyAssignedTasks;
     }
 
     public static AuthConfig none() {
-        return new AuthConfig(null, null, null);
+        return new AuthConfig(null, null, null, null);
     }
 
     /** Whether any agent credential is required. */
@@ -49,7 +54,9 @@ public record AuthConfig(
         }
     }
 
-    public void validate(ConfigErrors e, TlsConfig tls) {
+    public void validate(ConfigErrors e, TlsConfig tls, ZooKeeperConfig zookeeper) {
+        e.check(!onlyAssignedTasks || zookeeper.enabled(), "auth.onlyAssignedTasks",
+                "needs zookeeper.connect (the router reads the task assignments from ZooKeeper)");
         e.check(token.length() <= 1024, "auth.token", "must be at most 1024 characters, was " + token.length());
         if (tokenFile != null && !tokenFile.isEmpty()) {
             e.check(token.isEmpty(), "auth.tokenFile", "set auth.token or auth.tokenFile, not both");
@@ -83,6 +90,6 @@ public record AuthConfig(
 
     @Override
     public String toString() {
-        return "AuthConfig[token=" + (token.isEmpty() ? "" : "***") + ", tokenFile=" + tokenFile + ", agents=" + agents + "]";
+        return "AuthConfig[token=" + (token.isEmpty() ? "" : "***") + ", tokenFile=" + tokenFile + ", agents=" + agents + ", onlyAssignedTasks=" + onlyAssignedTasks + "]";
     }
 }

@@ -7,6 +7,7 @@ import io.datastream.protocol.frame.AckStatus;
 import io.datastream.protocol.frame.BatchFrame;
 import io.datastream.router.auth.Identity;
 import io.datastream.router.auth.Refusal;
+import io.datastream.router.auth.TaskAssignments;
 import io.datastream.router.config.RouteMode;
 import io.datastream.router.kafka.Delivery;
 import io.datastream.router.kafka.KafkaSender;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The path of a BATCH frame: validate (Batch.parse checks structure and CRC), authorize (a
  * restricted identity: the batch's agent id and host are the HELLO's, its task and topic are
- * allowed; internal topics never), route, reserve
+ * allowed; internal topics never; with {@code auth.onlyAssignedTasks} the task is assigned to the
+ * connection's host in ZooKeeper and the topic is the task's), route, reserve
  * its bytes in the pool, hand it to the Kafka sender of its route's mode. Every refusal is an
  * ACK with a code, and the frame is released right away; an accepted frame is owned by its
  * {@link Delivery} until Kafka answers.
@@ -49,7 +51,8 @@ final class BatchIntake {
             return;
         }
         Identity who = conn.identity();
-        if (who.restricted() && (!batch.agentId().equals(conn.agentId()) || !batch.host().equals(conn.host()))) {
+        TaskAssignments assignments = ctx.assignments();
+        if ((who.restricted() || assignments != null) && (!batch.agentId().equals(conn.agentId()) || !batch.host().equals(conn.host()))) {
             // a forged batch: counted by the auth metrics, not in the task's minute reports
             notAuthorized(conn, frame, ctx, null, Refusal.BATCH_AGENT_ID, "the batch claims agent '" + batch.agentId() + "' on host '"
                     + batch.host() + "' but this connection is agent '" + conn.agentId() + "' on host '" + conn.host() + "'");
@@ -61,6 +64,22 @@ final class BatchIntake {
                     + batch.taskId() + "'");
             return;
         }
+        if (assignments != null) {
+            TaskAssignments.Verdict v = assignments.check(conn.agentId(), conn.host(), batch.taskId());
+            if (v == TaskAssignments.Verdict.NOT_LOADED) {
+                ctx.reports().refused(batch, ErrorCode.OVERLOADED);
+                refuse(conn, frame, AckStatus.RETRY_LATER, ErrorCode.OVERLOADED,
+                        "the router has not loaded the task assignments from ZooKeeper yet; re-send later");
+                return;
+            }
+            if (v != TaskAssignments.Verdict.ASSIGNED) {
+                notAuthorized(conn, frame, ctx, batch, Refusal.UNASSIGNED, v == TaskAssignments.Verdict.UNKNOWN_TASK
+                        ? "task '" + batch.taskId() + "' is not in ZooKeeper (auth.onlyAssignedTasks)"
+                        : "task '" + batch.taskId() + "' is not assigned to host '" + conn.host() + "' (agent '" + conn.agentId()
+                                + "') in ZooKeeper (auth.onlyAssignedTasks)");
+                return;
+            }
+        }
         Resolution r = ctx.routes().resolve(batch);
         if (!r.routed()) {
             ctx.reports().refused(batch, r.error());
@@ -70,6 +89,11 @@ final class BatchIntake {
         if (!who.mayWriteTopic(r.topic())) {
             notAuthorized(conn, frame, ctx, batch, Refusal.TOPIC, r.topic().startsWith("__") ? "internal topic '" + r.topic()
                     + "' is never writable" : "credential '" + who.credential() + "' may not write topic '" + r.topic() + "'");
+            return;
+        }
+        if (assignments != null && !assignments.topicAllowed(batch.taskId(), r.topic())) {
+            notAuthorized(conn, frame, ctx, batch, Refusal.UNASSIGNED, "task '" + batch.taskId() + "' writes topic '"
+                    + assignments.topicOf(batch.taskId()) + "', not '" + r.topic() + "' (auth.onlyAssignedTasks)");
             return;
         }
         long reservation = r.mode() == RouteMode.LINES

@@ -2,6 +2,7 @@ package io.datastream.router.server;
 
 import io.datastream.router.auth.AgentCredentials;
 import io.datastream.router.auth.AuthMetrics;
+import io.datastream.router.auth.TaskAssignments;
 import io.datastream.router.config.RouteMode;
 import io.datastream.router.credit.CreditPolicy;
 import io.datastream.router.credit.CreditPump;
@@ -24,9 +25,11 @@ import java.util.function.LongSupplier;
  * @param authMetrics refusals by TLS, authentication and authorization
  * @param credentials who may connect as an agent, and what each may write
  * @param reports    minute reports to control (counts per task and read minute)
+ * @param assignments the tasks ZooKeeper assigns to each agent ({@code auth.onlyAssignedTasks}), or null when off
  */
 public record ServerContext(ServerSettings settings, MemoryPool pool, CreditPolicy credit, CreditPump pump, RouterMetrics metrics,
                             Connections connections, RouteTable routes, PartitionStrategies strategies,
                             Map<RouteMode, KafkaSender> senders, BooleanSupplier draining, LongSupplier nanoClock,
-                            AuthMetrics authMetrics, AgentCredentials credentials, RouterReports reports) {
+                            AuthMetrics authMetrics, AgentCredentials credentials, RouterReports reports,
+                            TaskAssignments assignments) {
 }
