@@ -49,13 +49,13 @@ public final class ConfigReference {
             Object value = defaults == null ? null : get(c, defaults);
             Class<?> raw = ConfigBinder.raw(c.getGenericType());
             String def = doc.defaultText().isEmpty() ? format(value) : doc.defaultText();
-            if (raw.isRecord()) {
+            if (raw.isRecord() && raw != ByteSize.class) {
                 sb.append(row(key, "section", "", doc.value()));
                 rows(raw, value != null ? value : defaults(raw), key + ".", sb);
                 continue;
             }
             Type element = element(c.getGenericType());
-            if (element != null && ConfigBinder.raw(element).isRecord()) {
+            if (element != null && ConfigBinder.raw(element).isRecord() && ConfigBinder.raw(element) != ByteSize.class) {
                 String kind = raw == Map.class ? "mapping of names to sections" : "list of sections";
                 sb.append(row(key, kind, def, doc.value()));
                 rows(ConfigBinder.raw(element), defaults(ConfigBinder.raw(element)), key + (raw == Map.class ? ".<name>." : "[]."), sb);
@@ -123,6 +123,12 @@ public final class ConfigReference {
         }
         if (raw == Duration.class) {
             return "duration";
+        }
+        if (raw == ByteSize.class) {
+            return "size";
+        }
+        if (raw == java.time.ZoneId.class) {
+            return "time zone";
         }
         if (raw.isEnum()) {
             return Arrays.stream(raw.getEnumConstants()).map(e -> "`" + ConfigBinder.enumName((Enum<?>) e) + "`")
