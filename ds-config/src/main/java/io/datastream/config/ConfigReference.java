@@ -214,9 +214,12 @@ public final class ConfigReference {
             }
             return;
         }
-        throw new IllegalStateException(file + " section '" + name + "' is not what the code defines; regenerate it with "
-                + "mvn -q test -Dtest=*ReferenceTest -D" + UPDATE_PROPERTY + "=true (from the project root: -pl <module> -am), "
-                + "then review the diff. Differences start at: '" + firstDifference(current, generated) + "'");
+        String test = StackWalker.getInstance().walk(frames -> frames.map(StackWalker.StackFrame::getClassName)
+                .filter(c -> c.endsWith("Test")).findFirst().map(c -> c.substring(c.lastIndexOf('.') + 1)).orElse("<the test>"));
+        throw new IllegalStateException(file + " section '" + name + "' is not what the code defines; regenerate it by running "
+                + test + " with -D" + UPDATE_PROPERTY + "=true (mvn -q test -pl <its module> -am -Dtest=" + test + " -D" + UPDATE_PROPERTY
+                + "=true -Dsurefire.failIfNoSpecifiedTests=false), then review the diff. Differences start at: '"
+                + firstDifference(current, generated) + "'");
     }
 
     private static String firstDifference(String a, String b) {
