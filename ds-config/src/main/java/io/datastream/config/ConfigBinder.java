@@ -43,7 +43,7 @@ import java.util.stream.Collectors;
  * defined); a constructor that throws {@link IllegalArgumentException} reports its message at the
  * record's path, one that throws a {@link ConfigException} its problems below that path; a record that implements {@link Checked} checks its values after it is built, with
  * problems scoped to its path. Supported value types: String, Integer, Long, Double, Boolean, enums
- * (case-insensitive, {@code -} and {@code _} ignored), {@link Path}, {@link Duration}
+ * (case-insensitive, {@code -} and {@code _} ignored), {@link Path}, {@link ByteSize}, {@link Duration}
  * ({@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 1d} or ISO-8601), List, Set,
  * Map with String keys, nested records, {@link JsonNode} (left as is), and any type given a
  * {@link Converter}.
@@ -56,7 +56,7 @@ public final class ConfigBinder {
     private static final ObjectMapper YAML = YAMLMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|min|m|h|d)");
     private static final ConfigBinder STRICT = new ConfigBinder(Map.of(), false);
 
     /** Converts one present, non-null node to a value; reports problems to {@code at} and returns null on any. */
@@ -254,6 +254,17 @@ public final class ConfigBinder {
         if (raw == Duration.class) {
             return duration(node, at);
         }
+        if (raw == ByteSize.class) {
+            if (node.isIntegralNumber() && node.canConvertToLong() && node.longValue() >= 0) {
+                return new ByteSize(node.longValue());
+            }
+            try {
+                return ByteSize.parse(node.isTextual() ? node.asText() : node.toString());
+            } catch (IllegalArgumentException e) {
+                at.add("", e.getMessage());
+                return null;
+            }
+        }
         if (raw == List.class || raw == Collection.class || raw == Set.class) {
             return collection(raw == Set.class, ((ParameterizedType) type).getActualTypeArguments()[0], node, at);
         }
@@ -348,7 +359,7 @@ public final class ConfigBinder {
             return switch (m.group(2)) {
                 case "ms" -> Duration.ofMillis(n);
                 case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
+                case "m", "min" -> Duration.ofMinutes(n);
                 case "h" -> Duration.ofHours(n);
                 default -> Duration.ofDays(n);
             };

@@ -49,13 +49,13 @@ public final class ConfigReference {
             Object value = defaults == null ? null : get(c, defaults);
             Class<?> raw = ConfigBinder.raw(c.getGenericType());
             String def = doc.defaultText().isEmpty() ? format(value) : doc.defaultText();
-            if (raw.isRecord()) {
+            if (raw.isRecord() && raw != ByteSize.class) {
                 sb.append(row(key, "section", "", doc.value()));
                 rows(raw, value != null ? value : defaults(raw), key + ".", sb);
                 continue;
             }
             Type element = element(c.getGenericType());
-            if (element != null && ConfigBinder.raw(element).isRecord()) {
+            if (element != null && ConfigBinder.raw(element).isRecord() && ConfigBinder.raw(element) != ByteSize.class) {
                 String kind = raw == Map.class ? "mapping of names to sections" : "list of sections";
                 sb.append(row(key, kind, def, doc.value()));
                 rows(ConfigBinder.raw(element), defaults(ConfigBinder.raw(element)), key + (raw == Map.class ? ".<name>." : "[]."), sb);
@@ -123,6 +123,12 @@ public final class ConfigReference {
         }
         if (raw == Duration.class) {
             return "duration";
+        }
+        if (raw == ByteSize.class) {
+            return "size";
+        }
+        if (raw == java.time.ZoneId.class) {
+            return "time zone";
         }
         if (raw.isEnum()) {
             return Arrays.stream(raw.getEnumConstants()).map(e -> "`" + ConfigBinder.enumName((Enum<?>) e) + "`")
@@ -208,9 +214,12 @@ public final class ConfigReference {
             }
             return;
         }
-        throw new IllegalStateException(file + " section '" + name + "' is not what the code defines; regenerate it with "
-                + "mvn -q test -Dtest=*ReferenceTest -D" + UPDATE_PROPERTY + "=true (from the project root: -pl <module> -am), "
-                + "then review the diff. Differences start at: '" + firstDifference(current, generated) + "'");
+        String test = StackWalker.getInstance().walk(frames -> frames.map(StackWalker.StackFrame::getClassName)
+                .filter(c -> c.endsWith("Test")).findFirst().map(c -> c.substring(c.lastIndexOf('.') + 1)).orElse("<the test>"));
+        throw new IllegalStateException(file + " section '" + name + "' is not what the code defines; regenerate it by running "
+                + test + " with -D" + UPDATE_PROPERTY + "=true (mvn -q test -pl <its module> -am -Dtest=" + test + " -D" + UPDATE_PROPERTY
+                + "=true -Dsurefire.failIfNoSpecifiedTests=false), then review the diff. Differences start at: '"
+                + firstDifference(current, generated) + "'");
     }
 
     private static String firstDifference(String a, String b) {

@@ -69,15 +69,22 @@ class ConfigReferenceTest {
         Path doc = dir.resolve("ref.md");
         Files.writeString(doc, "# Ref\n<!-- generated:top -->\n| old |\n<!-- end generated:top -->\ntail\n");
         String generated = ConfigReference.markdown(Top.class);
-        assertThatThrownBy(() -> ConfigReference.verify(doc, "top", generated)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("-Dds.reference.update=true");
-        System.setProperty(ConfigReference.UPDATE_PROPERTY, "true");
+        String asGiven = System.getProperty(ConfigReference.UPDATE_PROPERTY); // set when a developer regenerates the docs
         try {
+            System.clearProperty(ConfigReference.UPDATE_PROPERTY);
+            assertThatThrownBy(() -> ConfigReference.verify(doc, "top", generated)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("-Dds.reference.update=true");
+            System.setProperty(ConfigReference.UPDATE_PROPERTY, "true");
+            ConfigReference.verify(doc, "top", generated);
+            System.clearProperty(ConfigReference.UPDATE_PROPERTY);
             ConfigReference.verify(doc, "top", generated);
         } finally {
-            System.clearProperty(ConfigReference.UPDATE_PROPERTY);
+            if (asGiven == null) {
+                System.clearProperty(ConfigReference.UPDATE_PROPERTY);
+            } else {
+                System.setProperty(ConfigReference.UPDATE_PROPERTY, asGiven);
+            }
         }
-        ConfigReference.verify(doc, "top", generated);
         assertThat(Files.readString(doc)).startsWith("# Ref\n<!-- generated:top -->\n| key |").endsWith("<!-- end generated:top -->\ntail\n");
     }
 }

@@ -2,6 +2,7 @@ package io.datastream.deploy.standalone;
 
 import io.datastream.agent.Agent;
 import io.datastream.agent.AgentConfig;
+import io.datastream.config.ByteSize;
 import io.datastream.config.ConfigBuilder;
 import io.datastream.control.ControlConfig;
 import io.datastream.control.InvalidConfigException;
@@ -27,6 +28,9 @@ import io.datastream.router.config.ListenConfig;
 import io.datastream.router.config.ReportsConfig;
 import io.datastream.router.config.ZooKeeperConfig;
 import io.datastream.sink.SinkJob;
+import io.datastream.sink.config.DeadLetterConfig;
+import io.datastream.sink.config.JobConfig;
+import io.datastream.sink.config.OutputConfig;
 import io.datastream.sink.config.SinkConfig;
 import io.datastream.embedded.kafka.EmbeddedKafka;
 import io.datastream.embedded.zk.EmbeddedZooKeeper;
@@ -209,20 +213,12 @@ public final class Standalone implements AutoCloseable {
         Path state = Files.createDirectories(dir.resolve("sink"));
         Path checkpoints = state.resolve("checkpoints");
         Path savepoints = state.resolve("savepoints");
-        SinkConfig sink = SinkConfig.parse(String.join("\n",
-                "kafka:",
-                "  bootstrapServers: " + kafka,
-                "  topicPattern: \"" + Progress.SINK_TOPICS.pattern() + "\"",
-                "  partitionDiscoveryInterval: 10s",
-                "output:",
-                "  path: " + yamlString(cfg.outDir().toUri().toString()),
-                "deadLetter:",
-                "  path: " + yamlString(dir.resolve("dead-letters").toUri().toString()),
-                "job:",
-                "  name: ds-standalone-sink",
-                "  parallelism: 1",
-                "  checkpointInterval: " + cfg.checkpointInterval().toMillis() + "ms",
-                "  checkpointDir: " + yamlString(checkpoints.toUri().toString())));
+        SinkConfig sink = ConfigBuilder.of(SinkConfig.class)
+                .set(SinkConfig::kafka, new io.datastream.sink.config.KafkaConfig(kafka, null, Progress.SINK_TOPICS.pattern(), null, null, Duration.ofSeconds(10), null, null))
+                .set(SinkConfig::output, new OutputConfig(cfg.outDir().toUri().toString(), null, null, null, null, null, (ByteSize) null, null))
+                .set(SinkConfig::deadLetter, new DeadLetterConfig(dir.resolve("dead-letters").toUri().toString()))
+                .set(SinkConfig::job, new JobConfig("ds-standalone-sink", 1, cfg.checkpointInterval(), checkpoints.toUri().toString()))
+                .build(io.datastream.sink.config.ConfigException.WHAT);
 
         Configuration conf = new Configuration();
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 2);
@@ -290,10 +286,6 @@ public final class Standalone implements AutoCloseable {
     /** Where the components report to, when control runs here and reports are on. */
     public Optional<ReportSettings> reports() {
         return Optional.ofNullable(reports);
-    }
-
-    private static String yamlString(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     private void say(String line) {

@@ -1,23 +1,30 @@
 package io.datastream.sink.config;
 
-/** A configuration value is missing, malformed or out of range; the message names the key. */
-public final class ConfigException extends RuntimeException {
+import io.datastream.config.ConfigProblem;
+import java.util.List;
+
+/**
+ * The sink's configuration is invalid: the shared {@link io.datastream.config.ConfigException}
+ * (one formatter, every problem with its full key path), named for the sink.
+ */
+public final class ConfigException extends io.datastream.config.ConfigException {
     private static final long serialVersionUID = 1L;
 
-    private final String key;
+    /** What the sink reads: the first line of the message. */
+    public static final String WHAT = "sink configuration";
 
+    public ConfigException(List<ConfigProblem> problems) {
+        super(WHAT, problems);
+    }
+
+    /** One problem about {@code key} (found after binding, e.g. a job argument). */
     public ConfigException(String key, String message) {
-        super(key + ": " + message);
-        this.key = key;
+        this(List.of(new ConfigProblem(key, message)));
     }
 
-    public ConfigException(String key, String message, Throwable cause) {
-        super(key + ": " + message, cause);
-        this.key = key;
-    }
-
-    /** The dotted key the problem is about, e.g. {@code output.compressionLevel}. */
+    /** The dotted key of the first problem, e.g. {@code output.compressionLevel}; {@code (document)} for the document itself. */
     public String key() {
-        return key;
+        String path = problemList().get(0).path();
+        return path.isEmpty() ? "(document)" : path;
     }
 }

@@ -1,5 +1,8 @@
 package io.datastream.sink.config;
 
+import io.datastream.config.Checked;
+import io.datastream.config.Doc;
+import io.datastream.config.Problems;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
@@ -10,47 +13,60 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Where the envelopes come from. Exactly one of {@code topics} (non-empty) and
- * {@code topicPattern} (non-null) is set.
+ * {@code kafka.*}: where the envelopes come from. Exactly one of {@code topics} (non-empty) and
+ * {@code topicPattern} is in effect.
  */
-public record KafkaConfig(String bootstrapServers, List<String> topics, String topicPattern, String groupId,
-                          StartingOffsets startingOffsets, Duration partitionDiscoveryInterval, boolean bounded,
-                          Map<String, String> properties) implements Serializable {
-
+public record KafkaConfig(
+        @Doc("Kafka bootstrap servers, comma-separated host:port")
+        String bootstrapServers,
+        @Doc("topics to read, e.g. `[ds-web, ds-app]`; when set, `kafka.topicPattern` must not be set. Only envelope-mode topics: "
+                + "a lines-mode topic's records are all dead letters here")
+        List<String> topics,
+        @Doc(value = "Java regex of the topics to read when `kafka.topics` is empty; new matching topics are picked up at each partition "
+                + "discovery", defaultText = "`ds-.*` (without `kafka.topics`)")
+        String topicPattern,
+        @Doc("consumer group; offsets are committed to it on every completed checkpoint (for lag monitoring and committed-* starts), "
+                + "never used for exactly-once")
+        String groupId,
+        @Doc("where to start without a checkpoint; a restore from a checkpoint or savepoint always uses the offsets in it")
+        StartingOffsets startingOffsets,
+        @Doc("how often new partitions and topics matching the pattern are discovered; `0s` disables discovery")
+        Duration partitionDiscoveryInterval,
+        @Doc("true: stop at the latest offsets found at start (a backfill); the job then finishes after its final checkpoint")
+        Boolean bounded,
+        @Doc("extra Kafka consumer properties (security, fetch sizes...); `bootstrap.servers`, `group.id` and the deserializers are "
+                + "set by the keys above and refused here")
+        Map<String, String> properties) implements Serializable, Checked {
     /** Consumer properties that other keys own. */
     private static final Set<String> RESERVED = Set.of("bootstrap.servers", "group.id", "key.deserializer", "value.deserializer");
 
     public KafkaConfig {
-        bootstrapServers = SinkConfigKey.KAFKA_BOOTSTRAP_SERVERS.requireText(bootstrapServers);
+        bootstrapServers = bootstrapServers == null ? "localhost:9092" : bootstrapServers.trim();
         topics = topics == null ? List.of() : List.copyOf(topics);
-        for (String t : topics) {
-            if (t == null || t.isBlank()) {
-                throw new ConfigException(SinkConfigKey.KAFKA_TOPICS.key(), "topic names must not be blank");
-            }
-        }
-        if (topics.isEmpty() == (topicPattern == null)) {
-            throw new ConfigException(SinkConfigKey.KAFKA_TOPICS.key(),
-                    topics.isEmpty() ? "set kafka.topics or kafka.topicPattern" : "set kafka.topics or kafka.topicPattern, not both");
-        }
+        topicPattern = topicPattern == null && topics.isEmpty() ? "ds-.*" : topicPattern;
+        groupId = groupId == null ? "ds-flink-sink" : groupId.trim();
+        startingOffsets = startingOffsets == null ? StartingOffsets.COMMITTED_OR_EARLIEST : startingOffsets;
+        partitionDiscoveryInterval = partitionDiscoveryInterval == null ? Duration.ofMinutes(1) : partitionDiscoveryInterval;
+        bounded = bounded != null && bounded;
+        properties = properties == null ? Map.of() : Map.copyOf(properties);
+    }
+
+    @Override
+    public void check(Problems p) {
+        p.notBlank(bootstrapServers, "bootstrapServers");
+        p.check(topics.stream().noneMatch(String::isBlank), "topics", "topic names must not be blank");
+        p.check(topics.isEmpty() || topicPattern == null, "topics", "set kafka.topics or kafka.topicPattern, not both");
         if (topicPattern != null) {
             try {
                 Pattern.compile(topicPattern);
             } catch (PatternSyntaxException e) {
-                throw new ConfigException(SinkConfigKey.KAFKA_TOPIC_PATTERN.key(), "not a valid regex: " + e.getDescription(), e);
+                p.add("topicPattern", "not a valid regex: " + e.getDescription());
             }
         }
-        groupId = SinkConfigKey.KAFKA_GROUP_ID.requireText(groupId);
-        if (startingOffsets == null) {
-            throw new ConfigException(SinkConfigKey.KAFKA_STARTING_OFFSETS.key(), "must be set");
-        }
-        if (partitionDiscoveryInterval == null || partitionDiscoveryInterval.isNegative()) {
-            throw new ConfigException(SinkConfigKey.KAFKA_PARTITION_DISCOVERY_INTERVAL.key(), "must be >= 0");
-        }
-        properties = properties == null ? Map.of() : Map.copyOf(properties);
+        p.notBlank(groupId, "groupId");
+        p.check(!partitionDiscoveryInterval.isNegative(), "partitionDiscoveryInterval", "must be >= 0");
         for (String k : properties.keySet()) {
-            if (RESERVED.contains(k.toLowerCase(Locale.ROOT))) {
-                throw new ConfigException(SinkConfigKey.KAFKA_PROPERTIES.key(), k + " is set by its own key, not here");
-            }
+            p.check(!RESERVED.contains(k.toLowerCase(Locale.ROOT)), "properties", k + " is set by its own key, not here");
         }
     }
 }

@@ -9,7 +9,6 @@ import io.datastream.protocol.report.MinuteLedger;
 import io.datastream.protocol.report.ReportCount;
 import io.datastream.sink.config.DedupConfig;
 import io.datastream.sink.config.LineFormat;
-import io.datastream.sink.config.SinkConfigKey;
 import io.datastream.sink.deadletter.DeadLetter;
 import io.datastream.sink.deadletter.DeadLetters;
 import io.datastream.sink.decode.SourceBatch;
@@ -112,7 +111,7 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
 
     /** With the default buckets ({@code output.bucketPattern}'s default, UTC). */
     public LineDeduplicator(DedupConfig config, LineFormat format) {
-        this(config, format, new TimeBuckets(SinkConfigKey.OUTPUT_BUCKET_PATTERN.defaultValue(), ZoneOffset.UTC));
+        this(config, format, new TimeBuckets(io.datastream.sink.config.OutputConfig.DEFAULT_BUCKET_PATTERN, ZoneOffset.UTC));
     }
 
     /** {@code buckets}: the time part of the output buckets, to cut batches by their lines' times. */

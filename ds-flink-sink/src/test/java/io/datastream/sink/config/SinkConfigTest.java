@@ -102,7 +102,7 @@ class SinkConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("output.compresion")
                 .hasMessageContaining("unknown key")
-                .hasMessageContaining("output.compression");
+                .hasMessageContaining("did you mean 'compression'");
         assertThatThrownBy(() -> SinkConfig.parse("outptu: {}\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("outptu");
         assertThatThrownBy(() -> SinkConfig.parse("output:\n  path:\n    nested: 1\n"))
@@ -131,8 +131,8 @@ class SinkConfigTest {
         assertBad("kafka:\n  properties:\n    group.id: x\n", "kafka.properties", "group.id");
         assertBad("kafka:\n  topics: [a]\n  topicPattern: b\n", "kafka.topics", "not both");
         assertBad("deadLetter:\n  path: file:///tmp/datastream/sink/out/\n", "deadLetter.path", "differ");
-        assertBad("kafka: [1, 2]\n", "kafka", "section");
-        assertBad("output: {path: a, path: b}\n", "(yaml)", "not valid YAML");
+        assertBad("kafka: [1, 2]\n", "kafka", "must be a mapping");
+        assertBad("output: {path: a, path: b}\n", "(document)", "not valid YAML");
     }
 
     private static void assertBad(String yaml, String key, String hint) {
@@ -144,12 +144,23 @@ class SinkConfigTest {
     }
 
     @Test
-    void recordsValidateWhenBuiltInCode() {
+    void recordsBuiltInCodeAreCheckedLikeAFile() {
         SinkConfig d = SinkConfig.defaults();
-        assertThatThrownBy(() -> new KafkaConfig("k:9092", List.of(), null, "g", StartingOffsets.EARLIEST, Duration.ZERO, false, Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.topics");
+        assertThatThrownBy(() -> d.withKafka(new KafkaConfig("k:9092", List.of("t"), "t.*", "g", StartingOffsets.EARLIEST, Duration.ZERO,
+                false, Map.of()))).isInstanceOf(ConfigException.class).hasMessageContaining("kafka.topics: set kafka.topics or kafka.topicPattern, not both");
         SinkConfig custom = d.withKafka(new KafkaConfig("k:9092", List.of("t"), null, "g", StartingOffsets.EARLIEST, Duration.ZERO, true, Map.of()));
         assertThat(custom.kafka().topics()).containsExactly("t");
+        assertThat(custom.kafka().topicPattern()).isNull();
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        assertThatThrownBy(() -> SinkConfig.parse("output: {compressionLevel: 30, partPrefix: .x, maxPartSize: 1KB}\njob: {parallelism: -1}\n"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "output.compressionLevel: must be in 1..19 for zstd, was 30",
+                        "output.maxPartSize: must be at least 64KB, was 1024 bytes",
+                        "output.partPrefix: must be letters, digits, '.', '_' or '-', not starting with '.' or '_' (hidden files), was '.x'",
+                        "job.parallelism: must be in 0..32768, was -1"));
     }
 
     @Test
