@@ -8,6 +8,7 @@ import io.datastream.agent.discovery.ScanResult;
 import io.datastream.agent.fingerprint.FileKey;
 import io.datastream.agent.fingerprint.FileStat;
 import io.datastream.agent.fingerprint.Fingerprinter;
+import io.datastream.agent.fingerprint.XxHash64;
 import io.datastream.registry.member.DropReason;
 import io.datastream.registry.task.TaskSpec;
 import java.io.IOException;
@@ -571,11 +572,19 @@ final class FileTable {
         try {
             int na = readPrefix(f, compareA);
             int nb = readPrefix(original, compareB);
-            if (currentSize(original) < live.cursor.offset()) {
-                // The original shrank below what was read of it: copytruncate truncated it after making
-                // this copy, and the tailer has not seen it yet. Its bytes are no longer the stream's, so
-                // they cannot tell whether this is the copy; once the tailer has seen the truncation the
-                // stream is dormant and this file is matched to it as its copy.
+            if (currentSize(original) < live.cursor.offset() || !holdsStreamHead(compareB, nb, live)) {
+                // The original shrank below what was read of it, or its first bytes are no longer the
+                // stream's: copytruncate truncated it after making this copy (and the writer may have
+                // written past the read offset since), and the tailer has not seen it yet (its growth
+                // lingers, or it waits for room in the send window). Its bytes are no longer the
+                // stream's, so they cannot tell whether this is the copy; once the tailer has seen the
+                // truncation the stream is dormant and this file is matched to it as its copy (or the
+                // truncation finds it in the directory). The tailer is asked to look at the original's
+                // first bytes at its next turn rather than when it reads again.
+                original.verifyNow = true;
+                if (!original.isOpen()) {
+                    handles.wantOpen(original); // verified when opened
+                }
                 return Same.LATER;
             }
             int n = Math.min(na, nb);
@@ -585,6 +594,11 @@ final class FileTable {
         } catch (IOException e) {
             return Same.YES; // cannot tell: do not read it twice
         }
+    }
+
+    /** Whether the first {@code n} bytes of {@code head} start with the bytes {@code s} is identified by. */
+    private static boolean holdsStreamHead(byte[] head, int n, FileStream s) {
+        return n >= s.fingerprintLength && XxHash64.hash(head, 0, s.fingerprintLength, 0) == s.fingerprint;
     }
 
     /** Whether a file holds the same bytes as a live stream's file. */
