@@ -403,8 +403,8 @@ final class FileTable {
     /** Not worth fingerprinting yet: a static copy, empty, too short and still changing, or after an error. */
     private boolean waiting(TrackedFile f, long now) {
         if (f.dupOf != null) {
-            if (f.dupOf.owner != null && f.size == f.dupSize) {
-                return true; // a static copy of a file read elsewhere
+            if (f.size == f.dupSize && (f.dupOf.owner != null || f.dupOf.cursor.offset() > f.size)) {
+                return true; // a static copy of a file read elsewhere, or read beyond the copy's end
             }
             // the original is gone (take over), or the "copy" grows on its own (a file of its own)
             f.dupOf.duplicates.remove(f);
@@ -468,6 +468,7 @@ final class FileTable {
         }
         // 2. other streams with these first bytes (bounded: many files may share a header)
         List<FileStream> live = new ArrayList<>(MAX_LIVE_COMPARE);
+        FileStream covered = null;
         if (dormant == null) {
             for (int len : t.fingerprintLengths) {
                 if (len > head) {
@@ -488,6 +489,8 @@ final class FileTable {
                     if (s.owner == null) {
                         if (s.cursor.offset() <= size && better(s, dormant, f.key)) {
                             dormant = s;
+                        } else if (covered == null && coversCopy(s, f, size)) {
+                            covered = s;
                         }
                     } else if (s.owner != f && live.size() < MAX_LIVE_COMPARE) {
                         live.add(s);
@@ -515,6 +518,15 @@ final class FileTable {
         } catch (NoSuchFileException e) {
             return false; // one of the two was renamed since the last scan: compared after the next one
         }
+        if (covered != null) {
+            // copytruncate's copy, listed after the truncation was seen, of a stream read beyond the
+            // copy's end: every byte of it was read; read again it would be a second identity
+            LOG.info("{} is a copy of {} (truncated), which was read beyond its end; it is not read", f.path, covered);
+            f.dupOf = covered;
+            f.dupSize = size;
+            covered.duplicates.add(f);
+            return false; // stays waiting, like any static copy
+        }
         long id = fingerprinter.streamId(head, 0);
         if (t.streams.containsKey(id)) {
             // Same first bytes, other content: a salted id; start probing at a salt from the inode
@@ -532,6 +544,17 @@ final class FileTable {
         t.index(s);
         adopt(f, s, now);
         return true;
+    }
+
+    /**
+     * Whether {@code f} ({@code size} bytes, with the first bytes of the dormant stream {@code s}) is
+     * the copy copytruncate made of {@code s}'s inode before the agent read that inode's last bytes:
+     * {@code s} was truncated away, was read beyond {@code size}, and {@code f} is another inode in
+     * its directory (the directory the copy is looked for in at the truncation).
+     */
+    private static boolean coversCopy(FileStream s, TrackedFile f, long size) {
+        return s.truncatedAway && s.cursor.offset() > size && s.key != null && !s.key.equals(f.key) && s.path != null
+                && f.path.getParent() != null && f.path.getParent().equals(s.path.getParent());
     }
 
     /**
@@ -656,6 +679,7 @@ final class FileTable {
         s.owner = f;
         s.orphanedAtMillis = -1;
         s.pendingLoss = 0;
+        s.truncatedAway = false;
         s.key = f.key;
         s.path = f.path;
         s.lastSeenMillis = now;
@@ -669,21 +693,33 @@ final class FileTable {
 
     /** A copy of {@code s} takes over reading it, if there is one. */
     private boolean adoptDuplicate(FileStream s, long now) {
+        List<TrackedFile> read = null;
+        boolean adopted = false;
         while (!s.duplicates.isEmpty()) {
             TrackedFile d = s.duplicates.remove(0);
             d.dupOf = null;
             if (d.removed) {
                 continue;
             }
-            d.pendingResolve = false;
-            if (s.cursor.offset() <= d.size || d.isOpen()) {
-                LOG.info("{} continues {} from offset {} (copy of a truncated or removed file)", d.path, s.path, s.cursor.offset());
-                adopt(d, s, now);
-                return true;
+            if (s.cursor.offset() > d.size) {
+                // A copy made before the agent read the original's last bytes: every byte of it was
+                // read. It stays a copy of the stream, never read (taking the stream over, it would
+                // look truncated below the offset and be read again as a new stream).
+                d.dupOf = s;
+                read = read == null ? new ArrayList<>() : read;
+                read.add(d);
+                continue;
             }
-            d.task.queueResolve(d);
+            d.pendingResolve = false;
+            LOG.info("{} continues {} from offset {} (copy of a truncated or removed file)", d.path, s.path, s.cursor.offset());
+            adopt(d, s, now);
+            adopted = true;
+            break;
         }
-        return false;
+        if (read != null) {
+            s.duplicates.addAll(read);
+        }
+        return adopted;
     }
 
     /**
@@ -790,6 +826,7 @@ final class FileTable {
             s.lossReason = DropReason.TRUNCATED_UNREAD;
             f.excluded = s;
             if (!adoptDuplicate(s, now) && !adoptCopy(f, s, f.size, now)) {
+                s.truncatedAway = true;
                 handles.dirty(s);
             }
         }

@@ -180,6 +180,62 @@ class TailerCopytruncateRaceTest {
         }
     }
 
+    /**
+     * The agent read lines written between logrotate's copy and its truncation (they are in neither
+     * file), saw the truncation, and found no copy as long as its read offset; a scan then lists the
+     * copy (a glob that matches it). Every byte of the copy was read: it must not become a stream of
+     * its own (the whole generation would be read twice, under two identities).
+     */
+    @Test
+    void aCopyShorterThanTheReadOffsetListedAfterTheTruncationWasSeenIsNotReadAsANewFile() throws Exception {
+        Path log = logs().resolve("access.log");
+        Path copy = logs().resolve("access.log.1");
+        try (LogWriter w = new LogWriter(log, "short"); Tailer t = start()) {
+            w.write(300);
+            scan(log);
+            run(500);
+            Files.copy(log, copy);
+            w.write(20); // between the copy and the truncation, and read by the agent
+            run(100);
+            assertThat(ledger.missing(w.written())).isEmpty();
+            truncate(log);
+            w.write(20);
+            run(100); // the truncation is seen; no copy as long as the read offset is found
+            scan(log, copy);
+            run(10_000);
+            ledger.assertExactlyOnceAfterDedup(w.written());
+            assertThat(report().droppedBytesByReason()).isEmpty();
+        }
+    }
+
+    /**
+     * As above, with the copy listed (and found to be a copy of the live file) before the agent read
+     * the lines written after it: at the truncation the copy is shorter than the read offset. It
+     * cannot take the stream over (it would look truncated below the offset and be read again as a
+     * new stream); it stays a copy, not read.
+     */
+    @Test
+    void aKnownCopyShorterThanTheReadOffsetAtTheTruncationIsNotReadAgain() throws Exception {
+        Path log = logs().resolve("access.log");
+        Path copy = logs().resolve("access.log.1");
+        try (LogWriter w = new LogWriter(log, "known"); Tailer t = start()) {
+            w.write(300);
+            scan(log);
+            run(500);
+            Files.copy(log, copy);
+            scan(log, copy);
+            run(20); // found to be a copy of the live file
+            w.write(20); // between the copy and the truncation, and read by the agent
+            run(100);
+            assertThat(ledger.missing(w.written())).isEmpty();
+            truncate(log);
+            w.write(20);
+            run(10_000);
+            ledger.assertExactlyOnceAfterDedup(w.written());
+            assertThat(report().droppedBytesByReason()).isEmpty();
+        }
+    }
+
     @Test
     void linesSeenButNotReadBeforeTheTruncationAreReadFromTheCopyOrCountedExactly() throws Exception {
         Path log = logs().resolve("access.log");
