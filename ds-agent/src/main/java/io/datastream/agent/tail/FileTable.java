@@ -489,7 +489,7 @@ final class FileTable {
                     if (s.owner == null) {
                         if (s.cursor.offset() <= size && better(s, dormant, f.key)) {
                             dormant = s;
-                        } else if (covered == null && coversCopy(s, f, size)) {
+                        } else if (covered == null && coversCopy(s, f, size, now)) {
                             covered = s;
                         }
                     } else if (s.owner != f && live.size() < MAX_LIVE_COMPARE) {
@@ -550,10 +550,13 @@ final class FileTable {
      * Whether {@code f} ({@code size} bytes, with the first bytes of the dormant stream {@code s}) is
      * the copy copytruncate made of {@code s}'s inode before the agent read that inode's last bytes:
      * {@code s} was truncated away, was read beyond {@code size}, and {@code f} is another inode in
-     * its directory (the directory the copy is looked for in at the truncation).
+     * its directory (the directory the copy is looked for in at the truncation), fingerprinted within
+     * the loss grace (a discovery interval and 5 s) of the truncation: the copy existed before the
+     * truncation, so the next scan lists it. Later, a file with these first bytes is a new stream.
      */
-    private static boolean coversCopy(FileStream s, TrackedFile f, long size) {
-        return s.truncatedAway && s.cursor.offset() > size && s.key != null && !s.key.equals(f.key) && s.path != null
+    private boolean coversCopy(FileStream s, TrackedFile f, long size, long now) {
+        return s.truncatedAway && now - s.orphanedAtMillis <= lossGraceMillis && s.cursor.offset() > size
+                && s.key != null && !s.key.equals(f.key) && s.path != null
                 && f.path.getParent() != null && f.path.getParent().equals(s.path.getParent());
     }
 
