@@ -30,6 +30,13 @@ final class FileStream {
     long orphanedAtMillis = -1;
     /** Bytes that were never read when the owner was truncated; counted as lost unless a copy takes over. */
     long pendingLoss;
+    /**
+     * It left its inode because the inode was truncated (copytruncate) and no copy at least as long
+     * as its offset took it over: a file in the same directory with its first bytes but shorter than
+     * its offset is the copy logrotate made before the agent read the last bytes it read (all of its
+     * bytes were read), never a stream of its own. Cleared when an inode takes the stream over.
+     */
+    boolean truncatedAway;
     /** Why pendingLoss would be lost. */
     io.datastream.registry.member.DropReason lossReason = io.datastream.registry.member.DropReason.DELETED_UNREAD;
     /** The batch header of this stream, kept only while its file is open. */

@@ -8,6 +8,7 @@ import io.datastream.agent.discovery.ScanResult;
 import io.datastream.agent.fingerprint.FileKey;
 import io.datastream.agent.fingerprint.FileStat;
 import io.datastream.agent.fingerprint.Fingerprinter;
+import io.datastream.agent.fingerprint.XxHash64;
 import io.datastream.registry.member.DropReason;
 import io.datastream.registry.task.TaskSpec;
 import java.io.IOException;
@@ -402,8 +403,8 @@ final class FileTable {
     /** Not worth fingerprinting yet: a static copy, empty, too short and still changing, or after an error. */
     private boolean waiting(TrackedFile f, long now) {
         if (f.dupOf != null) {
-            if (f.dupOf.owner != null && f.size == f.dupSize) {
-                return true; // a static copy of a file read elsewhere
+            if (f.size == f.dupSize && (f.dupOf.owner != null || f.dupOf.cursor.offset() > f.size)) {
+                return true; // a static copy of a file read elsewhere, or read beyond the copy's end
             }
             // the original is gone (take over), or the "copy" grows on its own (a file of its own)
             f.dupOf.duplicates.remove(f);
@@ -467,6 +468,7 @@ final class FileTable {
         }
         // 2. other streams with these first bytes (bounded: many files may share a header)
         List<FileStream> live = new ArrayList<>(MAX_LIVE_COMPARE);
+        FileStream covered = null;
         if (dormant == null) {
             for (int len : t.fingerprintLengths) {
                 if (len > head) {
@@ -487,6 +489,8 @@ final class FileTable {
                     if (s.owner == null) {
                         if (s.cursor.offset() <= size && better(s, dormant, f.key)) {
                             dormant = s;
+                        } else if (covered == null && coversCopy(s, f, size, now)) {
+                            covered = s;
                         }
                     } else if (s.owner != f && live.size() < MAX_LIVE_COMPARE) {
                         live.add(s);
@@ -514,6 +518,15 @@ final class FileTable {
         } catch (NoSuchFileException e) {
             return false; // one of the two was renamed since the last scan: compared after the next one
         }
+        if (covered != null) {
+            // copytruncate's copy, listed after the truncation was seen, of a stream read beyond the
+            // copy's end: every byte of it was read; read again it would be a second identity
+            LOG.info("{} is a copy of {} (truncated), which was read beyond its end; it is not read", f.path, covered);
+            f.dupOf = covered;
+            f.dupSize = size;
+            covered.duplicates.add(f);
+            return false; // stays waiting, like any static copy
+        }
         long id = fingerprinter.streamId(head, 0);
         if (t.streams.containsKey(id)) {
             // Same first bytes, other content: a salted id; start probing at a salt from the inode
@@ -531,6 +544,20 @@ final class FileTable {
         t.index(s);
         adopt(f, s, now);
         return true;
+    }
+
+    /**
+     * Whether {@code f} ({@code size} bytes, with the first bytes of the dormant stream {@code s}) is
+     * the copy copytruncate made of {@code s}'s inode before the agent read that inode's last bytes:
+     * {@code s} was truncated away, was read beyond {@code size}, and {@code f} is another inode in
+     * its directory (the directory the copy is looked for in at the truncation), fingerprinted within
+     * the loss grace (a discovery interval and 5 s) of the truncation: the copy existed before the
+     * truncation, so the next scan lists it. Later, a file with these first bytes is a new stream.
+     */
+    private boolean coversCopy(FileStream s, TrackedFile f, long size, long now) {
+        return s.truncatedAway && now - s.orphanedAtMillis <= lossGraceMillis && s.cursor.offset() > size
+                && s.key != null && !s.key.equals(f.key) && s.path != null
+                && f.path.getParent() != null && f.path.getParent().equals(s.path.getParent());
     }
 
     /**
@@ -571,11 +598,19 @@ final class FileTable {
         try {
             int na = readPrefix(f, compareA);
             int nb = readPrefix(original, compareB);
-            if (currentSize(original) < live.cursor.offset()) {
-                // The original shrank below what was read of it: copytruncate truncated it after making
-                // this copy, and the tailer has not seen it yet. Its bytes are no longer the stream's, so
-                // they cannot tell whether this is the copy; once the tailer has seen the truncation the
-                // stream is dormant and this file is matched to it as its copy.
+            if (currentSize(original) < live.cursor.offset() || !holdsStreamHead(compareB, nb, live)) {
+                // The original shrank below what was read of it, or its first bytes are no longer the
+                // stream's: copytruncate truncated it after making this copy (and the writer may have
+                // written past the read offset since), and the tailer has not seen it yet (its growth
+                // lingers, or it waits for room in the send window). Its bytes are no longer the
+                // stream's, so they cannot tell whether this is the copy; once the tailer has seen the
+                // truncation the stream is dormant and this file is matched to it as its copy (or the
+                // truncation finds it in the directory). The tailer is asked to look at the original's
+                // first bytes at its next turn rather than when it reads again.
+                original.verifyNow = true;
+                if (!original.isOpen()) {
+                    handles.wantOpen(original); // verified when opened
+                }
                 return Same.LATER;
             }
             int n = Math.min(na, nb);
@@ -585,6 +620,11 @@ final class FileTable {
         } catch (IOException e) {
             return Same.YES; // cannot tell: do not read it twice
         }
+    }
+
+    /** Whether the first {@code n} bytes of {@code head} start with the bytes {@code s} is identified by. */
+    private static boolean holdsStreamHead(byte[] head, int n, FileStream s) {
+        return n >= s.fingerprintLength && XxHash64.hash(head, 0, s.fingerprintLength, 0) == s.fingerprint;
     }
 
     /** Whether a file holds the same bytes as a live stream's file. */
@@ -642,6 +682,7 @@ final class FileTable {
         s.owner = f;
         s.orphanedAtMillis = -1;
         s.pendingLoss = 0;
+        s.truncatedAway = false;
         s.key = f.key;
         s.path = f.path;
         s.lastSeenMillis = now;
@@ -655,21 +696,33 @@ final class FileTable {
 
     /** A copy of {@code s} takes over reading it, if there is one. */
     private boolean adoptDuplicate(FileStream s, long now) {
+        List<TrackedFile> read = null;
+        boolean adopted = false;
         while (!s.duplicates.isEmpty()) {
             TrackedFile d = s.duplicates.remove(0);
             d.dupOf = null;
             if (d.removed) {
                 continue;
             }
-            d.pendingResolve = false;
-            if (s.cursor.offset() <= d.size || d.isOpen()) {
-                LOG.info("{} continues {} from offset {} (copy of a truncated or removed file)", d.path, s.path, s.cursor.offset());
-                adopt(d, s, now);
-                return true;
+            if (s.cursor.offset() > d.size) {
+                // A copy made before the agent read the original's last bytes: every byte of it was
+                // read. It stays a copy of the stream, never read (taking the stream over, it would
+                // look truncated below the offset and be read again as a new stream).
+                d.dupOf = s;
+                read = read == null ? new ArrayList<>() : read;
+                read.add(d);
+                continue;
             }
-            d.task.queueResolve(d);
+            d.pendingResolve = false;
+            LOG.info("{} continues {} from offset {} (copy of a truncated or removed file)", d.path, s.path, s.cursor.offset());
+            adopt(d, s, now);
+            adopted = true;
+            break;
         }
-        return false;
+        if (read != null) {
+            s.duplicates.addAll(read);
+        }
+        return adopted;
     }
 
     /**
@@ -776,6 +829,7 @@ final class FileTable {
             s.lossReason = DropReason.TRUNCATED_UNREAD;
             f.excluded = s;
             if (!adoptDuplicate(s, now) && !adoptCopy(f, s, f.size, now)) {
+                s.truncatedAway = true;
                 handles.dirty(s);
             }
         }

@@ -147,6 +147,95 @@ class TailerCopytruncateRaceTest {
         }
     }
 
+    /**
+     * As above, but the writer wrote more after the truncation than the agent had read before it,
+     * and the tailer has not looked at the original since (it waits for room in the send window,
+     * or its growth lingers): the original is long enough again, so only its first bytes tell that
+     * it is no longer the stream's. A scan lists the copy in that moment, and the copy is compared
+     * with the original's new content. It must not become a stream of its own (the lines the agent
+     * had read of the first generation would be read again under a second identity); it continues
+     * the stream once the tailer has seen the truncation.
+     */
+    @Test
+    void aCopyListedAfterTheOriginalWasTruncatedAndRegrownPastTheReadOffsetIsNotReadAsANewFile() throws Exception {
+        Path log = logs().resolve("access.log");
+        Path copy = logs().resolve("access.log.1");
+        try (LogWriter w = new LogWriter(log, "regrown"); Tailer t = start()) {
+            w.write(300);
+            scan(log);
+            run(500);
+            assertThat(ledger.missing(w.written())).isEmpty();
+            long readOffset = Files.size(log);
+            List<String> beforeCopy = w.write(20); // not seen by the agent before logrotate copies them
+            Files.copy(log, copy);
+            truncate(log);
+            w.write(400); // past the read offset before the tailer looks at the original again
+            assertThat(Files.size(log)).isGreaterThan(readOffset);
+            scan(log, copy); // the copy is fingerprinted in this round, before the original's turn
+            tailer.step();
+            run(10_000);
+            assertThat(lines(copy)).containsAll(beforeCopy);
+            ledger.assertExactlyOnceAfterDedup(w.written());
+            assertThat(report().droppedBytesByReason()).isEmpty();
+        }
+    }
+
+    /**
+     * The agent read lines written between logrotate's copy and its truncation (they are in neither
+     * file), saw the truncation, and found no copy as long as its read offset; a scan then lists the
+     * copy (a glob that matches it). Every byte of the copy was read: it must not become a stream of
+     * its own (the whole generation would be read twice, under two identities).
+     */
+    @Test
+    void aCopyShorterThanTheReadOffsetListedAfterTheTruncationWasSeenIsNotReadAsANewFile() throws Exception {
+        Path log = logs().resolve("access.log");
+        Path copy = logs().resolve("access.log.1");
+        try (LogWriter w = new LogWriter(log, "short"); Tailer t = start()) {
+            w.write(300);
+            scan(log);
+            run(500);
+            Files.copy(log, copy);
+            w.write(20); // between the copy and the truncation, and read by the agent
+            run(100);
+            assertThat(ledger.missing(w.written())).isEmpty();
+            truncate(log);
+            w.write(20);
+            run(100); // the truncation is seen; no copy as long as the read offset is found
+            scan(log, copy);
+            run(10_000);
+            ledger.assertExactlyOnceAfterDedup(w.written());
+            assertThat(report().droppedBytesByReason()).isEmpty();
+        }
+    }
+
+    /**
+     * As above, with the copy listed (and found to be a copy of the live file) before the agent read
+     * the lines written after it: at the truncation the copy is shorter than the read offset. It
+     * cannot take the stream over (it would look truncated below the offset and be read again as a
+     * new stream); it stays a copy, not read.
+     */
+    @Test
+    void aKnownCopyShorterThanTheReadOffsetAtTheTruncationIsNotReadAgain() throws Exception {
+        Path log = logs().resolve("access.log");
+        Path copy = logs().resolve("access.log.1");
+        try (LogWriter w = new LogWriter(log, "known"); Tailer t = start()) {
+            w.write(300);
+            scan(log);
+            run(500);
+            Files.copy(log, copy);
+            scan(log, copy);
+            run(20); // found to be a copy of the live file
+            w.write(20); // between the copy and the truncation, and read by the agent
+            run(100);
+            assertThat(ledger.missing(w.written())).isEmpty();
+            truncate(log);
+            w.write(20);
+            run(10_000);
+            ledger.assertExactlyOnceAfterDedup(w.written());
+            assertThat(report().droppedBytesByReason()).isEmpty();
+        }
+    }
+
     @Test
     void linesSeenButNotReadBeforeTheTruncationAreReadFromTheCopyOrCountedExactly() throws Exception {
         Path log = logs().resolve("access.log");
