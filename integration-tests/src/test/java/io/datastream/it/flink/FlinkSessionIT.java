@@ -3,13 +3,15 @@ package io.datastream.it.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.datastream.deploy.flink.FlinkRest;
 import io.datastream.embedded.kafka.EmbeddedKafka;
+import io.datastream.embedded.zk.EmbeddedZooKeeper;
 import io.datastream.it.support.DsProcess;
 import io.datastream.it.support.Feed;
 import io.datastream.it.support.JvmProcess;
-import io.datastream.it.support.MiniHdfs;
 import io.datastream.it.support.LogFiles;
+import io.datastream.it.support.MiniHdfs;
 import io.datastream.testkit.kafka.TopicTally;
 import io.datastream.testkit.net.FreePorts;
 import io.datastream.testkit.output.CommittedOutput;
@@ -26,58 +28,68 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The sink job on a Flink session cluster (JobManager and TaskManager as separate JVMs, see
- * {@link FlinkSessionCluster}), submitted by {@code ds sink --submit} through the JobManager's
- * REST API, with an agent and a router (separate JVMs, {@link Feed}) writing a real Kafka broker,
- * and its checkpoints on HDFS ({@link MiniHdfs}, its own process; the Flink processes have the
- * Hadoop client on their class path, as {@code HADOOP_CLASSPATH} puts it there on a real cluster).
- * Mid-stream the TaskManager is killed with kill -9 and a new one started: the job restarts from
- * its last checkpoint, and every line written is committed exactly once. Prints how long the job
- * took to start and to recover (numbers, not assertions).
+ * {@link FlinkSessionCluster}) with ZooKeeper high availability (a real ZooKeeper in the test JVM,
+ * the HA storage on HDFS), submitted once by {@code ds sink --submit} through the JobManager's REST
+ * API, with an agent and a router (separate JVMs, {@link Feed}) writing a real Kafka broker, and
+ * its checkpoints on HDFS ({@link MiniHdfs}, its own process; the Flink processes have the Hadoop
+ * client on their class path, as {@code HADOOP_CLASSPATH} puts it there on a real cluster). Each
+ * scenario has its own task (topic, output directory) on the one job: mid-stream the TaskManager
+ * is killed with kill -9 and a new one started; the JobManager is killed with kill -9 and started
+ * again. Each time the job comes back from its last checkpoint, and every line written is committed
+ * exactly once. Prints how long the job took to start and to recover (numbers, not assertions).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FlinkSessionIT {
     private static final String GROUP = "ds-flink-sink";
     private static final Pattern SUBMITTED = Pattern.compile("sink job ([0-9a-f]{32}) submitted to ");
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private FlinkSessionCluster flink;
+    private FlinkRest rest;
+    private EmbeddedKafka kafka;
+    private Feed feed;
+    private Path out;
+    private String checkpoints;
+    private String job;
 
-    @AfterEach
-    void tearDown() {
-        Collections.reverse(closeables);
-        for (AutoCloseable c : closeables) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                System.err.println("closing " + c + ": " + e);
-            }
-        }
-    }
-
-    @Test
-    void taskManagerKilledMidStreamJobRestartsFromItsCheckpointOnHdfsExactlyOnce(@TempDir Path dir) throws Exception {
-        // HDFS (a NameNode and one DataNode, its own process) for the job's checkpoints
+    @BeforeAll
+    void startClusterAndSubmit(@TempDir Path dir) throws Exception {
+        // HDFS (a NameNode and one DataNode, its own process) for the job's checkpoints and the HA storage
         MiniHdfs hdfs = track(MiniHdfs.start(dir.resolve("hdfs")));
-        String checkpoints = hdfs.uri() + "/flink/checkpoints/ds-sink";
+        checkpoints = hdfs.uri() + "/flink/checkpoints/ds-sink";
+        EmbeddedZooKeeper zk = track(EmbeddedZooKeeper.start(0, dir.resolve("zookeeper")));
 
-        EmbeddedKafka kafka = track(EmbeddedKafka.builder().port(FreePorts.next()).controllerPort(FreePorts.next())
+        kafka = track(EmbeddedKafka.builder().port(FreePorts.next()).controllerPort(FreePorts.next())
                 .logDir(dir.resolve("kafka")).defaultPartitions(2).build().start());
-        Feed feed = track(Feed.start(dir, kafka, "app"));
+        feed = track(Feed.start(dir, kafka, "tmkill", "jmkill"));
 
-        // the session cluster: a JobManager and one TaskManager with two slots
+        // the session cluster: a JobManager and one TaskManager with two slots, ZooKeeper HA
         flink = track(FlinkSessionCluster.startJobManager(dir.resolve("flink"), Map.of(
                 "heartbeat.interval", "2000", "heartbeat.timeout", "10000",
+                "high-availability.type", "zookeeper",
+                "high-availability.zookeeper.quorum", zk.connectString(),
+                "high-availability.zookeeper.path.root", "/flink",
+                "high-availability.cluster-id", "/ds-session",
+                "high-availability.storageDir", hdfs.uri() + "/flink/ha",
+                "high-availability.zookeeper.client.session-timeout", "10000",
                 "flink.hadoop.dfs.replication", "1"), hdfs.classpath()));
-        JvmProcess tm1 = flink.startTaskManager();
+        flink.startTaskManager();
         flink.awaitTaskManagers(1);
-        FlinkRest rest = flink.rest();
+        rest = flink.rest();
 
-        Path out = dir.resolve("out");
+        out = dir.resolve("out");
         Path sinkYaml = Files.writeString(dir.resolve("conf/sink.yaml"), "kafka:\n"
                 + "  bootstrapServers: \"" + kafka.bootstrapServers() + "\"\n"
                 + "  topicPattern: \"ds-.*\"\n"
@@ -94,21 +106,51 @@ class FlinkSessionIT {
         await("ds sink --submit exits").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> !submit.isAlive());
         Matcher m = SUBMITTED.matcher(submit.console());
         assertThat(m.find()).as("ds sink --submit printed the job id:\n" + submit.console() + "\n" + flink.logs()).isTrue();
-        String job = m.group(1);
+        job = m.group(1);
         long submitMs = millisSince(submitted);
         awaitOrReport("all tasks of the job running", Duration.ofMinutes(2), () -> rest.allTasksRunning(job));
-        long runningMs = millisSince(submitted);
+        System.out.printf("[flink-session] job %s: submit (upload + run) %d ms; all tasks running %d ms after the submit started%n",
+                job, submitMs, millisSince(submitted));
+    }
 
-        try (LogFiles logs = new LogFiles(feed.logs(), feed.task(), 10)) {
+    @AfterAll
+    void tearDown() {
+        if (rest != null && job != null) {
+            try {
+                rest.cancel(job);
+            } catch (IOException e) {
+                System.err.println("cancelling " + job + ": " + e);
+            }
+        }
+        Collections.reverse(closeables);
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                System.err.println("closing " + c + ": " + e);
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void taskManagerKilledMidStreamJobRestartsFromItsCheckpointOnHdfsExactlyOnce() throws Exception {
+        String task = "tmkill";
+        Path taskOut = out.resolve(task);
+        try (LogFiles logs = new LogFiles(feed.logs(task), task, 10)) {
+            long started = System.nanoTime();
             logs.startWriting(50, Integer.MAX_VALUE, round -> logs.append(round % 10, 20));
-            awaitOrReport("some output committed", Duration.ofMinutes(2), () -> !CommittedOutput.lines(out).isEmpty());
-            long firstFileMs = millisSince(submitted);
-            awaitOrReport("two checkpoints completed", Duration.ofMinutes(2), () -> rest.completedCheckpoints(job) >= 2);
+            awaitOrReport("some output committed", Duration.ofMinutes(2), () -> !CommittedOutput.lines(taskOut).isEmpty());
+            long firstFileMs = millisSince(started);
+            long checkpointsBefore = rest.completedCheckpoints(job);
+            awaitOrReport("two more checkpoints completed", Duration.ofMinutes(2),
+                    () -> rest.completedCheckpoints(job) >= checkpointsBefore + 2);
 
             // kill -9 the TaskManager while lines flow, then start a new one, as a supervisor would
-            List<String> committedAtKill = CommittedOutput.lines(out);
+            JvmProcess tm = flink.taskManagers().get(flink.taskManagers().size() - 1);
+            List<String> committedAtKill = CommittedOutput.lines(taskOut);
             long killed = System.nanoTime();
-            tm1.kill();
+            tm.kill();
             long checkpointsAtKill = rest.completedCheckpoints(job);
             int failuresAtKill = rest.failures(job);
             flink.startTaskManager();
@@ -123,24 +165,84 @@ class FlinkSessionIT {
             logs.stopWriting();
             List<String> written = logs.written();
 
-            feed.awaitAcked(written.size());
-            awaitOrReport("the sink commits every line", Duration.ofMinutes(4),
-                    () -> CommittedOutput.lines(out).size() >= written.size() && feed.caughtUp(GROUP));
-            List<String> committed = CommittedOutput.lines(out);
-            TopicTally tally = TopicTally.read(kafka.bootstrapServers(), feed.topic(), Duration.ofMinutes(1));
-            System.out.printf("[flink-session] job %s: submit (upload + run) %d ms; all tasks running %d ms and first committed file %d ms"
-                    + " after the submit started; TaskManager kill -9 -> failover seen %d ms, all tasks running on the new"
-                    + " TaskManager %d ms, first checkpoint after the restart %d ms (heartbeat.interval 2 s, timeout 10 s)%n",
-                    job, submitMs, runningMs, firstFileMs, failedOverMs, runningAgainMs, recoveredMs);
+            List<String> committed = awaitCommitted(task, written);
+            TopicTally tally = TopicTally.read(kafka.bootstrapServers(), Feed.topic(task), Duration.ofMinutes(1));
+            System.out.printf("[flink-session] first committed file %d ms after the writing started; TaskManager kill -9 ->"
+                    + " failover seen %d ms, all tasks running on the new TaskManager %d ms, first checkpoint after the restart"
+                    + " %d ms (heartbeat.interval 2 s, timeout 10 s)%n", firstFileMs, failedOverMs, runningAgainMs, recoveredMs);
             assertThat(rest.jobState(job)).isEqualTo("RUNNING");
             assertThat(rest.latestCheckpoint(job)).as("the job's checkpoints are on HDFS").startsWith(checkpoints + "/" + job + "/chk-");
             assertThat(committed).as("what was committed before the kill stays").containsAll(committedAtKill);
-            feed.tiers("flink-session-tm-kill")
+            feed.tiers(task, "flink-session-tm-kill")
                     .count("flink.checkpoints", rest.completedCheckpoints(job))
                     .count("flink.failures", rest.failures(job))
                     .reconcile(written, tally, committed, false);
-            rest.cancel(job);
         }
+    }
+
+    /**
+     * kill -9 of the JobManager mid-stream, and a new one started with the same configuration: it
+     * takes the job back from ZooKeeper (its graph in the HA storage on HDFS) and resumes it from
+     * the latest completed checkpoint, with the TaskManager that ran on.
+     */
+    @Test
+    @Order(2)
+    void jobManagerKilledAndRestartedRecoversTheJobFromZooKeeperExactlyOnce() throws Exception {
+        String task = "jmkill";
+        Path taskOut = out.resolve(task);
+        try (LogFiles logs = new LogFiles(feed.logs(task), task, 10)) {
+            logs.startWriting(50, Integer.MAX_VALUE, round -> logs.append(round % 10, 20));
+            awaitOrReport("some output committed", Duration.ofMinutes(2), () -> !CommittedOutput.lines(taskOut).isEmpty());
+            long checkpointsBefore = rest.completedCheckpoints(job);
+            awaitOrReport("two more checkpoints completed", Duration.ofMinutes(2),
+                    () -> rest.completedCheckpoints(job) >= checkpointsBefore + 2);
+
+            List<String> committedAtKill = CommittedOutput.lines(taskOut);
+            long lastIdBeforeKill = rest.checkpoints(job).path("latest").path("completed").path("id").asLong();
+            long killed = System.nanoTime();
+            flink.killJobManager();
+            logs.awaitMoreWritten(500);
+            flink.restartJobManager();
+            long restUpMs = millisSince(killed);
+            awaitOrReport("the new JobManager knows the job", Duration.ofMinutes(2), () -> {
+                rest.job(job);
+                return true;
+            });
+            long jobKnownMs = millisSince(killed);
+            awaitOrReport("the job running again", Duration.ofMinutes(3), () -> rest.allTasksRunning(job));
+            long runningAgainMs = millisSince(killed);
+            awaitOrReport("a checkpoint completed under the new JobManager", Duration.ofMinutes(3),
+                    () -> rest.completedCheckpoints(job) > 0);
+            long recoveredMs = millisSince(killed);
+            JsonNode restored = rest.checkpoints(job).path("latest").path("restored");
+            logs.awaitMoreWritten(2_000);
+            logs.stopWriting();
+            List<String> written = logs.written();
+
+            List<String> committed = awaitCommitted(task, written);
+            TopicTally tally = TopicTally.read(kafka.bootstrapServers(), Feed.topic(task), Duration.ofMinutes(1));
+            System.out.printf("[flink-session] JobManager kill -9 and restart -> REST up %d ms, job known %d ms, all tasks running"
+                    + " %d ms, first checkpoint %d ms; restored checkpoint %s (latest before the kill: %d)%n",
+                    restUpMs, jobKnownMs, runningAgainMs, recoveredMs, restored.path("id").asText(), lastIdBeforeKill);
+            assertThat(restored.path("id").asLong()).as("the job resumed from the latest checkpoint completed before the kill")
+                    .isGreaterThanOrEqualTo(lastIdBeforeKill);
+            assertThat(restored.path("external_path").asText()).as("restored from HDFS").startsWith(checkpoints + "/" + job + "/chk-");
+            assertThat(rest.jobState(job)).isEqualTo("RUNNING");
+            assertThat(committed).as("what was committed before the kill stays").containsAll(committedAtKill);
+            feed.tiers(task, "flink-session-jm-kill")
+                    .count("flink.restoredCheckpoint", restored.path("id").asLong())
+                    .count("flink.checkpointsSinceRestart", rest.completedCheckpoints(job))
+                    .reconcile(written, tally, committed, false);
+        }
+    }
+
+    /** Waits until the agent acknowledged every written line and the job committed all of them and consumed the topic to its end. */
+    private List<String> awaitCommitted(String task, List<String> written) {
+        feed.awaitAcked(task, written.size());
+        Path taskOut = out.resolve(task);
+        awaitOrReport("the sink commits every line of " + task, Duration.ofMinutes(4),
+                () -> CommittedOutput.lines(taskOut).size() >= written.size() && feed.caughtUp(GROUP, task));
+        return CommittedOutput.lines(taskOut);
     }
 
     private void awaitOrReport(String what, Duration timeout, Callable<Boolean> condition) {

@@ -43,12 +43,12 @@ class DsSinkOnHdfsIT {
                     StandardCharsets.UTF_8);
             try (DsProcess sink = DsProcess.start("sink", dir.resolve("console/sink.log"), "640m", List.of("sink",
                          "--config", sinkYaml.toString(), "--metrics-port", String.valueOf(FreePorts.next())), hdfs.classpath());
-                 LogFiles logs = new LogFiles(feed.logs(), feed.task(), 5)) {
+                 LogFiles logs = new LogFiles(feed.logs("web"), "web", 5)) {
                 sink.awaitConsole("running", Duration.ofMinutes(2));
                 logs.startWriting(50, 60, round -> logs.append(round % 5, 50));
                 logs.awaitRounds(Duration.ofMinutes(2));
                 List<String> written = logs.written();
-                feed.awaitAcked(written.size());
+                feed.awaitAcked("web", written.size());
 
                 Path mirror = dir.resolve("mirror");
                 await("the sink commits every line to HDFS").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
@@ -57,12 +57,12 @@ class DsSinkOnHdfsIT {
                                 throw new IllegalStateException("ds sink exited:\n" + sink.tail());
                             }
                             return hdfs.committedLines("/datastream/logs", mirror).size() >= written.size()
-                                    && feed.caughtUp("ds-flink-sink");
+                                    && feed.caughtUp("ds-flink-sink", "web");
                         });
                 List<String> committed = hdfs.committedLines("/datastream/logs", mirror);
-                TopicTally tally = TopicTally.read(kafka.bootstrapServers(), feed.topic(), Duration.ofMinutes(1));
+                TopicTally tally = TopicTally.read(kafka.bootstrapServers(), Feed.topic("web"), Duration.ofMinutes(1));
                 assertThat(hdfs.list("/flink/checkpoints/ds-sink")).as("the job's checkpoint directory on HDFS").isNotEmpty();
-                feed.tiers("ds-sink-hdfs").reconcile(written, tally, committed, false);
+                feed.tiers("web", "ds-sink-hdfs").reconcile(written, tally, committed, false);
             }
         }
     }
