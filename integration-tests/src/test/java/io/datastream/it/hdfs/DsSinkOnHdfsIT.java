@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code bin/ds} appends {@code HADOOP_CLASSPATH}. A router and an agent write one topic per
  * scenario; each scenario ends with every line written in the committed part files on HDFS
  * exactly once, and the tiers reconciled. Scenarios: no failure; a DataNode killed (kill -9)
- * mid-stream and started again later; the NameNode killed (kill -9) mid-stream and started again.
+ * mid-stream and started again later; the NameNode killed (kill -9) mid-stream and started again;
+ * {@code ds sink} itself killed (kill -9) and started again, twice: it resumes from its newest
+ * checkpoint on HDFS and deletes the checkpoint directories of runs beyond {@code --retain 1}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -58,7 +61,7 @@ class DsSinkOnHdfsIT {
         hdfs = track(HdfsCluster.start(dir.resolve("hdfs"), 2));
         kafka = track(EmbeddedKafka.builder().port(FreePorts.next()).controllerPort(FreePorts.next())
                 .logDir(dir.resolve("kafka")).defaultPartitions(2).build().start());
-        feed = track(Feed.start(dir, kafka, "web", "dnkill", "nnkill"));
+        feed = track(Feed.start(dir, kafka, "web", "dnkill", "nnkill", "sinkkill"));
         String nn = hdfs.uri();
         Path sinkYaml = Files.writeString(dir.resolve("conf/sink.yaml"), "kafka:\n"
                 + "  bootstrapServers: \"" + kafka.bootstrapServers() + "\"\n"
@@ -68,7 +71,8 @@ class DsSinkOnHdfsIT {
                 + "job:\n  checkpointInterval: 2s\n  checkpointDir: \"" + nn + "/flink/checkpoints/ds-sink\"\n",
                 StandardCharsets.UTF_8);
         sink = track(DsProcess.start("sink", dir.resolve("console/sink.log"), "640m", List.of("sink",
-                "--config", sinkYaml.toString(), "--metrics-port", String.valueOf(FreePorts.next())), hdfs.clientClasspath()));
+                "--config", sinkYaml.toString(), "--metrics-port", String.valueOf(FreePorts.next()), "--retain", "1"),
+                hdfs.clientClasspath()));
         sink.awaitConsole("running", Duration.ofMinutes(2));
     }
 
@@ -110,14 +114,14 @@ class DsSinkOnHdfsIT {
         try (LogFiles logs = new LogFiles(feed.logs(task), task, 5)) {
             logs.startWriting(50, Integer.MAX_VALUE, round -> logs.append(round % 5, 20));
             awaitOrReport("some output of " + task + " committed", () -> !committed(task).isEmpty());
-            int atKill = committed(task).size();
+            int atKill = committedNow(task).size();
             long killed = System.nanoTime();
             hdfs.killDataNode(2);
             awaitOrReport("the sink commits more lines with one DataNode", () -> committed(task).size() > atKill + 1_000);
             long committingMs = millisSince(killed);
             hdfs.awaitDeadDataNodes(1);
             long declaredDeadMs = millisSince(killed);
-            int whileDead = committed(task).size();
+            int whileDead = committedNow(task).size();
             awaitOrReport("the sink commits more lines with the DataNode declared dead", () -> committed(task).size() > whileDead + 500);
             hdfs.startDataNode(2);
             hdfs.awaitLiveDataNodes(2);
@@ -144,7 +148,7 @@ class DsSinkOnHdfsIT {
         try (LogFiles logs = new LogFiles(feed.logs(task), task, 5)) {
             logs.startWriting(50, Integer.MAX_VALUE, round -> logs.append(round % 5, 20));
             awaitOrReport("some output of " + task + " committed", () -> !committed(task).isEmpty());
-            List<String> committedAtKill = committed(task);
+            List<String> committedAtKill = committedNow(task);
             long killed = System.nanoTime();
             hdfs.killNameNode();
             logs.awaitMoreWritten(1_000);
@@ -165,8 +169,74 @@ class DsSinkOnHdfsIT {
         }
     }
 
+    /**
+     * kill -9 of {@code ds sink} itself, started again with the same arguments, twice: each start
+     * resumes from the newest checkpoint on HDFS (Kafka offsets, de-duplication state, pending part
+     * files), and with {@code --retain 1} the second start deletes the first run's checkpoint
+     * directory, keeping the one it resumes from.
+     */
+    @Test
+    @Order(4)
+    void dsSinkKilledAndRestartedResumesFromItsCheckpointOnHdfsAndPrunesOldRuns() throws Exception {
+        String task = "sinkkill";
+        String checkpoints = "/flink/checkpoints/ds-sink";
+        try (LogFiles logs = new LogFiles(feed.logs(task), task, 5)) {
+            logs.startWriting(50, Integer.MAX_VALUE, round -> logs.append(round % 5, 20));
+            awaitOrReport("some output of " + task + " committed", () -> !committed(task).isEmpty());
+            List<String> firstRun = jobDirectories(checkpoints);
+            assertThat(firstRun).as("one run so far").hasSize(1);
+
+            List<String> committedAtFirstKill = committedNow(task);
+            sink.kill();
+            sink.start();
+            sink.awaitConsole("running", Duration.ofMinutes(2));
+            assertThat(sink.console()).as("resumes from the first run's checkpoint on HDFS")
+                    .contains("sink resuming from " + hdfs.uri() + checkpoints + "/" + firstRun.get(0) + "/chk-");
+            awaitOrReport("the restarted sink commits", () -> committed(task).size() > committedAtFirstKill.size() + 500);
+            List<String> secondRun = new ArrayList<>(jobDirectories(checkpoints));
+            secondRun.removeAll(firstRun);
+            assertThat(secondRun).as("the second run's job directory").hasSize(1);
+
+            int atSecondKill = committedNow(task).size();
+            sink.kill();
+            sink.start();
+            sink.awaitConsole("running", Duration.ofMinutes(2));
+            assertThat(sink.console()).as("resumes from the second run's checkpoint, deletes the first run's directory")
+                    .contains("sink resuming from " + hdfs.uri() + checkpoints + "/" + secondRun.get(0) + "/chk-")
+                    .contains("sink deleted 1 checkpoint or savepoint directories of earlier runs (--retain 1)");
+            assertThat(jobDirectories(checkpoints)).as("job directories after the second restart")
+                    .doesNotContain(firstRun.get(0)).contains(secondRun.get(0));
+            awaitOrReport("the sink commits after the second restart", () -> committed(task).size() > atSecondKill + 500);
+            logs.awaitMoreWritten(500);
+            logs.stopWriting();
+            List<String> written = logs.written();
+            List<String> committed = awaitCommitted(task, written);
+            assertThat(committed).as("what was committed before the first kill stays").containsAll(committedAtFirstKill);
+            feed.tiers(task, "ds-sink-hdfs-sink-kill").reconcile(written, tally(task), committed, false);
+        }
+    }
+
+    /** The job directories (32 hex digits) under the checkpoint directory on HDFS. */
+    private List<String> jobDirectories(String checkpoints) throws IOException {
+        return hdfs.list(checkpoints).stream().filter(n -> n.matches("[0-9a-f]{32}")).toList();
+    }
+
     private List<String> committed(String task) throws IOException {
         return hdfs.committedLines(OUT + "/" + task, dir.resolve("mirror").resolve(task));
+    }
+
+    /**
+     * {@link #committed}, read again while WebHDFS sends a read to a DataNode that is down (the
+     * NameNode lists a killed DataNode's replicas until it declares it dead).
+     */
+    private List<String> committedNow(String task) {
+        AtomicReference<List<String>> lines = new AtomicReference<>();
+        await("the committed lines of " + task + " readable").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+                .ignoreExceptionsInstanceOf(IOException.class).until(() -> {
+                    lines.set(committed(task));
+                    return true;
+                });
+        return lines.get();
     }
 
     private TopicTally tally(String task) {
@@ -178,7 +248,7 @@ class DsSinkOnHdfsIT {
         feed.awaitAcked(task, written.size());
         awaitOrReport("the sink commits every line of " + task + " to HDFS",
                 () -> committed(task).size() >= written.size() && feed.caughtUp(GROUP, task));
-        return committed(task);
+        return committedNow(task);
     }
 
     private void awaitOrReport(String what, Callable<Boolean> condition) {

@@ -107,6 +107,11 @@ public final class DsProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** The process id of the running (or last) JVM. */
+    public synchronized long pid() {
+        return process.pid();
+    }
+
     public String name() {
         return name;
     }
