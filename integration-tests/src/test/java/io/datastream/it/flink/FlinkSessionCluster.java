@@ -3,6 +3,7 @@ package io.datastream.it.flink;
 import static org.awaitility.Awaitility.await;
 
 import io.datastream.deploy.flink.FlinkRest;
+import io.datastream.it.support.JvmFlags;
 import io.datastream.it.support.JvmProcess;
 import io.datastream.testkit.net.FreePorts;
 import java.io.IOException;
@@ -203,8 +204,8 @@ public final class FlinkSessionCluster implements AutoCloseable {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(Arrays.asList(derived.get(0).trim().split("\\s+")));
         cmd.addAll(Arrays.asList(JAVA17_OPTS.split(" ")));
-        cmd.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Djava.io.tmpdir=" + dir.resolve("tmp"),
+        cmd.addAll(JvmFlags.forProcesses());
+        cmd.addAll(List.of("-Djava.io.tmpdir=" + dir.resolve("tmp"),
                 "-Dlog.file=" + dir.resolve("log/" + logName + ".log"),
                 "-Dlog4j.configurationFile=file:" + conf.resolve("log4j.properties"),
                 "-cp", classpath, main, "--configDir", conf.toString()));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.datastream.embedded.kafka.EmbeddedKafka;
+import io.datastream.it.support.Brokers;
 import io.datastream.it.support.DsProcess;
 import io.datastream.it.support.Feed;
 import io.datastream.it.support.HdfsCluster;
@@ -61,7 +62,7 @@ class DsSinkOnHdfsIT {
         hdfs = track(HdfsCluster.start(dir.resolve("hdfs"), 2));
         kafka = track(EmbeddedKafka.builder().port(FreePorts.next()).controllerPort(FreePorts.next())
                 .logDir(dir.resolve("kafka")).defaultPartitions(2).build().start());
-        feed = track(Feed.start(dir, kafka, "web", "dnkill", "nnkill", "sinkkill"));
+        feed = track(Feed.start(dir, Brokers.single(kafka), "web", "dnkill", "nnkill", "sinkkill"));
         String nn = hdfs.uri();
         Path sinkYaml = Files.writeString(dir.resolve("conf/sink.yaml"), "kafka:\n"
                 + "  bootstrapServers: \"" + kafka.bootstrapServers() + "\"\n"

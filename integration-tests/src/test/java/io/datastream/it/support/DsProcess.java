@@ -68,11 +68,9 @@ public final class DsProcess implements AutoCloseable {
         }
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
                 + (extraClasspath == null ? "" : java.io.File.pathSeparator + extraClasspath);
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                "-cp", cp, mainClass));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap));
+        cmd.addAll(JvmFlags.forProcesses());
+        cmd.addAll(List.of("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", cp, mainClass));
         cmd.addAll(args);
         try {
             Files.createDirectories(console.getParent());

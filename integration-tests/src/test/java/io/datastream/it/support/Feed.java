@@ -2,7 +2,6 @@ package io.datastream.it.support;
 
 import static org.awaitility.Awaitility.await;
 
-import io.datastream.embedded.kafka.EmbeddedKafka;
 import io.datastream.testkit.net.FreePorts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,17 +21,19 @@ import org.apache.kafka.common.TopicPartition;
  * What writes a sink's topics in the sink suites: one router and one agent as separate JVMs
  * ({@code ds router}, {@code ds agent}), the agent tailing {@code <dir>/logs/<task>/*.log*} of each
  * of its tasks into topic {@code ds-<task>} (two partitions) of the given Kafka broker, as users
- * run them. A suite gives each scenario its own task, so each reconciles its own lines.
+ * run them. A suite gives each scenario its own task, so each reconciles its own lines. The
+ * brokers are the caller's ({@link Brokers#single} or a {@link KafkaTrio}); closing the feed
+ * leaves them running.
  */
 public final class Feed implements AutoCloseable {
     private final List<String> tasks;
-    private final EmbeddedKafka kafka;
+    private final Brokers kafka;
     private final Path dir;
     private final int agentHttp;
     private final DsProcess router;
     private final DsProcess agent;
 
-    private Feed(Path dir, EmbeddedKafka kafka, List<String> tasks) throws IOException {
+    private Feed(Path dir, Brokers kafka, List<String> tasks) throws IOException {
         this.tasks = List.copyOf(tasks);
         this.kafka = kafka;
         this.dir = dir;
@@ -65,7 +66,7 @@ public final class Feed implements AutoCloseable {
     }
 
     /** Creates the tasks' topics, starts the router and the agent, and waits until the agent is connected. */
-    public static Feed start(Path dir, EmbeddedKafka kafka, String... tasks) throws IOException {
+    public static Feed start(Path dir, Brokers kafka, String... tasks) throws IOException {
         return new Feed(dir, kafka, List.of(tasks));
     }
 
@@ -102,6 +103,11 @@ public final class Feed implements AutoCloseable {
 
     /** Whether consumer group {@code group} has committed the end offset of both partitions of {@code task}'s topic. */
     public boolean caughtUp(String group, String task) throws Exception {
+        return caughtUp(kafka, group, task);
+    }
+
+    /** The same for any Kafka cluster (also once the feed is closed). */
+    public static boolean caughtUp(Brokers kafka, String group, String task) throws Exception {
         try (Admin admin = kafka.admin()) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();

@@ -208,9 +208,9 @@ public final class HdfsCluster implements AutoCloseable {
     }
 
     private List<String> command(String conf, String main, List<String> args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "--add-opens=java.base/java.lang=ALL-UNNAMED", // WebHDFS (Jersey 1) on Java 17
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx192m"));
+        cmd.addAll(JvmFlags.forProcesses());
+        cmd.addAll(List.of("--add-opens=java.base/java.lang=ALL-UNNAMED", // WebHDFS (Jersey 1) on Java 17
                 "-Djava.io.tmpdir=" + dir.resolve("tmp"),
                 "-cp", dir.resolve("conf").resolve(conf) + File.pathSeparator + jars, main));
         cmd.addAll(args);

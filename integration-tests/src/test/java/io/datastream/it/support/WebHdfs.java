@@ -61,6 +61,26 @@ public final class WebHdfs {
         return CommittedOutput.lines(mirror);
     }
 
+    /** The bytes and the number of the sink's committed part files under {@code path} (finished {@code .zst} files). */
+    public long[] committedBytes(String path) throws IOException {
+        long[] sum = new long[2];
+        for (JsonNode s : listStatus(path)) {
+            String name = s.path("pathSuffix").asText();
+            if (name.startsWith(".") || name.startsWith("_")) {
+                continue;
+            }
+            if (s.path("type").asText().equals("DIRECTORY")) {
+                long[] sub = committedBytes(path + "/" + name);
+                sum[0] += sub[0];
+                sum[1] += sub[1];
+            } else if (name.endsWith(".zst")) {
+                sum[0] += s.path("length").asLong();
+                sum[1]++;
+            }
+        }
+        return sum;
+    }
+
     private void copyCommitted(String path, Path local) throws IOException {
         for (JsonNode s : listStatus(path)) {
             String name = s.path("pathSuffix").asText();
