@@ -29,9 +29,9 @@ import picocli.CommandLine.Option;
  * {@code job.checkpointDir} (local, or {@code hdfs://} and any other Flink file system on the class
  * path) it survives its own crashes: it resumes from the newest retained checkpoint or savepoint
  * found there (Kafka offsets and de-duplication state), deletes what earlier runs left beyond
- * {@code --retain}, and SIGTERM stops it with a savepoint in {@code <checkpointDir>/savepoints}. With {@code --submit URL} it runs
- * nothing itself: it uploads the job jar to that Flink cluster's JobManager through its REST API
- * and runs it there with this config ({@link SinkSubmission}).
+ * {@code --retain}, and SIGTERM stops it with a savepoint in {@code <checkpointDir>/savepoints}.
+ * With {@code --submit URL} it runs nothing itself: it uploads the job jar to that Flink cluster's
+ * JobManager through its REST API and runs it there with this config ({@link SinkSubmission}).
  */
 @Command(name = "sink", mixinStandardHelpOptions = true,
         description = {"Runs the Flink sink job (Kafka -> exactly-once files) on a local MiniCluster in this process.",
