@@ -47,8 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code HADOOP_CLASSPATH} puts it there on a real cluster). Each scenario has its own task (topic,
  * output directory) on the one job: mid-stream the TaskManager is killed with kill -9 and a new one
  * started; the JobManager is killed with kill -9 and started again; the Kafka node leading a
- * partition is killed; a DataNode is killed. Each time every line written is committed exactly
- * once. Prints how long the job took to start and to recover (numbers, not assertions).
+ * partition is killed; a DataNode is killed; the NameNode is killed and started again. Each time
+ * every line written is committed exactly once. Prints how long the job took to start and to
+ * recover (numbers, not assertions).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -77,7 +78,7 @@ class FlinkSessionIT {
 
         // three Kafka nodes, topics with three replicas and min.insync.replicas=2
         kafka = track(KafkaTrio.start(dir));
-        feed = track(Feed.start(dir, kafka, "tmkill", "jmkill", "kafkakill", "dnkill"));
+        feed = track(Feed.start(dir, kafka, "tmkill", "jmkill", "kafkakill", "dnkill", "nnkill"));
 
         // the session cluster: a JobManager and one TaskManager with two slots, ZooKeeper HA
         flink = track(FlinkSessionCluster.startJobManager(dir.resolve("flink"), Map.of(
@@ -305,6 +306,41 @@ class FlinkSessionIT {
             System.out.printf("[flink-session] DataNode kill -9: more than 1,000 further lines committed %d ms after the kill;"
                     + " job failures meanwhile: %d%n", committingMs, rest.failures(job) - failuresAtKill);
             feed.tiers(task, "flink-session-datanode-kill").count("flink.failuresDuringTheScenario", rest.failures(job) - failuresAtKill)
+                    .reconcile(written, tally(task), committed, false);
+        }
+    }
+
+    /**
+     * kill -9 of the NameNode while the job writes (its output, checkpoints and HA data are on
+     * HDFS), started again on the same name directory: checkpoints fail and the job restarts until
+     * HDFS is back, then resumes from its last checkpoint.
+     */
+    @Test
+    @Order(5)
+    void nameNodeKilledAndRestartedUnderTheJobExactlyOnce() throws Exception {
+        String task = "nnkill";
+        try (LogFiles logs = new LogFiles(feed.logs(task), task, 10)) {
+            logs.startWriting(50, Integer.MAX_VALUE, round -> logs.append(round % 10, 20));
+            awaitOrReport("some output committed", Duration.ofMinutes(2), () -> !committed(task).isEmpty());
+            List<String> committedAtKill = committedNow(task);
+            int failuresAtKill = rest.failures(job);
+            long killed = System.nanoTime();
+            hdfs.killNameNode();
+            logs.awaitMoreWritten(1_000);
+            hdfs.startNameNode();
+            hdfs.awaitOutOfSafeMode();
+            long upMs = millisSince(killed);
+            awaitOrReport("the job commits again", Duration.ofMinutes(3), () -> committed(task).size() > committedAtKill.size() + 1_000);
+            long committingMs = millisSince(killed);
+            logs.awaitMoreWritten(1_000);
+            logs.stopWriting();
+            List<String> written = logs.written();
+            List<String> committed = awaitCommitted(task, written);
+            System.out.printf("[flink-session] NameNode kill -9 and restart: out of safe mode %d ms after the kill, the job committing"
+                    + " again after %d ms; job failures meanwhile: %d%n", upMs, committingMs, rest.failures(job) - failuresAtKill);
+            assertThat(rest.jobState(job)).isEqualTo("RUNNING");
+            assertThat(committed).as("what was committed before the kill stays").containsAll(committedAtKill);
+            feed.tiers(task, "flink-session-namenode-kill").count("flink.failuresDuringTheScenario", rest.failures(job) - failuresAtKill)
                     .reconcile(written, tally(task), committed, false);
         }
     }
