@@ -1,5 +1,6 @@
 package io.datastream.deploy;
 
+import io.datastream.deploy.flink.RetainedCheckpoints;
 import io.datastream.deploy.flink.SinkSubmission;
 import io.datastream.deploy.sinkmetrics.SinkCounters;
 import io.datastream.deploy.sinkmetrics.SinkMetricsReporter;
@@ -24,16 +25,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ds sink}: runs the Flink sink job on a local MiniCluster in this process. With a local
- * {@code job.checkpointDir} it survives its own crashes: it resumes from the newest retained
- * checkpoint or savepoint found there (Kafka offsets and de-duplication state), and SIGTERM stops
- * it with a savepoint in {@code <checkpointDir>/savepoints}. With {@code --submit URL} it runs
- * nothing itself: it uploads the job jar to that Flink cluster's JobManager through its REST API
- * and runs it there with this config ({@link SinkSubmission}).
+ * {@code ds sink}: runs the Flink sink job on a local MiniCluster in this process. With a
+ * {@code job.checkpointDir} (local, or {@code hdfs://} and any other Flink file system on the class
+ * path) it survives its own crashes: it resumes from the newest retained checkpoint or savepoint
+ * found there (Kafka offsets and de-duplication state), deletes what earlier runs left beyond
+ * {@code --retain}, and SIGTERM stops it with a savepoint in {@code <checkpointDir>/savepoints}.
+ * With {@code --submit URL} it runs nothing itself: it uploads the job jar to that Flink cluster's
+ * JobManager through its REST API and runs it there with this config ({@link SinkSubmission}).
  */
 @Command(name = "sink", mixinStandardHelpOptions = true,
         description = {"Runs the Flink sink job (Kafka -> exactly-once files) on a local MiniCluster in this process.",
-            "With a local job.checkpointDir it resumes from the newest checkpoint or savepoint there and stops with a savepoint.",
+            "With a job.checkpointDir it resumes from the newest checkpoint or savepoint there and stops with a savepoint.",
             "With --submit http://jobmanager:8081 it submits the job to that Flink cluster instead and exits."})
 public final class SinkCommand implements Callable<Integer> {
 
@@ -78,7 +80,7 @@ public final class SinkCommand implements Callable<Integer> {
     String id;
 
     @Option(names = "--retain", paramLabel = "N",
-            description = "Keep the N newest checkpoint directories of earlier runs and N savepoints in a local job.checkpointDir; older ones are deleted at start (default: ${DEFAULT-VALUE}).")
+            description = "Keep the N newest checkpoint directories of earlier runs and N savepoints in job.checkpointDir (local or hdfs://...); older ones are deleted at start (default: ${DEFAULT-VALUE}).")
     int retain = FlinkRestore.DEFAULT_RETAINED;
 
     @Option(names = "--from-savepoint", paramLabel = "PATH",
@@ -127,12 +129,18 @@ public final class SinkCommand implements Callable<Integer> {
         }
         SinkConfig cfg = config == null ? SinkConfig.defaults() : SinkConfig.load(config);
         Path stateDir = localDir(cfg.job().checkpointDir());
+        // another file system (hdfs://...): Flink's file system API, with the Hadoop client on the class path
+        String remoteDir = stateDir == null ? cfg.job().checkpointDir() : null;
+        String savepointDir = stateDir != null ? stateDir.resolve("savepoints").toUri().toString()
+                : remoteDir != null ? remoteDir.replaceAll("/+$", "") + "/savepoints" : null;
         Configuration conf = new Configuration();
         SinkMetricsReporter.configure(conf, metricsHost, metricsPort);
         String restore = fromSavepoint;
         if (restore == null && stateDir != null) {
             Optional<Path> latest = FlinkRestore.latest(stateDir);
             restore = latest.map(p -> p.toUri().toString()).orElse(null);
+        } else if (restore == null && remoteDir != null) {
+            restore = RetainedCheckpoints.latest(remoteDir, savepointDir).orElse(null);
         }
         if (restore != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restore);
@@ -141,6 +149,11 @@ public final class SinkCommand implements Callable<Integer> {
         if (stateDir != null) {
             Path keep = restore == null || !restore.startsWith("file:") ? null : Path.of(URI.create(restore));
             int pruned = FlinkRestore.prune(keep, Math.max(1, retain), stateDir, stateDir.resolve("savepoints"));
+            if (pruned > 0) {
+                System.out.println("sink deleted " + pruned + " checkpoint or savepoint directories of earlier runs (--retain " + retain + ")");
+            }
+        } else if (remoteDir != null) {
+            int pruned = RetainedCheckpoints.prune(restore, Math.max(1, retain), remoteDir, savepointDir);
             if (pruned > 0) {
                 System.out.println("sink deleted " + pruned + " checkpoint or savepoint directories of earlier runs (--retain " + retain + ")");
             }
@@ -157,7 +170,7 @@ public final class SinkCommand implements Callable<Integer> {
         System.out.println("sink job " + job.getJobID() + " running; output in " + cfg.output().path());
         SinkReporting reports = reporting;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stop(job, stateDir);
+            stop(job, savepointDir);
             if (reports != null) {
                 reports.close(); // after the stop's savepoint committed, and counted, the last files
             }
@@ -167,10 +180,10 @@ public final class SinkCommand implements Callable<Integer> {
     }
 
     /** A savepoint commits the last files and is what the next start resumes from; cancel if it fails. */
-    private static void stop(JobClient job, Path stateDir) {
-        if (stateDir != null) {
+    private static void stop(JobClient job, String savepointDir) {
+        if (savepointDir != null) {
             try {
-                String sp = job.stopWithSavepoint(false, stateDir.resolve("savepoints").toUri().toString(),
+                String sp = job.stopWithSavepoint(false, savepointDir,
                         SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
                 System.out.println("sink stopped with savepoint " + sp);
                 return;

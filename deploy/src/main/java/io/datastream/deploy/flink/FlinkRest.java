@@ -140,6 +140,15 @@ public final class FlinkRest {
         return c.isMissingNode() || c.isNull() ? null : c.path("external_path").asText(null);
     }
 
+    /**
+     * {@code GET /jobs/{id}/checkpoints}: the checkpoint statistics of the job as this JobManager
+     * knows them ({@code counts}, {@code latest.completed}, {@code latest.restored} with its
+     * {@code id} and {@code external_path}, ...).
+     */
+    public JsonNode checkpoints(String jobId) throws IOException {
+        return get("/jobs/" + jobId + "/checkpoints");
+    }
+
     /** {@code GET /jobs/{id}/exceptions}: how many failures the job has had (its exception history). */
     public int failures(String jobId) throws IOException {
         return get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries").size();

@@ -3,6 +3,7 @@ package io.datastream.it.flink;
 import static org.awaitility.Awaitility.await;
 
 import io.datastream.deploy.flink.FlinkRest;
+import io.datastream.it.support.JvmFlags;
 import io.datastream.it.support.JvmProcess;
 import io.datastream.testkit.net.FreePorts;
 import java.io.IOException;
@@ -55,7 +56,8 @@ public final class FlinkSessionCluster implements AutoCloseable {
     private final Path conf;
     private final String classpath;
     private final int restPort;
-    private final JvmProcess jobManager;
+    private final List<String> jobManagerCommand;
+    private JvmProcess jobManager;
     private final List<JvmProcess> taskManagers = new ArrayList<>();
     private final FlinkRest rest;
     private int taskManagerCount;
@@ -93,8 +95,8 @@ public final class FlinkSessionCluster implements AutoCloseable {
         for (String d : List.of("tmp", "web", "upload", "log")) {
             Files.createDirectories(dir.resolve(d));
         }
-        List<String> jm = jvm("jobmanager", bashJavaUtils("GET_JM_RESOURCE_PARAMS"), JM_MAIN);
-        jobManager = JvmProcess.start("jobmanager", jm, dir.resolve("log/jobmanager.out"));
+        jobManagerCommand = jvm("jobmanager", bashJavaUtils("GET_JM_RESOURCE_PARAMS"), JM_MAIN);
+        jobManager = JvmProcess.start("jobmanager", jobManagerCommand, dir.resolve("log/jobmanager.out"));
         rest = new FlinkRest("http://127.0.0.1:" + restPort, Duration.ofSeconds(30));
     }
 
@@ -106,19 +108,43 @@ public final class FlinkSessionCluster implements AutoCloseable {
     public static FlinkSessionCluster startJobManager(Path dir, Map<String, String> settings, String hadoopClasspath) throws IOException {
         FlinkSessionCluster c = new FlinkSessionCluster(dir, settings, hadoopClasspath);
         try {
-            await("the JobManager's REST API").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
-                    .ignoreExceptionsInstanceOf(IOException.class)
-                    .until(() -> {
-                        if (!c.jobManager.isAlive()) {
-                            throw new IllegalStateException("the JobManager exited:\n" + c.jobManager.tail());
-                        }
-                        return c.rest.taskManagers() >= 0;
-                    });
+            c.awaitJobManager();
             return c;
         } catch (RuntimeException e) {
             c.close();
             throw e;
         }
+    }
+
+    /** kill -9 of the JobManager; the TaskManagers keep running. */
+    public synchronized void killJobManager() {
+        jobManager.kill();
+    }
+
+    /**
+     * Starts the JobManager again with the same command (configuration, ports) after
+     * {@link #killJobManager()}, as a supervisor would, and waits until its REST API answers.
+     */
+    public void restartJobManager() {
+        synchronized (this) {
+            if (jobManager.isAlive()) {
+                throw new IllegalStateException("the JobManager is running");
+            }
+            jobManager = JvmProcess.start("jobmanager", jobManagerCommand, dir.resolve("log/jobmanager.out"));
+        }
+        awaitJobManager();
+    }
+
+    private void awaitJobManager() {
+        await("the JobManager's REST API").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsInstanceOf(IOException.class)
+                .until(() -> {
+                    JvmProcess jm = jobManager();
+                    if (!jm.isAlive()) {
+                        throw new IllegalStateException("the JobManager exited:\n" + jm.tail());
+                    }
+                    return rest.taskManagers() >= 0;
+                });
     }
 
     /** Starts one more TaskManager ({@code taskmanager.resource-id} tm-1, tm-2, ...); does not wait for it. */
@@ -148,12 +174,17 @@ public final class FlinkSessionCluster implements AutoCloseable {
         return rest;
     }
 
-    public JvmProcess jobManager() {
+    /** The TaskManagers started so far, in order (killed ones included). */
+    public synchronized List<JvmProcess> taskManagers() {
+        return List.copyOf(taskManagers);
+    }
+
+    public synchronized JvmProcess jobManager() {
         return jobManager;
     }
 
     /** The consoles and log tails of every process, for a failure report. */
-    public String logs() {
+    public synchronized String logs() {
         StringBuilder sb = new StringBuilder();
         sb.append("---- jobmanager ----\n").append(tail(dir.resolve("log/jobmanager.log"))).append(jobManager.tail());
         for (JvmProcess tm : taskManagers) {
@@ -173,8 +204,8 @@ public final class FlinkSessionCluster implements AutoCloseable {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(Arrays.asList(derived.get(0).trim().split("\\s+")));
         cmd.addAll(Arrays.asList(JAVA17_OPTS.split(" ")));
-        cmd.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Djava.io.tmpdir=" + dir.resolve("tmp"),
+        cmd.addAll(JvmFlags.forProcesses());
+        cmd.addAll(List.of("-Djava.io.tmpdir=" + dir.resolve("tmp"),
                 "-Dlog.file=" + dir.resolve("log/" + logName + ".log"),
                 "-Dlog4j.configurationFile=file:" + conf.resolve("log4j.properties"),
                 "-cp", classpath, main, "--configDir", conf.toString()));
@@ -234,7 +265,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         List<JvmProcess> all = new ArrayList<>(taskManagers);
         Collections.reverse(all);
         all.add(jobManager);

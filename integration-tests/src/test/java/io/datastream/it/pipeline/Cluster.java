@@ -13,6 +13,8 @@ import io.datastream.it.support.DsProcess;
 import io.datastream.it.support.Haproxy;
 import io.datastream.it.support.KafkaTrio;
 import io.datastream.it.support.Scrape;
+import io.datastream.it.support.ZooKeeperTrio;
+import io.datastream.it.support.ZooKeepers;
 import io.datastream.testkit.net.FreePorts;
 import java.io.IOException;
 import java.net.URI;
@@ -57,7 +59,7 @@ final class Cluster implements AutoCloseable {
     }
 
     final Path dir;
-    final EmbeddedZooKeeper zk;
+    final ZooKeepers zk;
     final Brokers kafka;
     final RouterNode router1;
     final RouterNode router2;
@@ -73,9 +75,10 @@ final class Cluster implements AutoCloseable {
     final int sinkMetricsPort;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
-    private Cluster(Path dir, List<Task> proxyTasks, List<Task> zkTasks, Function<Path, Brokers> brokers) throws IOException {
+    private Cluster(Path dir, List<Task> proxyTasks, List<Task> zkTasks, Function<Path, Brokers> brokers,
+                    Function<Path, ZooKeepers> zooKeepers) throws IOException {
         this.dir = dir;
-        zk = track(EmbeddedZooKeeper.start(FreePorts.next(), dir.resolve("zookeeper")));
+        zk = track(zooKeepers.apply(dir));
         kafka = track(brokers.apply(dir));
         java.util.Set<String> topics = new java.util.HashSet<>();
         for (Task task : concat(proxyTasks, zkTasks)) {
@@ -117,13 +120,23 @@ final class Cluster implements AutoCloseable {
 
     /** The cluster on one Kafka broker in the test JVM. */
     static Cluster start(Path dir, List<Task> proxyTasks, List<Task> zkTasks) throws IOException {
-        return start(dir, proxyTasks, zkTasks, d -> Brokers.single(EmbeddedKafka.builder().port(FreePorts.next())
-                .controllerPort(FreePorts.next()).logDir(d.resolve("kafka")).defaultPartitions(2).build().start()));
+        return start(dir, proxyTasks, zkTasks, null, null);
     }
 
     /** The cluster on the Kafka cluster {@code brokers} starts in the cluster's directory. */
     static Cluster start(Path dir, List<Task> proxyTasks, List<Task> zkTasks, Function<Path, Brokers> brokers) throws IOException {
-        return new Cluster(dir, proxyTasks, zkTasks, brokers);
+        return start(dir, proxyTasks, zkTasks, brokers, null);
+    }
+
+    /**
+     * The cluster on the Kafka cluster {@code brokers} and the ZooKeeper {@code zooKeepers} start in
+     * the cluster's directory; null for either: one broker, one ZooKeeper server in the test JVM.
+     */
+    static Cluster start(Path dir, List<Task> proxyTasks, List<Task> zkTasks, Function<Path, Brokers> brokers,
+                         Function<Path, ZooKeepers> zooKeepers) throws IOException {
+        return new Cluster(dir, proxyTasks, zkTasks, brokers != null ? brokers : d -> Brokers.single(EmbeddedKafka.builder()
+                .port(FreePorts.next()).controllerPort(FreePorts.next()).logDir(d.resolve("kafka")).defaultPartitions(2).build().start()),
+                zooKeepers != null ? zooKeepers : d -> ZooKeepers.single(EmbeddedZooKeeper.start(FreePorts.next(), d.resolve("zookeeper"))));
     }
 
     Path logs(String task) {
@@ -219,6 +232,13 @@ final class Cluster implements AutoCloseable {
                 HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
+    /** PUTs JSON to control with {@code If-Match: *} (whatever version is there); returns the status. */
+    int put(String path, String json) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(controlUrl + path))
+                .header("Content-Type", "application/json").header("If-Match", "*")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     private String sinkYaml() {
         return "kafka:\n"
                 + "  bootstrapServers: \"" + kafka.bootstrapServers() + "\"\n"
@@ -252,7 +272,8 @@ final class Cluster implements AutoCloseable {
         StringBuilder sb = new StringBuilder();
         for (AutoCloseable c : closeables) {
             List<DsProcess> processes = c instanceof DsProcess p ? List.of(p)
-                    : c instanceof KafkaTrio trio ? trio.processes() : List.of();
+                    : c instanceof KafkaTrio trio ? trio.processes()
+                    : c instanceof ZooKeeperTrio ensemble ? ensemble.processes() : List.of();
             for (DsProcess p : processes) {
                 sb.append("---- ").append(p.name()).append(" ----\n").append(p.tail()).append('\n');
             }

@@ -8,6 +8,7 @@ import io.datastream.it.pipeline.Cluster.Task;
 import io.datastream.it.support.Brokers;
 import io.datastream.it.support.Scrape;
 import io.datastream.it.support.Tiers;
+import io.datastream.it.support.ZooKeepers;
 import io.datastream.testkit.kafka.TopicTally;
 import io.datastream.testkit.output.CommittedOutput;
 import java.io.IOException;
@@ -68,9 +69,14 @@ abstract class ClusterScenarios {
         return null;
     }
 
+    /** The ZooKeeper the suite runs on, started in the suite's directory: one server in the test JVM unless overridden. */
+    protected Function<Path, ZooKeepers> zooKeepers() {
+        return null;
+    }
+
     @BeforeAll
     void startCluster(@TempDir Path dir) throws IOException {
-        cluster = brokers() == null ? Cluster.start(dir, proxyTasks(), zkTasks()) : Cluster.start(dir, proxyTasks(), zkTasks(), brokers());
+        cluster = Cluster.start(dir, proxyTasks(), zkTasks(), brokers(), zooKeepers());
     }
 
     @AfterAll

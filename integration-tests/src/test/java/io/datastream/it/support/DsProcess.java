@@ -68,11 +68,9 @@ public final class DsProcess implements AutoCloseable {
         }
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
                 + (extraClasspath == null ? "" : java.io.File.pathSeparator + extraClasspath);
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                "-cp", cp, mainClass));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap));
+        cmd.addAll(JvmFlags.forProcesses());
+        cmd.addAll(List.of("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", cp, mainClass));
         cmd.addAll(args);
         try {
             Files.createDirectories(console.getParent());
@@ -105,6 +103,11 @@ public final class DsProcess implements AutoCloseable {
 
     public synchronized boolean isAlive() {
         return process != null && process.isAlive();
+    }
+
+    /** The process id of the running (or last) JVM. */
+    public synchronized long pid() {
+        return process.pid();
     }
 
     public String name() {

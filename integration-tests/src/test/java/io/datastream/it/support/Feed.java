@@ -2,7 +2,6 @@ package io.datastream.it.support;
 
 import static org.awaitility.Awaitility.await;
 
-import io.datastream.embedded.kafka.EmbeddedKafka;
 import io.datastream.testkit.net.FreePorts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,22 +18,31 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * What writes a sink's topic in the sink suites: one router and one agent as separate JVMs
- * ({@code ds router}, {@code ds agent}), the agent tailing {@code <dir>/logs/<task>/*.log*} into
- * topic {@code ds-<task>} (two partitions) of the given Kafka broker, as users run them.
+ * What writes a sink's topics in the sink suites: one router and one agent as separate JVMs
+ * ({@code ds router}, {@code ds agent}), the agent tailing {@code <dir>/logs/<task>/*.log*} of each
+ * of its tasks into topic {@code ds-<task>} (two partitions) of the given Kafka broker, as users
+ * run them. A suite gives each scenario its own task, so each reconciles its own lines. The
+ * brokers are the caller's ({@link Brokers#single} or a {@link KafkaTrio}); closing the feed
+ * leaves them running.
  */
 public final class Feed implements AutoCloseable {
-    private final String task;
-    private final EmbeddedKafka kafka;
-    private final Path logs;
+    private final List<String> tasks;
+    private final Brokers kafka;
+    private final Path dir;
     private final int agentHttp;
     private final DsProcess router;
     private final DsProcess agent;
 
-    private Feed(Path dir, EmbeddedKafka kafka, String task) throws IOException {
-        this.task = task;
+    private Feed(Path dir, Brokers kafka, List<String> tasks) throws IOException {
+        this.tasks = List.copyOf(tasks);
         this.kafka = kafka;
-        kafka.createTopic(topic(), 2);
+        this.dir = dir;
+        StringBuilder taskYaml = new StringBuilder("tasks:\n");
+        for (String task : tasks) {
+            kafka.createTopic(topic(task), 2);
+            taskYaml.append("  - id: ").append(task).append("\n    paths: [\"")
+                    .append(Files.createDirectories(logs(task))).append("/*.log*\"]\n");
+        }
         int routerPort = FreePorts.next();
         int routerHttp = FreePorts.next();
         router = DsProcess.start("router", dir.resolve("console/router.log"), "256m",
@@ -44,7 +52,6 @@ public final class Feed implements AutoCloseable {
                         + "pool: {capacityBytes: 67108864}\n"
                         + "kafka:\n  bootstrapServers: \"" + kafka.bootstrapServers() + "\"\n").toString()));
         agentHttp = FreePorts.next();
-        logs = Files.createDirectories(dir.resolve("logs").resolve(task));
         agent = DsProcess.start("agent", dir.resolve("console/agent.log"), "256m",
                 List.of("agent", "--config", write(dir, "agent.yaml", "id: agent-1\n"
                         + "dataDir: \"" + dir.resolve("agent") + "\"\n"
@@ -53,53 +60,59 @@ public final class Feed implements AutoCloseable {
                         + "send: {backoffMaxMs: 2000, ackTimeoutMs: 30000}\n"
                         + "discovery: {intervalMs: 2000}\n"
                         + "paths: {allow: [\"" + dir.resolve("logs") + "\"]}\n"
-                        + "tasks:\n  - id: " + task + "\n    paths: [\"" + logs + "/*.log*\"]\n").toString()));
+                        + taskYaml).toString()));
         awaitUp(router, () -> Scrape.health(routerHttp) == 200);
         awaitUp(agent, () -> Scrape.value(agentHttp, "ds_agent_connected") == 1.0);
     }
 
-    /** Creates the topic, starts the router and the agent, and waits until the agent is connected. */
-    public static Feed start(Path dir, EmbeddedKafka kafka, String task) throws IOException {
-        return new Feed(dir, kafka, task);
+    /** Creates the tasks' topics, starts the router and the agent, and waits until the agent is connected. */
+    public static Feed start(Path dir, Brokers kafka, String... tasks) throws IOException {
+        return new Feed(dir, kafka, List.of(tasks));
     }
 
-    public String topic() {
+    public static String topic(String task) {
         return "ds-" + task;
     }
 
-    public String task() {
-        return task;
+    public List<String> tasks() {
+        return tasks;
     }
 
-    /** The directory the agent tails. */
-    public Path logs() {
-        return logs;
+    /** The directory the agent tails for {@code task}. */
+    public Path logs(String task) {
+        return dir.resolve("logs").resolve(task);
     }
 
-    /** A counter of the agent for this task ({@code ds_agent_lines_acked_total}, ...). */
-    public long agentCount(String metric) throws IOException {
+    /** A counter of the agent for {@code task} ({@code ds_agent_lines_acked_total}, ...). */
+    public long agentCount(String task, String metric) throws IOException {
         return (long) Scrape.value(agentHttp, metric, Map.of("task", task));
     }
 
-    /** Waits until the agent has acknowledged {@code lines} lines of the task. */
-    public void awaitAcked(long lines) {
-        await("the agent acknowledges " + lines + " lines").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+    /** Waits until the agent has acknowledged {@code lines} lines of {@code task}. */
+    public void awaitAcked(String task, long lines) {
+        await("the agent acknowledges " + lines + " lines of " + task).atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
                 .ignoreExceptionsInstanceOf(IOException.class)
-                .until(() -> agentCount("ds_agent_lines_acked_total") >= lines);
+                .until(() -> agentCount(task, "ds_agent_lines_acked_total") >= lines);
     }
 
-    /** The agent tier of a reconciliation: what it acknowledged and dropped (it ran throughout). */
-    public Tiers tiers(String scenario) throws IOException {
-        return new Tiers(scenario).agent(agentCount("ds_agent_lines_acked_total"), agentCount("ds_agent_dropped_lines_total"), true);
+    /** The agent tier of a reconciliation of {@code task}: what it acknowledged and dropped (it ran throughout). */
+    public Tiers tiers(String task, String scenario) throws IOException {
+        return new Tiers(scenario).agent(agentCount(task, "ds_agent_lines_acked_total"),
+                agentCount(task, "ds_agent_dropped_lines_total"), true);
     }
 
-    /** Whether consumer group {@code group} has committed the end offset of both partitions of the topic. */
-    public boolean caughtUp(String group) throws Exception {
+    /** Whether consumer group {@code group} has committed the end offset of both partitions of {@code task}'s topic. */
+    public boolean caughtUp(String group, String task) throws Exception {
+        return caughtUp(kafka, group, task);
+    }
+
+    /** The same for any Kafka cluster (also once the feed is closed). */
+    public static boolean caughtUp(Brokers kafka, String group, String task) throws Exception {
         try (Admin admin = kafka.admin()) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             for (int p = 0; p < 2; p++) {
-                latest.put(new TopicPartition(topic(), p), OffsetSpec.latest());
+                latest.put(new TopicPartition(topic(task), p), OffsetSpec.latest());
             }
             for (var e : admin.listOffsets(latest).all().get().entrySet()) {
                 OffsetAndMetadata c = committed.get(e.getKey());
@@ -138,6 +151,6 @@ public final class Feed implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "feed of " + topic();
+        return "feed of " + tasks;
     }
 }

@@ -2,25 +2,13 @@ package io.datastream.it.support;
 
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datastream.testkit.net.FreePorts;
-import io.datastream.testkit.output.CommittedOutput;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * HDFS as its own process: Hadoop's {@code MiniDFSClusterManager} (a NameNode and one DataNode,
@@ -28,23 +16,22 @@ import java.util.stream.Stream;
  * ({@code ds-flink-sink/target/hadoop/classpath}: the Hadoop client and hadoop-minicluster, which
  * cannot share this module's class path, see integration-tests/pom.xml). The same class path is
  * what the Flink and ds processes get as their Hadoop client ({@link #hadoopClasspath()}, as
- * {@code HADOOP_CLASSPATH} on a real host). This JVM reads HDFS through WebHDFS.
+ * {@code HADOOP_CLASSPATH} on a real host). This JVM reads HDFS through WebHDFS. For HDFS with
+ * NameNode and DataNodes as processes of their own, see {@link HdfsCluster}.
  */
 public final class MiniHdfs implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final JvmProcess process;
     private final int nameNodePort;
     private final int httpPort;
     private final String classpath;
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final WebHdfs web;
 
     private MiniHdfs(JvmProcess process, int nameNodePort, int httpPort, String classpath) {
         this.process = process;
         this.nameNodePort = nameNodePort;
         this.httpPort = httpPort;
         this.classpath = classpath;
+        this.web = new WebHdfs(httpPort);
     }
 
     /** Starts HDFS with its data under {@code dir} and waits until it is up. */
@@ -98,69 +85,12 @@ public final class MiniHdfs implements AutoCloseable {
 
     /** The entries of a directory (names), empty if it does not exist. */
     public List<String> list(String path) throws IOException {
-        List<String> names = new ArrayList<>();
-        for (JsonNode s : listStatus(path)) {
-            names.add(s.path("pathSuffix").asText());
-        }
-        return names;
+        return web.list(path);
     }
 
-    /**
-     * The committed lines of the sink's output under {@code path}: its finished part files (the
-     * names {@link CommittedOutput} accepts) copied into {@code mirror} (emptied first) and read there.
-     */
+    /** The committed lines of the sink's output under {@code path} (see {@link WebHdfs#committedLines}). */
     public List<String> committedLines(String path, Path mirror) throws IOException {
-        if (Files.exists(mirror)) {
-            try (Stream<Path> walk = Files.walk(mirror)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-        Files.createDirectories(mirror);
-        copyCommitted(path, mirror);
-        return CommittedOutput.lines(mirror);
-    }
-
-    private void copyCommitted(String path, Path local) throws IOException {
-        for (JsonNode s : listStatus(path)) {
-            String name = s.path("pathSuffix").asText();
-            if (name.startsWith(".") || name.startsWith("_")) {
-                continue; // in progress or pending: not committed
-            }
-            if (s.path("type").asText().equals("DIRECTORY")) {
-                copyCommitted(path + "/" + name, Files.createDirectories(local.resolve(name)));
-            } else if (name.endsWith(".zst")) {
-                HttpResponse<InputStream> r = send(path + "/" + name, "OPEN", HttpResponse.BodyHandlers.ofInputStream());
-                try (InputStream in = r.body()) {
-                    if (r.statusCode() != 200) {
-                        throw new IOException("WebHDFS OPEN " + path + "/" + name + ": HTTP " + r.statusCode());
-                    }
-                    Files.copy(in, local.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-    }
-
-    private JsonNode listStatus(String path) throws IOException {
-        HttpResponse<String> r = send(path, "LISTSTATUS", HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 404) {
-            return JSON.createArrayNode();
-        }
-        if (r.statusCode() != 200) {
-            throw new IOException("WebHDFS LISTSTATUS " + path + ": HTTP " + r.statusCode() + " " + r.body());
-        }
-        return JSON.readTree(r.body()).path("FileStatuses").path("FileStatus");
-    }
-
-    private <T> HttpResponse<T> send(String path, String op, HttpResponse.BodyHandler<T> body) throws IOException {
-        URI uri = URI.create("http://localhost:" + httpPort + "/webhdfs/v1" + path + "?op=" + op);
-        try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(), body);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
+        return web.committedLines(path, mirror);
     }
 
     public JvmProcess process() {
