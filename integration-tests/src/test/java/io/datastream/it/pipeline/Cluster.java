@@ -78,44 +78,54 @@ final class Cluster implements AutoCloseable {
     private Cluster(Path dir, List<Task> proxyTasks, List<Task> zkTasks, Function<Path, Brokers> brokers,
                     Function<Path, ZooKeepers> zooKeepers) throws IOException {
         this.dir = dir;
-        zk = track(zooKeepers.apply(dir));
-        kafka = track(brokers.apply(dir));
-        java.util.Set<String> topics = new java.util.HashSet<>();
-        for (Task task : concat(proxyTasks, zkTasks)) {
-            if (topics.add(task.id())) {
-                kafka.createTopic("ds-" + task.id(), 2);
+        try {
+            zk = track(zooKeepers.apply(dir));
+            kafka = track(brokers.apply(dir));
+            java.util.Set<String> topics = new java.util.HashSet<>();
+            for (Task task : concat(proxyTasks, zkTasks)) {
+                if (topics.add(task.id())) {
+                    kafka.createTopic("ds-" + task.id(), 2);
+                }
+                Files.createDirectories(logs(task.id()));
+                if (task.emptyFile() != null) {
+                    Path empty = dir.resolve("logs").resolve(task.emptyFile());
+                    Files.createDirectories(empty.getParent());
+                    Files.write(empty, new byte[0]);
+                }
             }
-            Files.createDirectories(logs(task.id()));
-            if (task.emptyFile() != null) {
-                Path empty = dir.resolve("logs").resolve(task.emptyFile());
-                Files.createDirectories(empty.getParent());
-                Files.write(empty, new byte[0]);
+            control = track(ControlServer.start(ControlConfig.fromYaml(String.join("\n",
+                    "http: {host: 127.0.0.1, port: " + FreePorts.next() + "}",
+                    "store: {path: \"" + dir.resolve("control").resolve("metrics.db") + "\"}",
+                    "alerts: {evaluationIntervalMs: 1000, webhookBackoffMs: 200}",
+                    "zookeeper: {connect: \"" + zk.connectString() + "\"}"))));
+            controlUrl = "http://127.0.0.1:" + control.port();
+            sinkMetricsPort = FreePorts.next();
+            sink = track(DsProcess.start("sink", dir.resolve("console/sink.log"), "640m",
+                    List.of("sink", "--config", write("sink.yaml", sinkYaml()).toString(),
+                            "--metrics-port", String.valueOf(sinkMetricsPort), "--id", "sink-1",
+                            "--control-url", controlUrl, "--report-interval", "1000")));
+            router1 = router("router-1");
+            router2 = router("router-2");
+            haproxy = track(Haproxy.start(dir.resolve("haproxy"), FreePorts.next(), List.of(
+                    new Haproxy.Backend("router1", router1.port(), router1.httpPort()),
+                    new Haproxy.Backend("router2", router2.port(), router2.httpPort()))));
+            proxyAgent = agent("agent-proxy", proxyTasks, "routers: [\"" + haproxy.address() + "\"]\n");
+            zkAgent = agent("agent-zk", zkTasks, "routers: []\nzookeeper:\n  connect: \"" + zk.connectString()
+                    + "\"\n  sessionTimeoutMs: 6000\n");
+            sink.awaitConsole("running", Duration.ofMinutes(2));
+            awaitRouterHealthy(router1);
+            awaitRouterHealthy(router2);
+            awaitAgentUp(proxyAgent);
+            awaitAgentUp(zkAgent);
+        } catch (IOException | RuntimeException | Error e) {
+            // a cluster that fails to start stops what it started: no process outlives the test
+            try {
+                close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
             }
+            throw e;
         }
-        control = track(ControlServer.start(ControlConfig.fromYaml(String.join("\n",
-                "http: {host: 127.0.0.1, port: " + FreePorts.next() + "}",
-                "store: {path: \"" + dir.resolve("control").resolve("metrics.db") + "\"}",
-                "alerts: {evaluationIntervalMs: 1000, webhookBackoffMs: 200}",
-                "zookeeper: {connect: \"" + zk.connectString() + "\"}"))));
-        controlUrl = "http://127.0.0.1:" + control.port();
-        sinkMetricsPort = FreePorts.next();
-        sink = track(DsProcess.start("sink", dir.resolve("console/sink.log"), "640m",
-                List.of("sink", "--config", write("sink.yaml", sinkYaml()).toString(),
-                        "--metrics-port", String.valueOf(sinkMetricsPort), "--id", "sink-1",
-                        "--control-url", controlUrl, "--report-interval", "1000")));
-        router1 = router("router-1");
-        router2 = router("router-2");
-        haproxy = track(Haproxy.start(dir.resolve("haproxy"), FreePorts.next(), List.of(
-                new Haproxy.Backend("router1", router1.port(), router1.httpPort()),
-                new Haproxy.Backend("router2", router2.port(), router2.httpPort()))));
-        proxyAgent = agent("agent-proxy", proxyTasks, "routers: [\"" + haproxy.address() + "\"]\n");
-        zkAgent = agent("agent-zk", zkTasks, "routers: []\nzookeeper:\n  connect: \"" + zk.connectString()
-                + "\"\n  sessionTimeoutMs: 6000\n");
-        sink.awaitConsole("running", Duration.ofMinutes(2));
-        awaitRouterHealthy(router1);
-        awaitRouterHealthy(router2);
-        awaitAgentUp(proxyAgent);
-        awaitAgentUp(zkAgent);
     }
 
     /** The cluster on one Kafka broker in the test JVM. */
