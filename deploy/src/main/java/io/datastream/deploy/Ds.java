@@ -8,6 +8,7 @@ import io.datastream.router.cli.RouterCommand;
 import io.datastream.deploy.doctor.DoctorCommand;
 import io.datastream.deploy.launch.Failures;
 import io.datastream.deploy.launch.LogLevels;
+import io.datastream.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,6 +22,8 @@ import picocli.CommandLine.ScopeType;
 public final class Ds implements Runnable {
     /** Exit code of a command that failed to start or run. */
     public static final int FAILED = 1;
+    /** The exit code of a configuration file with problems (the components' own commands use it too). */
+    public static final int INVALID_CONFIG = 2;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -47,6 +50,14 @@ public final class Ds implements Runnable {
         Ds ds = new Ds();
         CommandLine cl = new CommandLine(ds).setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((e, command, parsed) -> {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof ConfigException config) {
+                    // every problem of the file, one per line with its key path: nothing to add, nothing started
+                    command.getErr().println("ds " + command.getCommandName() + ": " + config.getMessage());
+                    command.getErr().flush();
+                    return INVALID_CONFIG;
+                }
+            }
             command.getErr().println("ds " + command.getCommandName() + ": " + Failures.oneLine(e));
             if (ds.verbose) {
                 e.printStackTrace(command.getErr());

@@ -109,6 +109,30 @@ class StartupFailuresTest {
     }
 
     @Test
+    void everyComponentReportsEveryProblemOfItsConfigurationWithItsKeyAndExits2(@TempDir Path dir) throws Exception {
+        Path agent = Files.writeString(dir.resolve("agent.yaml"), "files: {maxOpen: 1}\nrouterz: []\n");
+        Run a = ds("agent", "--config", agent.toString());
+        assertThat(a.exit()).isEqualTo(Ds.INVALID_CONFIG);
+        assertThat(a.err()).contains("invalid agent configuration:", "files.maxOpen: must be in [4, 1000000], was 1",
+                "routerz: unknown key, did you mean 'routers'?").doesNotContain("\tat ");
+        Path router = Files.writeString(dir.resolve("router.yaml"), "listen: {prot: 1}\npool: {capacityBytes: 5}\n");
+        Run r = ds("router", "--config", router.toString());
+        assertThat(r.exit()).isEqualTo(Ds.INVALID_CONFIG);
+        assertThat(r.err()).contains("invalid router configuration:", "listen.prot: unknown key, did you mean 'port'?",
+                "pool.capacityBytes: must be in [16777216");
+        Path control = Files.writeString(dir.resolve("control.yaml"), "http: {port: 70000}\nstore: {maxBytes: lots}\n");
+        Run c = ds("control", "--config", control.toString());
+        assertThat(c.exit()).isEqualTo(Ds.INVALID_CONFIG);
+        assertThat(c.err()).contains("invalid control configuration:", "http.port: must be in [0, 65535], was 70000",
+                "store.maxBytes: must be an integer, was 'lots'");
+        Path sink = Files.writeString(dir.resolve("sink.yaml"), "output: {compressionLevel: 30, maxPartSize: 12 parsecs}\n");
+        Run s = ds("sink", "--config", sink.toString());
+        assertThat(s.exit()).isEqualTo(Ds.INVALID_CONFIG);
+        assertThat(s.err()).contains("ds sink: invalid sink configuration:", "output.compressionLevel: must be in 1..19 for zstd, was 30",
+                "output.maxPartSize: must be a size such as 1048576, 64KB, 128MB or 1GB, was '12 parsecs'").doesNotContain("\tat ");
+    }
+
+    @Test
     void anUnknownLogLevelIsRefused(@TempDir Path dir) {
         Run r = ds("--log-level", "loud", "ctl", "task", "list");
         assertThat(r.exit()).isNotZero();

@@ -17,6 +17,9 @@ import picocli.CommandLine.Option;
 @Command(name = "agent", mixinStandardHelpOptions = true, versionProvider = AgentCommand.Version.class,
         description = "Runs the tail-file agent: follows files, ships their lines to routers, never loses one.")
 public final class AgentCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "agent YAML config (docs/agent.md)")
     Path config;
 
@@ -29,7 +32,8 @@ public final class AgentCommand implements Callable<Integer> {
         try {
             cfg = config == null ? AgentConfig.defaults() : AgentConfig.load(config);
         } catch (ConfigException e) {
-            System.err.println(e.getMessage());
+            spec.commandLine().getErr().println(e.getMessage());
+            spec.commandLine().getErr().flush();
             return 2;
         }
         if (check) {

@@ -17,6 +17,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "router", mixinStandardHelpOptions = true, description = "Run a Datastream router (agents -> Kafka).")
 public final class RouterCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML configuration file (default: built-in defaults)")
     Path config;
 
@@ -31,7 +34,8 @@ public final class RouterCommand implements Callable<Integer> {
         try {
             cfg = config == null ? RouterConfig.defaults() : RouterConfig.load(config);
         } catch (ConfigException e) {
-            System.err.println(e.getMessage());
+            spec.commandLine().getErr().println(e.getMessage());
+            spec.commandLine().getErr().flush();
             return 2;
         }
         if (checkOnly) {
