@@ -11,6 +11,7 @@ import io.datastream.embedded.zk.EmbeddedZooKeeper;
 import io.datastream.it.support.Brokers;
 import io.datastream.it.support.DsProcess;
 import io.datastream.it.support.Haproxy;
+import io.datastream.testkit.tls.TestPki;
 import io.datastream.it.support.KafkaTrio;
 import io.datastream.it.support.Scrape;
 import io.datastream.it.support.ZooKeeperTrio;
@@ -74,11 +75,16 @@ final class Cluster implements AutoCloseable {
     /** The sink's Prometheus metrics port. */
     final int sinkMetricsPort;
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    /** The suite's CA: routers serve TLS with a certificate it issued, each agent presents one naming its id (mutual TLS). */
+    private TestPki pki;
+    private TestPki.Issued routerCert;
 
     private Cluster(Path dir, List<Task> proxyTasks, List<Task> zkTasks, Function<Path, Brokers> brokers,
                     Function<Path, ZooKeepers> zooKeepers) throws IOException {
         this.dir = dir;
         try {
+            pki = TestPki.create(dir.resolve("pki"), "ca");
+            routerCert = pki.issue("router", "localhost", "dns:localhost", "ip:127.0.0.1");
             zk = track(zooKeepers.apply(dir));
             kafka = track(brokers.apply(dir));
             java.util.Set<String> topics = new java.util.HashSet<>();
@@ -194,6 +200,10 @@ final class Cluster implements AutoCloseable {
                 + "pool: {capacityBytes: 67108864}\n"
                 + "kafka:\n  bootstrapServers: \"" + kafka.bootstrapServers() + "\"\n"
                 + "zookeeper:\n  connect: \"" + zk.connectString() + "\"\n  sessionTimeoutMs: 6000\n"
+                // TLS with mutual authentication, and per-agent identities: an agent may claim only the id its certificate names
+                + "tls: {enabled: true, certFile: \"" + routerCert.certFile() + "\", keyFile: \"" + routerCert.keyFile()
+                + "\", clientCaFile: \"" + pki.caFile() + "\"}\n"
+                + "auth:\n  agents:\n    - {name: pipeline-agents, certificateCn: \"agent-*\", tasks: [\"*\"], topics: [\"ds-*\"]}\n"
                 + reports();
         DsProcess p = track(DsProcess.start(id, dir.resolve("console/" + id + ".log"), "256m",
                 List.of("router", "--config", write(id + ".yaml", yaml).toString())));
@@ -202,7 +212,10 @@ final class Cluster implements AutoCloseable {
 
     private AgentNode agent(String id, List<Task> tasks, String connection) throws IOException {
         int http = FreePorts.next();
+        TestPki.Issued cert = pki.issue(id, id);
         StringBuilder yaml = new StringBuilder("id: " + id + "\n"
+                + "tls: {enabled: true, caFile: \"" + pki.caFile() + "\", certFile: \"" + cert.certFile() + "\", keyFile: \""
+                + cert.keyFile() + "\"}\n"
                 + "dataDir: \"" + dir.resolve(id) + "\"\n"
                 + "http: {host: 127.0.0.1, port: " + http + "}\n"
                 + "paths: {allow: [\"" + dir.resolve("logs") + "\"]}\n"

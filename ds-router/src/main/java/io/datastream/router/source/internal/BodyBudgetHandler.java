@@ -1,13 +1,10 @@
 package io.datastream.router.source.internal;
 
 import io.datastream.router.source.Refusal;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -61,8 +58,7 @@ final class BodyBudgetHandler extends ChannelInboundHandlerAdapter {
         ctx.metrics.answered(Refusal.OVERLOADED.status());
         FullHttpResponse res = Responses.refused(c.alloc(), Refusal.OVERLOADED, "the request bodies being read across connections would pass "
                 + ctx.limits.maxInFlightBodyBytes() + " bytes (httpSource.limits.maxInFlightBodyBytes); retry later", -1, ctx.limits.retryAfterSeconds());
-        res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        c.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        Responses.answerAndClose(c, res);
     }
 
     @Override

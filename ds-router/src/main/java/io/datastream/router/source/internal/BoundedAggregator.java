@@ -1,11 +1,8 @@
 package io.datastream.router.source.internal;
 
 import io.datastream.router.source.Refusal;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 
@@ -28,7 +25,6 @@ final class BoundedAggregator extends HttpObjectAggregator {
         ctx.metrics.answered(Refusal.BODY_TOO_LARGE.status());
         FullHttpResponse res = Responses.refused(c.alloc(), Refusal.BODY_TOO_LARGE,
                 "the decompressed request body is over " + ctx.limits.maxDecompressedBytes() + " bytes", -1, ctx.limits.retryAfterSeconds());
-        res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        c.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        Responses.answerAndClose(c, res);
     }
 }

@@ -2,13 +2,11 @@ package io.datastream.router.source.internal;
 
 import io.datastream.router.source.Refusal;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -259,8 +257,7 @@ final class RequestGate extends ChannelDuplexHandler {
         ctx.metrics.refused(r);
         ctx.metrics.answered(r.status());
         FullHttpResponse res = Responses.refused(c.alloc(), r, message, -1, ctx.limits.retryAfterSeconds());
-        res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        c.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        Responses.answerAndClose(c, res);
     }
 
     @Override

@@ -3,6 +3,10 @@ package io.datastream.router.source.internal;
 import io.datastream.router.source.Refusal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -10,10 +14,37 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /** The JSON answers: {@code {"accepted":N}} and {@code {"error":"...","message":"...","index":N}}. */
 final class Responses {
     private Responses() {
+    }
+
+    /** How long a refused connection keeps reading (and dropping) what the client still sends before it is closed. */
+    static final long LINGER_MS = 2_000;
+
+    /**
+     * Sends {@code res} with {@code Connection: close} and closes the connection the way a client
+     * can read the answer: a client still sending the refused body would otherwise get a TCP reset
+     * (the kernel resets a socket closed with unread data), which can destroy the answer before the
+     * client reads it. So the output is shut down once the answer is flushed (the client sees the
+     * answer, then end of stream), what still arrives is read and dropped by the handlers that
+     * refused, and the connection is closed when the client closes or after {@link #LINGER_MS}.
+     */
+    static void answerAndClose(ChannelHandlerContext c, FullHttpResponse res) {
+        res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        c.writeAndFlush(res).addListener((ChannelFutureListener) f -> {
+            Channel ch = f.channel();
+            if (!f.isSuccess() || !(ch instanceof DuplexChannel duplex) || !ch.isActive()) {
+                ch.close();
+                return;
+            }
+            ch.config().setAutoRead(true);
+            duplex.shutdownOutput().addListener(done -> ch.eventLoop().schedule(() -> {
+                ch.close();
+            }, LINGER_MS, TimeUnit.MILLISECONDS));
+        });
     }
 
     static FullHttpResponse accepted(ByteBufAllocator alloc, int events) {
