@@ -45,7 +45,9 @@ class SinkSubmissionTest {
         Path cfg = Files.writeString(dir.resolve("sink.yaml"), "job:\n  checkpointIntervall: 2s\n");
         Path jar = Files.write(dir.resolve("job.jar"), new byte[] {1});
         assertThat(SinkSubmission.submit("http://127.0.0.1:1", cfg, jar, null, null)).isEqualTo(2);
-        assertThat(err()).contains("job.checkpointIntervall").hasLineCount(1);
+        // every problem of the file, one line each under the file's name: here exactly one
+        assertThat(err()).contains("invalid sink configuration:")
+                .contains("job.checkpointIntervall: unknown key, did you mean 'checkpointInterval'?").hasLineCount(2);
     }
 
     @Test
