@@ -137,6 +137,14 @@ class ConfigBinderTest {
     }
 
     @Test
+    void aDurationTooLargeForItsTypeIsAProblemNotACrash() {
+        assertThatThrownBy(() -> bind("linger: 99999999999999999999s")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("linger: duration '99999999999999999999s' is too large");
+        assertThatThrownBy(() -> bind("linger: 9223372036854775807d")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("linger: duration '9223372036854775807d' is too large");
+    }
+
+    @Test
     void anIntegerOutsideItsTypeIsNotWrappedAround() {
         record Small(@Doc("n") Integer n) {
         }
