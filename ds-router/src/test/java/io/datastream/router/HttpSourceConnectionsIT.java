@@ -131,6 +131,35 @@ class HttpSourceConnectionsIT {
     }
 
     @Test
+    void aRequestPipelinedBehindARefusedOneIsNeverHandled() throws Exception {
+        double before = eventsAccepted();
+        try (SSLSocket s = connect()) {
+            ByteArrayOutputStream both = new ByteArrayOutputStream();
+            // a body that expands past maxDecompressedBytes (16 MiB): refused by the aggregator, 413
+            ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+            try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(bomb)) {
+                gz.write(new byte[20 << 20]);
+            }
+            both.writeBytes(request(bomb.toByteArray(), "Content-Encoding: gzip\r\n"));
+            both.writeBytes(request("[{\"body\":\"behind\"}]".getBytes(StandardCharsets.UTF_8), ""));
+            s.getOutputStream().write(both.toByteArray());
+            s.getOutputStream().flush();
+            assertThat(response(s.getInputStream())).startsWith("HTTP/1.1 413");
+            assertThat(s.getInputStream().read()).as("nothing more is answered").isEqualTo(-1);
+        }
+        // the client saw no answer for the second request and would send it again: it must not have been taken
+        assertThat(eventsAccepted()).isEqualTo(before);
+    }
+
+    private static double eventsAccepted() throws Exception {
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + router.httpPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(l -> l.startsWith("ds_router_http_events_total ")).mapToDouble(l -> Double.parseDouble(l.split(" ")[1]))
+                .findFirst().orElseThrow();
+    }
+
+    @Test
     void idleConnectionsAreClosedAndTheConnectionLimitHolds() throws Exception {
         await().atMost(Duration.ofSeconds(10)).until(() -> router.eventPipeline().connectionCount() == 0);
         List<Socket> open = new ArrayList<>();

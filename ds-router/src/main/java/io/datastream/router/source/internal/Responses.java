@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
@@ -23,6 +25,7 @@ final class Responses {
 
     /** How long a refused connection keeps reading (and dropping) what the client still sends before it is closed. */
     static final long LINGER_MS = 2_000;
+    private static final String DROP_AFTER_REFUSAL = "drop-after-refusal";
 
     /**
      * Sends {@code res} with {@code Connection: close} and closes the connection the way a client
@@ -33,6 +36,16 @@ final class Responses {
      * refused, and the connection is closed when the client closes or after {@link #LINGER_MS}.
      */
     static void answerAndClose(ChannelHandlerContext c, FullHttpResponse res) {
+        // nothing the client sends after a refusal is handled, pipelined requests included (the
+        // client never sees their answers, so it would send their events again)
+        if (c.pipeline().get(DROP_AFTER_REFUSAL) == null) {
+            c.pipeline().addBefore(c.name(), DROP_AFTER_REFUSAL, new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ignored, Object msg) {
+                    ReferenceCountUtil.release(msg);
+                }
+            });
+        }
         res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         c.writeAndFlush(res).addListener((ChannelFutureListener) f -> {
             Channel ch = f.channel();
