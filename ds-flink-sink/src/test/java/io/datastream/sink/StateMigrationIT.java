@@ -6,6 +6,8 @@ import io.datastream.protocol.codec.CodecType;
 import io.datastream.sink.config.SinkConfig;
 import io.datastream.sink.golden.GoldenStateV1;
 import io.datastream.sink.golden.GoldenStateV2;
+import io.datastream.sink.golden.GoldenStateV3;
+import io.datastream.sink.golden.GoldenStateV3.Ids;
 import io.datastream.sink.testing.JobCounters;
 import io.datastream.sink.testing.OutputFiles;
 import io.datastream.sink.testing.SourceFile;
@@ -33,7 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * file://): version 1 (release 0.1, {@code golden/state-v1/}, {@link GoldenStateV1}): what 0.1
  * delivered is still dropped as a duplicate, new lines, the lines in the gaps of its ranges and
  * other tasks' new lines are written, each exactly once; version 2 ({@code golden/state-v2/},
- * {@link GoldenStateV2}): each task's ranges are found again.
+ * {@link GoldenStateV2}): each task's ranges are found again; version 3 ({@code golden/state-v3/},
+ * {@link GoldenStateV3}): the client event ids are found again, so a retry through another router
+ * is dropped.
  */
 class StateMigrationIT extends SinkOnKafka {
     private static final int PARALLELISM = 2;
@@ -127,6 +131,40 @@ class StateMigrationIT extends SinkOnKafka {
         assertThat(JobCounters.sumForTask(METRICS, job.getJobID(), "ds_sink_task_lines_duplicate_by_v1_state_total", "warehouse")).isZero();
     }
 
+    @Test
+    void aJobRestoredFromTheGoldenStateOfVersionThreeKeepsTheClientEventIds() throws Exception {
+        Path savepoint = copyGoldenSavepoint(GoldenStateV3.RESOURCE);
+        String topic = "ds-restore-v3";
+        kafka.createTopic(topic, PARALLELISM);
+        // the same clients' events again through another router (another batch stream: new line identities)
+        SourceFile retry = GoldenStateV3.events(0xE1D2L, List.of(
+                new Ids("app-a", 0, 30),   // e-0..e-19 known: dropped; e-20..e-29 new
+                new Ids("app-b", 0, 15),   // e-0..e-9 known: dropped; e-10..e-14 new
+                new Ids("app-c", 0, 5),    // a client the state has never seen
+                new Ids(null, 0, 10)));    // no ids: new lines by their identity, written again
+        data.sendAll(topic, List.of(retry.envelope(0, 30, CodecType.ZSTD), retry.envelope(30, 60, CodecType.LZ4)), PARALLELISM);
+        JobClient job = runRestored(savepoint, topic);
+
+        List<String> expected = new ArrayList<>();
+        for (int i = 20; i < 30; i++) {
+            expected.add(GoldenStateV3.event("app-a", i));
+        }
+        for (int i = 10; i < 15; i++) {
+            expected.add(GoldenStateV3.event("app-b", i));
+        }
+        for (int i = 0; i < 5; i++) {
+            expected.add(GoldenStateV3.event("app-c", i));
+        }
+        for (int i = 0; i < 10; i++) {
+            expected.add(GoldenStateV3.event(null, i));
+        }
+        List<OutputFiles.OutputLine> out = OutputFiles.lines(dir.resolve("out"), ".zst");
+        assertThat(texts(out, GoldenStateV3.TASK + "/")).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(out).hasSize(expected.size());
+        assertThat(JobCounters.sumForTask(METRICS, job.getJobID(), "ds_sink_task_lines_duplicate_event_id_total", GoldenStateV3.TASK))
+                .isEqualTo(20 + 10);
+    }
+
     private static List<String> texts(List<OutputFiles.OutputLine> out, String bucketPrefix) {
         return out.stream().filter(l -> l.bucket().startsWith(bucketPrefix)).map(OutputFiles.OutputLine::text).toList();
     }
@@ -145,6 +183,7 @@ class StateMigrationIT extends SinkOnKafka {
                 "  path: " + dir.resolve("dead").toUri(),
                 "dedup:",
                 "  ttl: 36500d", // the TTL clock is wall time: the golden state must not expire while this test lives
+                "  eventIdTtl: 36500d",
                 "job:",
                 "  parallelism: " + PARALLELISM,
                 "  checkpointInterval: 500ms",

@@ -7,6 +7,8 @@ import io.datastream.sink.config.DedupConfig;
 import io.datastream.sink.config.LineFormat;
 import io.datastream.sink.decode.SourceBatch;
 import io.datastream.sink.dedup.LineDeduplicator;
+import io.datastream.sink.eventid.EventIdDeduplicator;
+import io.datastream.sink.eventid.EventIdLine;
 import io.datastream.sink.output.OutputChunk;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,13 +27,14 @@ import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 /**
  * Writes the golden savepoint of the de-duplication state as the code of this checkout keeps it:
  * run by hand, once per state version, with the data set of that version ({@link GoldenStateV1},
- * {@link GoldenStateV2}, ...), and commit the result under
+ * {@link GoldenStateV2}, {@link GoldenStateV3}, ...), and commit the result under
  * {@code src/test/resources/golden/state-v<N>/savepoint/} (one {@code _metadata} file of a few KB).
  *
  * <p>The job: a source that sends the data set's batches (then the same batches again,
@@ -86,6 +89,18 @@ public final class GoldenSavepointGenerator {
             int deliveredLines() {
                 return GoldenStateV2.DELIVERED_LINES;
             }
+        },
+        /** The event-id state (issue #15) beside version 2 of the line ranges. */
+        V3 {
+            @Override
+            List<SourceBatch> batches() {
+                return GoldenStateV3.batches();
+            }
+
+            @Override
+            int deliveredLines() {
+                return GoldenStateV3.DELIVERED_LINES;
+            }
         };
 
         abstract List<SourceBatch> batches();
@@ -95,7 +110,7 @@ public final class GoldenSavepointGenerator {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
-            System.err.println("usage: GoldenSavepointGenerator <V1|V2|...> <target folder>");
+            System.err.println("usage: GoldenSavepointGenerator <V1|V2|V3|...> <target folder>");
             System.exit(2);
         }
         DataSet data = DataSet.valueOf(args[0]);
@@ -121,9 +136,15 @@ public final class GoldenSavepointGenerator {
 
         DataGeneratorSource<SourceBatch> source = new DataGeneratorSource<>(new GoldenBatches(data), Long.MAX_VALUE,
                 RateLimiterStrategy.perCheckpoint(n), TypeInformation.of(SourceBatch.class));
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "golden batches").uid(SOURCE_UID)
+        SingleOutputStreamOperator<OutputChunk> chunks = env.fromSource(source, WatermarkStrategy.noWatermarks(), "golden batches")
+                .uid(SOURCE_UID)
                 .keyBy(SourceBatch::fileKey, Types.STRING)
-                .process(new LineDeduplicator(DEDUP, LineFormat.RAW)).uid(SinkJob.UID_DEDUP).name("de-duplicate lines")
+                .process(new LineDeduplicator(DEDUP, LineFormat.RAW)).uid(SinkJob.UID_DEDUP).name("de-duplicate lines");
+        // lines with client event ids, keyed as SinkJob keys them (since V3; V1 and V2 were made before it existed)
+        SingleOutputStreamOperator<OutputChunk> idChunks = chunks.getSideOutput(EventIdLine.TAG)
+                .keyBy(EventIdLine::key, Types.STRING)
+                .process(new EventIdDeduplicator(DEDUP)).uid(SinkJob.UID_EVENT_ID_DEDUP).name("de-duplicate event ids");
+        chunks.union(idChunks)
                 .map(GoldenSavepointGenerator::count).uid("golden-count")
                 .sinkTo(new DiscardingSink<OutputChunk>()).uid("golden-discard");
         JobClient job = env.executeAsync("golden savepoint");
