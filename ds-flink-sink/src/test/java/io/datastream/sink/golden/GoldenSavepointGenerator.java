@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -68,44 +69,26 @@ public final class GoldenSavepointGenerator {
      * writes, so a data set is run once, with the release whose state version it names.
      */
     enum DataSet {
-        V1 {
-            @Override
-            List<SourceBatch> batches() {
-                return GoldenStateV1.batches();
-            }
-
-            @Override
-            int deliveredLines() {
-                return GoldenStateV1.DELIVERED_LINES;
-            }
-        },
-        V2 {
-            @Override
-            List<SourceBatch> batches() {
-                return GoldenStateV2.batches();
-            }
-
-            @Override
-            int deliveredLines() {
-                return GoldenStateV2.DELIVERED_LINES;
-            }
-        },
+        V1(GoldenStateV1::batches, GoldenStateV1.DELIVERED_LINES),
+        V2(GoldenStateV2::batches, GoldenStateV2.DELIVERED_LINES),
         /** The event-id state (issue #15) beside version 2 of the line ranges. */
-        V3 {
-            @Override
-            List<SourceBatch> batches() {
-                return GoldenStateV3.batches();
-            }
+        V3(GoldenStateV3::batches, GoldenStateV3.DELIVERED_LINES);
 
-            @Override
-            int deliveredLines() {
-                return GoldenStateV3.DELIVERED_LINES;
-            }
-        };
+        private final Supplier<List<SourceBatch>> batches;
+        private final int deliveredLines;
 
-        abstract List<SourceBatch> batches();
+        DataSet(Supplier<List<SourceBatch>> batches, int deliveredLines) {
+            this.batches = batches;
+            this.deliveredLines = deliveredLines;
+        }
 
-        abstract int deliveredLines();
+        List<SourceBatch> batches() {
+            return batches.get();
+        }
+
+        int deliveredLines() {
+            return deliveredLines;
+        }
     }
 
     public static void main(String[] args) throws Exception {
