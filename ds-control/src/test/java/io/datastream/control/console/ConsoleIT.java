@@ -262,6 +262,20 @@ class ConsoleIT {
             until.until(ExpectedConditions.textToBePresentInElementLocated(By.id("router-table"), "router-1"));
             assertThat(text("router-table")).contains("25%").contains("active");
 
+            // an agent whose node goes away is listed down, and counted on the overview
+            EphemeralRegistration gone = Fixtures.register(members, layout, Fixtures.agent("agent-web-9", "web-9", Map.of("env", "prod"), Map.of()));
+            until.until(d -> reader.get("/api/v1/agents/agent-web-9").status() == 200);
+            gone.close();
+            browser.get(secured.localUrl() + "/ui/#/agents?state=down");
+            until.until(ExpectedConditions.textToBe(By.id("agent-count"), "1 agents down"));
+            assertThat(text("agent-table")).contains("agent-web-9").contains("down ").doesNotContain("agent-web-1");
+            assertThat(browser.findElements(By.cssSelector("#agent-table tr.down"))).hasSize(1);
+            screenshot("agents-down");
+            browser.get(secured.localUrl() + "/ui/#/overview");
+            until.until(ExpectedConditions.textToBe(By.id("agents-down"), "1"));
+            assertThat(text("agents-live")).isEqualTo("3");
+            assertThat(text("routers-down")).isEqualTo("0");
+
             browser.get(secured.localUrl() + "/ui/#/tasks/inv");
             until.until(ExpectedConditions.textToBePresentInElementLocated(By.id("task-agents"), "agent-web-2"));
             assertThat(text("task-agents")).contains("2 agents run it, 2 match its hosts").contains("agent-web-1").contains("parked")
