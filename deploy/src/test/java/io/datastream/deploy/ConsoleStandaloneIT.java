@@ -178,7 +178,7 @@ class ConsoleStandaloneIT {
     }
 
     @Test
-    void anAgentsFilesAndARoutersKafkaLatencyAreShown() {
+    void anAgentsFilesAndARoutersConnectionsAndKafkaLatencyAreShown() {
         browser.get(ui + "#/agents");
         until.until(ExpectedConditions.elementToBeClickable(By.linkText("standalone-agent"))).click();
         until.until(d -> d.getCurrentUrl().endsWith("#/agents/standalone-agent"));
@@ -198,6 +198,9 @@ class ConsoleStandaloneIT {
         assertThat(fact("latency-facts", "99th percentile since start, at most")).matches("\\d+(\\.\\d)? (ms|s|min)");
         assertThat(fact("router-facts", "state")).isEqualTo("active");
         assertThat(fact("router-facts", "connections")).isEqualTo("1");
+        // its one agent connection, read from the router's /connections
+        until.until(ExpectedConditions.textToBe(By.id("connection-count"), "1 connections"));
+        assertThat(text("connection-table")).contains("standalone-agent").contains("127.0.0.1:").contains("open");
         // the next refresh has the acknowledgements since the previous one
         until.until(d -> !fact("latency-facts", "mean since the previous refresh").equals("-"));
         screenshot("router");

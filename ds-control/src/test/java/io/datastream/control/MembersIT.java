@@ -134,6 +134,25 @@ class MembersIT {
     }
 
     @Test
+    void aRoutersConnectionsAreAskedFromItsHttpPortAndRefusalsSayWhy() throws Exception {
+        // a router without an HTTP port, and one whose published port answers something else (control's own)
+        try (EphemeralRegistration off = Fixtures.register(members, LAYOUT, new io.datastream.registry.member.RouterInfo("router-off",
+                     "127.0.0.1", 7100, -1, "0.1.0", 1, 1, 1_000, 0, 0, false, System.currentTimeMillis()));
+             EphemeralRegistration other = Fixtures.register(members, LAYOUT, new io.datastream.registry.member.RouterInfo("router-other",
+                     "127.0.0.1", 7100, server.port(), "0.1.0", 1, 1, 1_000, 0, 0, false, System.currentTimeMillis()))) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/api/v1/routers/router-other").status() == 200
+                    && api.get("/api/v1/routers/router-off").status() == 200);
+            HttpJson.Answer noPort = api.get("/api/v1/routers/router-off/connections");
+            assertThat(noPort.status()).isEqualTo(409);
+            assertThat(noPort.json().path("error").asText()).contains("publishes no HTTP port").contains("/connections");
+            HttpJson.Answer wrong = api.get("/api/v1/routers/router-other/connections");
+            assertThat(wrong.status()).isEqualTo(502);
+            assertThat(wrong.json().path("error").asText()).contains("router 'router-other'").contains("answered 404 for /connections");
+            assertThat(api.get("/api/v1/routers/router-9/connections").status()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void aTaskStatusIsGatheredFromTheAgentsRunningIt() throws Exception {
         assertThat(api.post("/api/v1/tasks", "{\"id\":\"nginx\",\"paths\":[\"/var/log/nginx/*.log\"],"
                 + "\"hosts\":{\"hostnames\":[\"web-*\"],\"labels\":{\"env\":\"prod\"}}}").status()).isEqualTo(201);

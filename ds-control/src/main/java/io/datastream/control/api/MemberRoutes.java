@@ -31,12 +31,14 @@ final class MemberRoutes {
     static final String ROUTERS = "/api/v1/routers";
     static final String ROUTER = "/api/v1/routers/{id}";
     static final String ROUTER_KAFKA_LATENCY = "/api/v1/routers/{id}/kafka-latency";
+    static final String ROUTER_CONNECTIONS = "/api/v1/routers/{id}/connections";
 
     private final ZkGate gate;
     private final MemberIndex<AgentInfo> agents;
     private final MemberIndex<RouterInfo> routers;
     private final AgentFiles files = new AgentFiles();
     private final RouterLatency latency = new RouterLatency();
+    private final RouterConnections connections = new RouterConnections();
 
     MemberRoutes(ZkGate gate, MemberIndex<AgentInfo> agents, MemberIndex<RouterInfo> routers) {
         this.gate = gate;
@@ -51,6 +53,7 @@ final class MemberRoutes {
         app.get(ROUTERS, this::routers);
         app.get(ROUTER, this::router);
         app.get(ROUTER_KAFKA_LATENCY, this::routerLatency);
+        app.get(ROUTER_CONNECTIONS, this::routerConnections);
     }
 
     private void agents(Context ctx) throws Exception {
@@ -144,24 +147,27 @@ final class MemberRoutes {
     }
 
     private void router(Context ctx) throws Exception {
-        gate.checkConnected();
-        String id = ctx.pathParam("id");
-        RouterInfo r = routers.get(id);
-        if (r == null) {
-            throw new ApiException(404, "router '" + id + "' is not registered (not running, or not connected to ZooKeeper)");
-        }
-        Http.json(ctx, view(r));
+        Http.json(ctx, view(liveRouter(ctx)));
     }
 
     /** The router's Kafka acknowledgement latency histogram since it started, read from its /metrics. */
     private void routerLatency(Context ctx) throws Exception {
+        Http.json(ctx, latency.fetch(liveRouter(ctx)));
+    }
+
+    /** The router's agent connections now, read from its /connections. */
+    private void routerConnections(Context ctx) throws Exception {
+        Http.json(ctx, connections.fetch(liveRouter(ctx)));
+    }
+
+    private RouterInfo liveRouter(Context ctx) throws Exception {
         gate.checkConnected();
         String id = ctx.pathParam("id");
         RouterInfo r = routers.get(id);
         if (r == null) {
             throw new ApiException(404, "router '" + id + "' is not registered (not running, or not connected to ZooKeeper)");
         }
-        Http.json(ctx, latency.fetch(r));
+        return r;
     }
 
     /** A router as stored, plus its derived load and state. */

@@ -2,7 +2,8 @@
 // task, state), one page of at most 1000, with each agent's tasks, their state, files and lag; with
 // state "down", the members whose node went away, as they last published.
 // One agent's page lists its files (asked from the agent through control); one router's page its
-// connections, pool and Kafka acknowledgement latency (read from the router's /metrics).
+// agent connections (from the router's /connections), pool and Kafka acknowledgement latency (read
+// from the router's /metrics).
 import { ApiError, enc, get, query } from './api.js';
 import { clear, errorBox, fmt, h, link, table } from './dom.js';
 
@@ -192,9 +193,12 @@ function seconds(s) {
 export async function routerDetail(main, ctx, id) {
   const factsBox = h('div', {});
   const latencyBox = h('div', { id: 'router-latency' });
+  const connectionsBox = h('div', { id: 'router-connections' });
   clear(main, h('h1', {}, 'Router ', h('span', { id: 'router-id' }, id)), factsBox,
+    h('h2', {}, 'Agent connections'), connectionsBox,
     h('h2', {}, 'Kafka acknowledgement latency'), latencyBox,
-    h('p', { class: 'muted' }, 'Refreshed every ' + POLL_MS / 1000 + ' s; the latency is read from the router\'s own /metrics through control.'));
+    h('p', { class: 'muted' }, 'Refreshed every ' + POLL_MS / 1000 + ' s; the connections and the latency are read from the router\'s own'
+      + ' /connections and /metrics through control.'));
   let previous = null;
 
   async function refresh() {
@@ -218,6 +222,25 @@ export async function routerDetail(main, ctx, id) {
         { label: 'share', num: true, cell: (b) => (l.count ? (100 * b.count / l.count).toFixed(1) + '%' : '-') },
       ], l.buckets.filter((b, i) => i === 0 || l.buckets[i - 1].count < l.count), { id: 'latency-buckets' }));
       latencyBox.lastChild.classList.add('narrow');
+    }), orError(connectionsBox, async () => {
+      const c = await get('/api/v1/routers/' + enc(id) + '/connections');
+      if (!ctx.current()) {
+        return;
+      }
+      clear(connectionsBox, h('p', { class: 'muted', id: 'connection-count' }, `${c.total} connections`
+        + (c.more ? `, the first ${c.items.length} shown (${c.more} more)` : '')
+        + (c.unread ? `, ${c.unread} did not answer in time` : '')), table([
+        { label: 'agent', cell: (k) => (k.agentId ? link('#/agents/' + enc(k.agentId), k.agentId) : '-') },
+        { label: 'host', cell: (k) => k.host || '-' },
+        { label: 'remote address', cell: (k) => k.remoteAddress },
+        { label: 'identity', cell: (k) => k.credential + (k.tls ? ', TLS' : '') },
+        { label: 'state', cell: (k) => k.state.toLowerCase().replace('_', ' ') },
+        { label: 'since', cell: (k) => fmt.ago(k.openedAtMillis) },
+        { label: 'batches', num: true, cell: (k) => fmt.num(k.batches) },
+        { label: 'bytes in', num: true, cell: (k) => fmt.bytes(k.bytesIn) },
+        { label: 'credit left', num: true, cell: (k) => fmt.bytes(Math.max(0, k.creditLimit - k.bytesIn)) },
+        { label: 'in flight', num: true, cell: (k) => fmt.num(k.inFlight) },
+      ], c.items, { id: 'connection-table', empty: 'No agent is connected.' }));
     })]);
     if (!ctx.current()) {
       return;
