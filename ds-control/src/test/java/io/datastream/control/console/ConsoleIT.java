@@ -220,6 +220,8 @@ class ConsoleIT {
         browser.get(secured.localUrl() + "/ui/#/alerts");
         until.until(ExpectedConditions.textToBePresentInElementLocated(By.id("rule-table"), "readable-backlog"));
         assertThat(browser.findElements(By.id("new-rule"))).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("#rule-table button"))).isEmpty();
+        assertThat(browser.findElements(By.id("alert-history"))).hasSize(1);
         browser.get(secured.localUrl() + "/ui/#/alerts/readable-backlog");
         until.until(ExpectedConditions.presenceOfElementLocated(By.id("rule-history")));
         assertThat(browser.findElements(By.id("silence-1h"))).isEmpty();
@@ -304,6 +306,12 @@ class ConsoleIT {
         until.until(d -> admin.get("/api/v1/alerts/rules/web-backlog").json().path("silencedUntilMillis").asLong() > 0);
         until.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "until "));
         screenshot("alert-rule");
+        // from the list of rules: lift the silence, silence again
+        browser.get(secured.localUrl() + "/ui/#/alerts");
+        until.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#rule-table .lift-silence"))).click();
+        until.until(d -> admin.get("/api/v1/alerts/rules/web-backlog").json().path("silencedUntilMillis").asLong() == 0);
+        until.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#rule-table .silence-rule[data-rule='web-backlog']"))).click();
+        until.until(d -> admin.get("/api/v1/alerts/rules/web-backlog").json().path("silencedUntilMillis").asLong() > 0);
     }
 
     @Test
