@@ -115,7 +115,8 @@ public final class HttpEndpoint implements AutoCloseable {
             path = q < 0 ? path : path.substring(0, q);
             boolean listing = path.equals("/connections") && connections != null;
             if (!path.equals("/metrics") && !path.equals("/health") && !listing) {
-                respond(ctx, req, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8", "not found: try /health or /metrics\n", keepAlive);
+                respond(ctx, req, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8",
+                        "not found: try /health, /metrics or /connections\n", keepAlive);
                 return;
             }
             if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
