@@ -95,6 +95,7 @@ public final class ControlServer implements AutoCloseable {
             MemberIndex<RouterInfo> r = routers;
             ControlMetrics metrics = new ControlMetrics(gate::connected, a::size, r::size);
             metrics.store(ops.store()::droppedReports, ops.store()::queued, ops.store()::rowsWritten);
+            metrics.membersDown(() -> a.down().size(), () -> r.down().size(), a::downForgotten, r::downForgotten);
             AlertScheduler alerts = ops.startAlerts(cfg, agents);
             metrics.webhooks(alerts.notifier()::attempts, alerts.notifier()::failedAttempts, alerts.notifier()::givenUp,
                     alerts.notifier()::dropped);

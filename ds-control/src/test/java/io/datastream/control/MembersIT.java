@@ -222,6 +222,10 @@ class MembersIT {
         assertThat(down.path("items").get(0).path("state").asText()).isEqualTo("down");
         assertThat(down.path("items").get(0).path("downSinceMillis").asLong()).isPositive();
         assertThat(api.get("/api/v1/routers?state=up").json().path("items").findValuesAsText("id")).containsExactly("router-1", "router-2");
+        // the gauge counts every router down, router-temp and those other tests stopped
+        String metrics = api.get("/metrics").text();
+        assertThat(metrics).contains("ds_control_routers_down " + api.get("/api/v1/routers?state=down").json().path("total").asInt() + ".0")
+                .contains("ds_control_routers_down_forgotten_total 0.0");
     }
 
     @Test
