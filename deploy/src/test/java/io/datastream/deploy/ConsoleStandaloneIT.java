@@ -178,14 +178,16 @@ class ConsoleStandaloneIT {
     }
 
     @Test
-    void anAgentsFilesAndARoutersKafkaLatencyAreShown() {
+    void anAgentsFilesAndARoutersConnectionsAndKafkaLatencyAreShown() {
         browser.get(ui + "#/agents");
         until.until(ExpectedConditions.elementToBeClickable(By.linkText("standalone-agent"))).click();
         until.until(d -> d.getCurrentUrl().endsWith("#/agents/standalone-agent"));
-        until.until(ExpectedConditions.presenceOfElementLocated(By.id("file-table")));
         String demoFile = cfg.logsDir().resolve("demo").toString();
+        // the page refreshes every 10 s: the agent may not follow the demo's file yet when this test runs first
+        until.until(ExpectedConditions.textToBePresentInElementLocated(By.id("file-table"), demoFile));
         assertThat(text("file-table")).contains("default").contains(demoFile);
-        assertThat(text("agent-task-table")).contains("default").contains("running");
+        until.until(ExpectedConditions.textToBePresentInElementLocated(By.id("agent-task-table"), "running"));
+        assertThat(text("agent-task-table")).contains("default");
         screenshot("agent");
 
         browser.get(ui + "#/routers");
@@ -198,6 +200,9 @@ class ConsoleStandaloneIT {
         assertThat(fact("latency-facts", "99th percentile since start, at most")).matches("\\d+(\\.\\d)? (ms|s|min)");
         assertThat(fact("router-facts", "state")).isEqualTo("active");
         assertThat(fact("router-facts", "connections")).isEqualTo("1");
+        // its one agent connection, read from the router's /connections
+        until.until(ExpectedConditions.textToBe(By.id("connection-count"), "1 connections"));
+        assertThat(text("connection-table")).contains("standalone-agent").contains("127.0.0.1:").contains("open");
         // the next refresh has the acknowledgements since the previous one
         until.until(d -> !fact("latency-facts", "mean since the previous refresh").equals("-"));
         screenshot("router");
@@ -235,6 +240,12 @@ class ConsoleStandaloneIT {
         browser.get(ui + "#/alerts/slow-backlog");
         until.until(ExpectedConditions.textToBePresentInElementLocated(By.id("rule-history"), "firing"));
         screenshot("alert-rule");
+        // the history of every rule: the firing transition, and only it when filtered to firing
+        browser.get(ui + "#/alerts?state=firing");
+        until.until(ExpectedConditions.textToBePresentInElementLocated(By.id("alert-history"), "slow-backlog"));
+        assertThat(browser.findElements(By.cssSelector("#alert-history tbody tr.firing"))).isNotEmpty();
+        assertThat(browser.findElements(By.cssSelector("#alert-history tbody tr:not(.firing)"))).isEmpty();
+        screenshot("alerts");
     }
 
     private static long number(String id) {

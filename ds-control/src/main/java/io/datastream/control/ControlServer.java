@@ -88,13 +88,14 @@ public final class ControlServer implements AutoCloseable {
             if (!zk.blockUntilConnected((int) opTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("ZooKeeper at {} is not reachable yet; the API answers 503 until it is", cfg.zookeeper().connect());
             }
-            agents = new MemberIndex<>(MemberDirectory.agents(zk, layout), AgentInfo::id).start();
-            routers = new MemberIndex<>(MemberDirectory.routers(zk, layout), RouterInfo::id).start();
+            agents = new MemberIndex<>(MemberDirectory.agents(zk, layout), AgentInfo::id, clock).start();
+            routers = new MemberIndex<>(MemberDirectory.routers(zk, layout), RouterInfo::id, clock).start();
             sinks = new MemberIndex<>(MemberDirectory.sinks(zk, layout), SinkInfo::id).start();
             MemberIndex<AgentInfo> a = agents;
             MemberIndex<RouterInfo> r = routers;
             ControlMetrics metrics = new ControlMetrics(gate::connected, a::size, r::size);
             metrics.store(ops.store()::droppedReports, ops.store()::queued, ops.store()::rowsWritten);
+            metrics.membersDown(() -> a.down().size(), () -> r.down().size(), a::downForgotten, r::downForgotten);
             AlertScheduler alerts = ops.startAlerts(cfg, agents);
             metrics.webhooks(alerts.notifier()::attempts, alerts.notifier()::failedAttempts, alerts.notifier()::givenUp,
                     alerts.notifier()::dropped);

@@ -134,6 +134,25 @@ class MembersIT {
     }
 
     @Test
+    void aRoutersConnectionsAreAskedFromItsHttpPortAndRefusalsSayWhy() throws Exception {
+        // a router without an HTTP port, and one whose published port answers something else (control's own)
+        try (EphemeralRegistration off = Fixtures.register(members, LAYOUT, new io.datastream.registry.member.RouterInfo("router-off",
+                     "127.0.0.1", 7100, -1, "0.1.0", 1, 1, 1_000, 0, 0, false, System.currentTimeMillis()));
+             EphemeralRegistration other = Fixtures.register(members, LAYOUT, new io.datastream.registry.member.RouterInfo("router-other",
+                     "127.0.0.1", 7100, server.port(), "0.1.0", 1, 1, 1_000, 0, 0, false, System.currentTimeMillis()))) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/api/v1/routers/router-other").status() == 200
+                    && api.get("/api/v1/routers/router-off").status() == 200);
+            HttpJson.Answer noPort = api.get("/api/v1/routers/router-off/connections");
+            assertThat(noPort.status()).isEqualTo(409);
+            assertThat(noPort.json().path("error").asText()).contains("publishes no HTTP port").contains("/connections");
+            HttpJson.Answer wrong = api.get("/api/v1/routers/router-other/connections");
+            assertThat(wrong.status()).isEqualTo(502);
+            assertThat(wrong.json().path("error").asText()).contains("router 'router-other'").contains("answered 404 for /connections");
+            assertThat(api.get("/api/v1/routers/router-9/connections").status()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void aTaskStatusIsGatheredFromTheAgentsRunningIt() throws Exception {
         assertThat(api.post("/api/v1/tasks", "{\"id\":\"nginx\",\"paths\":[\"/var/log/nginx/*.log\"],"
                 + "\"hosts\":{\"hostnames\":[\"web-*\"],\"labels\":{\"env\":\"prod\"}}}").status()).isEqualTo(201);
@@ -160,12 +179,53 @@ class MembersIT {
     }
 
     @Test
-    void aDeadAgentLeavesTheList() throws Exception {
-        EphemeralRegistration temp = Fixtures.register(members, LAYOUT, Fixtures.agent("agent-temp", "tmp-1", Map.of(), Map.of()));
+    void aDeadAgentLeavesTheLiveListAndIsListedDownUntilItComesBack() throws Exception {
+        long before = System.currentTimeMillis();
+        EphemeralRegistration temp = Fixtures.register(members, LAYOUT, Fixtures.agent("agent-temp", "tmp-1", Map.of("env", "tmp"), Map.of()));
         await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/api/v1/agents/agent-temp").status() == 200);
+        assertThat(agentIds("?host=tmp-*&state=up")).containsExactly("agent-temp");
+        assertThat(agentIds("?host=tmp-*&state=down")).isEmpty();
         temp.close();
         await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/api/v1/agents/agent-temp").status() == 404);
         assertThat(agentIds("?host=tmp-*")).isEmpty();
+        JsonNode down = api.get("/api/v1/agents?state=down&host=tmp-*").json();
+        assertThat(down.path("total").asInt()).isEqualTo(1);
+        JsonNode gone = down.path("items").get(0);
+        assertThat(gone.path("id").asText()).isEqualTo("agent-temp");
+        assertThat(gone.path("state").asText()).isEqualTo("down");
+        assertThat(gone.path("labels").path("env").asText()).isEqualTo("tmp");
+        assertThat(gone.path("downSinceMillis").asLong()).isBetween(before, System.currentTimeMillis());
+        assertThat(down.path("forgotten").asLong()).isZero();
+        // the other filters apply to what it last published
+        assertThat(agentIds("?state=down&label=env=tmp")).containsExactly("agent-temp");
+        assertThat(agentIds("?state=down&label=env=prod")).isEmpty();
+        // back: live again, no longer down
+        EphemeralRegistration back = Fixtures.register(members, LAYOUT, Fixtures.agent("agent-temp", "tmp-1", Map.of("env", "tmp"), Map.of()));
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/api/v1/agents/agent-temp").status() == 200);
+            assertThat(agentIds("?host=tmp-*&state=down")).isEmpty();
+            assertThat(api.get("/api/v1/agents/agent-temp").json().path("state").asText()).isEqualTo("up");
+        } finally {
+            back.close();
+        }
+    }
+
+    @Test
+    void aRouterWhoseNodeWentAwayIsListedDown() throws Exception {
+        EphemeralRegistration temp = Fixtures.register(members, LAYOUT, Fixtures.router("router-temp", "10.9.9.9", false, 1_000));
+        await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/api/v1/routers/router-temp").status() == 200);
+        temp.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/api/v1/routers/router-temp").status() == 404);
+        assertThat(api.get("/api/v1/routers?host=10.9.9.9").json().path("total").asInt()).isZero();
+        JsonNode down = api.get("/api/v1/routers?state=down&host=10.9.9.9").json();
+        assertThat(down.path("items").findValuesAsText("id")).containsExactly("router-temp");
+        assertThat(down.path("items").get(0).path("state").asText()).isEqualTo("down");
+        assertThat(down.path("items").get(0).path("downSinceMillis").asLong()).isPositive();
+        assertThat(api.get("/api/v1/routers?state=up").json().path("items").findValuesAsText("id")).containsExactly("router-1", "router-2");
+        // the gauge counts every router down, router-temp and those other tests stopped
+        String metrics = api.get("/metrics").text();
+        assertThat(metrics).contains("ds_control_routers_down " + api.get("/api/v1/routers?state=down").json().path("total").asInt() + ".0")
+                .contains("ds_control_routers_down_forgotten_total 0.0");
     }
 
     @Test

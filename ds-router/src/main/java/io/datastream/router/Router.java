@@ -147,7 +147,7 @@ public final class Router implements AutoCloseable {
         EventPipeline pipeline = events;
         Health health = new Health(() -> draining, progress::stalledNanos, TimeUnit.MILLISECONDS.toNanos(cfg.health().kafkaStallMs()),
                 () -> pipeline == null ? "" : pipeline.healthNotes(), () -> pipeline == null ? "" : pipeline.healthDetails());
-        http = HttpEndpoint.start(cfg.http().host(), cfg.http().port(), metrics.registry(), health, prefix + "-http");
+        http = HttpEndpoint.start(cfg.http().host(), cfg.http().port(), metrics.registry(), health, connections, prefix + "-http");
         if (cfg.zookeeper().enabled()) {
             registration = RouterRegistration.start(cfg.zookeeper(), cfg.id(), this::info, scheduler);
             if (assignments != null) {

@@ -6,6 +6,7 @@ import io.datastream.control.ops.OpsPlane;
 import io.datastream.control.ops.alert.AlertRepository;
 import io.datastream.control.ops.alert.AlertRule;
 import io.datastream.control.ops.alert.AlertRuleCodec;
+import io.datastream.control.ops.alert.AlertState;
 import io.datastream.control.ops.alert.RuleStatus;
 import io.datastream.control.ops.alert.Transition;
 import io.datastream.registry.task.FieldError;
@@ -19,12 +20,14 @@ import java.util.Map;
 
 /**
  * Alert rules: {@code /api/v1/alerts/rules} (list, create), {@code /api/v1/alerts/rules/{id}} (get
- * with state and history, replace, delete) and {@code /api/v1/alerts/rules/{id}/silence}.
+ * with state and history, replace, delete), {@code /api/v1/alerts/rules/{id}/silence} and
+ * {@code /api/v1/alerts/history} (the transitions of every rule, newest first).
  */
 final class AlertRoutes {
     static final String RULES = "/api/v1/alerts/rules";
     static final String RULE = "/api/v1/alerts/rules/{id}";
     static final String SILENCE = "/api/v1/alerts/rules/{id}/silence";
+    static final String HISTORY_OF_ALL = "/api/v1/alerts/history";
     static final int HISTORY = 50;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -43,6 +46,64 @@ final class AlertRoutes {
         app.put(RULE, this::replace);
         app.delete(RULE, this::delete);
         app.post(SILENCE, this::silence);
+        app.get(HISTORY_OF_ALL, this::historyOfAll);
+    }
+
+    /**
+     * The transitions of every rule in a time range, newest first, paged with a {@code before}
+     * cursor: {"items": [{"seq", "rule", "atMillis", "from", "to", "value", "message"}], "total", "next"?}.
+     */
+    private void historyOfAll(Context ctx) {
+        long fromMs = TimeParams.minute(ctx, "from", 0) * 60_000;
+        long toMinute = TimeParams.minute(ctx, "to", Long.MAX_VALUE / 60_000);
+        long toMs = toMinute >= Long.MAX_VALUE / 60_000 ? Long.MAX_VALUE : toMinute * 60_000;
+        AlertState to = null;
+        String state = Http.param(ctx, "state");
+        if (state != null) {
+            try {
+                to = AlertState.valueOf(state.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badField("state", "must be one of inactive, pending, firing, resolved, was '" + state + "'");
+            }
+        }
+        long before = Long.MAX_VALUE;
+        String cursor = Http.param(ctx, "before");
+        if (cursor != null) {
+            try {
+                before = Long.parseLong(cursor);
+            } catch (NumberFormatException e) {
+                throw ApiException.badField("before", "must be the next value of the previous page, was '" + cursor + "'");
+            }
+        }
+        int limit = Http.limit(ctx);
+        // one more than the page, to know whether there is a next one
+        AlertRepository.HistoryPage page = repo().historyOfAll(fromMs, toMs, to, before, limit + 1);
+        List<AlertRepository.HistoryEntry> entries = page.items().subList(0, Math.min(limit, page.items().size()));
+        List<Map<String, Object>> items = new ArrayList<>(entries.size());
+        for (AlertRepository.HistoryEntry e : entries) {
+            Map<String, Object> h = new LinkedHashMap<>();
+            h.put("seq", e.seq());
+            h.put("rule", e.transition().ruleId());
+            h.putAll(transition(e.transition()));
+            items.add(h);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("items", items);
+        body.put("total", page.total());
+        if (page.items().size() > limit) {
+            body.put("next", String.valueOf(entries.get(entries.size() - 1).seq()));
+        }
+        Http.json(ctx, body);
+    }
+
+    private static Map<String, Object> transition(Transition t) {
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("atMillis", t.atMs());
+        h.put("from", t.from().wireName());
+        h.put("to", t.to().wireName());
+        h.put("value", t.value());
+        h.put("message", t.message());
+        return h;
     }
 
     private AlertRepository repo() {
@@ -74,13 +135,7 @@ final class AlertRoutes {
         Map<String, Object> body = view(r);
         List<Map<String, Object>> history = new ArrayList<>();
         for (Transition t : repo().history(r.rule().id(), HISTORY)) {
-            Map<String, Object> h = new LinkedHashMap<>();
-            h.put("atMillis", t.atMs());
-            h.put("from", t.from().wireName());
-            h.put("to", t.to().wireName());
-            h.put("value", t.value());
-            h.put("message", t.message());
-            history.add(h);
+            history.add(transition(t));
         }
         body.put("history", history);
         Http.json(ctx, body);

@@ -1,5 +1,6 @@
 package io.datastream.control.api;
 
+import io.datastream.registry.member.RouterInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -10,7 +11,7 @@ import java.time.Duration;
 
 /**
  * A GET of one fixed path on a member's own HTTP port (an agent's {@code /files}, a router's
- * {@code /metrics}), at the address the member publishes in ZooKeeper: only that path, no query,
+ * {@code /metrics} and {@code /connections}), at the address the member publishes in ZooKeeper: only that path, no query,
  * no redirects, at most {@code maxBytes}, within {@link #TIMEOUT}. Every failure is an
  * {@link ApiException} naming the member and what went wrong (502 unreachable or a bad answer).
  * Thread-safe.
@@ -20,6 +21,14 @@ final class MemberHttp {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER).build();
+
+    /** The router's {@code host:httpPort}, or a 409 when it publishes no HTTP port ({@code why}: what needs it). */
+    static String routerAddress(RouterInfo router, String why) {
+        if (router.httpPort() <= 0) {
+            throw new ApiException(409, "router '" + router.id() + "' publishes no HTTP port (its http endpoint is off); " + why);
+        }
+        return router.host() + ":" + router.httpPort();
+    }
 
     /**
      * @param who      "agent 'a-1'", for messages

@@ -22,11 +22,7 @@ final class RouterLatency {
 
     /** {"router", "count", "sumSeconds", "buckets": [{"le", "count"}]}, or an {@link ApiException} that says why not. */
     Map<String, Object> fetch(RouterInfo router) {
-        if (router.httpPort() <= 0) {
-            throw new ApiException(409, "router '" + router.id() + "' publishes no HTTP port (its http endpoint is off); its Kafka"
-                    + " latency is read from its /metrics");
-        }
-        String address = router.host() + ":" + router.httpPort();
+        String address = MemberHttp.routerAddress(router, "its Kafka latency is read from its /metrics");
         String who = "router '" + router.id() + "'";
         String text = new String(http.get(who, address, "/metrics", "metrics", MAX_BYTES), StandardCharsets.UTF_8);
         Map<String, Object> body = parse(text);

@@ -24,7 +24,7 @@ public final class AgentsCommand implements Callable<Integer> {
     @Option(names = "--task", paramLabel = "ID", description = "agents running this task")
     String task;
 
-    @Option(names = "--state", paramLabel = "STATE", description = "agents with a task in this state (running, parked, stopped; idle = no task)")
+    @Option(names = "--state", paramLabel = "STATE", description = "agents with a task in this state (running, parked, stopped; idle = no task; up = every live agent; down = agents that went away)")
     String state;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "show at most N agents (default: ${DEFAULT-VALUE})")

@@ -17,7 +17,7 @@ public final class RoutersCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "GLOB", description = "host name glob")
     String host;
 
-    @Option(names = "--state", paramLabel = "STATE", description = "active or draining")
+    @Option(names = "--state", paramLabel = "STATE", description = "active, draining, up (both) or down (routers that went away)")
     String state;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "show at most N routers (default: ${DEFAULT-VALUE})")

@@ -12,12 +12,17 @@ import java.util.function.Predicate;
  * @param labels labels the agent must carry (a label without value: the key must be present)
  * @param task   id of a task the agent runs
  * @param state  the agent runs a task in this state (running, parked, stopped...; with {@code task}:
- *               that task is in this state); {@value #IDLE} matches agents that run no task
+ *               that task is in this state); {@value #IDLE} matches agents that run no task, {@value #UP}
+ *               every live agent, {@value #DOWN} none (the API lists agents that went away for it)
  */
 public record AgentQuery(HostGlob host, List<Label> labels, String task, String state) implements Predicate<AgentInfo> {
 
     /** The state of an agent that runs no task. */
     public static final String IDLE = "idle";
+    /** Every live agent. */
+    public static final String UP = "up";
+    /** Matches no live agent: the API lists the agents that went away for it. */
+    public static final String DOWN = "down";
 
     public static final AgentQuery ALL = new AgentQuery(null, List.of(), null, null);
 
@@ -36,6 +41,11 @@ public record AgentQuery(HostGlob host, List<Label> labels, String task, String 
 
     public AgentQuery {
         labels = labels == null ? List.of() : List.copyOf(labels);
+    }
+
+    /** This query with another {@code state} (null: any). */
+    public AgentQuery withState(String otherState) {
+        return new AgentQuery(host, labels, task, otherState);
     }
 
     @Override
@@ -61,6 +71,12 @@ public record AgentQuery(HostGlob host, List<Label> labels, String task, String 
     }
 
     private boolean inState(AgentInfo a) {
+        if (UP.equals(state)) {
+            return true;
+        }
+        if (DOWN.equals(state)) {
+            return false;
+        }
         if (IDLE.equals(state)) {
             return a.tasks().isEmpty() && a.status().isEmpty();
         }

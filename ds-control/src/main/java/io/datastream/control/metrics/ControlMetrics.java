@@ -47,6 +47,18 @@ public final class ControlMetrics {
                 .callback(cb -> cb.call(routers.getAsInt())).register(registry);
     }
 
+    /** Agents and routers whose node went away and that control still lists as down, and those forgotten early (over the cap). */
+    public void membersDown(IntSupplier agents, IntSupplier routers, LongSupplier agentsForgotten, LongSupplier routersForgotten) {
+        GaugeWithCallback.builder().name("ds_control_agents_down")
+                .help("Agents whose ZooKeeper node went away in the last 24 h and that did not come back (GET /api/v1/agents?state=down)")
+                .callback(cb -> cb.call(agents.getAsInt())).register(registry);
+        GaugeWithCallback.builder().name("ds_control_routers_down")
+                .help("Routers whose ZooKeeper node went away in the last 24 h and that did not come back (GET /api/v1/routers?state=down)")
+                .callback(cb -> cb.call(routers.getAsInt())).register(registry);
+        counter("ds_control_agents_down_forgotten_total", "Agents down forgotten before 24 h because more than 1000 were down", agentsForgotten);
+        counter("ds_control_routers_down_forgotten_total", "Routers down forgotten before 24 h because more than 1000 were down", routersForgotten);
+    }
+
     /** The metrics store's: reports dropped on a full queue, writes queued, rows written. */
     public void store(LongSupplier dropped, IntSupplier queued, LongSupplier rows) {
         CounterWithCallback.builder().name("ds_control_store_reports_dropped_total")

@@ -220,6 +220,8 @@ class ConsoleIT {
         browser.get(secured.localUrl() + "/ui/#/alerts");
         until.until(ExpectedConditions.textToBePresentInElementLocated(By.id("rule-table"), "readable-backlog"));
         assertThat(browser.findElements(By.id("new-rule"))).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("#rule-table button"))).isEmpty();
+        assertThat(browser.findElements(By.id("alert-history"))).hasSize(1);
         browser.get(secured.localUrl() + "/ui/#/alerts/readable-backlog");
         until.until(ExpectedConditions.presenceOfElementLocated(By.id("rule-history")));
         assertThat(browser.findElements(By.id("silence-1h"))).isEmpty();
@@ -262,6 +264,20 @@ class ConsoleIT {
             until.until(ExpectedConditions.textToBePresentInElementLocated(By.id("router-table"), "router-1"));
             assertThat(text("router-table")).contains("25%").contains("active");
 
+            // an agent whose node goes away is listed down, and counted on the overview
+            EphemeralRegistration gone = Fixtures.register(members, layout, Fixtures.agent("agent-web-9", "web-9", Map.of("env", "prod"), Map.of()));
+            until.until(d -> reader.get("/api/v1/agents/agent-web-9").status() == 200);
+            gone.close();
+            browser.get(secured.localUrl() + "/ui/#/agents?state=down");
+            until.until(ExpectedConditions.textToBe(By.id("agent-count"), "1 agents down"));
+            assertThat(text("agent-table")).contains("agent-web-9").contains("down ").doesNotContain("agent-web-1");
+            assertThat(browser.findElements(By.cssSelector("#agent-table tr.down"))).hasSize(1);
+            screenshot("agents-down");
+            browser.get(secured.localUrl() + "/ui/#/overview");
+            until.until(ExpectedConditions.textToBe(By.id("agents-down"), "1"));
+            assertThat(text("agents-live")).isEqualTo("3");
+            assertThat(text("routers-down")).isEqualTo("0");
+
             browser.get(secured.localUrl() + "/ui/#/tasks/inv");
             until.until(ExpectedConditions.textToBePresentInElementLocated(By.id("task-agents"), "agent-web-2"));
             assertThat(text("task-agents")).contains("2 agents run it, 2 match its hosts").contains("agent-web-1").contains("parked")
@@ -290,6 +306,12 @@ class ConsoleIT {
         until.until(d -> admin.get("/api/v1/alerts/rules/web-backlog").json().path("silencedUntilMillis").asLong() > 0);
         until.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "until "));
         screenshot("alert-rule");
+        // from the list of rules: lift the silence, silence again
+        browser.get(secured.localUrl() + "/ui/#/alerts");
+        until.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#rule-table .lift-silence"))).click();
+        until.until(d -> admin.get("/api/v1/alerts/rules/web-backlog").json().path("silencedUntilMillis").asLong() == 0);
+        until.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#rule-table .silence-rule[data-rule='web-backlog']"))).click();
+        until.until(d -> admin.get("/api/v1/alerts/rules/web-backlog").json().path("silencedUntilMillis").asLong() > 0);
     }
 
     @Test

@@ -16,6 +16,8 @@ import io.datastream.registry.member.EphemeralRegistration;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
@@ -163,6 +165,68 @@ class OpsAlertIT {
             assertThat(r.path("message").asText()).contains("agent-web-7").doesNotContain("agent-db-7");
         }
         assertThat(admin.delete("/api/v1/alerts/rules/web-gone", null).status()).isEqualTo(204);
+    }
+
+    @Test
+    void theHistoryOfEveryRuleIsListedNewestFirstInATimeRangeAndPaged() throws Exception {
+        clock.advance(Duration.ofMinutes(10));
+        long m = clock.minute();
+        assertThat(admin.post("/api/v1/alerts/rules", rule("hist-a", "backlogBytes", 100, 0, "{\"task\":\"hist-a\"}", null)).status())
+                .isEqualTo(201);
+        assertThat(admin.post("/api/v1/alerts/rules", rule("hist-b", "backlogBytes", 100, 0, "{\"task\":\"hist-b\"}", null)).status())
+                .isEqualTo(201);
+        backlog("hist-a", "agent-h", m, 500);
+        evaluate();
+        clock.advance(Duration.ofMinutes(1));
+        backlog("hist-b", "agent-h", m + 1, 500);
+        evaluate();
+        clock.advance(Duration.ofMinutes(1));
+        backlog("hist-a", "agent-h", m + 2, 0);
+        evaluate();
+        assertThat(state("hist-a")).isEqualTo("resolved");
+        assertThat(state("hist-b")).isEqualTo("firing");
+
+        JsonNode all = reader.get("/api/v1/alerts/history?from=" + m).json();
+        assertThat(ours(all)).containsExactly("hist-a:resolved", "hist-b:firing", "hist-a:firing");
+        JsonNode newest = all.path("items").get(0);
+        assertThat(newest.path("atMillis").asLong()).isEqualTo(clock.millis());
+        assertThat(newest.path("from").asText()).isEqualTo("firing");
+        assertThat(newest.path("value").asDouble()).isZero();
+        assertThat(all.has("next")).isFalse();
+        assertThat(ours(reader.get("/api/v1/alerts/history?from=" + m + "&state=firing").json())).containsExactly("hist-b:firing", "hist-a:firing");
+        assertThat(ours(reader.get("/api/v1/alerts/history?from=" + (m + 1) + "&to=" + (m + 2)).json())).containsExactly("hist-b:firing");
+
+        // one per page, with the cursor: the same transitions in the same order
+        List<String> paged = new ArrayList<>();
+        String before = null;
+        int pages = 0;
+        do {
+            JsonNode page = reader.get("/api/v1/alerts/history?from=" + m + "&limit=1" + (before == null ? "" : "&before=" + before)).json();
+            assertThat(page.path("total").asLong()).isEqualTo(all.path("total").asLong());
+            paged.addAll(ours(page));
+            before = page.hasNonNull("next") ? page.get("next").asText() : null;
+            pages++;
+        } while (before != null);
+        assertThat(pages).isEqualTo(all.path("total").asInt());
+        assertThat(paged).containsExactly("hist-a:resolved", "hist-b:firing", "hist-a:firing");
+
+        assertThat(reader.get("/api/v1/alerts/history?state=burning").fields()).containsExactly("state");
+        assertThat(reader.get("/api/v1/alerts/history?before=yesterday").fields()).containsExactly("before");
+        assertThat(reader.get("/api/v1/alerts/history?from=soon").fields()).containsExactly("from");
+        assertThat(reader.get("/api/v1/alerts/history?limit=5000").fields()).containsExactly("limit");
+        assertThat(admin.delete("/api/v1/alerts/rules/hist-a", null).status()).isEqualTo(204);
+        assertThat(admin.delete("/api/v1/alerts/rules/hist-b", null).status()).isEqualTo(204);
+    }
+
+    /** "rule:to" of the history items of this test's rules. */
+    private static List<String> ours(JsonNode page) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode i : page.path("items")) {
+            if (i.path("rule").asText().startsWith("hist-")) {
+                out.add(i.path("rule").asText() + ":" + i.path("to").asText());
+            }
+        }
+        return out;
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
@@ -31,6 +32,7 @@ public final class MemberDirectory<T> implements AutoCloseable {
     private final CuratorCache cache;
     private final Map<String, T> members = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final List<BiConsumer<String, T>> removalListeners = new CopyOnWriteArrayList<>();
 
     private MemberDirectory(CuratorFramework zk, String parent, Class<T> type) {
         this.parent = parent;
@@ -60,6 +62,14 @@ public final class MemberDirectory<T> implements AutoCloseable {
         listeners.add(listener);
     }
 
+    /**
+     * Called with a member's id and its last published value when its node went away, before the
+     * listeners of {@link #addListener} (on Curator's event thread: keep it short).
+     */
+    public void addRemovalListener(BiConsumer<String, T> listener) {
+        removalListeners.add(listener);
+    }
+
     public MemberDirectory<T> start() {
         cache.start();
         return this;
@@ -83,7 +93,19 @@ public final class MemberDirectory<T> implements AutoCloseable {
     }
 
     private void remove(ChildData node) {
-        if (isMember(node.getPath()) && members.remove(ZkLayout.name(node.getPath())) != null) {
+        if (!isMember(node.getPath())) {
+            return;
+        }
+        String id = ZkLayout.name(node.getPath());
+        T last = members.remove(id);
+        if (last != null) {
+            for (BiConsumer<String, T> l : removalListeners) {
+                try {
+                    l.accept(id, last);
+                } catch (RuntimeException e) {
+                    LOG.warn("member removal listener failed", e);
+                }
+            }
             fire();
         }
     }

@@ -27,6 +27,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.datastream.router.server.Connections;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -34,7 +35,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * GET /metrics and GET /health on a small Netty server of its own (one event-loop thread), so a
+ * GET /metrics, GET /health and GET /connections (the agent connections, read-only; see
+ * {@link ConnectionList}) on a small Netty server of its own (one event-loop thread), so a
  * client that connects and sends nothing, or one byte at a time, blocks nobody: requests are
  * read without blocking, a connection that has not sent a whole request within
  * {@value #READ_TIMEOUT_SECONDS} s is closed, and a request over 8 KiB is refused. Probes and
@@ -53,6 +55,13 @@ public final class HttpEndpoint implements AutoCloseable {
     }
 
     public static HttpEndpoint start(String host, int port, PrometheusRegistry registry, Health health, String threadName) throws IOException {
+        return start(host, port, registry, health, null, threadName);
+    }
+
+    /** @param connections the router's agent connections for {@code /connections}, or null to answer it 404 */
+    public static HttpEndpoint start(String host, int port, PrometheusRegistry registry, Health health, Connections connections,
+                                     String threadName) throws IOException {
+        ConnectionList list = connections == null ? null : new ConnectionList(connections);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
@@ -67,7 +76,7 @@ public final class HttpEndpoint implements AutoCloseable {
                             c.pipeline().addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS),
                                     new HttpServerCodec(4096, MAX_REQUEST_BYTES, MAX_REQUEST_BYTES),
                                     new HttpObjectAggregator(MAX_REQUEST_BYTES),
-                                    new Handler(registry, health));
+                                    new Handler(registry, health, list));
                         }
                     })
                     .bind(new InetSocketAddress(host, port)).syncUninterruptibly().channel();
@@ -85,11 +94,13 @@ public final class HttpEndpoint implements AutoCloseable {
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final PrometheusRegistry registry;
         private final Health health;
+        private final ConnectionList connections;
         private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-        Handler(PrometheusRegistry registry, Health health) {
+        Handler(PrometheusRegistry registry, Health health, ConnectionList connections) {
             this.registry = registry;
             this.health = health;
+            this.connections = connections;
         }
 
         @Override
@@ -102,12 +113,27 @@ public final class HttpEndpoint implements AutoCloseable {
             String path = req.uri();
             int q = path.indexOf('?');
             path = q < 0 ? path : path.substring(0, q);
-            if (!path.equals("/metrics") && !path.equals("/health")) {
-                respond(ctx, req, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8", "not found: try /health or /metrics\n", keepAlive);
+            boolean listing = path.equals("/connections") && connections != null;
+            if (!path.equals("/metrics") && !path.equals("/health") && !listing) {
+                respond(ctx, req, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8",
+                        "not found: try /health, /metrics or /connections\n", keepAlive);
                 return;
             }
             if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
                 respond(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8", "use GET\n", keepAlive);
+                return;
+            }
+            if (listing) {
+                // answered when every connection's event loop has told its state; the HTTP thread does not wait
+                boolean head = req.method().equals(HttpMethod.HEAD);
+                connections.read().whenComplete((body, failure) -> ctx.executor().execute(() -> {
+                    if (failure != null) {
+                        respond(ctx, head, HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8",
+                                "cannot list connections\n".getBytes(StandardCharsets.UTF_8), keepAlive);
+                    } else {
+                        respond(ctx, head, HttpResponseStatus.OK, "application/json", body, keepAlive);
+                    }
+                }));
                 return;
             }
             if (path.equals("/health")) {
@@ -134,7 +160,11 @@ public final class HttpEndpoint implements AutoCloseable {
 
         private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String type,
                                     byte[] body, boolean keepAlive) {
-            boolean head = req.method().equals(HttpMethod.HEAD);
+            respond(ctx, req.method().equals(HttpMethod.HEAD), status, type, body, keepAlive);
+        }
+
+        private static void respond(ChannelHandlerContext ctx, boolean head, HttpResponseStatus status, String type,
+                                    byte[] body, boolean keepAlive) {
             ByteBuf content = head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body);
             FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
             res.headers().set(HttpHeaderNames.CONTENT_TYPE, type);

@@ -14,8 +14,11 @@ import io.datastream.router.kafka.Delivery;
 import io.datastream.router.kafka.DeliveryListener;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.ssl.SslHandler;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -46,6 +49,8 @@ public final class Connection implements CreditPump.Refillable, DeliveryListener
     private String agentId = "";
     private String host = "";
     private Identity identity = Identity.OPEN;
+    private final long openedAtMillis = System.currentTimeMillis();
+    private long batches;
 
     Connection(Channel channel, ServerContext ctx) {
         this.channel = channel;
@@ -118,6 +123,7 @@ public final class Connection implements CreditPump.Refillable, DeliveryListener
 
     void accepted() {
         inFlight++;
+        batches++;
     }
 
     /**
@@ -269,6 +275,24 @@ public final class Connection implements CreditPump.Refillable, DeliveryListener
     /** Who the HELLO authenticated as, and what it may write. */
     Identity identity() {
         return identity;
+    }
+
+    /** What this connection is now, read on its event loop; fails when the event loop is gone (router stopped). */
+    public CompletableFuture<ConnectionSnapshot> snapshot() {
+        CompletableFuture<ConnectionSnapshot> f = new CompletableFuture<>();
+        try {
+            channel.eventLoop().execute(() -> f.complete(new ConnectionSnapshot(agentId, host, remote(),
+                    identity.credential(), channel.pipeline().get(SslHandler.class) != null, state.name(), openedAtMillis, batches,
+                    received, released, limit, inFlight)));
+        } catch (RejectedExecutionException e) {
+            f.completeExceptionally(e);
+        }
+        return f;
+    }
+
+    private String remote() {
+        return channel.remoteAddress() instanceof InetSocketAddress a ? a.getHostString() + ":" + a.getPort()
+                : String.valueOf(channel.remoteAddress());
     }
 
     @Override

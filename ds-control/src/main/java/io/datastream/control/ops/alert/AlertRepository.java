@@ -15,7 +15,7 @@ import java.util.concurrent.TimeoutException;
  * writer thread; reads use its read connections.
  */
 public final class AlertRepository {
-    static final int HISTORY_KEPT = 500;
+    public static final int HISTORY_KEPT = 500;
     private static final long WRITE_WAIT_S = 30;
     private final OpsStore store;
 
@@ -121,6 +121,56 @@ public final class AlertRepository {
             }
             return h;
         });
+    }
+
+    /** A transition with its place in the history of every rule ({@code seq} grows with each transition stored). */
+    public record HistoryEntry(long seq, Transition transition) {
+    }
+
+    /** One page of the history of every rule, newest first, and how many transitions match in all. */
+    public record HistoryPage(List<HistoryEntry> items, long total) {
+    }
+
+    /**
+     * The transitions of every rule at {@code fromMs <= at < toMs}, newest first: at most
+     * {@code limit}, older than {@code beforeSeq} (the cursor, {@link Long#MAX_VALUE} for the
+     * newest), only those into {@code to} when it is not null. {@code total} ignores the cursor.
+     */
+    public HistoryPage historyOfAll(long fromMs, long toMs, AlertState to, long beforeSeq, int limit) {
+        String where = " WHERE at_ms >= ? AND at_ms < ?" + (to == null ? "" : " AND to_state = ?");
+        return store.read(c -> {
+            List<HistoryEntry> items = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT seq, rule_id, at_ms, from_state, to_state, value, message FROM alert_history"
+                    + where + " AND seq < ? ORDER BY seq DESC LIMIT ?")) {
+                int i = bindRange(s, fromMs, toMs, to);
+                s.setLong(i++, beforeSeq);
+                s.setInt(i, limit);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        items.add(new HistoryEntry(rs.getLong(1), new Transition(rs.getString(2), rs.getLong(3),
+                                AlertState.valueOf(rs.getString(4)), AlertState.valueOf(rs.getString(5)), rs.getDouble(6), rs.getString(7))));
+                    }
+                }
+            }
+            long total;
+            try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM alert_history" + where)) {
+                bindRange(s, fromMs, toMs, to);
+                try (ResultSet rs = s.executeQuery()) {
+                    total = rs.next() ? rs.getLong(1) : 0;
+                }
+            }
+            return new HistoryPage(items, total);
+        });
+    }
+
+    private static int bindRange(PreparedStatement s, long fromMs, long toMs, AlertState to) throws java.sql.SQLException {
+        s.setLong(1, fromMs);
+        s.setLong(2, toMs);
+        if (to == null) {
+            return 3;
+        }
+        s.setString(3, to.name());
+        return 4;
     }
 
     /** Stores a rule's state, and the transition when there is one (keeping the newest {@link #HISTORY_KEPT}). */

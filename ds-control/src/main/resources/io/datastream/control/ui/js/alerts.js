@@ -1,6 +1,6 @@
 // Alert rules: their state, create and edit (the API's field errors next to the field), silence,
-// delete, and each rule's firing and resolved history.
-import { ApiError, call, enc, get } from './api.js';
+// delete, each rule's firing and resolved history, and the history of every rule in a time range.
+import { ApiError, call, enc, get, query } from './api.js';
 import { clear, errorBox, fmt, h, link, table } from './dom.js';
 import { fieldFor } from './taskform.js';
 
@@ -30,8 +30,59 @@ function scope(r) {
   return s.join(' ') || 'everything';
 }
 
+const HISTORY_RANGES = { hour: { minutes: 60, label: 'last hour' }, day: { minutes: 1440, label: 'last day' },
+  week: { minutes: 10080, label: 'last week' }, all: { minutes: 0, label: 'all kept' } };
+const HISTORY_PAGE = 50;
+
+/** The transitions of every rule in a range, newest first, a page at a time (GET /api/v1/alerts/history). */
+async function historyOfAll(ctx) {
+  const p = ctx.params;
+  const rangeKey = HISTORY_RANGES[p.get('range')] ? p.get('range') : 'day';
+  const range = HISTORY_RANGES[rangeKey];
+  const state = ['firing', 'resolved', 'pending', 'inactive'].includes(p.get('state')) ? p.get('state') : '';
+  const before = p.get('before') || '';
+  const from = range.minutes ? Math.floor(Date.now() / 60000) + 1 - range.minutes : '';
+  const page = await get('/api/v1/alerts/history' + query({ from, state, before, limit: HISTORY_PAGE }));
+  const go = (changes) => ctx.go('#/alerts' + query({ range: rangeKey, state, ...changes }));
+  const rangePicker = h('select', { id: 'history-range' }, Object.entries(HISTORY_RANGES).map(([k, r]) => h('option', { value: k }, r.label)));
+  rangePicker.value = rangeKey;
+  rangePicker.addEventListener('change', () => go({ range: rangePicker.value, before: '' }));
+  const statePicker = h('select', { id: 'history-state' }, ['', 'firing', 'resolved', 'pending', 'inactive']
+    .map((s) => h('option', { value: s }, s ? 'to ' + s : 'every transition')));
+  statePicker.value = state;
+  statePicker.addEventListener('change', () => go({ state: statePicker.value, before: '' }));
+  return [
+    h('h2', {}, 'History of every rule (newest first)'),
+    h('form', { class: 'filters' }, h('label', {}, 'range', rangePicker), h('label', {}, 'state', statePicker)),
+    h('p', { class: 'muted', id: 'history-count' }, `${page.total} transitions` + (page.total > page.items.length || before
+      ? `, ${page.items.length} shown` + (before ? ' (older page)' : '') : '')),
+    table([
+      { label: 'time', cell: (t) => fmt.time(t.atMillis) },
+      { label: 'rule', cell: (t) => link('#/alerts/' + enc(t.rule), t.rule) },
+      { label: 'from', cell: (t) => t.from },
+      { label: 'to', cell: (t) => t.to },
+      { label: 'value', num: true, cell: (t) => fmt.num(t.value) },
+      { label: 'message', cell: (t) => t.message || '' },
+    ], page.items, { id: 'alert-history', rowClass: (t) => (t.to === 'firing' ? 'firing' : t.to === 'resolved' ? 'resolved' : null),
+      empty: 'No transition in this range.' }),
+    h('div', { class: 'actions' },
+      before ? h('button', { id: 'history-newest', onclick: () => go({ before: '' }) }, 'Newest') : null,
+      page.next ? h('button', { id: 'history-older', onclick: () => go({ before: page.next }) }, 'Older') : null),
+    h('p', { class: 'muted' }, 'Each rule keeps its newest 500 transitions; a deleted rule\'s history goes with it.'),
+  ];
+}
+
 export async function alerts(main, ctx) {
-  const rules = await get('/api/v1/alerts/rules');
+  const [rules, history] = await Promise.all([get('/api/v1/alerts/rules'), historyOfAll(ctx)]);
+  const actionError = h('div', {});
+  const silence = async (r, ms) => {
+    try {
+      await call('POST', '/api/v1/alerts/rules/' + enc(r.id) + '/silence', { body: { durationMs: ms } });
+      await alerts(main, ctx);
+    } catch (e) {
+      clear(actionError, errorBox(e));
+    }
+  };
   clear(main, h('h1', {}, 'Alerts'),
     ctx.canWrite ? h('div', { class: 'actions' }, h('button', { class: 'primary', id: 'new-rule', onclick: () => ctx.go('#/alerts/new') }, 'New rule')) : null,
     table([
@@ -44,7 +95,12 @@ export async function alerts(main, ctx) {
       { label: 'since', cell: (r) => fmt.ago(r.sinceMillis) },
       { label: 'value', num: true, cell: (r) => fmt.num(r.value) },
       { label: 'silenced', cell: silenced },
-    ], rules.items, { id: 'rule-table', rowClass: (r) => (r.state === 'firing' ? 'firing' : null), empty: 'No alert rule.' }));
+      ...(ctx.canWrite ? [{ label: '', cell: (r) => (r.silencedUntilMillis > Date.now()
+        ? h('button', { class: 'lift-silence', onclick: () => silence(r, 0) }, 'Lift silence')
+        : h('button', { class: 'silence-rule', 'data-rule': r.id, onclick: () => silence(r, 3600000) }, 'Silence 1 h')) }] : []),
+    ], rules.items, { id: 'rule-table', rowClass: (r) => (r.state === 'firing' ? 'firing' : null), empty: 'No alert rule.' }),
+    actionError,
+    history);
 }
 
 export async function alertRule(main, ctx, id) {

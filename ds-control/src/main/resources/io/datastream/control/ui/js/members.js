@@ -1,7 +1,9 @@
 // Agents and routers: the live inventory from ZooKeeper, filtered by the API (host glob, label,
-// task, state), one page of at most 1000, with each agent's tasks, their state, files and lag.
+// task, state), one page of at most 1000, with each agent's tasks, their state, files and lag; with
+// state "down", the members whose node went away, as they last published.
 // One agent's page lists its files (asked from the agent through control); one router's page its
-// connections, pool and Kafka acknowledgement latency (read from the router's /metrics).
+// agent connections (from the router's /connections), pool and Kafka acknowledgement latency (read
+// from the router's /metrics).
 import { ApiError, enc, get, query } from './api.js';
 import { clear, errorBox, fmt, h, link, table } from './dom.js';
 
@@ -52,6 +54,20 @@ function taskStates(a) {
   });
 }
 
+/** A member's state; for one that went down, since when. */
+function upOrDown(m) {
+  return m.state === 'down' ? h('span', { class: 'bad' }, 'down ' + fmt.ago(m.downSinceMillis)) : m.state;
+}
+
+function downRow(m) {
+  return m.state === 'down' ? 'down' : null;
+}
+
+/** On a list of members down: how many control forgot early (more than it keeps were down). */
+function downNote(list) {
+  return list.forgotten ? ` (${list.forgotten} more went down and were forgotten: control keeps at most 1000)` : '';
+}
+
 export async function agents(main, ctx) {
   const p = ctx.params;
   const { page: list, error } = await fetchPage('/api/v1/agents', { host: p.get('host'), task: p.get('task'), state: p.get('state'), label: p.get('label') });
@@ -60,18 +76,20 @@ export async function agents(main, ctx) {
       { name: 'host', label: 'host glob', placeholder: 'web-*' },
       { name: 'label', label: 'label', placeholder: 'env=prod' },
       { name: 'task', label: 'task', placeholder: 'task id' },
-      { name: 'state', label: 'state', options: ['', 'running', 'parked', 'stopped', 'idle'] },
+      { name: 'state', label: 'state', options: ['', 'up', 'down', 'running', 'parked', 'stopped', 'idle'] },
     ]),
-    error || h('p', { class: 'muted', id: 'agent-count' }, `${list.total} agents` + (list.total > list.items.length ? `, the first ${list.items.length} shown` : '')),
+    error || h('p', { class: 'muted', id: 'agent-count' }, `${list.total} agents` + (p.get('state') === 'down' ? ' down' : '')
+      + (list.total > list.items.length ? `, the first ${list.items.length} shown` : '') + downNote(list)),
     error ? null : table([
-      { label: 'id', cell: (a) => link('#/agents/' + enc(a.id), a.id) },
+      { label: 'id', cell: (a) => (a.state === 'down' ? a.id : link('#/agents/' + enc(a.id), a.id)) },
+      { label: 'state', cell: upOrDown },
       { label: 'host', cell: (a) => a.host },
       { label: 'version', cell: (a) => a.version },
       { label: 'labels', cell: (a) => Object.entries(a.labels).map(([k, v]) => k + '=' + v).join(' ') },
       { label: 'tasks', cell: taskStates },
       { label: 'router', cell: (a) => a.router || '-' },
       { label: 'updated', cell: (a) => fmt.ago(a.updatedAtMillis) },
-    ], list.items, { id: 'agent-table', empty: 'No live agent matches.' }));
+    ], list.items, { id: 'agent-table', rowClass: downRow, empty: p.get('state') === 'down' ? 'No agent that went down matches.' : 'No live agent matches.' }));
 }
 
 export async function routers(main, ctx) {
@@ -80,19 +98,19 @@ export async function routers(main, ctx) {
   clear(main, h('h1', {}, 'Routers'),
     filters(ctx, 'routers', [
       { name: 'host', label: 'host glob', placeholder: 'router-*' },
-      { name: 'state', label: 'state', options: ['', 'active', 'draining'] },
+      { name: 'state', label: 'state', options: ['', 'up', 'down', 'active', 'draining'] },
     ]),
-    error || h('p', { class: 'muted', id: 'router-count' }, `${list.total} routers`),
+    error || h('p', { class: 'muted', id: 'router-count' }, `${list.total} routers` + (p.get('state') === 'down' ? ' down' : '') + downNote(list)),
     error ? null : table([
-      { label: 'id', cell: (r) => link('#/routers/' + enc(r.id), r.id) },
+      { label: 'id', cell: (r) => (r.state === 'down' ? r.id : link('#/routers/' + enc(r.id), r.id)) },
       { label: 'address', cell: (r) => r.host + ':' + r.port },
-      { label: 'state', cell: (r) => r.state },
+      { label: 'state', cell: upOrDown },
       { label: 'load', num: true, cell: (r) => Math.round(r.load * 100) + '%' },
       { label: 'pool used', num: true, cell: (r) => fmt.bytes(r.poolUsedBytes) + ' / ' + fmt.bytes(r.poolCapacityBytes) },
       { label: 'connections', num: true, cell: (r) => r.connections },
       { label: 'version', cell: (r) => r.version },
       { label: 'updated', cell: (r) => fmt.ago(r.updatedAtMillis) },
-    ], list.items, { id: 'router-table', empty: 'No live router matches.' }));
+    ], list.items, { id: 'router-table', rowClass: downRow, empty: p.get('state') === 'down' ? 'No router that went down matches.' : 'No live router matches.' }));
 }
 
 /** A part of a page that shows the API's refusal in place (an agent without an HTTP port, say) rather than failing the page. */
@@ -175,9 +193,12 @@ function seconds(s) {
 export async function routerDetail(main, ctx, id) {
   const factsBox = h('div', {});
   const latencyBox = h('div', { id: 'router-latency' });
+  const connectionsBox = h('div', { id: 'router-connections' });
   clear(main, h('h1', {}, 'Router ', h('span', { id: 'router-id' }, id)), factsBox,
+    h('h2', {}, 'Agent connections'), connectionsBox,
     h('h2', {}, 'Kafka acknowledgement latency'), latencyBox,
-    h('p', { class: 'muted' }, 'Refreshed every ' + POLL_MS / 1000 + ' s; the latency is read from the router\'s own /metrics through control.'));
+    h('p', { class: 'muted' }, 'Refreshed every ' + POLL_MS / 1000 + ' s; the connections and the latency are read from the router\'s own'
+      + ' /connections and /metrics through control.'));
   let previous = null;
 
   async function refresh() {
@@ -201,6 +222,25 @@ export async function routerDetail(main, ctx, id) {
         { label: 'share', num: true, cell: (b) => (l.count ? (100 * b.count / l.count).toFixed(1) + '%' : '-') },
       ], l.buckets.filter((b, i) => i === 0 || l.buckets[i - 1].count < l.count), { id: 'latency-buckets' }));
       latencyBox.lastChild.classList.add('narrow');
+    }), orError(connectionsBox, async () => {
+      const c = await get('/api/v1/routers/' + enc(id) + '/connections');
+      if (!ctx.current()) {
+        return;
+      }
+      clear(connectionsBox, h('p', { class: 'muted', id: 'connection-count' }, `${c.total} connections`
+        + (c.more ? `, the first ${c.items.length} shown (${c.more} more)` : '')
+        + (c.unread ? `, ${c.unread} did not answer in time` : '')), table([
+        { label: 'agent', cell: (k) => (k.agentId ? link('#/agents/' + enc(k.agentId), k.agentId) : '-') },
+        { label: 'host', cell: (k) => k.host || '-' },
+        { label: 'remote address', cell: (k) => k.remoteAddress },
+        { label: 'identity', cell: (k) => k.credential + (k.tls ? ', TLS' : '') },
+        { label: 'state', cell: (k) => k.state.toLowerCase().replace('_', ' ') },
+        { label: 'since', cell: (k) => fmt.ago(k.openedAtMillis) },
+        { label: 'batches', num: true, cell: (k) => fmt.num(k.batches) },
+        { label: 'bytes in', num: true, cell: (k) => fmt.bytes(k.bytesIn) },
+        { label: 'credit left', num: true, cell: (k) => fmt.bytes(Math.max(0, k.creditLimit - k.bytesIn)) },
+        { label: 'in flight', num: true, cell: (k) => fmt.num(k.inFlight) },
+      ], c.items, { id: 'connection-table', empty: 'No agent is connected.' }));
     })]);
     if (!ctx.current()) {
       return;

@@ -1,5 +1,5 @@
 // Overview: the cluster's throughput per tier over the last hour or day (every task summed), the
-// agents' lag to Kafka, live agents and routers by state, the backlog agents report, and the alert
+// agents' lag to Kafka, live agents and routers by state, agents and routers down, the backlog agents report, and the alert
 // rules firing. Polled every 10 s.
 import { get } from './api.js';
 import { clear, fmt, h, link, table } from './dom.js';
@@ -9,9 +9,9 @@ const POLL_MS = 10000;
 // the hour is the API's default range (by the server's clock); the day starts by the browser's
 const RANGES = { hour: { minutes: 0, label: 'last hour' }, day: { minutes: 1440, label: 'last day' } };
 
-function card(id, label) {
+function card(id, label, href) {
   const value = h('div', { class: 'value', id }, '-');
-  return { el: h('div', { class: 'card' }, value, h('div', { class: 'label' }, label)), value };
+  return { el: h('div', { class: 'card' }, value, h('div', { class: 'label' }, href ? link(href, label) : label)), value };
 }
 
 /** Agents by the state of their tasks: running, parked, stopped, idle (no task). */
@@ -42,6 +42,8 @@ export async function overview(main, ctx) {
   const cards = {
     agents: card('agents-live', 'agents live'),
     routers: card('routers-live', 'routers live'),
+    agentsDown: card('agents-down', 'agents down', '#/agents?state=down'),
+    routersDown: card('routers-down', 'routers down', '#/routers?state=down'),
     backlog: card('backlog', 'backlog (latest agent reports)'),
     lag: card('lag', 'lag to Kafka (latest agent reports)'),
     read: card('lines-read', 'lines read, ' + range.label),
@@ -68,6 +70,8 @@ export async function overview(main, ctx) {
   async function refresh() {
     const [series, agentPage, routerPage, rules] = await Promise.all([
       get('/api/v1/metrics' + (range.minutes ? '?from=' + (Math.floor(Date.now() / 60000) + 1 - range.minutes) : '')), get('/api/v1/agents?limit=1000'), get('/api/v1/routers?limit=1000'), get('/api/v1/alerts/rules')]);
+    // members whose node went away (kept by control for a day): only their count
+    const [agentsDown, routersDown] = await Promise.all([get('/api/v1/agents?state=down&limit=1'), get('/api/v1/routers?state=down&limit=1')]);
     if (!ctx.current()) {
       return;
     }
@@ -82,6 +86,10 @@ export async function overview(main, ctx) {
     cards.lag.value.textContent = lagMs === null ? '-' : fmt.ms(lagMs);
     cards.agents.value.textContent = fmt.num(agentPage.total);
     cards.routers.value.textContent = fmt.num(routerPage.total);
+    cards.agentsDown.value.textContent = fmt.num(agentsDown.total);
+    cards.routersDown.value.textContent = fmt.num(routersDown.total);
+    cards.agentsDown.el.classList.toggle('down', agentsDown.total > 0);
+    cards.routersDown.el.classList.toggle('down', routersDown.total > 0);
     const a = agentStates(agentPage.items);
     const draining = routerPage.items.filter((r) => r.draining).length;
     states.textContent = `Agents: ${a.running} running, ${a.parked} parked, ${a.stopped} stopped, ${a.idle} idle`
