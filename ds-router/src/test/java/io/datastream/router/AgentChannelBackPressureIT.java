@@ -132,4 +132,63 @@ class AgentChannelBackPressureIT {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
     }
+
+    /**
+     * A memory channel keeps nothing over a crash, so an agent's batch routed into one is
+     * acknowledged only once every sink has it: while the webhook target is down no batch is
+     * acknowledged, and when the agent has all its OKs the target already had every line.
+     */
+    @Test
+    void aMemoryChannelAcknowledgesOnlyWhatEverySinkHas() throws Exception {
+        int hookPort = io.datastream.testkit.net.FreePorts.next();
+        RouterConfig cfg = RouterConfig.fromYaml("""
+                id: agent-memory-it
+                listen: {host: 127.0.0.1, port: 0}
+                http: {host: 127.0.0.1, port: 0}
+                kafka: {bootstrapServers: "127.0.0.1:1"}
+                routes:
+                  - {task: app, channel: agents}
+                httpSource:
+                  enabled: true
+                  port: 0
+                  defaultChannel: ""
+                  channels:
+                    - {name: agents, format: batches}
+                  sinks:
+                    - {name: to-hook, channel: agents, type: webhook, url: "http://127.0.0.1:%d/hook", retryBackoffMs: 100, maxRetryBackoffMs: 200}
+                """.formatted(hookPort));
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        HttpServer hook = null;
+        Set<String> all = ConcurrentHashMap.newKeySet();
+        int batches = 20;
+        try (Router router = Router.start(cfg);
+             SimAgent agent = new SimAgent(group, SimAgent.Options.of("agent-1", router.port())).start();
+             BatchBuilder builder = new BatchBuilder(UnpooledByteBufAllocator.DEFAULT, 64 << 10, 1000)) {
+            long offset = 0;
+            for (int b = 0; b < batches; b++) {
+                builder.begin(new BatchSource("app", "agent-1", "web-01", "/var/log/app.log", 7L, Map.of("logType", "app")), offset);
+                for (int i = 0; i < LINES; i++) {
+                    String line = "memory-" + b + "-" + i;
+                    all.add(line);
+                    byte[] l = line.getBytes(StandardCharsets.UTF_8);
+                    builder.tryAppend(l, 0, l.length, 1, System.currentTimeMillis());
+                }
+                offset = builder.endOffset();
+                agent.submit(builder.finish(CodecType.NONE.create()));
+            }
+            String failures = "ds_router_sink_failures_total{sink=\"to-hook\"}";
+            await().atMost(Duration.ofSeconds(60)).until(() -> Http.metric(router.httpPort(), failures) >= 3
+                    && Http.metric(router.httpPort(), "ds_router_channel_events_total{channel=\"agents\"}") == batches);
+            assertThat(agent.outcomes()).as("acknowledged while the only sink had nothing").isEmpty();
+            hook = target(hookPort);
+            await().atMost(Duration.ofSeconds(60)).until(() -> agent.outcomes().size() == batches);
+            assertThat(agent.outcomes().values()).containsOnly(AckStatus.OK);
+            assertThat(received.keySet()).containsAll(all);
+        } finally {
+            if (hook != null) {
+                hook.stop(0);
+            }
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
 }

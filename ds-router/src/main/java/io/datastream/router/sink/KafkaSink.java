@@ -1,5 +1,6 @@
 package io.datastream.router.sink;
 
+import io.datastream.protocol.batch.Batch;
 import io.datastream.protocol.batch.BatchBuilder;
 import io.datastream.protocol.batch.BatchSource;
 import io.datastream.protocol.codec.Codec;
@@ -206,7 +207,7 @@ public final class KafkaSink extends ChannelSink {
     /** Each agent batch as one record, unchanged; false when something failed at once. */
     private boolean writeAgentBatches(List<ChannelRecord> records) {
         for (ChannelRecord r : records) {
-            io.datastream.protocol.batch.Batch b = AgentBatches.parse(r.data(), channel());
+            Batch b = AgentBatches.parse(r.data(), channel());
             String t = topic.expand(AgentBatches.headers(b));
             InFlight f = new InFlight(r.nextPosition(), b.recordCount());
             if (!track(f)) {
