@@ -69,14 +69,13 @@ class AgentChannelBackPressureIT {
         return s;
     }
 
-    @Test
-    void aFullChannelAnswersRetryLaterAndTakesTheBatchesOnceItsSinkCatchesUp() throws Exception {
-        int hookPort = io.datastream.testkit.net.FreePorts.next();
-        RouterConfig cfg = RouterConfig.fromYaml("""
-                id: agent-backpressure-it
-                listen: {host: 127.0.0.1, port: 0}
+    /**
+     * A router configuration: {@code head} (id, listen, kafka), a rule putting task {@code app} into
+     * channel {@code agents}, the HTTP source with {@code channel} as its only channel and {@code sinks}.
+     */
+    static String routedInto(String head, String channel, String... sinks) {
+        StringBuilder b = new StringBuilder(head).append("""
                 http: {host: 127.0.0.1, port: 0}
-                kafka: {bootstrapServers: "127.0.0.1:1"}
                 routes:
                   - {task: app, channel: agents}
                 httpSource:
@@ -84,29 +83,53 @@ class AgentChannelBackPressureIT {
                   port: 0
                   defaultChannel: ""
                   channels:
-                    - {name: agents, type: file, format: batches, dir: "%s", capacityBytes: 2097152, segmentBytes: 1048576}
-                  sinks:
-                    - {name: to-hook, channel: agents, type: webhook, url: "http://127.0.0.1:%d/hook", retryBackoffMs: 100, maxRetryBackoffMs: 500}
-                """.formatted(tmp.resolve("queue"), hookPort));
+                """).append("    - ").append(channel).append("\n  sinks:\n");
+        for (String s : sinks) {
+            b.append("    - ").append(s).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String hook(int port) {
+        return "{name: to-hook, channel: agents, type: webhook, url: \"http://127.0.0.1:" + port + "/hook\", retryBackoffMs: 100, maxRetryBackoffMs: 500}";
+    }
+
+    /** Lines of one batch: (batch, line) -> text. */
+    interface LineText {
+        String of(int batch, int line);
+    }
+
+    /** Submits {@code batches} batches of {@link #LINES} lines of task app, file fingerprint 7, one after the other in the file. */
+    static void submit(SimAgent agent, BatchBuilder builder, int batches, LineText text, Set<String> lines) {
+        long offset = 0;
+        for (int b = 0; b < batches; b++) {
+            builder.begin(new BatchSource("app", "agent-1", "web-01", "/var/log/app.log", 7L, Map.of("logType", "app")), offset);
+            for (int i = 0; i < LINES; i++) {
+                String line = text.of(b, i);
+                lines.add(line);
+                byte[] l = line.getBytes(StandardCharsets.UTF_8);
+                builder.tryAppend(l, 0, l.length, 1, System.currentTimeMillis());
+            }
+            offset = builder.endOffset();
+            agent.submit(builder.finish(CodecType.NONE.create()));
+        }
+    }
+
+    @Test
+    void aFullChannelAnswersRetryLaterAndTakesTheBatchesOnceItsSinkCatchesUp() throws Exception {
+        int hookPort = io.datastream.testkit.net.FreePorts.next();
+        RouterConfig cfg = RouterConfig.fromYaml(routedInto("id: agent-backpressure-it\nlisten: {host: 127.0.0.1, port: 0}\n"
+                + "kafka: {bootstrapServers: \"127.0.0.1:1\"}\n",
+                "{name: agents, type: file, format: batches, dir: \"" + tmp.resolve("queue") + "\", capacityBytes: 2097152, segmentBytes: 1048576}",
+                hook(hookPort)));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         HttpServer hook = null;
         Set<String> all = ConcurrentHashMap.newKeySet();
         try (Router router = Router.start(cfg);
              SimAgent agent = new SimAgent(group, SimAgent.Options.of("agent-1", router.port())).start();
              BatchBuilder builder = new BatchBuilder(UnpooledByteBufAllocator.DEFAULT, 64 << 10, 1000)) {
-            long offset = 0;
             String padding = "x".repeat(800);
-            for (int b = 0; b < BATCHES; b++) {
-                builder.begin(new BatchSource("app", "agent-1", "web-01", "/var/log/app.log", 7L, Map.of("logType", "app")), offset);
-                for (int i = 0; i < LINES; i++) {
-                    String line = "line-" + b + "-" + i + "-" + padding;
-                    all.add(line);
-                    byte[] l = line.getBytes(StandardCharsets.UTF_8);
-                    builder.tryAppend(l, 0, l.length, 1, System.currentTimeMillis());
-                }
-                offset = builder.endOffset();
-                agent.submit(builder.finish(CodecType.NONE.create()));
-            }
+            submit(agent, builder, BATCHES, (b, i) -> "line-" + b + "-" + i + "-" + padding, all);
             // about 16 KiB a batch, 4.8 MB in all: the 2 MiB channel fills while the webhook target is down
             await().atMost(Duration.ofSeconds(60)).until(() -> agent.retries(ErrorCode.OVERLOADED) >= 10);
             assertThat(agent.outcomes().values()).containsOnly(AckStatus.OK);
@@ -141,22 +164,8 @@ class AgentChannelBackPressureIT {
     @Test
     void aMemoryChannelAcknowledgesOnlyWhatEverySinkHas() throws Exception {
         int hookPort = io.datastream.testkit.net.FreePorts.next();
-        RouterConfig cfg = RouterConfig.fromYaml("""
-                id: agent-memory-it
-                listen: {host: 127.0.0.1, port: 0}
-                http: {host: 127.0.0.1, port: 0}
-                kafka: {bootstrapServers: "127.0.0.1:1"}
-                routes:
-                  - {task: app, channel: agents}
-                httpSource:
-                  enabled: true
-                  port: 0
-                  defaultChannel: ""
-                  channels:
-                    - {name: agents, format: batches}
-                  sinks:
-                    - {name: to-hook, channel: agents, type: webhook, url: "http://127.0.0.1:%d/hook", retryBackoffMs: 100, maxRetryBackoffMs: 200}
-                """.formatted(hookPort));
+        RouterConfig cfg = RouterConfig.fromYaml(routedInto("id: agent-memory-it\nlisten: {host: 127.0.0.1, port: 0}\n"
+                + "kafka: {bootstrapServers: \"127.0.0.1:1\"}\n", "{name: agents, format: batches}", hook(hookPort)));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         HttpServer hook = null;
         Set<String> all = ConcurrentHashMap.newKeySet();
@@ -164,18 +173,7 @@ class AgentChannelBackPressureIT {
         try (Router router = Router.start(cfg);
              SimAgent agent = new SimAgent(group, SimAgent.Options.of("agent-1", router.port())).start();
              BatchBuilder builder = new BatchBuilder(UnpooledByteBufAllocator.DEFAULT, 64 << 10, 1000)) {
-            long offset = 0;
-            for (int b = 0; b < batches; b++) {
-                builder.begin(new BatchSource("app", "agent-1", "web-01", "/var/log/app.log", 7L, Map.of("logType", "app")), offset);
-                for (int i = 0; i < LINES; i++) {
-                    String line = "memory-" + b + "-" + i;
-                    all.add(line);
-                    byte[] l = line.getBytes(StandardCharsets.UTF_8);
-                    builder.tryAppend(l, 0, l.length, 1, System.currentTimeMillis());
-                }
-                offset = builder.endOffset();
-                agent.submit(builder.finish(CodecType.NONE.create()));
-            }
+            submit(agent, builder, batches, (b, i) -> "memory-" + b + "-" + i, all);
             String failures = "ds_router_sink_failures_total{sink=\"to-hook\"}";
             await().atMost(Duration.ofSeconds(60)).until(() -> Http.metric(router.httpPort(), failures) >= 3
                     && Http.metric(router.httpPort(), "ds_router_channel_events_total{channel=\"agents\"}") == batches);

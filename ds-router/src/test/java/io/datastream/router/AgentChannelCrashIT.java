@@ -72,26 +72,17 @@ class AgentChannelCrashIT {
             int deadPort = io.datastream.testkit.net.FreePorts.next(); // nothing listens: the webhook fails throughout
             Path files = tmp.resolve("out");
             Path config = tmp.resolve("router.yaml");
-            Files.writeString(config, """
+            Files.writeString(config, AgentChannelBackPressureIT.routedInto("""
                     id: agent-channel-it
                     listen: {host: 127.0.0.1, port: %d}
-                    http: {host: 127.0.0.1, port: 0}
                     kafka:
                       bootstrapServers: "%s"
                       properties: {linger.ms: "5"}
-                    routes:
-                      - {task: app, channel: agents}
-                    httpSource:
-                      enabled: true
-                      port: 0
-                      defaultChannel: ""
-                      channels:
-                        - {name: agents, type: file, format: batches, dir: "%s", capacityBytes: 33554432, segmentBytes: 1048576}
-                      sinks:
-                        - {name: to-kafka, channel: agents, topic: agent-lines}
-                        - {name: to-files, channel: agents, type: file, dir: "%s", rollBytes: 65536}
-                        - {name: to-hook, channel: agents, type: webhook, url: "http://127.0.0.1:%d/down", retryBackoffMs: 200, maxRetryBackoffMs: 1000}
-                    """.formatted(port, kafka.bootstrapServers(), tmp.resolve("queue"), files, deadPort));
+                    """.formatted(port, kafka.bootstrapServers()),
+                    "{name: agents, type: file, format: batches, dir: \"" + tmp.resolve("queue") + "\", capacityBytes: 33554432, segmentBytes: 1048576}",
+                    "{name: to-kafka, channel: agents, topic: agent-lines}",
+                    "{name: to-files, channel: agents, type: file, dir: \"" + files + "\", rollBytes: 65536}",
+                    "{name: to-hook, channel: agents, type: webhook, url: \"http://127.0.0.1:" + deadPort + "/down\", retryBackoffMs: 200, maxRetryBackoffMs: 1000}"));
             Set<String> ackedBeforeKill = new HashSet<>();
             Map<Long, Integer> batchOfId = new HashMap<>();
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
