@@ -41,7 +41,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -cp ds-bench/target/ds-bench.jar io.datastream.bench.channel.FileQueueBench \
- *     --dir /var/tmp/fq-bench --mb 1024 --event-bytes 1024 --batch 100 --rounds 3
+ *     --dir /var/tmp/fq-bench --mb 1024 --event-bytes 1024 --batch 100 --rounds 3 [--policies never,interval,always]
  * </pre>
  */
 public final class FileQueueBench {
@@ -54,6 +54,7 @@ public final class FileQueueBench {
         int eventBytes = 1024;
         int batch = 100;
         int rounds = 3;
+        List<FsyncPolicy> policies = List.of(FsyncPolicy.values());
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--dir" -> dir = Path.of(args[i + 1]);
@@ -61,6 +62,7 @@ public final class FileQueueBench {
                 case "--event-bytes" -> eventBytes = Integer.parseInt(args[i + 1]);
                 case "--batch" -> batch = Integer.parseInt(args[i + 1]);
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
+                case "--policies" -> policies = java.util.Arrays.stream(args[i + 1].split(",")).map(FsyncPolicy::fromConfig).toList();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -79,11 +81,11 @@ public final class FileQueueBench {
             double disk = rawWrite(dir, batches * batchBytes, true);
             System.out.printf("round %d  plain FileChannel write: %.0f MB/s with a final fsync (the disk), %.0f MB/s without (page cache)%n", r,
                     disk, raw);
-            for (FsyncPolicy p : FsyncPolicy.values()) {
+            for (FsyncPolicy p : policies) {
                 double[] res = channel(dir, p, events, batches);
                 print(r, p.configName(), batches * batchBytes, eventCount, "events", res, disk, raw);
             }
-            for (FsyncPolicy p : List.of(FsyncPolicy.NEVER, FsyncPolicy.INTERVAL)) {
+            for (FsyncPolicy p : policies.stream().filter(p -> p != FsyncPolicy.ALWAYS).toList()) {
                 double[] res = channel(dir, p, agentBatch, agentBatches);
                 print(r, "agent batches, " + p.configName(), agentBatches * agentBatchBytes, agentBatches * batch, "lines", res, disk, raw);
             }
