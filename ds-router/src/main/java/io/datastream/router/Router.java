@@ -23,6 +23,8 @@ import io.datastream.router.kafka.PartitionStrategies;
 import io.datastream.router.kafka.ProducerSettings;
 import io.datastream.router.report.RouterReports;
 import io.datastream.router.route.RouteTable;
+import io.datastream.router.server.ChannelRouteMetrics;
+import io.datastream.router.server.ChannelTarget;
 import io.datastream.router.server.Connection;
 import io.datastream.router.server.Connections;
 import io.datastream.router.server.RouterServer;
@@ -33,6 +35,7 @@ import io.datastream.router.source.EventPipeline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -134,16 +137,21 @@ public final class Router implements AutoCloseable {
             assignments = new TaskAssignments();
             resources.add(assignments);
         }
-        ServerContext ctx = new ServerContext(settings, pool, credit, pump, metrics, connections, routes,
-                strategies, Map.copyOf(senders), () -> draining, clock, new AuthMetrics(metrics.registry()),
-                AgentCredentials.of(cfg.auth()), reports, assignments);
-        server = RouterServer.bind(cfg.listen().host(), cfg.listen().port(), cfg.listen().workerThreads(), cfg.listen().transport(), ctx, prefix);
+        // before the ds server: routes may put batches into its channels
         if (cfg.httpSource().enabled()) {
             events = EventPipeline.start(cfg.httpSource(), new EventPipeline.Settings(cfg.id(), cfg.advertisedHost(), pool,
                     senders.get(RouteMode.ENVELOPE).producer(), strategies, cfg.kafka().partitionerKind(),
                     cfg.httpSource().tls() ? TlsContexts.server(cfg.tls()) : null, metrics.registry()));
             LOG.info("router {}: HTTP event source on {}:{}", cfg.id(), cfg.httpSource().host(), events.port());
         }
+        Map<String, ChannelTarget> channelTargets = new HashMap<>();
+        for (String name : routes.channels()) {
+            channelTargets.put(name, new ChannelTarget(events.channels().get(name), events.kafkaTopics(name)));
+        }
+        ServerContext ctx = new ServerContext(settings, pool, credit, pump, metrics, connections, routes,
+                strategies, Map.copyOf(senders), () -> draining, clock, new AuthMetrics(metrics.registry()),
+                AgentCredentials.of(cfg.auth()), reports, assignments, Map.copyOf(channelTargets), new ChannelRouteMetrics(metrics.registry()));
+        server = RouterServer.bind(cfg.listen().host(), cfg.listen().port(), cfg.listen().workerThreads(), cfg.listen().transport(), ctx, prefix);
         EventPipeline pipeline = events;
         Health health = new Health(() -> draining, progress::stalledNanos, TimeUnit.MILLISECONDS.toNanos(cfg.health().kafkaStallMs()),
                 () -> pipeline == null ? "" : pipeline.healthNotes(), () -> pipeline == null ? "" : pipeline.healthDetails());

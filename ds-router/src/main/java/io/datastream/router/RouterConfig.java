@@ -187,6 +187,7 @@ public record RouterConfig(
         for (int i = 0; i < routes.size(); i++) {
             if (routes.get(i) != null) {
                 routes.get(i).validate(e, "routes[" + i + "]");
+                checkChannelRoute(e, routes.get(i), "routes[" + i + "].channel");
             }
         }
         defaultRoute.validate(e);
@@ -217,6 +218,21 @@ public record RouterConfig(
         if (e.isEmpty()) {
             ProducerSettings.check(id, kafka, pool, limits, e);
         }
+    }
+
+    /** A route into a channel needs the HTTP source's channels on and a channel of {@code format: batches} of that name. */
+    private void checkChannelRoute(ConfigErrors e, RouteConfig r, String key) {
+        if (!r.toChannel()) {
+            return;
+        }
+        if (!httpSource.enabled()) {
+            e.add(key, "needs httpSource.enabled: true (channels and their sinks are defined under httpSource)");
+            return;
+        }
+        HttpSourceConfig.ChannelConfig c = httpSource.channels().stream().filter(x -> x != null && r.channel().equals(x.name()))
+                .findFirst().orElse(null);
+        e.check(c != null, key, "names no channel of httpSource.channels: '" + r.channel() + "'");
+        e.check(c == null || c.holdsAgentBatches(), key, "channel '" + r.channel() + "' must have format: batches");
     }
 
     /** The compiled routes (the configuration is valid, so this does not fail). */

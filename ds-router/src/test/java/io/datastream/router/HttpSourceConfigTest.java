@@ -85,7 +85,7 @@ class HttpSourceConfigTest {
                 .hasMessageContaining("httpSource.limits.maxInFlightBodyBytes: must be in maxDecompressedBytes")
                 .hasMessageContaining("httpSource.channels[1].name: channel 'a' is defined twice")
                 .hasMessageContaining("httpSource.channels[2].name")
-                .hasMessageContaining("httpSource.channels[2].format: must be json or binary")
+                .hasMessageContaining("httpSource.channels[2].format: must be json, binary or batches")
                 .hasMessageContaining("httpSource.routes[0].when: at position 1: unknown field 'task'")
                 .hasMessageContaining("httpSource.routes[1].when: at position 10")
                 .hasMessageContaining("httpSource.routes[1].channel: names no channel: 'missing'")

@@ -130,6 +130,52 @@ class RouterConfigTest {
     }
 
     @Test
+    void aChannelRouteNamesAChannelOfAgentBatchesUnderAnEnabledHttpSource() {
+        assertThatThrownBy(() -> RouterConfig.fromYaml("routes: [{channel: agents}]"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("routes[0].channel: needs httpSource.enabled: true");
+        assertThatThrownBy(() -> RouterConfig.fromYaml("""
+                routes:
+                  - {channel: nope}
+                  - {channel: events}
+                  - {channel: agents, topic: t, partitioner: round-robin, mode: lines}
+                httpSource:
+                  enabled: true
+                  channels: [{name: events}, {name: agents, format: batches}]
+                  routes: [{channel: agents}]
+                  sinks: [{name: k, channel: events}, {name: a, channel: agents}]
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("routes[0].channel: names no channel of httpSource.channels: 'nope'")
+                .hasMessageContaining("routes[1].channel: channel 'events' must have format: batches")
+                .hasMessageContaining("routes[2].topic: give topic or channel, not both")
+                .hasMessageContaining("routes[2].partitioner: only with topic")
+                .hasMessageContaining("routes[2].mode: only envelope with channel")
+                .hasMessageContaining("httpSource.routes[0].channel: names a channel of agent batches: 'agents'");
+        assertThatThrownBy(() -> RouterConfig.fromYaml("""
+                httpSource:
+                  enabled: true
+                  defaultChannel: agents
+                  channels: [{name: agents, format: batches, shape: {groupBy: logType}}]
+                  tokens: [{token: secret-token, channels: [agents]}]
+                  sinks: [{name: a, channel: agents}]
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("httpSource.defaultChannel: names a channel of agent batches: 'agents'")
+                .hasMessageContaining("httpSource.channels[0].shape: not for a channel of agent batches")
+                .hasMessageContaining("httpSource.tokens[0].channels: names a channel of agent batches: 'agents'");
+        RouterConfig ok = RouterConfig.fromYaml("""
+                routes: [{task: app, channel: agents}]
+                httpSource:
+                  enabled: true
+                  defaultChannel: ""
+                  channels: [{name: agents, type: file, dir: /tmp/agents, format: batches}]
+                  sinks: [{name: a, channel: agents, topic: agent-lines}, {name: f, channel: agents, type: file, dir: /tmp/out}]
+                """);
+        assertThat(ok.routes().get(0).toChannel()).isTrue();
+        assertThat(ok.httpSource().channels().get(0).holdsAgentBatches()).isTrue();
+    }
+
+    @Test
     void windowsMustHoldTheLargestBatch() {
         assertThatThrownBy(() -> RouterConfig.fromYaml("pool: {minWindowBytes: 1000}"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("pool.minWindowBytes:");

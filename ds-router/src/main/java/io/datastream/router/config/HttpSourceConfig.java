@@ -46,6 +46,8 @@ public record HttpSourceConfig(
         @Doc(value = "sinks draining the channels; each one's keys below", defaultText = "a Kafka sink `kafka-events` on `events` writing to `ds-events`")
         List<SinkConfig> sinks) {
     public static final int DEFAULT_PORT = 7102;
+    /** {@code channels[i].format} of a channel of agents' batches. */
+    public static final String AGENT_BATCHES = "batches";
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9._-]{1,64}");
 
     public HttpSourceConfig {
@@ -91,6 +93,7 @@ public record HttpSourceConfig(
         Set<String> fileChannels = new HashSet<>();
         Set<String> dirs = new HashSet<>();
         Set<String> shapedChannels = new HashSet<>();
+        Set<String> batchChannels = new HashSet<>();
         for (int i = 0; i < channels.size(); i++) {
             ChannelConfig c = channels.get(i);
             String key = k + ".channels[" + i + "]";
@@ -108,10 +111,15 @@ public record HttpSourceConfig(
             if (c.shape() != null) {
                 shapedChannels.add(c.name());
             }
+            if (c.holdsAgentBatches()) {
+                batchChannels.add(c.name());
+            }
         }
         e.check(!channels.isEmpty(), k + ".channels", "must name at least one channel");
         e.check(defaultChannel.isEmpty() || channelNames.contains(defaultChannel), k + ".defaultChannel",
                 "names no channel: '" + defaultChannel + "' (channels: " + channelNames + "; \"\" = none)");
+        e.check(!batchChannels.contains(defaultChannel), k + ".defaultChannel", "names a channel of agent batches: '" + defaultChannel
+                + "' (HTTP events cannot go there)");
         for (int i = 0; i < routes.size(); i++) {
             EventRouteConfig r = routes.get(i);
             String key = k + ".routes[" + i + "]";
@@ -120,6 +128,8 @@ public record HttpSourceConfig(
                 continue;
             }
             e.check(channelNames.contains(r.channel()), key + ".channel", "names no channel: '" + r.channel() + "'");
+            e.check(!batchChannels.contains(r.channel()), key + ".channel", "names a channel of agent batches: '" + r.channel()
+                    + "' (HTTP events cannot go there)");
             if (r.when() != null) {
                 try {
                     ExpressionCompiler.compile(r.when(), Fields.EVENT);
@@ -160,6 +170,7 @@ public record HttpSourceConfig(
             e.check(t.client() == null || isName(t.client()), key + ".client", "must be 1 to 64 of [a-zA-Z0-9._-]");
             for (String c : t.channels()) {
                 e.check(c.equals("*") || channelNames.contains(c), key + ".channels", "names no channel: '" + c + "'");
+                e.check(!batchChannels.contains(c), key + ".channels", "names a channel of agent batches: '" + c + "'");
             }
         }
     }
@@ -178,7 +189,8 @@ public record HttpSourceConfig(
         String type,
         @Doc("bound of the events it holds")
         Long capacityBytes,
-        @Doc("how events are held: `json` (default) or `binary`")
+        @Doc("how events are held: `json` (default) or `binary`; `batches`: the channel holds agents' batches as they sent them "
+                + "(routes[].channel), not HTTP events")
         String format,
         @Doc("task id of its events in Kafka")
         String task,
@@ -202,8 +214,14 @@ public record HttpSourceConfig(
             fsyncIntervalMs = fsyncIntervalMs == null ? 1000L : fsyncIntervalMs;
         }
 
+        /** The format of its events; a channel of agent batches stores opaque DSB1 batches and says BINARY. */
         public EventFormat eventFormat() {
-            return EventFormat.fromConfig(format);
+            return holdsAgentBatches() ? EventFormat.BINARY : EventFormat.fromConfig(format);
+        }
+
+        /** Whether the channel holds agents' batches ({@code format: batches}) rather than HTTP events. */
+        public boolean holdsAgentBatches() {
+            return AGENT_BATCHES.equals(format);
         }
 
         public boolean isFile() {
@@ -218,7 +236,8 @@ public record HttpSourceConfig(
             e.check(isName(name), key + ".name", "must be 1-64 of a-zA-Z0-9._-, was '" + name + "'");
             e.check(type.equals("memory") || type.equals("file"), key + ".type", "must be memory or file, was '" + type + "'");
             e.between(capacityBytes, 1L << 20, 1L << 40, key + ".capacityBytes");
-            e.check(eventFormat() != null, key + ".format", "must be json or binary, was '" + format + "'");
+            e.check(eventFormat() != null, key + ".format", "must be json, binary or batches, was '" + format + "'");
+            e.check(shape == null || !holdsAgentBatches(), key + ".shape", "not for a channel of agent batches (format batches)");
             e.check(!task.isBlank() && task.length() <= 255, key + ".task", "must be 1-255 characters");
             if (isFile()) {
                 e.check(dir != null && !dir.isBlank(), key + ".dir", "is required for a file channel");

@@ -12,6 +12,8 @@ import io.datastream.router.config.RouteMode;
  * @param topic       where it goes
  * @param mode        envelope or lines
  * @param partitioner the partitioning strategy
+ * @param channel     the channel the batch is put into instead of a topic, or null ({@code topic} is then null)
  */
-public record Route(String name, Condition condition, TopicTemplate<Batch> topic, RouteMode mode, PartitionerKind partitioner) {
+public record Route(String name, Condition condition, TopicTemplate<Batch> topic, RouteMode mode, PartitionerKind partitioner,
+                    String channel) {
 }

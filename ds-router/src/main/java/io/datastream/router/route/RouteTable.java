@@ -55,7 +55,7 @@ public final class RouteTable {
         Route fallback = null;
         if (defaults.enabled()) {
             try {
-                fallback = new Route("defaultRoute", Condition.ALWAYS, TopicTemplate.compile(defaults.topic()), defaultMode, defaultKind);
+                fallback = new Route("defaultRoute", Condition.ALWAYS, TopicTemplate.compile(defaults.topic()), defaultMode, defaultKind, null);
             } catch (ExpressionException e) {
                 errors.add("defaultRoute.topic", e.getMessage());
                 failed = true;
@@ -89,7 +89,7 @@ public final class RouteTable {
         }
         RouteMode mode = RouteMode.fromConfig(r.mode());
         PartitionerKind kind = r.partitioner() == null ? defaultPartitioner : PartitionerKind.fromConfig(r.partitioner());
-        if (!ok || topic == null || mode == null || kind == null) {
+        if (!ok || (topic == null) == (r.channel() == null) || mode == null || kind == null) {
             return null;
         }
         Condition condition = when;
@@ -98,14 +98,14 @@ public final class RouteTable {
             Condition w = when;
             condition = b -> task.matches(b.taskId()) && w.test(b);
         }
-        return new Route(key, condition, topic, mode, kind);
+        return new Route(key, condition, topic, mode, kind, r.channel());
     }
 
     /** Where {@code batch} goes, evaluated once per batch on its header fields. */
     public Resolution resolve(Batch batch) {
         for (Route r : rules) {
             if (r.condition().test(batch)) {
-                return expand(r, batch);
+                return r.channel() != null ? Resolution.intoChannel(r) : expand(r, batch);
             }
         }
         String header = batch.headers().get(TaskSpec.TOPIC_HEADER);
@@ -114,7 +114,7 @@ public final class RouteTable {
                 return Resolution.refused(ErrorCode.TOPIC_NOT_ALLOWED, "header " + TaskSpec.TOPIC_HEADER + " names '" + header
                         + "', not a valid Kafka topic name (" + Topics.RULE + ")");
             }
-            return new Resolution(header, headerMode, headerPartitioner, ErrorCode.NONE, "");
+            return new Resolution(header, headerMode, headerPartitioner, null, ErrorCode.NONE, "");
         }
         if (defaultRoute != null) {
             return expand(defaultRoute, batch);
@@ -134,7 +134,18 @@ public final class RouteTable {
 
     /** Whether any route (rules, the ds.topic header route, the default route) writes in {@code mode}. */
     public boolean usesMode(RouteMode mode) {
-        return headerMode == mode || rules.stream().anyMatch(r -> r.mode() == mode);
+        return headerMode == mode || rules.stream().anyMatch(r -> r.channel() == null && r.mode() == mode);
+    }
+
+    /** The channels rules put batches into, in rule order, each once. */
+    public java.util.Set<String> channels() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (Route r : rules) {
+            if (r.channel() != null) {
+                out.add(r.channel());
+            }
+        }
+        return out;
     }
 
     /** The compiled rules, in order (without the header and default routes). */

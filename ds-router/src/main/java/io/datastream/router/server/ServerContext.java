@@ -26,10 +26,12 @@ import java.util.function.LongSupplier;
  * @param credentials who may connect as an agent, and what each may write
  * @param reports    minute reports to control (counts per task and read minute)
  * @param assignments the tasks ZooKeeper assigns to each agent ({@code auth.onlyAssignedTasks}), or null when off
+ * @param channels   the channels routes put batches into ({@code routes[].channel}), by name
+ * @param channelMetrics batches routed into channels, by channel and outcome
  */
 public record ServerContext(ServerSettings settings, MemoryPool pool, CreditPolicy credit, CreditPump pump, RouterMetrics metrics,
                             Connections connections, RouteTable routes, PartitionStrategies strategies,
                             Map<RouteMode, KafkaSender> senders, BooleanSupplier draining, LongSupplier nanoClock,
                             AuthMetrics authMetrics, AgentCredentials credentials, RouterReports reports,
-                            TaskAssignments assignments) {
+                            TaskAssignments assignments, Map<String, ChannelTarget> channels, ChannelRouteMetrics channelMetrics) {
 }

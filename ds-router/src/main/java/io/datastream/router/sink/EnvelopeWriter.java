@@ -43,8 +43,13 @@ final class EnvelopeWriter {
             batch.release();
         }
         BatchSource source = builder.source();
-        byte[] task = source.taskId().getBytes(StandardCharsets.UTF_8);
-        byte[] key = ByteBuffer.allocate(task.length + 8).put(task).putLong(source.fingerprint()).array();
+        send(topic, source.taskId(), source.fingerprint(), value, done);
+    }
+
+    /** Sends a finished batch {@code value} of task {@code taskId} and file {@code fingerprint}, as {@link #send(String, BatchBuilder, Codec, Consumer)}. */
+    void send(String topic, String taskId, long fingerprint, byte[] value, Consumer<Exception> done) {
+        byte[] task = taskId.getBytes(StandardCharsets.UTF_8);
+        byte[] key = ByteBuffer.allocate(task.length + 8).put(task).putLong(fingerprint).array();
         List<PartitionInfo> partitions = producer.partitionsFor(topic);
         int partition = strategy.partition(topic, partitions, key);
         int leader = leaderOf(partitions, partition);

@@ -2,7 +2,6 @@ package io.datastream.router.sink;
 
 import io.datastream.router.channel.ChannelConsumer;
 import io.datastream.router.channel.ChannelRecord;
-import io.datastream.router.event.EventFormat;
 import io.datastream.router.http.IntakeMetrics;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -31,7 +30,7 @@ public final class FileSink extends ChannelSink {
     private static final Logger LOG = LoggerFactory.getLogger(FileSink.class);
     private static final String PART = ".part";
 
-    private final EventFormat format;
+    private final JsonLines json;
     private final Path dir;
     private final long rollBytes;
     private final long rollIntervalMs;
@@ -42,10 +41,10 @@ public final class FileSink extends ChannelSink {
     private long openedMillis;
     private int counter;
 
-    public FileSink(String name, String channel, ChannelConsumer consumer, EventFormat format, Path dir, long rollBytes, long rollIntervalMs,
+    public FileSink(String name, String channel, ChannelConsumer consumer, JsonLines lines, Path dir, long rollBytes, long rollIntervalMs,
                     IntakeMetrics.SinkCounters counters) {
         super(name, channel, consumer, counters);
-        this.format = format;
+        this.json = lines;
         this.dir = dir;
         this.rollBytes = rollBytes;
         this.rollIntervalMs = rollIntervalMs;
@@ -93,6 +92,8 @@ public final class FileSink extends ChannelSink {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.error("sink {} stopped by an unexpected error", name(), e);
+        } finally {
+            json.close();
         }
         try {
             roll();
@@ -111,7 +112,7 @@ public final class FileSink extends ChannelSink {
         int size = 0;
         byte[][] lines = new byte[records.size()][];
         for (int i = 0; i < lines.length; i++) {
-            lines[i] = JsonLines.of(records.get(i), format, channel());
+            lines[i] = json.of(records.get(i), channel());
             size += lines[i].length + 1;
         }
         ByteBuffer b = ByteBuffer.allocate(size);

@@ -1,5 +1,6 @@
 package io.datastream.router.sink;
 
+import io.datastream.protocol.batch.Batch;
 import io.datastream.protocol.batch.BatchBuilder;
 import io.datastream.protocol.batch.BatchSource;
 import io.datastream.protocol.codec.Codec;
@@ -44,6 +45,8 @@ public final class KafkaSink extends ChannelSink {
     private final EventIdentity.Sources sources;
     private final CodecType codecType;
     private final int maxBatchBytes;
+    /** The channel holds agents' batches ({@link AgentBatches}): each is written unchanged. */
+    private final boolean agentBatches;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
@@ -69,6 +72,12 @@ public final class KafkaSink extends ChannelSink {
     public KafkaSink(String name, String channel, ChannelConsumer consumer, EventFormat format, Producer<byte[], byte[]> producer,
                      TopicTemplate<Event> topic, PartitionStrategy strategy, EventIdentity.Sources sources, CodecType codec, int maxBatchBytes,
                      IntakeMetrics.SinkCounters counters) {
+        this(name, channel, consumer, format, producer, topic, strategy, sources, codec, maxBatchBytes, false, counters);
+    }
+
+    private KafkaSink(String name, String channel, ChannelConsumer consumer, EventFormat format, Producer<byte[], byte[]> producer,
+                      TopicTemplate<Event> topic, PartitionStrategy strategy, EventIdentity.Sources sources, CodecType codec, int maxBatchBytes,
+                      boolean agentBatches, IntakeMetrics.SinkCounters counters) {
         super(name, channel, consumer, counters);
         this.format = format;
         this.topic = topic;
@@ -76,6 +85,18 @@ public final class KafkaSink extends ChannelSink {
         this.sources = sources;
         this.codecType = codec;
         this.maxBatchBytes = maxBatchBytes;
+        this.agentBatches = agentBatches;
+    }
+
+    /**
+     * A sink of a channel of agents' batches ({@code format: batches}): each batch is one Kafka
+     * record, its bytes as the agent sent them (the key and partition as for every envelope
+     * record), so its lines keep their identity; {@code topic} is expanded over the batch's headers.
+     */
+    public static KafkaSink forAgentBatches(String name, String channel, ChannelConsumer consumer, Producer<byte[], byte[]> producer,
+                                            TopicTemplate<Event> topic, PartitionStrategy strategy, IntakeMetrics.SinkCounters counters) {
+        return new KafkaSink(name, channel, consumer, EventFormat.BINARY, producer, topic, strategy, null, CodecType.NONE, 64 << 10, true,
+                counters);
     }
 
     @Override
@@ -146,6 +167,9 @@ public final class KafkaSink extends ChannelSink {
 
     /** Writes runs of consecutive events of one topic as batches; false when something failed at once. */
     private boolean write(List<ChannelRecord> records, BatchBuilder builder, Codec codec) {
+        if (agentBatches) {
+            return writeAgentBatches(records);
+        }
         String runTopic = null;
         BatchSource runSource = null;
         int runEvents = 0;
@@ -180,8 +204,27 @@ public final class KafkaSink extends ChannelSink {
         return runEvents == 0 || send(runTopic, builder, codec, runEvents);
     }
 
-    private boolean send(String topicName, BatchBuilder builder, Codec codec, int events) {
-        InFlight f = new InFlight(builder.endOffset(), events);
+    /** Each agent batch as one record, unchanged; false when something failed at once. */
+    private boolean writeAgentBatches(List<ChannelRecord> records) {
+        for (ChannelRecord r : records) {
+            Batch b = AgentBatches.parse(r.data(), channel());
+            String t = topic.expand(AgentBatches.headers(b));
+            InFlight f = new InFlight(r.nextPosition(), b.recordCount());
+            if (!track(f)) {
+                return false;
+            }
+            try {
+                writer.send(t, b.taskId(), b.fingerprint(), r.data(), e -> done(f, e));
+            } catch (RuntimeException e) {
+                failed(f, e);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Counts {@code f} in flight; false when a failure is being recovered from. */
+    private boolean track(InFlight f) {
         lock.lock();
         try {
             if (failed) {
@@ -189,17 +232,27 @@ public final class KafkaSink extends ChannelSink {
             }
             inFlight.add(f);
             outstanding++;
+            return true;
         } finally {
             lock.unlock();
         }
+    }
+
+    private void done(InFlight f, Exception e) {
+        if (e == null) {
+            acked(f);
+        } else {
+            failed(f, e);
+        }
+    }
+
+    private boolean send(String topicName, BatchBuilder builder, Codec codec, int events) {
+        InFlight f = new InFlight(builder.endOffset(), events);
+        if (!track(f)) {
+            return false;
+        }
         try {
-            writer.send(topicName, builder, codec, e -> {
-                if (e == null) {
-                    acked(f);
-                } else {
-                    failed(f, e);
-                }
-            });
+            writer.send(topicName, builder, codec, e -> done(f, e));
             return true;
         } catch (RuntimeException e) {
             failed(f, e);

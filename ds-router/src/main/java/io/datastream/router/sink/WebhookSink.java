@@ -2,7 +2,6 @@ package io.datastream.router.sink;
 
 import io.datastream.router.channel.ChannelConsumer;
 import io.datastream.router.channel.ChannelRecord;
-import io.datastream.router.event.EventFormat;
 import io.datastream.router.http.IntakeMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class WebhookSink extends ChannelSink {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookSink.class);
 
-    private final EventFormat format;
+    private final JsonLines json;
     private final URI url;
     private final int batchEvents;
     private final int maxBatchBytes;
@@ -39,10 +38,10 @@ public final class WebhookSink extends ChannelSink {
     private final HttpClient client;
     private final Object pause = new Object();
 
-    public WebhookSink(String name, String channel, ChannelConsumer consumer, EventFormat format, URI url, int batchEvents, int maxBatchBytes,
+    public WebhookSink(String name, String channel, ChannelConsumer consumer, JsonLines lines, URI url, int batchEvents, int maxBatchBytes,
                        Duration timeout, long retryBackoffMs, long maxRetryBackoffMs, IntakeMetrics.SinkCounters counters) {
         super(name, channel, consumer, counters);
-        this.format = format;
+        this.json = lines;
         this.url = url;
         this.batchEvents = batchEvents;
         this.maxBatchBytes = maxBatchBytes;
@@ -95,6 +94,8 @@ public final class WebhookSink extends ChannelSink {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.error("sink {} stopped by an unexpected error", name(), e);
+        } finally {
+            json.close();
         }
     }
 
@@ -102,7 +103,7 @@ public final class WebhookSink extends ChannelSink {
     private String post(List<ChannelRecord> records) throws InterruptedException {
         ByteArrayOutputStream body = new ByteArrayOutputStream(64 * records.size());
         for (ChannelRecord r : records) {
-            body.writeBytes(JsonLines.of(r, format, channel()));
+            body.writeBytes(json.of(r, channel()));
             body.write('\n');
         }
         HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)

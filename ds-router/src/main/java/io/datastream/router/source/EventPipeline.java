@@ -14,6 +14,7 @@ import io.datastream.router.kafka.PartitionStrategies;
 import io.datastream.router.route.TopicTemplate;
 import io.datastream.router.sink.DiscardSink;
 import io.datastream.router.sink.FileSink;
+import io.datastream.router.sink.JsonLines;
 import io.datastream.router.sink.WebhookSink;
 import io.datastream.router.sink.EventIdentity;
 import io.datastream.router.sink.KafkaSink;
@@ -67,6 +68,8 @@ public final class EventPipeline implements AutoCloseable {
     private final EventLoopGroup workers;
     private final io.netty.channel.Channel server;
     private final Incarnation incarnation;
+    /** The topic templates of each channel's Kafka sinks. */
+    private final Map<String, List<TopicTemplate<Event>>> kafkaTopics;
 
     /**
      * What the pipeline takes from its router.
@@ -85,7 +88,9 @@ public final class EventPipeline implements AutoCloseable {
     }
 
     private EventPipeline(SourceContext context, Map<String, Channel> channels, List<Sink> sinks, Map<String, ChannelConsumer> consumers,
-                          EventLoopGroup boss, EventLoopGroup workers, io.netty.channel.Channel server, Incarnation incarnation) {
+                          EventLoopGroup boss, EventLoopGroup workers, io.netty.channel.Channel server, Incarnation incarnation,
+                          Map<String, List<TopicTemplate<Event>>> kafkaTopics) {
+        this.kafkaTopics = kafkaTopics;
         this.context = context;
         this.channels = channels;
         this.sinks = sinks;
@@ -116,26 +121,35 @@ public final class EventPipeline implements AutoCloseable {
         }
         IntakeMetrics metrics = new IntakeMetrics(s.registry(), channels, consumers);
         Map<String, List<TopicTemplate<Event>>> dynamicTopics = new LinkedHashMap<>();
+        Map<String, List<TopicTemplate<Event>>> kafkaTopics = new LinkedHashMap<>();
         List<Sink> sinks = new ArrayList<>();
         for (HttpSourceConfig.SinkConfig sc : cfg.sinks()) {
             Channel ch = channels.get(sc.channel());
+            boolean agentBatches = channelConfigs.get(sc.channel()).holdsAgentBatches();
+            JsonLines lines = agentBatches ? JsonLines.agentBatches() : JsonLines.events(ch.format());
             Sink sink;
             if (sc.type().equals("discard")) {
                 sink = new DiscardSink(sc.name(), sc.channel(), consumers.get(sc.name()), metrics.sink(sc.name()));
             } else if (sc.type().equals("webhook")) {
-                sink = new WebhookSink(sc.name(), sc.channel(), consumers.get(sc.name()), ch.format(), java.net.URI.create(sc.url()),
+                sink = new WebhookSink(sc.name(), sc.channel(), consumers.get(sc.name()), lines, java.net.URI.create(sc.url()),
                         sc.batchEvents(), sc.maxBatchBytes(), Duration.ofMillis(sc.timeoutMs()), sc.retryBackoffMs(), sc.maxRetryBackoffMs(),
                         metrics.sink(sc.name()));
             } else if (sc.type().equals("file")) {
-                sink = new FileSink(sc.name(), sc.channel(), consumers.get(sc.name()), ch.format(), Path.of(sc.dir()), sc.rollBytes(),
+                sink = new FileSink(sc.name(), sc.channel(), consumers.get(sc.name()), lines, Path.of(sc.dir()), sc.rollBytes(),
                         sc.rollIntervalMs(), metrics.sink(sc.name()));
             } else {
                 TopicTemplate<Event> topic = sc.topicTemplate();
+                kafkaTopics.computeIfAbsent(sc.channel(), k -> new ArrayList<>()).add(topic);
                 if (!topic.isConstant()) {
                     dynamicTopics.computeIfAbsent(sc.channel(), k -> new ArrayList<>()).add(topic);
                 }
                 PartitionerKind kind = sc.partitioner() == null ? s.defaultKind() : PartitionerKind.fromConfig(sc.partitioner());
                 HttpSourceConfig.ChannelConfig cc = channelConfigs.get(sc.channel());
+                if (agentBatches) {
+                    sinks.add(KafkaSink.forAgentBatches(sc.name(), sc.channel(), consumers.get(sc.name()), s.producer(), topic,
+                            s.strategies().get(kind), metrics.sink(sc.name())).start());
+                    continue;
+                }
                 EventIdentity.Sources sources = new EventIdentity.Sources(s.routerId(), sc.channel(), cc.task(), s.host());
                 if (cc.shape() != null) {
                     // by source: a (group, topic)'s batches in one partition, in order (a replayed, unshaped copy
@@ -172,7 +186,7 @@ public final class EventPipeline implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new HttpSourceInitializer(context))
                     .bind(new InetSocketAddress(cfg.host(), cfg.port())).sync().channel();
-            return new EventPipeline(context, channels, sinks, consumers, boss, workers, server, incarnation);
+            return new EventPipeline(context, channels, sinks, consumers, boss, workers, server, incarnation, kafkaTopics);
         } catch (InterruptedException | RuntimeException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -208,6 +222,11 @@ public final class EventPipeline implements AutoCloseable {
     /** This start's incarnation (part of every event's identity). */
     public Incarnation incarnation() {
         return incarnation;
+    }
+
+    /** The topic templates of the Kafka sinks of {@code channel} (empty when it has none). */
+    public List<TopicTemplate<Event>> kafkaTopics(String channel) {
+        return kafkaTopics.getOrDefault(channel, List.of());
     }
 
     /** The channels by name. */

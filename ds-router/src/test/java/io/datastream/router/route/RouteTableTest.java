@@ -47,6 +47,30 @@ class RouteTableTest {
         assertThat(t.resolve(fx.batch("other", Map.of())).topic()).isEqualTo("logs-web-web-01");
     }
 
+    @Test
+    void aRuleCanPutBatchesIntoAChannel() {
+        RouteTable t = table("""
+                routes:
+                  - task: app
+                    channel: agents
+                  - topic: logs-{task}
+                httpSource:
+                  enabled: true
+                  defaultChannel: ""
+                  channels: [{name: agents, format: batches}]
+                  sinks: [{name: k, channel: agents, topic: agent-lines}]
+                """);
+        Resolution app = t.resolve(fx.batch("app", Map.of()));
+        assertThat(app.routed()).isTrue();
+        assertThat(app.toChannel()).isTrue();
+        assertThat(app.channel()).isEqualTo("agents");
+        assertThat(app.topic()).isNull();
+        Resolution other = t.resolve(fx.batch("other", Map.of()));
+        assertThat(other.toChannel()).isFalse();
+        assertThat(other.topic()).isEqualTo("logs-other");
+        assertThat(t.channels()).containsExactly("agents");
+    }
+
     /** The rule of the shipped conf/router.yaml example: a glob of task ids. */
     @Test
     void aTaskGlobMatchesEveryTaskItNames() {

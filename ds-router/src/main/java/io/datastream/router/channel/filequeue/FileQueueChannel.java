@@ -473,7 +473,8 @@ public final class FileQueueChannel implements Channel {
         }
         Segment next;
         try {
-            next = a.activate(settings.dir(), old.id + 1, old.endPosition(), incarnation, old.baseSeq + old.events());
+            next = a.activate(settings.dir(), old.id + 1, old.endPosition(), incarnation, old.baseSeq + old.events(),
+                    settings.fsync() != FsyncPolicy.NEVER);
         } catch (IOException | RuntimeException e) {
             a.discard();
             throw e;

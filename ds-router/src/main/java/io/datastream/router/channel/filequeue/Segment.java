@@ -59,9 +59,9 @@ final class Segment {
     }
 
     /**
-     * A segment file whose blocks are allocated (zeros written through a {@link FileChannel}) and
-     * mapped, not yet a segment: it has a temporary name ({@code *.alloc}) and no header. Writing
-     * the zeros first is what makes a full disk an {@link IOException} here rather than a SIGBUS
+     * A segment file whose blocks are allocated (posix_fallocate, or zeros written through a
+     * {@link FileChannel}) and mapped, not yet a segment: it has a temporary name ({@code *.alloc})
+     * and no header. Allocating the blocks first is what makes a full disk an {@link IOException} here rather than a SIGBUS
      * (an InternalError or a JVM crash) when a write through the mapping touches a page without a
      * block ({@code setLength} only makes a sparse file). {@link #activate} turns it into the
      * channel's next segment.
@@ -77,8 +77,12 @@ final class Segment {
             this.size = size;
         }
 
-        /** Writes the header and renames the file to the segment's name. */
-        Segment activate(Path dir, long id, long basePosition, Incarnation incarnation, long baseSeq) throws IOException {
+        /**
+         * Writes the header and renames the file to the segment's name; with {@code forceDirectory}
+         * (fsync interval or always) the directory is forced after the rename.
+         */
+        Segment activate(Path dir, long id, long basePosition, Incarnation incarnation, long baseSeq, boolean forceDirectory)
+                throws IOException {
             MappedByteBuffer m = map;
             m.putInt(MAGIC_OFFSET, MAGIC);
             m.putShort(VERSION_OFFSET, VERSION);
@@ -92,6 +96,9 @@ final class Segment {
             m.putInt(HEADER_CRC_OFFSET, (int) c.getValue());
             Path target = dir.resolve(fileName(id));
             Files.move(path, target, StandardCopyOption.ATOMIC_MOVE);
+            if (forceDirectory) {
+                PositionFile.forceDirectory(dir); // the new name survives power loss before any put in it is answered
+            }
             map = null;
             Segment s = new Segment(id, basePosition, incarnation, target, baseSeq, m, size, HEADER_BYTES, basePosition, 0, false);
             s.forcedEnd = 0;
@@ -112,8 +119,9 @@ final class Segment {
     }
 
     /**
-     * Creates {@code dir/<name>.alloc} with {@code size} bytes of zeros written (so its blocks are
-     * allocated) and maps it. On an error (disk full: ENOSPC) the file is deleted and the error
+     * Creates {@code dir/<name>.alloc} of {@code size} bytes with its blocks allocated
+     * ({@link BlockAllocator}: posix_fallocate, or zeros written where it is not supported) and
+     * maps it. On an error (disk full: ENOSPC) the file is deleted and the error
      * thrown; a file bigger than a header is not even tried when the file system has less than
      * {@code size + }{@link #SPACE_LEFT} bytes usable.
      */
@@ -132,13 +140,8 @@ final class Segment {
         }
         Path path = dir.resolve(name + ALLOC_SUFFIX);
         try (FileChannel fc = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ByteBuffer zeros = ByteBuffer.allocateDirect(Math.min(size, ZERO_CHUNK));
-            long written = 0;
-            while (written < size) {
-                zeros.clear().limit((int) Math.min(zeros.capacity(), size - written));
-                while (zeros.hasRemaining()) {
-                    written += fc.write(zeros, written);
-                }
+            if (BlockAllocator.allocate(path, size) == BlockAllocator.Result.UNSUPPORTED) {
+                writeZeros(fc, size);
             }
             return new Allocated(path, fc.map(FileChannel.MapMode.READ_WRITE, 0, size), size);
         } catch (IOException | RuntimeException e) {
@@ -151,11 +154,23 @@ final class Segment {
         }
     }
 
+    /** Allocates the file's blocks by writing {@code size} bytes of zeros (where posix_fallocate cannot). */
+    static void writeZeros(FileChannel fc, int size) throws IOException {
+        ByteBuffer zeros = ByteBuffer.allocateDirect(Math.min(size, ZERO_CHUNK));
+        long written = 0;
+        while (written < size) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), size - written));
+            while (zeros.hasRemaining()) {
+                written += fc.write(zeros, written);
+            }
+        }
+    }
+
     /** Creates a new segment of {@code size} bytes (its blocks allocated) and writes its header. */
     static Segment create(Path dir, long id, long basePosition, Incarnation incarnation, long baseSeq, int size) throws IOException {
         Allocated a = allocate(dir, fileName(id), size);
         try {
-            return a.activate(dir, id, basePosition, incarnation, baseSeq);
+            return a.activate(dir, id, basePosition, incarnation, baseSeq, true);
         } catch (IOException | RuntimeException e) {
             a.discard();
             throw e;

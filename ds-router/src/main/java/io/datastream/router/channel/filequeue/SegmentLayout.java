@@ -3,9 +3,9 @@ package io.datastream.router.channel.filequeue;
 /**
  * The on-disk layout of a file-queue segment, version 1 (all integers big-endian). A segment
  * file {@code <id as 16 hex digits>.seg} is a 64-byte header followed by record frames; the
- * bytes after the last frame are zero (a segment is created at its full size, its zeros written so
- * that its blocks are allocated, as {@code <name>.alloc}, renamed once its header is written, and
- * written through a memory mapping).
+ * bytes after the last frame are zero (a segment is created at its full size with its blocks
+ * allocated, by posix_fallocate or by writing zeros, as {@code <name>.alloc}, renamed once its
+ * header is written, and written through a memory mapping).
  *
  * <pre>
  * header
