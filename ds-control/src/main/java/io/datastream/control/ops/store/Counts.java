@@ -5,8 +5,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The counts of one minute (or hour) of one series: a value per {@link Counter}, and lines
- * dropped (agents) and refused (routers) by reason. Immutable.
+ * The counts of one minute (or hour) of one series: a value per {@link Counter}, lines
+ * dropped (agents) and refused (routers) by reason, and the sink's read-to-commit latencies
+ * ({@link LatencyBuckets}). Immutable.
  */
 public final class Counts {
     /** Longest reason name accepted. */
@@ -18,15 +19,17 @@ public final class Counts {
     private final long[] values;
     private final Map<String, Long> droppedByReason;
     private final Map<String, Long> refusedByReason;
+    private final LatencyBuckets latency;
 
-    private Counts(long[] values, Map<String, Long> droppedByReason, Map<String, Long> refusedByReason) {
+    private Counts(long[] values, Map<String, Long> droppedByReason, Map<String, Long> refusedByReason, LatencyBuckets latency) {
         this.values = values;
         this.droppedByReason = Map.copyOf(droppedByReason);
         this.refusedByReason = Map.copyOf(refusedByReason);
+        this.latency = latency;
     }
 
     public static Counts zero() {
-        return new Counts(new long[COUNTERS.length], Map.of(), Map.of());
+        return new Counts(new long[COUNTERS.length], Map.of(), Map.of(), LatencyBuckets.EMPTY);
     }
 
     public static Builder builder() {
@@ -45,13 +48,19 @@ public final class Counts {
         return refusedByReason;
     }
 
+    /** The sink's read-to-commit latencies (empty for other tiers). */
+    public LatencyBuckets latency() {
+        return latency;
+    }
+
     /** This and {@code later} as one longer window (counters add up, gauges take the larger). */
     public Counts plusOverTime(Counts later) {
         long[] v = new long[COUNTERS.length];
         for (Counter c : COUNTERS) {
             v[c.ordinal()] = c.overTime(get(c), later.get(c));
         }
-        return new Counts(v, merge(droppedByReason, later.droppedByReason), merge(refusedByReason, later.refusedByReason));
+        return new Counts(v, merge(droppedByReason, later.droppedByReason), merge(refusedByReason, later.refusedByReason),
+                latency.plus(later.latency));
     }
 
     private static Map<String, Long> merge(Map<String, Long> a, Map<String, Long> b) {
@@ -75,13 +84,22 @@ public final class Counts {
         if (!refusedByReason.isEmpty()) {
             m.put("refusedByReason", new TreeMap<>(refusedByReason));
         }
+        if (!latency.isEmpty()) {
+            long max = get(Counter.LATENCY_MAX_MS);
+            Map<String, Object> l = new java.util.LinkedHashMap<>();
+            l.put("count", latency.count());
+            l.put("p50Ms", latency.percentile(0.5, max));
+            l.put("p99Ms", latency.percentile(0.99, max));
+            l.put("maxMs", max);
+            m.put("latency", l);
+        }
         return m;
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof Counts c && Arrays.equals(values, c.values) && droppedByReason.equals(c.droppedByReason)
-                && refusedByReason.equals(c.refusedByReason);
+                && refusedByReason.equals(c.refusedByReason) && latency.equals(c.latency);
     }
 
     @Override
@@ -99,6 +117,7 @@ public final class Counts {
         private final long[] values = new long[COUNTERS.length];
         private final Map<String, Long> dropped = new TreeMap<>();
         private final Map<String, Long> refused = new TreeMap<>();
+        private final Map<Integer, Long> latency = new TreeMap<>();
 
         public Builder set(Counter c, long v) {
             if (v < 0) {
@@ -130,8 +149,18 @@ public final class Counts {
             return this;
         }
 
+        /** Adds lines to a latency bucket (in [0, {@link LatencyBuckets#BUCKETS})). */
+        public Builder latency(int bucket, long lines) {
+            LatencyBuckets.upperBound(bucket);
+            if (lines < 0) {
+                throw new IllegalArgumentException("latency bucket " + bucket + " must not be negative, was " + lines);
+            }
+            latency.merge(bucket, lines, Long::sum);
+            return this;
+        }
+
         public Counts build() {
-            return new Counts(values.clone(), dropped, refused);
+            return new Counts(values.clone(), dropped, refused, LatencyBuckets.of(latency));
         }
     }
 }
