@@ -172,6 +172,23 @@ class StandaloneIT {
                 linesIn += p.path("counts").path("linesIn").asLong();
             }
             assertThat(linesIn).isEqualTo(n);
+            // the sink's end-to-end latency (agent read -> checkpoint commit) per read minute: one per committed line
+            long measured = 0;
+            for (com.fasterxml.jackson.databind.JsonNode p : json.readTree(httpGet(url + "/api/v1/metrics?task=default&step=minute"))
+                    .path("tiers").path("sink")) {
+                com.fasterxml.jackson.databind.JsonNode c = p.path("counts");
+                com.fasterxml.jackson.databind.JsonNode l = c.path("latency");
+                assertThat(l.path("count").asLong()).as("latency count of minute %s", p.path("minute")).isEqualTo(c.path("linesCommitted").asLong());
+                if (c.path("linesCommitted").asLong() > 0) {
+                    assertThat(l.path("p50Ms").asLong()).as("p50 of minute %s: %s", p.path("minute"), l).isPositive();
+                    assertThat(l.path("p99Ms").asLong()).isGreaterThanOrEqualTo(l.path("p50Ms").asLong());
+                    assertThat(l.path("maxMs").asLong()).isGreaterThanOrEqualTo(l.path("p99Ms").asLong()).isEqualTo(c.path("latencyMaxMs").asLong());
+                    assertThat(l.path("maxMs").asLong()).as("within the test's run").isLessThan(Duration.ofMinutes(10).toMillis());
+                }
+                System.out.println("[latency] minute " + p.path("minute") + ": " + l);
+                measured += l.path("count").asLong();
+            }
+            assertThat(measured).isEqualTo(n);
             // ds ctl audit prints the same: the total line has N in read, acked, in Kafka and committed
             String table = ctl("--url", url, "audit", "default", "--since", "1h");
             String total = table.lines().filter(l -> l.startsWith("TOTAL")).findFirst().orElseThrow();
