@@ -66,10 +66,23 @@ class StandaloneIT {
         }
     }
 
+    /** A count (or one name of a count map) summed over a tier's points of a series. */
+    private static long sum(com.fasterxml.jackson.databind.JsonNode points, String... path) {
+        long n = 0;
+        for (com.fasterxml.jackson.databind.JsonNode p : points) {
+            com.fasterxml.jackson.databind.JsonNode v = p.path("counts");
+            for (String k : path) {
+                v = v.path(k);
+            }
+            n += v.asLong();
+        }
+        return n;
+    }
+
     @Test
     void aTaskCreatedWithDsCtlIsRunByTheAgentAndItsStatusShows(@TempDir Path dir) throws Exception {
         StandaloneConfig cfg = StandaloneConfig.builder(dir).ports(FreePorts::next).checkpointInterval(Duration.ofSeconds(1))
-                .progressInterval(Duration.ZERO).build();
+                .progressInterval(Duration.ZERO).reportInterval(Duration.ofMillis(500)).build();
         Path nginx = Files.createDirectories(dir.resolve("nginx"));
         List<String> written = append(nginx.resolve("access.log"), "nginx", 0, 300);
         Path task = Files.writeString(dir.resolve("task.yaml"), String.join("\n",
@@ -117,6 +130,17 @@ class StandaloneIT {
             assertThat(out).hasSize(3);
             assertThat(String.join("\n", out)).contains("order 1 paid").contains("\"app\":\"shop\"").contains("order 2 paid")
                     .contains("order 3");
+            // the router reports the events under the channel's task: accepted, written by its Kafka sink; the sink their commits
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            String series = url + "/api/v1/metrics?task=" + Standalone.EVENTS_TASK + "&step=minute";
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                com.fasterxml.jackson.databind.JsonNode tiers = json.readTree(httpGet(series)).path("tiers");
+                return sum(tiers.path("router"), "eventsAccepted") == 3 && sum(tiers.path("router"), "eventsWrittenBySink", "kafka-events") == 3
+                        && sum(tiers.path("sink"), "linesCommitted") == 3;
+            });
+            com.fasterxml.jackson.databind.JsonNode tiers = json.readTree(httpGet(series)).path("tiers");
+            assertThat(sum(tiers.path("router"), "eventsRefused")).isZero();
+            assertThat(sum(tiers.path("router"), "linesToKafka")).as("agent batches only").isZero();
         }
     }
 

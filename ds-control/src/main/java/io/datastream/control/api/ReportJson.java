@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datastream.control.ops.store.Counter;
 import io.datastream.control.ops.store.Counts;
 import io.datastream.control.ops.store.LatencyBuckets;
+import io.datastream.control.ops.store.ReasonKind;
 import io.datastream.control.ops.store.Report;
 import io.datastream.control.ops.store.Tier;
 import io.datastream.registry.task.FieldError;
@@ -126,8 +127,9 @@ final class ReportJson {
         for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String key = e.getKey();
-            if (key.equals("droppedByReason") || key.equals("refusedByReason")) {
-                reasons(e.getValue(), at + "." + key, key.equals("droppedByReason"), b, errors);
+            ReasonKind kind = ReasonKind.ofJson(key);
+            if (kind != null) {
+                reasons(e.getValue(), at + "." + key, kind, b, errors);
                 continue;
             }
             if (key.equals("latencyBuckets")) {
@@ -146,7 +148,7 @@ final class ReportJson {
         return b.build();
     }
 
-    private static void reasons(JsonNode n, String at, boolean dropped, Counts.Builder b, List<FieldError> errors) {
+    private static void reasons(JsonNode n, String at, ReasonKind kind, Counts.Builder b, List<FieldError> errors) {
         if (!n.isObject() || n.size() > Counts.MAX_REASONS) {
             errors.add(new FieldError(at, "must be an object of at most " + Counts.MAX_REASONS + " reason: lines"));
             return;
@@ -157,10 +159,8 @@ final class ReportJson {
                 errors.add(new FieldError(at + "." + e.getKey(), "a reason must match " + REASON.pattern()));
             } else if (!count(e.getValue())) {
                 errors.add(new FieldError(at + "." + e.getKey(), "must be a non-negative integer"));
-            } else if (dropped) {
-                b.dropped(e.getKey(), e.getValue().asLong());
             } else {
-                b.refused(e.getKey(), e.getValue().asLong());
+                b.reason(kind, e.getKey(), e.getValue().asLong());
             }
         }
     }

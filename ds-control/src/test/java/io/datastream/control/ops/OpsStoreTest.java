@@ -119,6 +119,7 @@ class OpsStoreTest {
             assertThat(s.at(Tier.ROUTER, t0).get(Counter.LINES_IN)).isEqualTo(40);
             assertThat(s.at(Tier.SINK, t0).get(Counter.LINES_COMMITTED)).isEqualTo(100);
             assertThat(s.at(Tier.SINK, t0).get(Counter.LATENCY_MAX_MS)).isZero();
+            assertThat(s.at(Tier.ROUTER, t0).get(Counter.EVENTS_ACCEPTED)).isZero();
             assertThat(s.at(Tier.SINK, t0).latency().isEmpty()).isTrue();
             store.ingest(report(Tier.SINK, "sink-2", t0, "golden", sink(10, 2_000, 30, 10))).written().get(10, TimeUnit.SECONDS);
             Counts after = store.series("golden", null, Step.MINUTE, t0, t0 + 1).at(Tier.SINK, t0);
@@ -178,6 +179,31 @@ class OpsStoreTest {
                     return r.next() ? r.getLong(1) : -1L;
                 }
             })).isZero();
+        }
+    }
+
+    /** The HTTP source's events (schema 3): counters and the by-reason and by-sink maps, summed over routers and replaced on re-send. */
+    @Test
+    void httpEventsAreStoredPerTaskWithTheirRefusalsAndSinks() throws Exception {
+        try (OpsStore store = open(ManualClock.atMinute(NOW))) {
+            io.datastream.control.ops.store.ReasonKind refused = io.datastream.control.ops.store.ReasonKind.EVENTS_REFUSED;
+            io.datastream.control.ops.store.ReasonKind written = io.datastream.control.ops.store.ReasonKind.EVENTS_WRITTEN;
+            store.ingest(report(Tier.ROUTER, "r1", NOW, "events", Counts.builder().set(Counter.EVENTS_ACCEPTED, 10)
+                    .set(Counter.EVENTS_REFUSED, 4).reason(refused, "channel_full", 4).reason(written, "kafka-events", 9)
+                    .reason(written, "archive", 10).build()));
+            store.ingest(report(Tier.ROUTER, "r2", NOW, "events", Counts.builder().set(Counter.EVENTS_ACCEPTED, 5)
+                    .reason(written, "kafka-events", 5).build()));
+            store.ingest(report(Tier.ROUTER, "r1", NOW, "events", Counts.builder().set(Counter.EVENTS_ACCEPTED, 10)
+                    .set(Counter.EVENTS_REFUSED, 4).reason(refused, "channel_full", 4).reason(written, "kafka-events", 10)
+                    .reason(written, "archive", 10).build())); // re-sent: kafka-events caught up
+            store.flush().get(10, TimeUnit.SECONDS);
+            Counts c = store.series("events", null, Step.MINUTE, NOW, NOW + 1).at(Tier.ROUTER, NOW);
+            assertThat(c.get(Counter.EVENTS_ACCEPTED)).isEqualTo(15);
+            assertThat(c.get(Counter.EVENTS_REFUSED)).isEqualTo(4);
+            assertThat(c.reasons(refused)).isEqualTo(java.util.Map.of("channel_full", 4L));
+            assertThat(c.reasons(written)).isEqualTo(java.util.Map.of("kafka-events", 15L, "archive", 10L));
+            assertThat(c.toJson()).containsEntry("eventsWrittenBySink", new java.util.TreeMap<>(java.util.Map.of("kafka-events", 15L,
+                    "archive", 10L)));
         }
     }
 

@@ -29,7 +29,11 @@ public enum Counter {
     BYTES_IN("bytesIn", "bytes_in", Kind.COUNTER, "source bytes of the batches routers received and parsed"),
     // schema version 3
     LATENCY_MAX_MS("latencyMaxMs", "latency_max_ms", Kind.LAG,
-            "the largest read-to-commit latency of the lines committed by the sink (ms, across the agent's and the sink's clocks)");
+            "the largest read-to-commit latency of the lines committed by the sink (ms, across the agent's and the sink's clocks)"),
+    EVENTS_ACCEPTED("eventsAccepted", "events_accepted", Kind.COUNTER,
+            "events routers' HTTP sources accepted (answered 200), under their channel's task, in the minute accepted"),
+    EVENTS_REFUSED("eventsRefused", "events_refused", Kind.COUNTER,
+            "events of requests routers' HTTP sources refused after routing them (eventsRefusedByReason)");
 
     /** How a count adds up. */
     public enum Kind { COUNTER, BACKLOG, LAG }

@@ -83,8 +83,10 @@ final class ReportWriter {
                     latency.executeUpdate();
                     rows++;
                 }
-                rows += 2 + reasons(reason, m, r, ReasonKind.DROPPED, m.counts().droppedByReason())
-                        + reasons(reason, m, r, ReasonKind.REFUSED, m.counts().refusedByReason());
+                rows += 2;
+                for (ReasonKind k : ReasonKind.values()) {
+                    rows += reasons(reason, m, r, k, m.counts().reasons(k));
+                }
             }
         }
         return rows;

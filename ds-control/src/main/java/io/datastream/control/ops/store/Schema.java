@@ -26,8 +26,10 @@ import java.util.stream.Stream;
  * <p>Version 2 adds the routers' intake counters (batches_in, lines_in, bytes_in) to the four count
  * tables, 0 in rows written before.
  *
- * <p>Version 3 adds the sink's read-to-commit latency: latency_max_ms in the four count tables (0
- * before), and its histogram, lines per bucket of {@link LatencyBuckets}' layout:
+ * <p>Version 3 adds the routers' HTTP event counters (events_accepted, events_refused; their maps by
+ * reason and by sink are reason kinds 3 and 4 of the reasons tables) and the sink's read-to-commit
+ * latency: latency_max_ms in the four count tables (0 before), and its histogram, lines per bucket
+ * of {@link LatencyBuckets}' layout:
  * <pre>
  * minute_latency (task, minute, tier, source, bucket, lines)
  * hour_latency   (task, hour, tier, source, bucket, lines)   rolled up like the counts
@@ -39,7 +41,7 @@ public final class Schema {
     /** The counters version 2 added. */
     private static final List<Counter> ADDED_IN_V2 = List.of(Counter.BATCHES_IN, Counter.LINES_IN, Counter.BYTES_IN);
     /** The counters version 3 added; every other one is in version 1 or 2. */
-    private static final List<Counter> ADDED_IN_V3 = List.of(Counter.LATENCY_MAX_MS);
+    private static final List<Counter> ADDED_IN_V3 = List.of(Counter.LATENCY_MAX_MS, Counter.EVENTS_ACCEPTED, Counter.EVENTS_REFUSED);
     private static final List<String> COUNT_TABLES = List.of("minute_counts", "task_minute", "hour_counts", "task_hour");
 
     private Schema() {
