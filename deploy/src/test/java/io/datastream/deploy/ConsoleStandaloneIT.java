@@ -139,8 +139,8 @@ class ConsoleStandaloneIT {
         // the chart holds the three tiers' counts, committed among them
         until.until(d -> Long.parseLong(browser.findElement(By.id("overview-chart")).getAttribute("data-lines").split(",")[2]) > 0);
         assertThat(Integer.parseInt(browser.findElement(By.id("overview-chart")).getAttribute("data-points"))).isPositive();
-        until.until(d -> Integer.parseInt(browser.findElement(By.id("lag-chart")).getAttribute("data-points")) > 0);
-        assertThat(text("lag")).matches("\\d+(\\.\\d)? (ms|s|min)");
+        until.until(d -> Integer.parseInt(browser.findElement(By.id("latency-chart")).getAttribute("data-points")) > 0);
+        assertThat(text("latency")).matches("\\d+(\\.\\d)? (ms|s|min) / \\d+(\\.\\d)? (ms|s|min)");
         screenshot("overview");
     }
 

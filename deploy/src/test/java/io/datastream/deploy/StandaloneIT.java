@@ -66,10 +66,23 @@ class StandaloneIT {
         }
     }
 
+    /** A count (or one name of a count map) summed over a tier's points of a series. */
+    private static long sum(com.fasterxml.jackson.databind.JsonNode points, String... path) {
+        long n = 0;
+        for (com.fasterxml.jackson.databind.JsonNode p : points) {
+            com.fasterxml.jackson.databind.JsonNode v = p.path("counts");
+            for (String k : path) {
+                v = v.path(k);
+            }
+            n += v.asLong();
+        }
+        return n;
+    }
+
     @Test
     void aTaskCreatedWithDsCtlIsRunByTheAgentAndItsStatusShows(@TempDir Path dir) throws Exception {
         StandaloneConfig cfg = StandaloneConfig.builder(dir).ports(FreePorts::next).checkpointInterval(Duration.ofSeconds(1))
-                .progressInterval(Duration.ZERO).build();
+                .progressInterval(Duration.ZERO).reportInterval(Duration.ofMillis(500)).build();
         Path nginx = Files.createDirectories(dir.resolve("nginx"));
         List<String> written = append(nginx.resolve("access.log"), "nginx", 0, 300);
         Path task = Files.writeString(dir.resolve("task.yaml"), String.join("\n",
@@ -117,6 +130,17 @@ class StandaloneIT {
             assertThat(out).hasSize(3);
             assertThat(String.join("\n", out)).contains("order 1 paid").contains("\"app\":\"shop\"").contains("order 2 paid")
                     .contains("order 3");
+            // the router reports the events under the channel's task: accepted, written by its Kafka sink; the sink their commits
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            String series = url + "/api/v1/metrics?task=" + Standalone.EVENTS_TASK + "&step=minute";
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                com.fasterxml.jackson.databind.JsonNode tiers = json.readTree(httpGet(series)).path("tiers");
+                return sum(tiers.path("router"), "eventsAccepted") == 3 && sum(tiers.path("router"), "eventsWrittenBySink", "kafka-events") == 3
+                        && sum(tiers.path("sink"), "linesCommitted") == 3;
+            });
+            com.fasterxml.jackson.databind.JsonNode tiers = json.readTree(httpGet(series)).path("tiers");
+            assertThat(sum(tiers.path("router"), "eventsRefused")).isZero();
+            assertThat(sum(tiers.path("router"), "linesToKafka")).as("agent batches only").isZero();
         }
     }
 
@@ -172,6 +196,23 @@ class StandaloneIT {
                 linesIn += p.path("counts").path("linesIn").asLong();
             }
             assertThat(linesIn).isEqualTo(n);
+            // the sink's end-to-end latency (agent read -> checkpoint commit) per read minute: one per committed line
+            long measured = 0;
+            for (com.fasterxml.jackson.databind.JsonNode p : json.readTree(httpGet(url + "/api/v1/metrics?task=default&step=minute"))
+                    .path("tiers").path("sink")) {
+                com.fasterxml.jackson.databind.JsonNode c = p.path("counts");
+                com.fasterxml.jackson.databind.JsonNode l = c.path("latency");
+                assertThat(l.path("count").asLong()).as("latency count of minute %s", p.path("minute")).isEqualTo(c.path("linesCommitted").asLong());
+                if (c.path("linesCommitted").asLong() > 0) {
+                    assertThat(l.path("p50Ms").asLong()).as("p50 of minute %s: %s", p.path("minute"), l).isPositive();
+                    assertThat(l.path("p99Ms").asLong()).isGreaterThanOrEqualTo(l.path("p50Ms").asLong());
+                    assertThat(l.path("maxMs").asLong()).isGreaterThanOrEqualTo(l.path("p99Ms").asLong()).isEqualTo(c.path("latencyMaxMs").asLong());
+                    assertThat(l.path("maxMs").asLong()).as("within the test's run").isLessThan(Duration.ofMinutes(10).toMillis());
+                }
+                System.out.println("[latency] minute " + p.path("minute") + ": " + l);
+                measured += l.path("count").asLong();
+            }
+            assertThat(measured).isEqualTo(n);
             // ds ctl audit prints the same: the total line has N in read, acked, in Kafka and committed
             String table = ctl("--url", url, "audit", "default", "--since", "1h");
             String total = table.lines().filter(l -> l.startsWith("TOTAL")).findFirst().orElseThrow();

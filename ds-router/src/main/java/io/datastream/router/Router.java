@@ -141,7 +141,7 @@ public final class Router implements AutoCloseable {
         if (cfg.httpSource().enabled()) {
             events = EventPipeline.start(cfg.httpSource(), new EventPipeline.Settings(cfg.id(), cfg.advertisedHost(), pool,
                     senders.get(RouteMode.ENVELOPE).producer(), strategies, cfg.kafka().partitionerKind(),
-                    cfg.httpSource().tls() ? TlsContexts.server(cfg.tls()) : null, metrics.registry()));
+                    cfg.httpSource().tls() ? TlsContexts.server(cfg.tls()) : null, metrics.registry(), reports));
             LOG.info("router {}: HTTP event source on {}:{}", cfg.id(), cfg.httpSource().host(), events.port());
         }
         Map<String, ChannelTarget> channelTargets = new HashMap<>();
@@ -210,6 +210,11 @@ public final class Router implements AutoCloseable {
     }
 
     /** The bound HTTP port (health, metrics). */
+    /** The router's minute reports to control (off without {@code reports.controlUrl}). */
+    public RouterReports reports() {
+        return reports;
+    }
+
     public int httpPort() {
         return http == null ? -1 : http.port();
     }

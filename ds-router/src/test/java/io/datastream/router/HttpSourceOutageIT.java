@@ -7,6 +7,9 @@ import io.datastream.protocol.envelope.LineIdentity;
 import io.datastream.router.sim.EventClient;
 import io.datastream.router.sim.Http;
 import io.datastream.embedded.kafka.EmbeddedKafka;
+import io.datastream.protocol.report.MinuteLedger;
+import io.datastream.protocol.report.ReasonKind;
+import io.datastream.protocol.report.ReportCount;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,12 +57,13 @@ class HttpSourceOutageIT {
                         request.timeout.ms: "2000"
                         max.block.ms: "3000"
                         reconnect.backoff.max.ms: "500"
+                    reports: {controlUrl: "http://127.0.0.1:%d", windowMinutes: 60}
                     httpSource:
                       enabled: true
                       port: 0
                       limits: {ackTimeoutMs: 120000}
-                      channels: [{name: events, capacityBytes: 1048576}]
-                    """.formatted(kafka.bootstrapServers());
+                      channels: [{name: events, capacityBytes: 1048576, task: shop}]
+                    """.formatted(kafka.bootstrapServers(), io.datastream.testkit.net.FreePorts.next());
             Map<Integer, List<String>> bodiesOf = new HashMap<>();
             List<CompletableFuture<EventClient.Answer>> answers = new ArrayList<>();
             try (Router router = Router.start(RouterConfig.fromYaml(yaml))) {
@@ -120,8 +124,37 @@ class HttpSourceOutageIT {
                 Set<String> inKafka = new HashSet<>(bodyOf.values());
                 assertThat(inKafka).containsAll(ok);
                 assertThat(Http.metric(router.httpPort(), "ds_router_http_refusals_total{reason=\"channel_full\"}")).isEqualTo(refused);
+
+                // the minute reports (control unreachable here: they wait in the router's ledger), under the channel's task:
+                // every event of a 200 accepted, every event of a 429 refused as channel_full, every accepted one written by the sink
+                long acceptedEvents = 0;
+                long refusedEvents = 0;
+                for (int r = 0; r < answers.size(); r++) {
+                    if (answers.get(r).join().status() == 200) {
+                        acceptedEvents += bodiesOf.get(r).size();
+                    } else {
+                        refusedEvents += bodiesOf.get(r).size();
+                    }
+                }
+                long accepted = acceptedEvents;
+                await().atMost(Duration.ofSeconds(30)).until(() -> reported(router, ReportCount.EVENTS_ACCEPTED, null, null) == accepted
+                        && reported(router, null, ReasonKind.EVENTS_WRITTEN, "kafka-events") >= accepted);
+                assertThat(reported(router, ReportCount.EVENTS_REFUSED, null, null)).isEqualTo(refusedEvents);
+                assertThat(reported(router, null, ReasonKind.EVENTS_REFUSED, "channel_full")).isEqualTo(refusedEvents);
+                assertThat(router.reports().pending()).allSatisfy(e -> assertThat(e.task()).isEqualTo("shop"));
+                System.out.printf("outage reports: %d events accepted, %d refused (channel_full), %d written by kafka-events%n",
+                        accepted, refusedEvents, reported(router, null, ReasonKind.EVENTS_WRITTEN, "kafka-events"));
             }
         }
+    }
+
+    /** A count (or, with {@code kind}, one name of a map) summed over the minutes waiting in the router's report ledger. */
+    private static long reported(Router router, ReportCount count, ReasonKind kind, String name) {
+        long n = 0;
+        for (MinuteLedger.Entry e : router.reports().pending()) {
+            n += count != null ? e.count(count) : e.reasons().get(kind.ordinal()).getOrDefault(name, 0L);
+        }
+        return n;
     }
 
     /**

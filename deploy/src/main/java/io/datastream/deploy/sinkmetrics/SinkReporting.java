@@ -5,6 +5,8 @@ import io.datastream.protocol.report.ReportSender;
 import io.datastream.protocol.report.ReportSettings;
 import io.datastream.protocol.report.ReportSource;
 import io.datastream.sink.report.SinkReports;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sink job's minute reports: installs this JVM's {@link SinkReports} ledger (the job's
@@ -14,6 +16,7 @@ import io.datastream.sink.report.SinkReports;
  * counts the last files), and before control stops.
  */
 public final class SinkReporting implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SinkReporting.class);
     private final ReportSender sender;
 
     private SinkReporting(ReportSender sender) {
@@ -35,6 +38,10 @@ public final class SinkReporting implements AutoCloseable {
     @Override
     public void close() {
         sender.close();
+        if (SinkReports.overflow() > 0 || SinkReports.latencyOverflow() > 0) {
+            LOG.warn("sink reports: {} counts not kept (an operator held too many uncommitted task minutes), {} committed lines"
+                    + " without a latency (too many task minutes with read times)", SinkReports.overflow(), SinkReports.latencyOverflow());
+        }
         SinkReports.install(null);
     }
 }

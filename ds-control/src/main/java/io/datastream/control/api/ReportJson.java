@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datastream.control.ops.store.Counter;
 import io.datastream.control.ops.store.Counts;
+import io.datastream.control.ops.store.LatencyBuckets;
+import io.datastream.control.ops.store.ReasonKind;
 import io.datastream.control.ops.store.Report;
 import io.datastream.control.ops.store.Tier;
 import io.datastream.registry.task.FieldError;
@@ -23,6 +25,8 @@ import java.util.regex.Pattern;
  * {"source": {"kind": "agent", "id": "agent-web-1"},
  *  "minutes": [{"minute": 29433600, "task": "nginx", "counts": {"linesRead": 120, "droppedByReason": {"overLongLine": 1}}}]}
  * </pre>
+ * A sink's minute may carry its read-to-commit latencies: {@code "latencyMaxMs": 2345,
+ * "latencyBuckets": {"44": 100, "45": 20}} (bucket index to lines, {@link LatencyBuckets}).
  * Every problem is reported with its field path; unknown keys are refused.
  */
 final class ReportJson {
@@ -32,6 +36,7 @@ final class ReportJson {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
     private static final Pattern TASK = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern REASON = Pattern.compile("[A-Za-z0-9._-]{1," + Counts.MAX_REASON_LENGTH + "}");
+    private static final Pattern BUCKET = Pattern.compile("[0-9]{1,3}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ReportJson() {
@@ -122,8 +127,13 @@ final class ReportJson {
         for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String key = e.getKey();
-            if (key.equals("droppedByReason") || key.equals("refusedByReason")) {
-                reasons(e.getValue(), at + "." + key, key.equals("droppedByReason"), b, errors);
+            ReasonKind kind = ReasonKind.ofJson(key);
+            if (kind != null) {
+                reasons(e.getValue(), at + "." + key, kind, b, errors);
+                continue;
+            }
+            if (key.equals("latencyBuckets")) {
+                latency(e.getValue(), at + "." + key, b, errors);
                 continue;
             }
             Counter c = Counter.ofJson(key);
@@ -138,7 +148,7 @@ final class ReportJson {
         return b.build();
     }
 
-    private static void reasons(JsonNode n, String at, boolean dropped, Counts.Builder b, List<FieldError> errors) {
+    private static void reasons(JsonNode n, String at, ReasonKind kind, Counts.Builder b, List<FieldError> errors) {
         if (!n.isObject() || n.size() > Counts.MAX_REASONS) {
             errors.add(new FieldError(at, "must be an object of at most " + Counts.MAX_REASONS + " reason: lines"));
             return;
@@ -149,10 +159,27 @@ final class ReportJson {
                 errors.add(new FieldError(at + "." + e.getKey(), "a reason must match " + REASON.pattern()));
             } else if (!count(e.getValue())) {
                 errors.add(new FieldError(at + "." + e.getKey(), "must be a non-negative integer"));
-            } else if (dropped) {
-                b.dropped(e.getKey(), e.getValue().asLong());
             } else {
-                b.refused(e.getKey(), e.getValue().asLong());
+                b.reason(kind, e.getKey(), e.getValue().asLong());
+            }
+        }
+    }
+
+    /** {@code latencyBuckets}: bucket index (as a string) to lines, in the layout of {@link LatencyBuckets}. */
+    private static void latency(JsonNode n, String at, Counts.Builder b, List<FieldError> errors) {
+        if (!n.isObject() || n.size() > LatencyBuckets.BUCKETS) {
+            errors.add(new FieldError(at, "must be an object of at most " + LatencyBuckets.BUCKETS + " bucket: lines"));
+            return;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            int bucket = BUCKET.matcher(e.getKey()).matches() ? Integer.parseInt(e.getKey()) : -1;
+            if (bucket < 0 || bucket >= LatencyBuckets.BUCKETS) {
+                errors.add(new FieldError(at + "." + e.getKey(), "a bucket must be an integer in [0, " + LatencyBuckets.BUCKETS + ")"));
+            } else if (!count(e.getValue())) {
+                errors.add(new FieldError(at + "." + e.getKey(), "must be a non-negative integer"));
+            } else {
+                b.latency(bucket, e.getValue().asLong());
             }
         }
     }

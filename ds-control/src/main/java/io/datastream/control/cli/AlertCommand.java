@@ -62,7 +62,7 @@ public final class AlertCommand implements Callable<Integer> {
         String id;
 
         @Option(names = "--kind", required = true, paramLabel = "KIND",
-                description = "backlogBytes, readLag (ms), taskErrors, auditMismatch or agentsGone")
+                description = "backlogBytes, readLag (ms), taskErrors, auditMismatch, agentsGone or endToEndLatency (p99 ms)")
         String kind;
 
         @Option(names = "--threshold", defaultValue = "0", paramLabel = "N", description = "fires when the value is above N (default: 0)")

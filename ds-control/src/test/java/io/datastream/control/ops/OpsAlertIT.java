@@ -142,6 +142,55 @@ class OpsAlertIT {
         assertThat(admin.delete("/api/v1/alerts/rules/retry-backlog", null).status()).isEqualTo(204);
     }
 
+    /** A sink's minute report of {@code lines} committed lines whose read-to-commit latency is {@code ms} each. */
+    static void sinkLatency(String task, String sink, long minute, long lines, long ms) throws Exception {
+        int bucket = 63 - Long.numberOfLeadingZeros(ms); // the power of two, then its quarter (the sink's layout)
+        bucket = 4 * (bucket - 1) + (int) ((ms >> (bucket - 2)) & 3);
+        HttpJson.Answer a = admin.post("/api/v1/reports", "{\"source\":{\"kind\":\"sink\",\"id\":\"" + sink + "\"},\"minutes\":[{\"minute\":"
+                + minute + ",\"task\":\"" + task + "\",\"counts\":{\"linesCommitted\":" + lines + ",\"latencyMaxMs\":" + ms
+                + ",\"latencyBuckets\":{\"" + bucket + "\":" + lines + "}}}]}");
+        assertThat(a.status()).as(a.text()).isEqualTo(202);
+        server.ops().store().flush().get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * endToEndLatency watches the sink's p99 read-to-commit latency of the last minutes of the task
+     * in scope: it fires when one slow line in a hundred is over the threshold, and resolves when the
+     * minute is re-sent with fast lines only. A bucket outside the layout is refused with its path.
+     */
+    @Test
+    void anEndToEndLatencyRuleFiresOnTheSinksP99AndResolves() throws Exception {
+        try (WebhookReceiver hook = new WebhookReceiver()) {
+            assertThat(admin.post("/api/v1/alerts/rules", rule("pay-latency", "endToEndLatency", 5_000, 0, "{\"task\":\"pay\"}",
+                    hook.url())).status()).isEqualTo(201);
+            long m = clock.minute();
+            sinkLatency("pay", "sink-1", m - 1, 100, 1_500);
+            sinkLatency("other", "sink-1", m - 1, 100, 60_000); // not in scope
+            evaluate();
+            assertThat(state("pay-latency")).isEqualTo("inactive");
+
+            sinkLatency("pay", "sink-2", m, 3, 20_000); // 3 of 103 lines slow: the p99 is theirs
+            evaluate();
+            JsonNode r = reader.get("/api/v1/alerts/rules/pay-latency").json();
+            assertThat(r.path("state").asText()).isEqualTo("firing");
+            assertThat(r.path("value").asDouble()).isEqualTo(20_000);
+            assertThat(r.path("message").asText()).contains("p99").contains("103 committed line(s)");
+            await().atMost(Duration.ofSeconds(10)).until(() -> hook.accepted().size() == 1);
+            assertThat(hook.accepted().get(0).path("state").asText()).isEqualTo("firing");
+
+            sinkLatency("pay", "sink-2", m, 3, 1_000); // the minute re-sent: its lines were fast after all
+            evaluate();
+            assertThat(state("pay-latency")).isEqualTo("resolved");
+            assertThat(reader.get("/api/v1/alerts/rules/pay-latency").json().path("value").asDouble()).isLessThan(5_000);
+        }
+        HttpJson.Answer bad = admin.post("/api/v1/reports", "{\"source\":{\"kind\":\"sink\",\"id\":\"s\"},\"minutes\":[{\"minute\":"
+                + clock.minute() + ",\"task\":\"pay\",\"counts\":{\"latencyBuckets\":{\"160\":1,\"x\":1,\"3\":-1}}}]}");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.fields()).contains("minutes[0].counts.latencyBuckets.160", "minutes[0].counts.latencyBuckets.x",
+                "minutes[0].counts.latencyBuckets.3");
+        assertThat(admin.delete("/api/v1/alerts/rules/pay-latency", null).status()).isEqualTo(204);
+    }
+
     @Test
     void anAgentThatStopsPublishingFiresAgentsGone() throws Exception {
         assertThat(admin.post("/api/v1/alerts/rules", rule("web-gone", "agentsGone", 0, 0, "{\"hosts\":\"web-*\"}", null)).status())

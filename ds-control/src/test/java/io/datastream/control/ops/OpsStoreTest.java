@@ -96,6 +96,117 @@ class OpsStoreTest {
         }
     }
 
+    /**
+     * The golden version 2 database (metrics-v2.db: metrics-v1.db migrated by version 2's steps,
+     * plus a router row with intake counters) opens, is migrated to version 3, reads the same, and
+     * takes the sink's latency.
+     */
+    @Test
+    void theGoldenVersion2DatabaseOpensReadsAndTakesLatencies() throws Exception {
+        Path copy = dir.resolve("v2/metrics.db");
+        java.nio.file.Files.createDirectories(copy.getParent());
+        try (var in = OpsStoreTest.class.getResourceAsStream("/io/datastream/control/ops/metrics-v2.db")) {
+            java.nio.file.Files.copy(in, copy);
+        }
+        long t0 = 29_433_600;
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy)) {
+            assertThat(Schema.version(c)).isEqualTo(2);
+        }
+        try (OpsStore store = OpsStore.open(StoreSettings.at(copy), ManualClock.atMinute(t0 + 10))) {
+            assertThat(store.<Integer>read(Schema::version)).isEqualTo(3);
+            Series s = store.series("golden", null, Step.MINUTE, t0, t0 + 1);
+            assertThat(s.at(Tier.AGENT, t0).get(Counter.LINES_READ)).isEqualTo(100);
+            assertThat(s.at(Tier.ROUTER, t0).get(Counter.LINES_IN)).isEqualTo(40);
+            assertThat(s.at(Tier.SINK, t0).get(Counter.LINES_COMMITTED)).isEqualTo(100);
+            assertThat(s.at(Tier.SINK, t0).get(Counter.LATENCY_MAX_MS)).isZero();
+            assertThat(s.at(Tier.ROUTER, t0).get(Counter.EVENTS_ACCEPTED)).isZero();
+            assertThat(s.at(Tier.SINK, t0).latency().isEmpty()).isTrue();
+            store.ingest(report(Tier.SINK, "sink-2", t0, "golden", sink(10, 2_000, 30, 10))).written().get(10, TimeUnit.SECONDS);
+            Counts after = store.series("golden", null, Step.MINUTE, t0, t0 + 1).at(Tier.SINK, t0);
+            assertThat(after.get(Counter.LINES_COMMITTED)).isEqualTo(110);
+            assertThat(after.latency().count()).isEqualTo(10);
+        }
+    }
+
+    /** A sink minute: {@code lines} committed, their latencies in bucket {@code bucket}, the largest {@code maxMs}. */
+    static Counts sink(long lines, long maxMs, int bucket, long inBucket) {
+        return Counts.builder().set(Counter.LINES_COMMITTED, lines).set(Counter.LATENCY_MAX_MS, maxMs).latency(bucket, inBucket).build();
+    }
+
+    /**
+     * Latency histograms add up bucket by bucket over sources and over the minutes of an hour, a
+     * re-sent minute replaces its source's histogram, and the roll-up to hours keeps them.
+     */
+    @Test
+    void latencyHistogramsAddUpOverSourcesAndTimeAndSurviveTheRollUp() throws Exception {
+        ManualClock clock = ManualClock.atMinute(NOW);
+        long hourStart = Math.floorDiv(NOW, 60) * 60 - 120;
+        try (OpsStore store = open(clock)) {
+            int fast = 40; // 2048..2559 ms
+            int slow = 48; // 8192..10239 ms
+            assertThat(io.datastream.control.ops.store.LatencyBuckets.upperBound(fast)).isEqualTo(2_559);
+            assertThat(io.datastream.control.ops.store.LatencyBuckets.upperBound(slow)).isEqualTo(10_239);
+            store.ingest(report(Tier.SINK, "sink-1", hourStart, "t", sink(99, 2_100, fast, 99)));
+            store.ingest(report(Tier.SINK, "sink-2", hourStart, "t", sink(1, 9_000, slow, 1)));
+            store.ingest(report(Tier.SINK, "sink-1", hourStart + 1, "t", sink(50, 2_000, fast, 50)));
+            store.ingest(report(Tier.SINK, "sink-1", hourStart + 1, "t", sink(100, 2_000, fast, 100))); // re-sent, corrected
+            store.flush().get(10, TimeUnit.SECONDS);
+            Series minutes = store.series("t", null, Step.MINUTE, hourStart, hourStart + 2);
+            Counts first = minutes.at(Tier.SINK, hourStart);
+            assertThat(first.latency().count()).isEqualTo(100);
+            assertThat(first.get(Counter.LATENCY_MAX_MS)).isEqualTo(9_000);
+            assertThat(first.latency().percentile(0.5, 9_000)).isEqualTo(2_559);
+            assertThat(first.latency().percentile(0.99, 9_000)).isEqualTo(2_559);
+            assertThat(first.latency().percentile(1.0, 9_000)).isEqualTo(9_000);
+            assertThat(first.toJson()).extractingByKey("latency").isEqualTo(java.util.Map.of("count", 100L, "p50Ms", 2_559L,
+                    "p99Ms", 2_559L, "maxMs", 9_000L));
+            assertThat(minutes.at(Tier.SINK, hourStart + 1).latency().count()).isEqualTo(100);
+            assertThat(store.series("t", "sink-2", Step.MINUTE, hourStart, hourStart + 2).at(Tier.SINK, hourStart).latency().count())
+                    .isEqualTo(1);
+            assertThat(store.series(null, null, Step.MINUTE, hourStart, hourStart + 2).at(Tier.SINK, hourStart).latency().count())
+                    .as("every task").isEqualTo(100);
+            Counts hour = store.series("t", null, Step.HOUR, hourStart, hourStart + 60).at(Tier.SINK, hourStart);
+            assertThat(hour.latency().count()).isEqualTo(200);
+
+            clock.advance(Duration.ofDays(7).plusHours(1));
+            store.maintain().get(10, TimeUnit.SECONDS);
+            assertThat(store.series("t", null, Step.MINUTE, hourStart, hourStart + 60).of(Tier.SINK)).isEmpty();
+            assertThat(store.series("t", null, Step.HOUR, hourStart, hourStart + 60).at(Tier.SINK, hourStart)).isEqualTo(hour);
+            clock.advance(Duration.ofDays(90));
+            store.maintain().get(10, TimeUnit.SECONDS);
+            assertThat(store.<Long>read(c -> {
+                try (Statement st = c.createStatement(); ResultSet r = st.executeQuery("SELECT count(*) FROM hour_latency")) {
+                    return r.next() ? r.getLong(1) : -1L;
+                }
+            })).isZero();
+        }
+    }
+
+    /** The HTTP source's events (schema 3): counters and the by-reason and by-sink maps, summed over routers and replaced on re-send. */
+    @Test
+    void httpEventsAreStoredPerTaskWithTheirRefusalsAndSinks() throws Exception {
+        try (OpsStore store = open(ManualClock.atMinute(NOW))) {
+            io.datastream.control.ops.store.ReasonKind refused = io.datastream.control.ops.store.ReasonKind.EVENTS_REFUSED;
+            io.datastream.control.ops.store.ReasonKind written = io.datastream.control.ops.store.ReasonKind.EVENTS_WRITTEN;
+            store.ingest(report(Tier.ROUTER, "r1", NOW, "events", Counts.builder().set(Counter.EVENTS_ACCEPTED, 10)
+                    .set(Counter.EVENTS_REFUSED, 4).reason(refused, "channel_full", 4).reason(written, "kafka-events", 9)
+                    .reason(written, "archive", 10).build()));
+            store.ingest(report(Tier.ROUTER, "r2", NOW, "events", Counts.builder().set(Counter.EVENTS_ACCEPTED, 5)
+                    .reason(written, "kafka-events", 5).build()));
+            store.ingest(report(Tier.ROUTER, "r1", NOW, "events", Counts.builder().set(Counter.EVENTS_ACCEPTED, 10)
+                    .set(Counter.EVENTS_REFUSED, 4).reason(refused, "channel_full", 4).reason(written, "kafka-events", 10)
+                    .reason(written, "archive", 10).build())); // re-sent: kafka-events caught up
+            store.flush().get(10, TimeUnit.SECONDS);
+            Counts c = store.series("events", null, Step.MINUTE, NOW, NOW + 1).at(Tier.ROUTER, NOW);
+            assertThat(c.get(Counter.EVENTS_ACCEPTED)).isEqualTo(15);
+            assertThat(c.get(Counter.EVENTS_REFUSED)).isEqualTo(4);
+            assertThat(c.reasons(refused)).isEqualTo(java.util.Map.of("channel_full", 4L));
+            assertThat(c.reasons(written)).isEqualTo(java.util.Map.of("kafka-events", 15L, "archive", 10L));
+            assertThat(c.toJson()).containsEntry("eventsWrittenBySink", new java.util.TreeMap<>(java.util.Map.of("kafka-events", 15L,
+                    "archive", 10L)));
+        }
+    }
+
     @Test
     void aNewerSchemaIsRefused() throws Exception {
         open(ManualClock.atMinute(NOW)).close();

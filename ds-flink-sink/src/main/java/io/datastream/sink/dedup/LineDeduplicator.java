@@ -237,7 +237,7 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
             single.begin(batch);
         }
         filter.reset(ranges, !ranges.intersects(batch.startOffset(), batch.endOffset()),
-                timeParsers.forHeaders(batch.headers()), batch.firstEventTime(), eventIds ? task : null, readMinute);
+                timeParsers.forHeaders(batch.headers()), batch.firstEventTime(), eventIds ? task : null);
         try {
             envelope.forEachLine(codecs, filter);
         } catch (CorruptBatchException | RuntimeException e) {
@@ -277,7 +277,7 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
         }
         linesWritten.inc(chunks.lines());
         perTask.linesWritten.inc(chunks.lines());
-        committed.add(task, readMinute, ReportCount.LINES_COMMITTED, chunks.lines());
+        committed.committed(task, batch.firstEventTime(), chunks.lines());
         committed.add(task, readMinute, ReportCount.TIME_FALLBACKS, filter.timeFallback);
         bytesWritten.inc(chunks.size());
         chunks.emit(task, out::collect);
@@ -295,21 +295,18 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
         private LineTimeParser parser;
         private long readTime;
         private String idTask;
-        private long readMinute;
         long duplicates;
         long overlapping;
         long timeFallback;
         long unreadableIds;
 
         /** {@code eventIdTask}: the batch's task when its lines may carry client event ids, else null. */
-        void reset(DeliveredRanges r, boolean batchIsDisjoint, LineTimeParser timeParser, long batchReadTime, String eventIdTask,
-                   long batchReadMinute) {
+        void reset(DeliveredRanges r, boolean batchIsDisjoint, LineTimeParser timeParser, long batchReadTime, String eventIdTask) {
             this.ranges = r;
             this.disjoint = batchIsDisjoint;
             this.parser = timeParser;
             this.readTime = batchReadTime;
             this.idTask = eventIdTask;
-            this.readMinute = batchReadMinute;
             this.duplicates = 0;
             this.overlapping = 0;
             this.timeFallback = 0;
@@ -344,7 +341,7 @@ public final class LineDeduplicator extends KeyedProcessFunction<String, SourceB
                 } else if (!key.isEmpty()) {
                     single.clear();
                     single.append(offset, buffer, index, length);
-                    idLines.add(new EventIdLine(key, idTask, readMinute, single.build(idTask, time > 0 ? time : 0)));
+                    idLines.add(new EventIdLine(key, idTask, readTime, single.build(idTask, time > 0 ? time : 0)));
                     return;
                 }
             }

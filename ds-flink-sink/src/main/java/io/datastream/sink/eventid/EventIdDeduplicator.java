@@ -99,7 +99,7 @@ public final class EventIdDeduplicator extends KeyedProcessFunction<String, Even
         linesWritten.inc();
         perTask.linesWritten.inc();
         bytesWritten.inc(in.chunk().data().length);
-        committed.add(in.task(), in.readMinute(), ReportCount.LINES_COMMITTED, 1);
+        committed.committed(in.task(), in.readTime(), 1);
         out.collect(in.chunk());
     }
 }

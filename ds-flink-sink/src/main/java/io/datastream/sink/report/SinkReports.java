@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SinkReports {
     private static volatile MinuteLedger ledger;
     private static final AtomicLong overflow = new AtomicLong();
+    private static final AtomicLong latencyOverflow = new AtomicLong();
 
     private SinkReports() {
     }
@@ -29,6 +30,15 @@ public final class SinkReports {
     /** Counts not kept because an operator held too many uncommitted (task, minute) counts. */
     public static long overflow() {
         return overflow.get();
+    }
+
+    /** Committed lines whose latency was not kept: an operator held read times for too many (task, minute) keys. */
+    public static long latencyOverflow() {
+        return latencyOverflow.get();
+    }
+
+    static void latencyOverflowed(long n) {
+        latencyOverflow.addAndGet(n);
     }
 
     static void overflowed(long n) {

@@ -31,7 +31,7 @@ class EventIdDeduplicatorTest {
     private static void send(KeyedOneInputStreamOperatorTestHarness<String, EventIdLine, OutputChunk> h, String client, String id, String line)
             throws Exception {
         byte[] data = (line + "\n").getBytes(StandardCharsets.UTF_8);
-        h.processElement(new StreamRecord<>(new EventIdLine(EventIdReader.key("sdk", client, id), "sdk", 1, new OutputChunk("sdk", 0, data, 1))));
+        h.processElement(new StreamRecord<>(new EventIdLine(EventIdReader.key("sdk", client, id), "sdk", 60_000, new OutputChunk("sdk", 0, data, 1))));
     }
 
     private static List<String> written(KeyedOneInputStreamOperatorTestHarness<String, EventIdLine, OutputChunk> h) {

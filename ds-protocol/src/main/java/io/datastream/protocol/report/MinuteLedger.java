@@ -69,6 +69,8 @@ public final class MinuteLedger {
     private static final class Cell {
         final AtomicLongArray counts = new AtomicLongArray(ReportCount.COUNT);
         final Map<String, Long>[] reasons;
+        /** Read-to-commit latencies (the sink's), made on first use. */
+        LatencyHistogram latency;
         final AtomicLong version = new AtomicLong();
         /** Version control acknowledged (reporting thread only). */
         long acked;
@@ -109,6 +111,19 @@ public final class MinuteLedger {
             }
             String key = m.containsKey(r) || m.size() < MAX_REASONS ? r : OTHER_REASON;
             m.merge(key, lines, Long::sum);
+        });
+    }
+
+    /** Adds latencies to the task's minute (the sink's read-to-commit latency of the lines read in it). */
+    public boolean addLatency(String task, long minute, LatencyHistogram h) {
+        if (h.count() == 0) {
+            return true;
+        }
+        return change(task, minute, c -> {
+            if (c.latency == null) {
+                c.latency = new LatencyHistogram();
+            }
+            c.latency.add(h);
         });
     }
 
@@ -166,8 +181,10 @@ public final class MinuteLedger {
      * @param version the cell's version when it was read: acknowledging it marks that state as sent
      * @param counts  indexed by {@link ReportCount#ordinal()}
      * @param reasons per {@link ReasonKind#ordinal()}, reason to lines (empty maps when none)
+     * @param latency the read-to-commit latencies of the minute, or null when none
      */
-    public record Entry(String task, long minute, long version, long[] counts, List<Map<String, Long>> reasons) {
+    public record Entry(String task, long minute, long version, long[] counts, List<Map<String, Long>> reasons,
+                        LatencyHistogram latency) {
         public long count(ReportCount c) {
             return counts[c.ordinal()];
         }
@@ -184,6 +201,7 @@ public final class MinuteLedger {
             }
             long[] counts = new long[ReportCount.COUNT];
             List<Map<String, Long>> reasons = new ArrayList<>();
+            LatencyHistogram[] latency = new LatencyHistogram[1];
             // read under the bin lock so the reasons maps are not changing while copied
             cells.computeIfPresent(e.getKey(), (k, cell) -> {
                 for (int i = 0; i < counts.length; i++) {
@@ -192,12 +210,13 @@ public final class MinuteLedger {
                 for (Map<String, Long> m : cell.reasons) {
                     reasons.add(m == null ? Map.of() : Map.copyOf(m));
                 }
+                latency[0] = cell.latency == null ? null : cell.latency.copy();
                 return cell;
             });
             if (reasons.isEmpty()) {
                 continue; // evicted meanwhile
             }
-            out.add(new Entry(e.getKey().task(), e.getKey().minute(), v, counts, reasons));
+            out.add(new Entry(e.getKey().task(), e.getKey().minute(), v, counts, reasons, latency[0]));
         }
         out.sort(Comparator.comparingLong(Entry::minute).thenComparing(Entry::task));
         return out;

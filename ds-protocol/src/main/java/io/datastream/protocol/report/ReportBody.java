@@ -85,6 +85,21 @@ public final class ReportBody {
             }
             sb.append('}');
         }
+        LatencyHistogram h = e.latency();
+        if (h != null && h.count() > 0) {
+            if (!first) {
+                sb.append(',');
+            }
+            sb.append("\"latencyMaxMs\":").append(h.max()).append(",\"latencyBuckets\":{");
+            boolean f2 = true;
+            for (int i = 0; i < LatencyHistogram.BUCKETS; i++) {
+                if (h.count(i) != 0) {
+                    sb.append(f2 ? "\"" : ",\"").append(i).append("\":").append(h.count(i));
+                    f2 = false;
+                }
+            }
+            sb.append('}');
+        }
         return sb.append("}}").toString();
     }
 

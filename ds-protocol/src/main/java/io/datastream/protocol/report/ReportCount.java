@@ -24,7 +24,11 @@ public enum ReportCount {
     LAG_MS("lagMs"),
     BATCHES_IN("batchesIn"),
     LINES_IN("linesIn"),
-    BYTES_IN("bytesIn");
+    BYTES_IN("bytesIn"),
+    /** Events a router's HTTP source accepted (answered 200), by the channel's task and the minute it accepted them. */
+    EVENTS_ACCEPTED("eventsAccepted"),
+    /** Events of requests the HTTP source refused after routing them to channels (eventsRefusedByReason). */
+    EVENTS_REFUSED("eventsRefused");
 
     static final int COUNT = values().length;
 

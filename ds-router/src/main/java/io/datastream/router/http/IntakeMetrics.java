@@ -3,6 +3,7 @@ package io.datastream.router.http;
 import io.datastream.router.channel.Channel;
 import io.datastream.router.channel.ChannelConsumer;
 import io.datastream.router.channel.ChannelRepair;
+import io.datastream.router.report.RouterReports;
 import io.datastream.router.source.Refusal;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -30,6 +31,9 @@ public final class IntakeMetrics {
     private final Map<String, SinkCounters> sinks = new ConcurrentHashMap<>();
     /** Data points of the status codes the source answers with, by code (a small fixed set). */
     private final CounterDataPoint[] byStatus = new CounterDataPoint[600];
+    private final RouterReports reports;
+    /** The task of each sink's channel (its minute reports), by sink name. */
+    private final Map<String, String> taskOfSink;
 
     /** The counters of one sink. */
     public record SinkCounters(CounterDataPoint events, CounterDataPoint batches, CounterDataPoint failures) {
@@ -40,6 +44,17 @@ public final class IntakeMetrics {
      * @param consumers the sinks' consumers by sink name
      */
     public IntakeMetrics(PrometheusRegistry registry, Map<String, Channel> channels, Map<String, ChannelConsumer> consumers) {
+        this(registry, channels, consumers, RouterReports.off(), Map.of());
+    }
+
+    /**
+     * @param reports    the router's minute reports: each sink's finished events are counted there too
+     * @param taskOfSink the task of each sink's channel, by sink name
+     */
+    public IntakeMetrics(PrometheusRegistry registry, Map<String, Channel> channels, Map<String, ChannelConsumer> consumers,
+                         RouterReports reports, Map<String, String> taskOfSink) {
+        this.reports = reports;
+        this.taskOfSink = Map.copyOf(taskOfSink);
         requests = Counter.builder().name("ds_router_http_requests_total").help("HTTP requests answered by the event source, by status code")
                 .labelNames("code").register(registry);
         events = Counter.builder().name("ds_router_http_events_total").help("events accepted (answered 200)").register(registry).labelValues();
@@ -114,6 +129,36 @@ public final class IntakeMetrics {
 
     /** The counters of sink {@code name}. */
     public SinkCounters sink(String name) {
-        return sinks.computeIfAbsent(name, n -> new SinkCounters(sinkEvents.labelValues(n), sinkBatches.labelValues(n), sinkFailures.labelValues(n)));
+        return sinks.computeIfAbsent(name, n -> {
+            CounterDataPoint events = sinkEvents.labelValues(n);
+            String task = taskOfSink.get(n);
+            return new SinkCounters(task == null || !reports.on() ? events : new Reported(events, reports, task, n), sinkBatches.labelValues(n),
+                    sinkFailures.labelValues(n));
+        });
+    }
+
+    /** A sink's finished-events counter that also counts them in the router's minute reports (eventsWrittenBySink). */
+    private record Reported(CounterDataPoint metric, RouterReports reports, String task, String sink) implements CounterDataPoint {
+        @Override
+        public void inc(double amount) {
+            metric.inc(amount);
+            reports.eventsWritten(task, sink, (long) amount);
+        }
+
+        @Override
+        public void incWithExemplar(double amount, io.prometheus.metrics.model.snapshots.Labels labels) {
+            metric.incWithExemplar(amount, labels);
+            reports.eventsWritten(task, sink, (long) amount);
+        }
+
+        @Override
+        public double get() {
+            return metric.get();
+        }
+
+        @Override
+        public long getLongValue() {
+            return metric.getLongValue();
+        }
     }
 }

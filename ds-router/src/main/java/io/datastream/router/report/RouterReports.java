@@ -28,17 +28,34 @@ import java.util.function.ToDoubleFunction;
  *       does not parse has no trustworthy task id: it is only in the router's
  *       {@code ds_router_errors_total}.</li>
  * </ul>
- * Called from the event loops and the Kafka senders' callbacks; {@link #off()} counts nothing.
+ * Events of the HTTP source ({@code POST /v1/events}) have no agent and no read time: they are
+ * counted under the task of the channel they were routed to ({@code httpSource.channels[].task},
+ * the task id their batches carry in Kafka), in the minute of this router's clock:
+ * <ul>
+ *   <li><b>eventsAccepted</b>: events of requests answered 200, in the minute the request was
+ *       handled.</li>
+ *   <li><b>eventsRefused</b> with <b>eventsRefusedByReason</b> (the refusal's label, as in
+ *       {@code ds_router_http_refusals_total}): events of requests refused after every event was
+ *       routed to a channel (channel full or closed, not safe in time). Requests refused before
+ *       that (malformed, unauthorized, no route, ...) have no task: they are only in the
+ *       router's metrics.</li>
+ *   <li><b>eventsWrittenBySink</b>: events each channel sink finished (for Kafka: acknowledged),
+ *       by sink name, in the minute the sink finished them.</li>
+ * </ul>
+ * Called from the event loops, the sinks' threads and the Kafka senders' callbacks; {@link #off()}
+ * counts nothing.
  */
 public final class RouterReports implements AutoCloseable {
-    private static final RouterReports OFF = new RouterReports(null, null);
+    private static final RouterReports OFF = new RouterReports(null, null, System::currentTimeMillis);
 
     private final MinuteLedger ledger;
     private final ReportSender sender;
+    private final LongSupplier wallClock;
 
-    private RouterReports(MinuteLedger ledger, ReportSender sender) {
+    private RouterReports(MinuteLedger ledger, ReportSender sender, LongSupplier wallClock) {
         this.ledger = ledger;
         this.sender = sender;
+        this.wallClock = wallClock;
     }
 
     /** Reports that count nothing and send nothing. */
@@ -52,7 +69,7 @@ public final class RouterReports implements AutoCloseable {
             return OFF;
         }
         MinuteLedger ledger = new MinuteLedger(settings.windowMinutes(), settings.maxCells());
-        return new RouterReports(ledger, new ReportSender(settings, ReportSource.ROUTER, routerId, ledger, () -> { }, wallClock));
+        return new RouterReports(ledger, new ReportSender(settings, ReportSource.ROUTER, routerId, ledger, () -> { }, wallClock), wallClock);
     }
 
     public RouterReports start() {
@@ -98,6 +115,43 @@ public final class RouterReports implements AutoCloseable {
             return;
         }
         ledger.add(task, minute, ReportCount.LINES_TO_KAFKA, records, ReportCount.BYTES_TO_KAFKA, sourceBytes);
+    }
+
+    /** The current minute of the router's clock (the minute HTTP events are counted in). */
+    public long nowMinute() {
+        return MinuteLedger.minuteOf(wallClock.getAsLong());
+    }
+
+    /** The HTTP source accepted {@code events} events of {@code task} (answered 200). */
+    public void eventsAccepted(String task, long minute, long events) {
+        if (ledger != null) {
+            ledger.add(task, minute, ReportCount.EVENTS_ACCEPTED, events);
+        }
+    }
+
+    /** The HTTP source refused a request holding {@code events} events of {@code task}, for {@code reason}. */
+    public void eventsRefused(String task, long minute, long events, String reason) {
+        if (ledger != null) {
+            ledger.add(task, minute, ReportCount.EVENTS_REFUSED, events);
+            ledger.addReason(task, minute, ReasonKind.EVENTS_REFUSED, reason, events);
+        }
+    }
+
+    /** Channel sink {@code sink} finished {@code events} events of {@code task} now. */
+    public void eventsWritten(String task, String sink, long events) {
+        if (ledger != null) {
+            ledger.addReason(task, nowMinute(), ReasonKind.EVENTS_WRITTEN, sink, events);
+        }
+    }
+
+    /** The minutes waiting for control's acknowledgement, oldest first (empty when off). */
+    public java.util.List<MinuteLedger.Entry> pending() {
+        return ledger == null ? java.util.List.of() : ledger.pending();
+    }
+
+    /** Whether anything is counted. */
+    public boolean on() {
+        return ledger != null;
     }
 
     /** The reports' own counters on the router's /metrics (ds_router_report_*); nothing when off. */

@@ -11,6 +11,7 @@ import io.datastream.router.credit.MemoryPool;
 import io.datastream.router.event.Event;
 import io.datastream.router.http.IntakeMetrics;
 import io.datastream.router.kafka.PartitionStrategies;
+import io.datastream.router.report.RouterReports;
 import io.datastream.router.route.TopicTemplate;
 import io.datastream.router.sink.DiscardSink;
 import io.datastream.router.sink.FileSink;
@@ -82,9 +83,10 @@ public final class EventPipeline implements AutoCloseable {
      * @param defaultKind     the partitioner of sinks without one ({@code kafka.partitioner})
      * @param ssl             the router's TLS context, or null
      * @param registry        the router's metrics registry
+     * @param reports         the router's minute reports (events accepted, refused, written per channel task)
      */
     public record Settings(String routerId, String host, MemoryPool pool, Producer<byte[], byte[]> producer, PartitionStrategies strategies,
-                           PartitionerKind defaultKind, SslContext ssl, PrometheusRegistry registry) {
+                           PartitionerKind defaultKind, SslContext ssl, PrometheusRegistry registry, RouterReports reports) {
     }
 
     private EventPipeline(SourceContext context, Map<String, Channel> channels, List<Sink> sinks, Map<String, ChannelConsumer> consumers,
@@ -119,7 +121,11 @@ public final class EventPipeline implements AutoCloseable {
         for (HttpSourceConfig.SinkConfig sc : cfg.sinks()) {
             consumers.put(sc.name(), channels.get(sc.channel()).consumer(sc.name()));
         }
-        IntakeMetrics metrics = new IntakeMetrics(s.registry(), channels, consumers);
+        Map<String, String> taskOfSink = new LinkedHashMap<>();
+        for (HttpSourceConfig.SinkConfig sc : cfg.sinks()) {
+            taskOfSink.put(sc.name(), channelConfigs.get(sc.channel()).task());
+        }
+        IntakeMetrics metrics = new IntakeMetrics(s.registry(), channels, consumers, s.reports(), taskOfSink);
         Map<String, List<TopicTemplate<Event>>> dynamicTopics = new LinkedHashMap<>();
         Map<String, List<TopicTemplate<Event>>> kafkaTopics = new LinkedHashMap<>();
         List<Sink> sinks = new ArrayList<>();
@@ -167,7 +173,7 @@ public final class EventPipeline implements AutoCloseable {
             }
             sinks.add(sink.start());
         }
-        SourceContext context = new SourceContext(cfg, channels, dynamicTopics, metrics, s.ssl());
+        SourceContext context = new SourceContext(cfg, channels, dynamicTopics, metrics, s.ssl(), s.reports());
         io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("ds_router_http_body_bytes_in_flight")
                 .help("decompressed request body bytes being read or waiting to be parsed, across connections (httpSource.limits.maxInFlightBodyBytes)")
                 .callback(cb -> cb.call(context.bodyBytesInFlight())).register(s.registry());

@@ -11,7 +11,12 @@ public enum AlertKind {
     /** Final audit windows of the last hour that are lost or duplicated, for the tasks in scope. */
     AUDIT_MISMATCH("auditMismatch"),
     /** Agents in scope seen in ZooKeeper that stopped publishing (node gone, or not updated for 60 s). */
-    AGENTS_GONE("agentsGone");
+    AGENTS_GONE("agentsGone"),
+    /**
+     * The sink's 99th percentile read-to-commit latency in ms of the lines read in the last 5 minutes
+     * and committed, over the tasks in scope (across the agents' and the sink's clocks).
+     */
+    END_TO_END_LATENCY("endToEndLatency");
 
     private final String wireName;
 

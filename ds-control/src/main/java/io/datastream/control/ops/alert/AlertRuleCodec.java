@@ -96,7 +96,8 @@ public final class AlertRuleCodec {
         }
         AlertKind kind = AlertKind.ofWireName(n.path("kind").asText(""));
         if (kind == null) {
-            errors.add(new FieldError("kind", "must be one of backlogBytes, readLag, taskErrors, auditMismatch, agentsGone"));
+            errors.add(new FieldError("kind", "must be one of " + java.util.stream.Stream.of(AlertKind.values())
+                    .map(AlertKind::wireName).collect(java.util.stream.Collectors.joining(", "))));
         }
         JsonNode t = n.path("threshold");
         double threshold = 0;

@@ -5,7 +5,11 @@ import io.datastream.control.inventory.MemberIndex;
 import io.datastream.control.ops.audit.AuditStatus;
 import io.datastream.control.ops.audit.AuditWindow;
 import io.datastream.control.ops.audit.Auditor;
+import io.datastream.control.ops.store.Counter;
+import io.datastream.control.ops.store.Counts;
 import io.datastream.control.ops.store.OpsStore;
+import io.datastream.control.ops.store.Step;
+import io.datastream.control.ops.store.Tier;
 import io.datastream.registry.member.AgentInfo;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -42,6 +46,7 @@ final class Measure {
             case READ_LAG -> latestAgentValue(tasks, hosts, nowMinute, "lag_ms", false, "read lag ms");
             case TASK_ERRORS -> errors(tasks, nowMinute);
             case AUDIT_MISMATCH -> mismatches(tasks, nowMinute);
+            case END_TO_END_LATENCY -> latency(r.task(), nowMinute);
             case AGENTS_GONE -> {
                 List<String> ids = gone.gone(nowMs, r.task(), hosts);
                 yield new Value(ids.size(), ids.size() + " agent(s) stopped publishing"
@@ -85,6 +90,18 @@ final class Measure {
         }
         return new Value(total, what + " " + (long) total + " over " + agentsSeen + " agent report(s) of the last "
                 + RECENT_MINUTES + " minutes");
+    }
+
+    /** The p99 of the sink's latency histograms of the last few read minutes, merged over the tasks in scope. */
+    private Value latency(String task, long nowMinute) {
+        Counts total = Counts.zero();
+        for (Counts c : store.series(task, null, Step.MINUTE, nowMinute - RECENT_MINUTES, nowMinute + 1).of(Tier.SINK).values()) {
+            total = total.plusOverTime(c);
+        }
+        long max = total.get(Counter.LATENCY_MAX_MS);
+        long p99 = total.latency().percentile(0.99, max);
+        return new Value(p99, "p99 read-to-commit latency " + p99 + " ms (largest " + max + " ms) over " + total.latency().count()
+                + " committed line(s) read in the last " + RECENT_MINUTES + " minutes");
     }
 
     private Value errors(List<String> tasks, long nowMinute) {

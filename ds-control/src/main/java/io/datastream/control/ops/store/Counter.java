@@ -3,7 +3,8 @@ package io.datastream.control.ops.store;
 /**
  * One count of a minute report: its JSON name, its column, and how it adds up. Counters add up
  * over sources and over time; gauges (backlog, lag) are the value at the end of the minute: backlog
- * adds up over sources and takes the largest over time, lag takes the largest over both.
+ * adds up over sources and takes the largest over time, lag (and the largest latency) takes the
+ * largest over both.
  */
 public enum Counter {
     LINES_READ("linesRead", "lines_read", Kind.COUNTER, "lines read by agents (after their counted drops)"),
@@ -25,7 +26,14 @@ public enum Counter {
     // schema version 2
     BATCHES_IN("batchesIn", "batches_in", Kind.COUNTER, "batches routers received and parsed"),
     LINES_IN("linesIn", "lines_in", Kind.COUNTER, "lines in the batches routers received and parsed"),
-    BYTES_IN("bytesIn", "bytes_in", Kind.COUNTER, "source bytes of the batches routers received and parsed");
+    BYTES_IN("bytesIn", "bytes_in", Kind.COUNTER, "source bytes of the batches routers received and parsed"),
+    // schema version 3
+    LATENCY_MAX_MS("latencyMaxMs", "latency_max_ms", Kind.LAG,
+            "the largest read-to-commit latency of the lines committed by the sink (ms, across the agent's and the sink's clocks)"),
+    EVENTS_ACCEPTED("eventsAccepted", "events_accepted", Kind.COUNTER,
+            "events routers' HTTP sources accepted (answered 200), under their channel's task, in the minute accepted"),
+    EVENTS_REFUSED("eventsRefused", "events_refused", Kind.COUNTER,
+            "events of requests routers' HTTP sources refused after routing them (eventsRefusedByReason)");
 
     /** How a count adds up. */
     public enum Kind { COUNTER, BACKLOG, LAG }

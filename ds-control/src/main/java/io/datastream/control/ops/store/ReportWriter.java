@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 /**
  * Writes one report on the writer's connection. For each (minute, task) it replaces the source's
  * row, adds the difference to the task's total for that minute (so a re-sent report changes
- * nothing, and a corrected one corrects the total), and replaces the source's reason counts.
+ * nothing, and a corrected one corrects the total), and replaces the source's reason counts and
+ * latency histogram.
  */
 final class ReportWriter {
     private static final Counter[] COUNTERS = Counter.values();
@@ -29,6 +30,8 @@ final class ReportWriter {
                     : c.column() + "=" + c.column() + "+excluded." + c.column()).collect(Collectors.joining(", "));
     static final String DELETE_REASONS = "DELETE FROM minute_reasons WHERE task=? AND minute=? AND tier=? AND source=?";
     static final String INSERT_REASON = "INSERT INTO minute_reasons(task, minute, tier, source, kind, reason, lines) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    static final String DELETE_LATENCY = "DELETE FROM minute_latency WHERE task=? AND minute=? AND tier=? AND source=?";
+    static final String INSERT_LATENCY = "INSERT INTO minute_latency(task, minute, tier, source, bucket, lines) VALUES (?, ?, ?, ?, ?, ?)";
 
     private ReportWriter() {
     }
@@ -40,7 +43,9 @@ final class ReportWriter {
              PreparedStatement source = c.prepareStatement(UPSERT_SOURCE);
              PreparedStatement task = c.prepareStatement(UPSERT_TASK);
              PreparedStatement deleteReasons = c.prepareStatement(DELETE_REASONS);
-             PreparedStatement reason = c.prepareStatement(INSERT_REASON)) {
+             PreparedStatement reason = c.prepareStatement(INSERT_REASON);
+             PreparedStatement deleteLatency = c.prepareStatement(DELETE_LATENCY);
+             PreparedStatement latency = c.prepareStatement(INSERT_LATENCY)) {
             for (Report.Minute m : r.minutes()) {
                 long[] before = new long[COUNTERS.length];
                 boolean existed;
@@ -69,9 +74,19 @@ final class ReportWriter {
 
                 if (existed) {
                     key(deleteReasons, m, r).executeUpdate();
+                    key(deleteLatency, m, r).executeUpdate();
                 }
-                rows += 2 + reasons(reason, m, r, ReasonKind.DROPPED, m.counts().droppedByReason())
-                        + reasons(reason, m, r, ReasonKind.REFUSED, m.counts().refusedByReason());
+                for (Map.Entry<Integer, Long> b : m.counts().latency().lines().entrySet()) {
+                    key(latency, m, r);
+                    latency.setInt(5, b.getKey());
+                    latency.setLong(6, b.getValue());
+                    latency.executeUpdate();
+                    rows++;
+                }
+                rows += 2;
+                for (ReasonKind k : ReasonKind.values()) {
+                    rows += reasons(reason, m, r, k, m.counts().reasons(k));
+                }
             }
         }
         return rows;

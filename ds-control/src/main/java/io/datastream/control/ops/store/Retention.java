@@ -45,7 +45,7 @@ public final class Retention {
         for (String task : tasks(c, "task_minute")) {
             rolled += rollUp(c, task, firstKeptMinute);
         }
-        for (String table : List.of("hour_counts", "task_hour", "hour_reasons")) {
+        for (String table : List.of("hour_counts", "task_hour", "hour_reasons", "hour_latency")) {
             try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE hour < ?")) {
                 s.setLong(1, hourCutoff);
                 deleted += s.executeUpdate();
@@ -65,8 +65,11 @@ public final class Retention {
         exec(c, "INSERT INTO hour_reasons(task, hour, tier, source, kind, reason, lines) SELECT task, minute / 60, tier, source, kind,"
                 + " reason, SUM(lines) FROM minute_reasons " + group + ", source, kind, reason"
                 + " ON CONFLICT(task, hour, tier, source, kind, reason) DO UPDATE SET lines=lines+excluded.lines", task, beforeMinute);
+        exec(c, "INSERT INTO hour_latency(task, hour, tier, source, bucket, lines) SELECT task, minute / 60, tier, source, bucket,"
+                + " SUM(lines) FROM minute_latency " + group + ", source, bucket"
+                + " ON CONFLICT(task, hour, tier, source, bucket) DO UPDATE SET lines=lines+excluded.lines", task, beforeMinute);
         long rows = 0;
-        for (String table : List.of("minute_counts", "task_minute", "minute_reasons")) {
+        for (String table : List.of("minute_counts", "task_minute", "minute_reasons", "minute_latency")) {
             rows += exec(c, "DELETE FROM " + table + " WHERE task=? AND minute < ?", task, beforeMinute);
         }
         return rows;
@@ -79,7 +82,7 @@ public final class Retention {
             Long oldestMinuteHour = oldest(c, "task_minute", "minute");
             if (oldestMinuteHour != null) {
                 long end = (Math.floorDiv(oldestMinuteHour, 60) + 1) * 60;
-                for (String table : List.of("minute_counts", "task_minute", "minute_reasons")) {
+                for (String table : List.of("minute_counts", "task_minute", "minute_reasons", "minute_latency")) {
                     exec(c, "DELETE FROM " + table + " WHERE minute < ?", null, end);
                 }
                 LOG.debug("metrics store over store.maxBytes: deleted the per-minute data before epoch minute {}", end);
@@ -88,7 +91,7 @@ public final class Retention {
                 if (oldestHour == null) {
                     break;
                 }
-                for (String table : List.of("hour_counts", "task_hour", "hour_reasons")) {
+                for (String table : List.of("hour_counts", "task_hour", "hour_reasons", "hour_latency")) {
                     exec(c, "DELETE FROM " + table + " WHERE hour <= ?", null, oldestHour);
                 }
                 LOG.debug("metrics store over store.maxBytes: deleted the hourly data of epoch hour {}", oldestHour);

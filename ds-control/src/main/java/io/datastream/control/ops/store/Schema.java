@@ -25,12 +25,23 @@ import java.util.stream.Stream;
  *
  * <p>Version 2 adds the routers' intake counters (batches_in, lines_in, bytes_in) to the four count
  * tables, 0 in rows written before.
+ *
+ * <p>Version 3 adds the routers' HTTP event counters (events_accepted, events_refused; their maps by
+ * reason and by sink are reason kinds 3 and 4 of the reasons tables) and the sink's read-to-commit
+ * latency: latency_max_ms in the four count tables (0 before), and its histogram, lines per bucket
+ * of {@link LatencyBuckets}' layout:
+ * <pre>
+ * minute_latency (task, minute, tier, source, bucket, lines)
+ * hour_latency   (task, hour, tier, source, bucket, lines)   rolled up like the counts
+ * </pre>
  */
 public final class Schema {
     /** The version this code writes. */
-    public static final int VERSION = 2;
-    /** The counters version 2 added; every other one is in version 1. */
+    public static final int VERSION = 3;
+    /** The counters version 2 added. */
     private static final List<Counter> ADDED_IN_V2 = List.of(Counter.BATCHES_IN, Counter.LINES_IN, Counter.BYTES_IN);
+    /** The counters version 3 added; every other one is in version 1 or 2. */
+    private static final List<Counter> ADDED_IN_V3 = List.of(Counter.LATENCY_MAX_MS, Counter.EVENTS_ACCEPTED, Counter.EVENTS_REFUSED);
     private static final List<String> COUNT_TABLES = List.of("minute_counts", "task_minute", "hour_counts", "task_hour");
 
     private Schema() {
@@ -60,6 +71,16 @@ public final class Schema {
                     }
                 }
             }
+            if (found < 3) {
+                for (String table : COUNT_TABLES) {
+                    for (Counter k : ADDED_IN_V3) {
+                        s.execute("ALTER TABLE " + table + " ADD COLUMN " + k.column() + " INTEGER NOT NULL DEFAULT 0");
+                    }
+                }
+                for (String ddl : v3()) {
+                    s.execute(ddl);
+                }
+            }
             s.execute("DELETE FROM schema_version");
             s.execute("INSERT INTO schema_version(version) VALUES (" + VERSION + ")");
             c.commit();
@@ -87,7 +108,14 @@ public final class Schema {
 
     /** The counter columns of version 1. */
     private static String counterColumns() {
-        return Stream.of(Counter.values()).filter(k -> !ADDED_IN_V2.contains(k)).map(k -> k.column() + " INTEGER NOT NULL DEFAULT 0").collect(Collectors.joining(", "));
+        return Stream.of(Counter.values()).filter(k -> !ADDED_IN_V2.contains(k) && !ADDED_IN_V3.contains(k)).map(k -> k.column() + " INTEGER NOT NULL DEFAULT 0").collect(Collectors.joining(", "));
+    }
+
+    private static List<String> v3() {
+        return List.of("CREATE TABLE minute_latency(task TEXT NOT NULL, minute INTEGER NOT NULL, tier INTEGER NOT NULL, source TEXT NOT NULL,"
+                        + " bucket INTEGER NOT NULL, lines INTEGER NOT NULL, PRIMARY KEY(task, minute, tier, source, bucket)) WITHOUT ROWID",
+                "CREATE TABLE hour_latency(task TEXT NOT NULL, hour INTEGER NOT NULL, tier INTEGER NOT NULL, source TEXT NOT NULL,"
+                        + " bucket INTEGER NOT NULL, lines INTEGER NOT NULL, PRIMARY KEY(task, hour, tier, source, bucket)) WITHOUT ROWID");
     }
 
     private static List<String> v1() {

@@ -18,6 +18,8 @@ import java.util.stream.Stream;
  * merged; with step minute, only the per-minute rows (the last {@code store.retentionMinuteDays}).
  * With no task, the totals of every task: the tasks' rows summed per minute and tier (lag: the
  * largest), each task read through its primary key ({@code task IN (SELECT DISTINCT task ...)}).
+ * Latency histograms ({@code minute_latency} / {@code hour_latency}) are added bucket by bucket
+ * over the sources, tasks and minutes of a point.
  */
 final class SeriesQuery {
     private static final Counter[] COUNTERS = Counter.values();
@@ -34,6 +36,8 @@ final class SeriesQuery {
                 + (task == null ? " GROUP BY minute, tier" : ""), task, source, fromMinute, toMinute, step, 1, points);
         reasons(c, "SELECT minute, tier, kind, reason, SUM(lines) FROM minute_reasons WHERE " + where
                 + " AND minute >= ? AND minute < ? GROUP BY minute, tier, kind, reason", task, source, fromMinute, toMinute, step, 1, points);
+        latency(c, "SELECT minute, tier, bucket, SUM(lines) FROM minute_latency WHERE " + where
+                + " AND minute >= ? AND minute < ? GROUP BY minute, tier, bucket", task, source, fromMinute, toMinute, step, 1, points);
         if (step == Step.HOUR) {
             long fromHour = Math.floorDiv(fromMinute, 60);
             long toHour = Math.floorDiv(toMinute + 59, 60);
@@ -43,6 +47,8 @@ final class SeriesQuery {
                     + (task == null ? " GROUP BY hour, tier" : ""), task, source, fromHour, toHour, step, 60, points);
             reasons(c, "SELECT hour, tier, kind, reason, SUM(lines) FROM hour_reasons WHERE " + hourWhere
                     + " AND hour >= ? AND hour < ? GROUP BY hour, tier, kind, reason", task, source, fromHour, toHour, step, 60, points);
+            latency(c, "SELECT hour, tier, bucket, SUM(lines) FROM hour_latency WHERE " + hourWhere
+                    + " AND hour >= ? AND hour < ? GROUP BY hour, tier, bucket", task, source, fromHour, toHour, step, 60, points);
         }
         Map<Tier, NavigableMap<Long, Counts>> tiers = new EnumMap<>(Tier.class);
         points.forEach((tier, byMinute) -> {
@@ -97,6 +103,15 @@ final class SeriesQuery {
             while (r.next()) {
                 point(points, Tier.ofId(r.getInt(2)), step.bucket(r.getLong(1) * unit))
                         .addReason(ReasonKind.ofId(r.getInt(3)), r.getString(4), r.getLong(5));
+            }
+        }
+    }
+
+    private static void latency(Connection c, String sql, String task, String source, long from, long to, Step step, int unit,
+                                Map<Tier, TreeMap<Long, Counts.Builder>> points) throws SQLException {
+        try (PreparedStatement s = bind(c, sql, task, source, from, to); ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                point(points, Tier.ofId(r.getInt(2)), step.bucket(r.getLong(1) * unit)).latency(r.getInt(3), r.getLong(4));
             }
         }
     }

@@ -4,7 +4,7 @@ import { ApiError, call, enc, get, query } from './api.js';
 import { clear, errorBox, fmt, h, link, table } from './dom.js';
 import { fieldFor } from './taskform.js';
 
-const KINDS = ['backlogBytes', 'readLag', 'taskErrors', 'auditMismatch', 'agentsGone'];
+const KINDS = ['backlogBytes', 'readLag', 'taskErrors', 'auditMismatch', 'agentsGone', 'endToEndLatency'];
 const FIELDS = [
   { key: 'id', label: 'id' },
   { key: 'kind', label: 'kind', options: KINDS },

@@ -65,38 +65,43 @@ export function throughputChart(id) {
   };
 }
 
-/** The agents' lag (ms) in the latest minute of a series that has an agent report, or null. */
-export function lastLag(series) {
-  const points = (series.tiers && series.tiers.agent) || [];
-  return points.length ? points[points.length - 1].counts.lagMs || 0 : null;
+/** The sink's latency ({count, p50Ms, p99Ms, maxMs}) of the latest read minute with committed lines, or null. */
+export function lastLatency(series) {
+  const points = ((series.tiers && series.tiers.sink) || []).filter((p) => p.counts.latency);
+  return points.length ? points[points.length - 1].counts.latency : null;
 }
 
 /**
- * The agents' lag per minute: the age of the oldest data an agent noticed (unread or sent) and has
- * not had acknowledged (routers acknowledge after Kafka did), the largest over agents and tasks.
- * The element carries data-points for tests.
+ * The end-to-end latency per read minute: from an agent reading a line to the sink's checkpoint that
+ * made it part of a visible file, p50 and p99 over every line committed (the sink's histograms added
+ * up over tasks and sinks), across the agents' and the sink's clocks. The element carries
+ * data-points for tests.
  */
-export function lagChart(id) {
+export function latencyChart(id) {
   const el = h('div', { class: 'chart', id, 'data-points': '0' });
   let plot = null;
   return {
     el,
     update(series) {
       const m = new Map();
-      for (const p of (series.tiers && series.tiers.agent) || []) {
-        m.set(p.minute, (p.counts.lagMs || 0) / 1000);
+      for (const p of (series.tiers && series.tiers.sink) || []) {
+        if (p.counts.latency) {
+          m.set(p.minute, [p.counts.latency.p50Ms / 1000, p.counts.latency.p99Ms / 1000]);
+        }
       }
       const xs = [];
       for (let x = series.from; x < series.to; x++) {
         xs.push(x * 60);
       }
-      const data = [xs, xs.map((x) => (m.has(x / 60) ? m.get(x / 60) : null))];
+      const at = (i) => xs.map((x) => (m.has(x / 60) ? m.get(x / 60)[i] : null));
+      const data = [xs, at(0), at(1)];
       el.dataset.points = String(m.size);
       if (!plot) {
         const width = Math.max(300, (el.clientWidth || 900) - 16);
+        const line = (label, stroke) => ({ label, stroke, width: 2, spanGaps: false, points: { show: true, size: 6, fill: stroke } });
         plot = new uPlot({
           width, height: 160,
-          series: [{}, { label: 'lag to Kafka (s)', stroke: '#7c3aed', width: 2, spanGaps: false, points: { show: true, size: 6, fill: '#7c3aed' } }],
+          series: [{}, line('p50 (s)', '#0891b2'), line('p99 (s)', '#7c3aed')],
           axes: [{}, { label: 'seconds', size: 70 }],
           scales: { x: { time: true } },
         }, data, el);

@@ -7,6 +7,7 @@ import io.datastream.router.channel.StoredEvent;
 import io.datastream.router.event.ClientEventIds;
 import io.datastream.router.event.Event;
 import io.datastream.router.event.EventFormat;
+import io.datastream.router.report.RouterReports;
 import io.datastream.router.route.TopicTemplate;
 import io.datastream.router.route.Topics;
 import io.datastream.router.source.Refusal;
@@ -158,6 +159,7 @@ final class EventsHandler extends ChannelInboundHandlerAdapter {
             byChannel.computeIfAbsent(ch, k -> new ArrayList<>()).add(stored);
             costs.computeIfAbsent(ch, k -> new long[1])[0] += stored.cost();
         }
+        Routed routed = routed(byChannel);
         List<Channel> reserved = new ArrayList<>(costs.size());
         for (Map.Entry<Channel, long[]> cost : costs.entrySet()) {
             PutResult r = cost.getKey().reserve(cost.getValue()[0]);
@@ -165,6 +167,7 @@ final class EventsHandler extends ChannelInboundHandlerAdapter {
                 for (Channel ch : reserved) {
                     ch.unreserve(costs.get(ch)[0]);
                 }
+                routed.refused(r == PutResult.FULL ? Refusal.CHANNEL_FULL : Refusal.SHUTTING_DOWN);
                 if (r == PutResult.FULL) {
                     refuse(c, keepAlive, Refusal.CHANNEL_FULL, "channel '" + cost.getKey().name() + "' is full; retry later", -1);
                 } else {
@@ -174,10 +177,32 @@ final class EventsHandler extends ChannelInboundHandlerAdapter {
             }
             reserved.add(cost.getKey());
         }
-        Pending pending = new Pending(c, keepAlive, events.size(), byChannel.size());
+        Pending pending = new Pending(c, keepAlive, events.size(), byChannel.size(), routed);
         for (Map.Entry<Channel, List<StoredEvent>> put : byChannel.entrySet()) {
             put.getKey().put(put.getValue(), costs.get(put.getKey())[0], pending);
         }
+    }
+
+    /** The routed events of a request per channel task, and the minute they are counted in (minute reports). */
+    private record Routed(RouterReports reports, long minute, Map<String, Long> byTask) {
+        void accepted() {
+            byTask.forEach((task, n) -> reports.eventsAccepted(task, minute, n));
+        }
+
+        void refused(Refusal r) {
+            byTask.forEach((task, n) -> reports.eventsRefused(task, minute, n, r.label()));
+        }
+    }
+
+    private Routed routed(Map<Channel, List<StoredEvent>> byChannel) {
+        if (!ctx.reports.on()) {
+            return new Routed(ctx.reports, 0, Map.of());
+        }
+        Map<String, Long> byTask = new LinkedHashMap<>();
+        for (Map.Entry<Channel, List<StoredEvent>> e : byChannel.entrySet()) {
+            byTask.merge(ctx.taskOfChannel.get(e.getKey().name()), (long) e.getValue().size(), Long::sum);
+        }
+        return new Routed(ctx.reports, ctx.reports.nowMinute(), byTask);
     }
 
     /** A request whose events are in channels, waiting to be safe in all of them (or for the ack timeout). */
@@ -188,9 +213,11 @@ final class EventsHandler extends ChannelInboundHandlerAdapter {
         private final AtomicInteger remaining;
         private final AtomicBoolean answered = new AtomicBoolean();
         private final ScheduledFuture<?> timeout;
+        private final Routed routed;
 
-        Pending(ChannelHandlerContext c, boolean keepAlive, int events, int channels) {
+        Pending(ChannelHandlerContext c, boolean keepAlive, int events, int channels, Routed routed) {
             this.c = c;
+            this.routed = routed;
             this.keepAlive = keepAlive;
             this.events = events;
             this.remaining = new AtomicInteger(channels);
@@ -203,6 +230,7 @@ final class EventsHandler extends ChannelInboundHandlerAdapter {
                 timeout.cancel(false);
                 c.executor().execute(() -> {
                     ctx.metrics.accepted(events);
+                    routed.accepted();
                     respond(c, keepAlive, Responses.accepted(c.alloc(), events));
                 });
             }
@@ -212,6 +240,7 @@ final class EventsHandler extends ChannelInboundHandlerAdapter {
         public void notStored() {
             if (answered.compareAndSet(false, true)) {
                 timeout.cancel(false);
+                routed.refused(Refusal.CHANNEL_FULL);
                 c.executor().execute(() -> refuse(c, keepAlive, Refusal.CHANNEL_FULL, "a channel could not store the events (no room on "
                         + "its disk); retry later (events of this request stored before may be delivered, so a retry may duplicate them)", -1));
             }
@@ -219,6 +248,7 @@ final class EventsHandler extends ChannelInboundHandlerAdapter {
 
         private void timedOut() {
             if (answered.compareAndSet(false, true)) {
+                routed.refused(Refusal.NOT_SAFE_IN_TIME);
                 refuse(c, keepAlive, Refusal.NOT_SAFE_IN_TIME, "the events were not safe within " + ctx.limits.ackTimeoutMs()
                         + " ms; they may still be delivered, so a retry may duplicate them", -1);
             }

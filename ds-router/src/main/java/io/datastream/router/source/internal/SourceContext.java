@@ -5,6 +5,7 @@ import io.datastream.router.config.HttpSourceConfig;
 import io.datastream.router.config.HttpSourceLimitsConfig;
 import io.datastream.router.event.Event;
 import io.datastream.router.http.IntakeMetrics;
+import io.datastream.router.report.RouterReports;
 import io.datastream.router.route.TopicTemplate;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -27,6 +28,10 @@ public final class SourceContext {
     /** Per channel, the topic templates of its Kafka sinks that depend on headers (checked per event at intake). */
     final Map<String, List<TopicTemplate<Event>>> dynamicTopics;
     final IntakeMetrics metrics;
+    /** The router's minute reports; events are counted under their channel's task. */
+    final RouterReports reports;
+    /** The task of each channel's events, by channel name. */
+    final Map<String, String> taskOfChannel;
     final SslContext ssl;
     final AtomicInteger connections = new AtomicInteger();
     /** Decompressed body bytes of requests being read or waiting to be parsed, across connections. */
@@ -37,6 +42,17 @@ public final class SourceContext {
 
     public SourceContext(HttpSourceConfig cfg, Map<String, Channel> channels, Map<String, List<TopicTemplate<Event>>> dynamicTopics,
                          IntakeMetrics metrics, SslContext ssl) {
+        this(cfg, channels, dynamicTopics, metrics, ssl, RouterReports.off());
+    }
+
+    public SourceContext(HttpSourceConfig cfg, Map<String, Channel> channels, Map<String, List<TopicTemplate<Event>>> dynamicTopics,
+                         IntakeMetrics metrics, SslContext ssl, RouterReports reports) {
+        this.reports = reports;
+        java.util.Map<String, String> tasks = new java.util.HashMap<>();
+        for (HttpSourceConfig.ChannelConfig c : cfg.channels()) {
+            tasks.put(c.name(), c.task());
+        }
+        this.taskOfChannel = Map.copyOf(tasks);
         this.limits = cfg.limits();
         this.parser = new RequestParser(cfg.limits());
         this.routing = EventRouting.compile(cfg);
