@@ -43,6 +43,10 @@ class StandaloneIT {
             // the sink's counters are served on loopback, per task
             String metrics = httpGet("http://127.0.0.1:" + cfg.sinkMetricsPort() + "/metrics");
             assertThat(metricValue(metrics, "ds_sink_lines_written_total")).isGreaterThanOrEqualTo(written.size());
+            // the minute reports lost nothing, and would say so
+            assertThat(metrics).contains("\nds_sink_report_counts_not_kept_total ", "\nds_sink_report_latencies_not_kept_total ");
+            assertThat(metricValue(metrics, "ds_sink_report_counts_not_kept_total")).isZero();
+            assertThat(metricValue(metrics, "ds_sink_report_latencies_not_kept_total")).isZero();
             // the progress line counts committed lines of the agent's tasks, and what was dropped
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
                     console.toString(StandardCharsets.UTF_8).contains("committed 3,500 lines"));
