@@ -62,6 +62,34 @@ class CheckpointerTest {
     }
 
     @Test
+    void minuteCountsAddUpWithTheirOffsetsAndOldMinutesAreForgotten() throws Exception {
+        List<MinuteCounts> read = new ArrayList<>();
+        List<MinuteCounts> ackedCounts = new ArrayList<>();
+        long minute = now.get() / 60_000;
+        Checkpointer c = new Checkpointer(new CheckpointFile(dir), List.of(), List.of(MinuteCounts.read("t", minute - 1, 5, 50)),
+                () -> CompletableFuture.completedFuture(new Progress<>(take(streams).join(), take(read).join())),
+                () -> CompletableFuture.completedFuture(new Progress<>(take(acks).join(), take(ackedCounts).join())), 600_000, 3, now::get);
+        streams.add(new StreamInfo("t", 7, 7, 256, 0, 1, 2, "/a.log", now.get(), 300));
+        read.add(MinuteCounts.read("t", minute, 3, 300));
+        c.tick();
+        acks.add(new AckedOffset("t", 7, 7, 256, 100));
+        ackedCounts.add(MinuteCounts.acked("t", minute, 1, 100));
+        read.add(MinuteCounts.read("t", minute, 2, 200));
+        streams.add(new StreamInfo("t", 7, 7, 256, 0, 1, 2, "/a.log", now.get(), 500));
+        c.tick();
+        CheckpointFormat.Contents saved = new CheckpointFile(dir).load();
+        assertThat(saved.entries()).singleElement().satisfies(e -> {
+            assertThat(e.offset()).isEqualTo(100);
+            assertThat(e.countedOffset()).isEqualTo(500);
+        });
+        assertThat(saved.counts()).containsExactlyInAnyOrder(new MinuteCounts("t", minute - 1, 5, 50, 0, 0),
+                new MinuteCounts("t", minute, 5, 500, 1, 100));
+        now.addAndGet(3 * 60_000L); // minute - 1 leaves the 3 minutes kept
+        c.tick();
+        assertThat(new CheckpointFile(dir).load().counts()).extracting(MinuteCounts::minute).containsExactly(minute);
+    }
+
+    @Test
     void writesOnlyWhenSomethingChangedAndForgetsOldEntries() throws Exception {
         Checkpointer c = checkpointer(List.of(new CheckpointEntry("t", 1, 1, 256, 10, 0, 0, "/old", now.get() - 59_000)));
         c.tick();
