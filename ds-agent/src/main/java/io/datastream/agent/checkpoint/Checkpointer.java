@@ -94,6 +94,8 @@ public final class Checkpointer {
             expire();
             if (changed) {
                 write();
+            } else if (openMinute >= 0) {
+                afterWrite.accept(openMinute); // the file as it is holds it
             }
         } catch (RuntimeException e) {
             LOG.error("checkpoint round failed", e);

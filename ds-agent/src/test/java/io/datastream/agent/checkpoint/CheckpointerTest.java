@@ -90,6 +90,30 @@ class CheckpointerTest {
     }
 
     @Test
+    void theTailersOpenMinuteIsConfirmedOnlyOnceAFileHoldsIt() throws Exception {
+        List<Long> confirmed = new ArrayList<>();
+        long[] open = {-1};
+        Path notADirectory = java.nio.file.Files.writeString(dir.resolve("file"), "x");
+        Checkpointer broken = new Checkpointer(new CheckpointFile(notADirectory), List.of(), List.of(),
+                () -> CompletableFuture.completedFuture(new Progress<StreamInfo>(List.of(), List.of(), 8)),
+                () -> CompletableFuture.completedFuture(Progress.<AckedOffset>of(List.of())), 600_000, 60, now::get)
+                .afterWrite(confirmed::add);
+        broken.tick();
+        assertThat(confirmed).as("not written: not confirmed").isEmpty();
+
+        Checkpointer c = new Checkpointer(new CheckpointFile(dir), List.of(), List.of(),
+                () -> CompletableFuture.completedFuture(new Progress<StreamInfo>(List.of(), List.of(), open[0])),
+                () -> CompletableFuture.completedFuture(Progress.<AckedOffset>of(List.of())), 600_000, 60, now::get)
+                .openMinute(7).afterWrite(confirmed::add);
+        c.tick();
+        assertThat(confirmed).as("the loaded file holds 7").containsExactly(7L);
+        open[0] = 8;
+        c.tick();
+        assertThat(confirmed).containsExactly(7L, 8L);
+        assertThat(new CheckpointFile(dir).load().openMinute()).isEqualTo(8);
+    }
+
+    @Test
     void writesOnlyWhenSomethingChangedAndForgetsOldEntries() throws Exception {
         Checkpointer c = checkpointer(List.of(new CheckpointEntry("t", 1, 1, 256, 10, 0, 0, "/old", now.get() - 59_000)));
         c.tick();
