@@ -5,7 +5,9 @@ import io.datastream.agent.batch.SendWindow;
 import io.datastream.agent.checkpoint.AckedOffset;
 import io.datastream.agent.checkpoint.CheckpointEntry;
 import io.datastream.agent.checkpoint.CheckpointFile;
+import io.datastream.agent.checkpoint.CheckpointFormat;
 import io.datastream.agent.checkpoint.Checkpointer;
+import io.datastream.agent.checkpoint.Progress;
 import io.datastream.agent.checkpoint.StreamInfo;
 import io.datastream.agent.discovery.Discovery;
 import io.datastream.agent.discovery.PathPolicy;
@@ -98,6 +100,8 @@ public final class Agent implements AutoCloseable {
     private volatile AgentStatus status = AgentStatus.EMPTY;
     private volatile long statusBuiltMillis = Long.MIN_VALUE / 2;
     private volatile boolean closed;
+    /** Lines read again that were counted as read before, per task (tailer thread writes). */
+    private final Map<String, java.util.concurrent.atomic.LongAdder> reread = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Agent(AgentConfig config) throws IOException {
         this.config = config;
@@ -118,8 +122,10 @@ public final class Agent implements AutoCloseable {
         this.lock = l;
         CheckpointFile file = new CheckpointFile(config.dataDir());
         List<CheckpointEntry> entries;
+        CheckpointFormat.Contents loaded;
         try {
-            entries = file.load().entries();
+            loaded = file.load();
+            entries = loaded.entries();
         } catch (IOException e) {
             l.release();
             lockChannel.close();
@@ -140,13 +146,24 @@ public final class Agent implements AutoCloseable {
         }
         this.window = new SendWindow(config.send().windowBatches(), config.send().windowBytes());
         this.reports = config.reports().settings().enabled() ? new AgentReports(config.reports().settings(), config.id(), this::status, clock) : null;
+        if (reports != null) {
+            java.util.Set<String> tasks = new java.util.HashSet<>();
+            entries.forEach(e -> tasks.add(e.taskId()));
+            reports.restore(loaded.counts(), loaded.writtenAtMillis(), tasks);
+        }
         this.tailer = new Tailer(config, this::built, window, entries, clock);
         this.shipper = new Shipper(config, window, tailer, () -> routers == null ? List.of() : routers.members(), clock, ssl);
         if (reports != null) {
             shipper.outcomes(reports);
         }
         this.discovery = new Discovery(config.discovery(), new PathPolicy(config.paths().allow()), tailer, clock);
-        this.checkpointer = new Checkpointer(file, entries, this::streams, this::acked, config.checkpoint().retentionMs(), clock);
+        this.checkpointer = new Checkpointer(file, entries, loaded.counts(), this::streams, this::acked, config.checkpoint().retentionMs(),
+                reports == null ? 0 : config.reports().settings().windowMinutes(), clock);
+        if (reports != null) {
+            // exact minute counts across a crash: new lines are read in a minute a written checkpoint holds
+            tailer.persistKeys(loaded.openMinute());
+            checkpointer.openMinute(loaded.openMinute()).afterWrite(tailer::persisted);
+        }
         this.taskSource = new TaskSource(config.tasks(), config.host(), config.labels(), this::onTasks);
         this.tailerThread = new Thread(tailer, "ds-agent-tailer");
         this.discoveryThread = new Thread(discovery, "ds-agent-discovery");
@@ -164,10 +181,17 @@ public final class Agent implements AutoCloseable {
         if (reports != null) {
             reports.register(metrics.registry());
         }
+        CounterWithCallback.builder().name("ds_agent_lines_reread")
+                .help("Lines read again that were already counted as read (after a rewind, or after a restart below the checkpoint's "
+                        + "counted offset): sent again, not counted as read again, by task")
+                .labelNames("task").callback(cb -> reread.forEach((task, n) -> cb.call(n.sum(), task))).register(metrics.registry());
     }
 
-    /** A batch the tailer built: counted as read (minute reports), then shipped. */
+    /** A batch the tailer built: counted as read (minute reports) unless it is a re-read, then shipped. */
     private void built(OutBatch b) {
+        if (b.reread()) {
+            reread.computeIfAbsent(b.taskId(), k -> new java.util.concurrent.atomic.LongAdder()).add(b.records());
+        }
         if (reports != null) {
             reports.read(b);
         }
@@ -234,17 +258,17 @@ public final class Agent implements AutoCloseable {
         discovery.setTasks(tasks);
     }
 
-    private CompletableFuture<Collection<StreamInfo>> streams() {
+    private CompletableFuture<Progress<StreamInfo>> streams() {
         return tailer.report().thenApply(r -> {
             lastTailer = r;
-            return r.changed();
+            return new Progress<>(r.changed(), r.read(), r.openMinute());
         });
     }
 
-    private CompletableFuture<Collection<AckedOffset>> acked() {
+    private CompletableFuture<Progress<AckedOffset>> acked() {
         return shipper.report().thenApply(r -> {
             lastShipper = r;
-            return r.acked();
+            return new Progress<>(r.acked(), r.ackedCounts());
         });
     }
 

@@ -17,6 +17,7 @@ public final class OutBatch {
     private final long endOffset;
     private final int records;
     private final long createdMillis;
+    private final boolean reread;
     private final ByteBuf bytes;
     private final int size;
     /** Order of submission, assigned by the shipper. */
@@ -24,6 +25,16 @@ public final class OutBatch {
 
     public OutBatch(String taskId, long taskEpoch, long streamId, long fingerprint, int fingerprintLength, long startOffset,
                     long endOffset, int records, long createdMillis, ByteBuf bytes) {
+        this(taskId, taskEpoch, streamId, fingerprint, fingerprintLength, startOffset, endOffset, records, createdMillis, bytes, false);
+    }
+
+    /**
+     * @param reread its lines were counted as read before (the batch re-reads them after a rewind or a
+     *               restart, below the stream's counted offset)
+     */
+    public OutBatch(String taskId, long taskEpoch, long streamId, long fingerprint, int fingerprintLength, long startOffset,
+                    long endOffset, int records, long createdMillis, ByteBuf bytes, boolean reread) {
+        this.reread = reread;
         this.taskId = taskId;
         this.taskEpoch = taskEpoch;
         this.streamId = streamId;
@@ -72,6 +83,11 @@ public final class OutBatch {
 
     public long createdMillis() {
         return createdMillis;
+    }
+
+    /** Whether its lines were counted as read before (a re-read after a rewind or a restart). */
+    public boolean reread() {
+        return reread;
     }
 
     /** The batch bytes (owned by whoever holds the batch). */

@@ -12,16 +12,37 @@ package io.datastream.agent.checkpoint;
  * @param ino               inode of the file when last seen (a hint)
  * @param path              path of the file when last seen
  * @param lastSeenMillis    when the agent last saw the file
+ * @param countedOffset     every line before this offset is counted as read in the checkpoint's minute counts
+ *                          (at least {@code offset}): lines between the two are read again after a restart, and
+ *                          counted as re-read, not as read
+ * @param ranges            the read minutes of the lines between {@code offset} and {@code countedOffset}, in order
  */
 public record CheckpointEntry(String taskId, long streamId, long fingerprint, int fingerprintLength, long offset,
-                              long dev, long ino, String path, long lastSeenMillis) {
+                              long dev, long ino, String path, long lastSeenMillis, long countedOffset, java.util.List<CountedRange> ranges) {
+
+    public CheckpointEntry {
+        countedOffset = Math.max(offset, countedOffset);
+        ranges = ranges == null ? java.util.List.of() : java.util.List.copyOf(ranges);
+    }
+
+    public CheckpointEntry(String taskId, long streamId, long fingerprint, int fingerprintLength, long offset,
+                           long dev, long ino, String path, long lastSeenMillis, long countedOffset) {
+        this(taskId, streamId, fingerprint, fingerprintLength, offset, dev, ino, path, lastSeenMillis, countedOffset, java.util.List.of());
+    }
+
+    /** An entry whose counted offset is its acknowledged offset (version 1 files, tests). */
+    public CheckpointEntry(String taskId, long streamId, long fingerprint, int fingerprintLength, long offset,
+                           long dev, long ino, String path, long lastSeenMillis) {
+        this(taskId, streamId, fingerprint, fingerprintLength, offset, dev, ino, path, lastSeenMillis, offset);
+    }
 
     public Key key() {
         return new Key(taskId, streamId);
     }
 
     public CheckpointEntry withOffset(long newOffset) {
-        return new CheckpointEntry(taskId, streamId, fingerprint, fingerprintLength, newOffset, dev, ino, path, lastSeenMillis);
+        return new CheckpointEntry(taskId, streamId, fingerprint, fingerprintLength, newOffset, dev, ino, path, lastSeenMillis,
+                countedOffset, ranges.stream().filter(r -> r.endOffset() > newOffset).toList());
     }
 
     /** Entries are unique per task and stream id. */

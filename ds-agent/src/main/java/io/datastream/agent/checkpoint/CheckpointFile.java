@@ -41,7 +41,7 @@ public final class CheckpointFile {
         try {
             data = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            return new CheckpointFormat.Contents(CheckpointFormat.VERSION_1, 0, java.util.List.of());
+            return new CheckpointFormat.Contents(CheckpointFormat.VERSION_2, 0, java.util.List.of(), java.util.List.of(), -1);
         }
         try {
             return CheckpointFormat.decode(data);
@@ -52,7 +52,12 @@ public final class CheckpointFile {
     }
 
     public void write(Collection<CheckpointEntry> entries, long nowMillis) throws IOException {
-        byte[] data = CheckpointFormat.encode(entries, nowMillis);
+        write(entries, java.util.List.of(), -1, nowMillis);
+    }
+
+    public void write(Collection<CheckpointEntry> entries, Collection<MinuteCounts> counts, long openMinute, long nowMillis)
+            throws IOException {
+        byte[] data = CheckpointFormat.encode(entries, counts, openMinute, nowMillis);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer b = ByteBuffer.wrap(data);

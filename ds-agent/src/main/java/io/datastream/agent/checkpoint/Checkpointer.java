@@ -18,19 +18,25 @@ import org.slf4j.LoggerFactory;
  * The checkpointer: every checkpoint.intervalMs it asks the tailer for new or moved streams and
  * the shipper for acknowledged offsets, merges them into its table (offsets only grow), drops
  * entries not seen for checkpoint.retentionMs, and rewrites the checkpoint file when something
- * changed. Single-threaded (one scheduled thread).
+ * changed. The minute counts that come with them (lines read up to the counted offsets, lines
+ * acknowledged up to the acknowledged offsets) are added up per task and minute and written in the
+ * same file, for the last {@code countMinutes} minutes. Single-threaded (one scheduled thread).
  */
 public final class Checkpointer {
     private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
 
     private final CheckpointFile file;
-    private final Supplier<CompletableFuture<Collection<StreamInfo>>> tailer;
-    private final Supplier<CompletableFuture<Collection<AckedOffset>>> shipper;
+    private final Supplier<CompletableFuture<Progress<StreamInfo>>> tailer;
+    private final Supplier<CompletableFuture<Progress<AckedOffset>>> shipper;
     private final long retentionMillis;
+    private final int countMinutes;
     private final LongSupplier clock;
     private final Map<CheckpointEntry.Key, CheckpointEntry> entries = new LinkedHashMap<>();
-    private CompletableFuture<Collection<StreamInfo>> pendingTailer;
-    private CompletableFuture<Collection<AckedOffset>> pendingShipper;
+    private final Map<MinuteCounts.Key, MinuteCounts> counts = new LinkedHashMap<>();
+    private long openMinute;
+    private java.util.function.LongConsumer afterWrite = m -> { };
+    private CompletableFuture<Progress<StreamInfo>> pendingTailer;
+    private CompletableFuture<Progress<AckedOffset>> pendingShipper;
     private boolean changed;
     private volatile long writes;
     private volatile int entryCount;
@@ -43,14 +49,42 @@ public final class Checkpointer {
      */
     public Checkpointer(CheckpointFile file, List<CheckpointEntry> initial, Supplier<CompletableFuture<Collection<StreamInfo>>> streams,
                         Supplier<CompletableFuture<Collection<AckedOffset>>> acked, long retentionMillis, LongSupplier clockMillis) {
+        this(file, initial, List.of(), () -> streams.get().thenApply(Progress::of), () -> acked.get().thenApply(Progress::of),
+                retentionMillis, 0, clockMillis);
+    }
+
+    /**
+     * @param initialCounts the minute counts of the loaded file
+     * @param countMinutes  minutes of counts kept (the reports' window; 0 keeps none)
+     */
+    public Checkpointer(CheckpointFile file, List<CheckpointEntry> initial, List<MinuteCounts> initialCounts,
+                        Supplier<CompletableFuture<Progress<StreamInfo>>> streams, Supplier<CompletableFuture<Progress<AckedOffset>>> acked,
+                        long retentionMillis, int countMinutes, LongSupplier clockMillis) {
         this.file = file;
         this.tailer = streams;
         this.shipper = acked;
         this.retentionMillis = retentionMillis;
+        this.countMinutes = countMinutes;
         this.clock = clockMillis;
         for (CheckpointEntry e : initial) {
             entries.put(e.key(), e);
         }
+        for (MinuteCounts c : initialCounts) {
+            count(c);
+        }
+        this.openMinute = -1;
+    }
+
+    /** The loaded file's open minute, kept until the tailer announces one. */
+    public Checkpointer openMinute(long loaded) {
+        this.openMinute = loaded;
+        return this;
+    }
+
+    /** Told the open minute of each file written (the tailer waits for it before reading in a new minute). */
+    public Checkpointer afterWrite(java.util.function.LongConsumer listener) {
+        this.afterWrite = listener;
+        return this;
     }
 
     /** One round: collect, merge, write if changed. Never throws. */
@@ -60,6 +94,8 @@ public final class Checkpointer {
             expire();
             if (changed) {
                 write();
+            } else if (openMinute >= 0) {
+                afterWrite.accept(openMinute); // the file as it is holds it
             }
         } catch (RuntimeException e) {
             LOG.error("checkpoint round failed", e);
@@ -80,24 +116,38 @@ public final class Checkpointer {
         if (pendingShipper == null) {
             pendingShipper = shipper.get();
         }
-        Collection<StreamInfo> t = await(pendingTailer, waitMillis);
+        Progress<StreamInfo> t = await(pendingTailer, waitMillis);
         if (t != null || pendingTailer.isDone()) {
             pendingTailer = null;
         }
-        Collection<AckedOffset> s = await(pendingShipper, waitMillis);
+        Progress<AckedOffset> s = await(pendingShipper, waitMillis);
         if (s != null || pendingShipper.isDone()) {
             pendingShipper = null;
         }
         if (t != null) {
-            for (StreamInfo si : t) {
+            for (StreamInfo si : t.items()) {
                 register(si);
+            }
+            t.counts().forEach(this::count);
+            if (t.openMinute() != openMinute && t.openMinute() >= 0) {
+                openMinute = t.openMinute();
+                changed = true;
             }
         }
         if (s != null) {
-            for (AckedOffset a : s) {
+            for (AckedOffset a : s.items()) {
                 acked(a);
             }
+            s.counts().forEach(this::count);
         }
+    }
+
+    private void count(MinuteCounts c) {
+        if (countMinutes <= 0) {
+            return;
+        }
+        counts.merge(c.key(), c, MinuteCounts::plus);
+        changed = true;
     }
 
     private static <T> T await(CompletableFuture<T> f, long waitMillis) {
@@ -115,8 +165,12 @@ public final class Checkpointer {
         CheckpointEntry.Key k = new CheckpointEntry.Key(si.taskId(), si.streamId());
         CheckpointEntry old = entries.get(k);
         long offset = old == null ? si.startOffset() : Math.max(old.offset(), si.startOffset());
+        long counted = Math.max(old == null ? 0 : old.countedOffset(), si.countedOffset());
+        List<CountedRange> ranges = si.countedOffset() >= counted && !si.ranges().isEmpty() ? si.ranges()
+                : old == null ? List.of() : old.ranges();
+        long kept = offset;
         CheckpointEntry e = new CheckpointEntry(si.taskId(), si.streamId(), si.fingerprint(), si.fingerprintLength(), offset,
-                si.dev(), si.ino(), si.path(), si.lastSeenMillis());
+                si.dev(), si.ino(), si.path(), si.lastSeenMillis(), counted, ranges.stream().filter(r -> r.endOffset() > kept).toList());
         if (!e.equals(old)) {
             entries.put(k, e);
             changed = true;
@@ -138,6 +192,10 @@ public final class Checkpointer {
 
     private void expire() {
         long now = clock.getAsLong();
+        long oldestMinute = Math.floorDiv(now, 60_000L) - countMinutes;
+        if (counts.keySet().removeIf(k -> k.minute() < oldestMinute)) {
+            changed = true;
+        }
         for (Iterator<CheckpointEntry> it = entries.values().iterator(); it.hasNext(); ) {
             if (now - it.next().lastSeenMillis() > retentionMillis) {
                 it.remove();
@@ -148,12 +206,13 @@ public final class Checkpointer {
 
     private void write() {
         try {
-            file.write(new ArrayList<>(entries.values()), clock.getAsLong());
+            file.write(new ArrayList<>(entries.values()), new ArrayList<>(counts.values()), openMinute, clock.getAsLong());
             changed = false;
             writes++;
             entryCount = entries.size();
             lastWriteMillis = clock.getAsLong();
             lastWriteError = null;
+            afterWrite.accept(openMinute);
         } catch (IOException e) {
             if (lastWriteError == null) {
                 LOG.error("cannot write checkpoints to {}: {}", file.path(), e.toString());

@@ -24,12 +24,19 @@ import java.util.function.Supplier;
  * <ul>
  *   <li><b>Read</b>: a batch's records and source bytes, counted when the tailer hands it over, in
  *       the minute of its creation time, which is the first (and last) event time written in its
- *       header: routers and the sink key their counts by the same minute.</li>
+ *       header: routers and the sink key their counts by the same minute. A line is counted as read
+ *       once: a batch that reads lines again (after a discard, or after a restart below the
+ *       checkpoint's counted offset) is not counted as read; the agent counts it in
+ *       {@code ds_agent_lines_reread_total}.</li>
  *   <li><b>Acknowledged</b>: the same batch's records and bytes when a router acknowledges it OK,
  *       in the same minute.</li>
- *   <li><b>Discarded</b> batches (a parked task, a rewind, a stop before the acknowledgement) are
- *       taken back out of the read count: their lines are read again, into new batches of a later
- *       minute.</li>
+ *   <li><b>Discarded</b> batches (a parked task, a rewind, a stop before the acknowledgement) stay
+ *       counted as read: their lines are read again, into new batches, as re-reads.</li>
+ *   <li><b>After a restart</b> ({@link #restore}) the counts go on from those in the checkpoint, which
+ *       the checkpointer keeps with the offsets they belong to: every minute of the checkpoint, and
+ *       every minute from the checkpoint's last write to now, is reported again from those counts,
+ *       replacing what the stopped process may have reported beyond its last checkpoint (those lines
+ *       are read again and counted then).</li>
  *   <li><b>Dropped</b> lines and bytes (by reason), errors, backlog and read lag come from the
  *       agent's status at each push: the drops since the previous push are counted in the current
  *       minute, backlog and lag are the current minute's gauges.</li>
@@ -62,8 +69,41 @@ public final class AgentReports implements BatchOutcomes, AutoCloseable {
         return this;
     }
 
-    /** The tailer built a batch (called before the shipper gets it). */
+    /**
+     * Seeds the ledger with the checkpoint's counts (before {@link #start}): each minute still in the
+     * window, and every minute of {@code tasks} from the checkpoint's write to now (as zero when the
+     * checkpoint has none), is reported again as the checkpoint has it.
+     *
+     * @param counts       the checkpoint's minute counts
+     * @param writtenAtMillis when the checkpoint was written (0 = no checkpoint)
+     * @param tasks        the tasks of the checkpoint's entries
+     */
+    public void restore(java.util.Collection<io.datastream.agent.checkpoint.MinuteCounts> counts, long writtenAtMillis,
+                        java.util.Set<String> tasks) {
+        long now = MinuteLedger.minuteOf(clock.getAsLong());
+        long oldest = now - ledger.windowMinutes() + 1;
+        for (io.datastream.agent.checkpoint.MinuteCounts c : counts) {
+            if (c.minute() >= oldest && c.minute() <= now) {
+                ledger.add(c.taskId(), c.minute(), ReportCount.LINES_READ, c.linesRead(), ReportCount.BYTES_READ, c.bytesRead());
+                ledger.add(c.taskId(), c.minute(), ReportCount.LINES_ACKED, c.linesAcked(), ReportCount.BYTES_ACKED, c.bytesAcked());
+            }
+        }
+        if (writtenAtMillis > 0) {
+            java.util.Set<String> all = new java.util.TreeSet<>(tasks);
+            counts.forEach(c -> all.add(c.taskId()));
+            for (long m = Math.max(oldest, MinuteLedger.minuteOf(writtenAtMillis) - 1); m <= now; m++) {
+                for (String task : all) {
+                    ledger.add(task, m, ReportCount.LINES_READ, 0, ReportCount.BYTES_READ, 0); // a cell, sent even if zero
+                }
+            }
+        }
+    }
+
+    /** The tailer built a batch (called before the shipper gets it); a re-read is not counted as read again. */
     public void read(OutBatch b) {
+        if (b.reread()) {
+            return;
+        }
         ledger.add(b.taskId(), MinuteLedger.minuteOf(b.createdMillis()), ReportCount.LINES_READ, b.records(),
                 ReportCount.BYTES_READ, b.endOffset() - b.startOffset());
     }
@@ -76,8 +116,7 @@ public final class AgentReports implements BatchOutcomes, AutoCloseable {
 
     @Override
     public void discarded(OutBatch b) {
-        ledger.add(b.taskId(), MinuteLedger.minuteOf(b.createdMillis()), ReportCount.LINES_READ, -b.records(),
-                ReportCount.BYTES_READ, -(b.endOffset() - b.startOffset()));
+        // its lines stay counted as read, in its minute: the batch that reads them again is a re-read
     }
 
     /** Before each push: drops and errors since the last one, and the gauges, into the current minute. */

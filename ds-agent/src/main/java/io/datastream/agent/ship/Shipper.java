@@ -6,6 +6,7 @@ import io.datastream.agent.batch.BatchOutcomes;
 import io.datastream.agent.batch.OutBatch;
 import io.datastream.agent.batch.SendWindow;
 import io.datastream.agent.checkpoint.AckedOffset;
+import io.datastream.agent.checkpoint.MinuteCounts;
 import io.datastream.agent.tail.TaskParker;
 import io.datastream.protocol.ErrorCode;
 import io.datastream.protocol.ProtocolVersion;
@@ -127,6 +128,8 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
     private final LinkedHashMap<Long, Pending> inFlight = new LinkedHashMap<>();
     private final Map<StreamKey, Tracker> trackers = new HashMap<>();
     private final Map<StreamKey, AckedOffset> ackedChanged = new LinkedHashMap<>();
+    /** Lines and bytes the acknowledged offsets passed since the last report, per task and minute (for the checkpoint). */
+    private final Map<MinuteCounts.Key, MinuteCounts> ackedCounts = new HashMap<>();
     private volatile BatchOutcomes outcomes = BatchOutcomes.NONE;
     private final Map<String, TaskCounters> counters = new HashMap<>();
     /** Streams sent back to be read again from an offset: batches built before the rewind are dropped. */
@@ -567,7 +570,12 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
         if (t != null) {
             long before = t.acked;
             while (!t.outstanding.isEmpty() && t.outstanding.peek().acked) {
-                t.acked = Math.max(t.acked, t.outstanding.poll().batch.endOffset());
+                OutBatch done = t.outstanding.poll().batch;
+                t.acked = Math.max(t.acked, done.endOffset());
+                // counted for the checkpoint with the offset it moves, never ahead of it
+                long minute = Math.floorDiv(done.createdMillis(), 60_000L);
+                ackedCounts.merge(new MinuteCounts.Key(done.taskId(), minute),
+                        MinuteCounts.acked(done.taskId(), minute, done.records(), done.endOffset() - done.startOffset()), MinuteCounts::plus);
             }
             if (t.acked != before) {
                 ackedChanged.put(key, new AckedOffset(key.taskId(), key.streamId(), t.fingerprint, t.fingerprintLength, t.acked));
@@ -719,6 +727,8 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
     private ShipperReport buildReport() {
         List<AckedOffset> acked = new ArrayList<>(ackedChanged.values());
         ackedChanged.clear();
+        List<MinuteCounts> counts = new ArrayList<>(ackedCounts.values());
+        ackedCounts.clear();
         Map<String, ShipperReport.TaskShipping> tasks = new HashMap<>();
         Map<String, Long> oldest = new HashMap<>();
         for (Pending p : inFlight.values()) {
@@ -733,7 +743,7 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
                     Math.max(0, c.unackedBytes), oldest.getOrDefault(e.getKey(), 0L), c.lastError));
         }
         return new ShipperReport(acked, tasks, state == State.ACTIVE && router != null ? router.toString() : null, inFlight.size(),
-                unsent.size(), Math.max(0, connections - 1), creditLimit);
+                unsent.size(), Math.max(0, connections - 1), creditLimit, counts);
     }
 
     /**

@@ -15,9 +15,11 @@ import java.util.Map;
  * @param queued        batches waiting to be sent (new, or to be re-sent)
  * @param reconnects    connections opened after the first one
  * @param creditLimit   the router's latest credit limit on this connection
+ * @param ackedCounts   lines and bytes acknowledged up to the offsets in {@code acked} since the previous report, per
+ *                      task and minute (a batch acknowledged ahead of an earlier one counts when the offset passes it)
  */
 public record ShipperReport(List<AckedOffset> acked, Map<String, TaskShipping> tasks, String router, int inFlight, int queued,
-                            long reconnects, long creditLimit) {
+                            long reconnects, long creditLimit, List<io.datastream.agent.checkpoint.MinuteCounts> ackedCounts) {
 
     /**
      * @param batchesSent    batches written to a router (re-sends included)

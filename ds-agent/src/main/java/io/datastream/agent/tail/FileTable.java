@@ -96,6 +96,8 @@ final class FileTable {
                 continue;
             }
             FileStream s = new FileStream(e.streamId(), e.fingerprint(), e.fingerprintLength(), e.offset());
+            s.counted = e.countedOffset();
+            s.ranges.addAll(e.ranges());
             s.path = e.path().isEmpty() ? null : Path.of(e.path());
             s.key = new FileKey(e.dev(), e.ino());
             s.lastSeenMillis = e.lastSeenMillis();

@@ -5,6 +5,8 @@ import io.datastream.agent.batch.BatchOutlet;
 import io.datastream.agent.batch.OutBatch;
 import io.datastream.agent.batch.SendWindow;
 import io.datastream.agent.checkpoint.CheckpointEntry;
+import io.datastream.agent.checkpoint.CountedRange;
+import io.datastream.agent.checkpoint.MinuteCounts;
 import io.datastream.agent.checkpoint.StreamInfo;
 import io.datastream.agent.discovery.DiscoveryListener;
 import io.datastream.agent.discovery.ScanResult;
@@ -71,6 +73,9 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
     private record Rewind(String taskId, Map<Long, Long> rewind) {
     }
 
+    private record Persisted(long openMinute) {
+    }
+
     private record ReportRequest(CompletableFuture<TailerReport> future) {
     }
 
@@ -91,7 +96,19 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
     /** At most one unprocessed scan per task (a newer one replaces it): scans of many files are big. */
     private final java.util.concurrent.ConcurrentHashMap<String, ScanResult> pendingScans = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, List<CheckpointEntry>> stashed = new HashMap<>();
+    /** Minutes back that a restarted agent still reads in the minute its stopped process was reading in. */
+    static final long OPEN_MINUTE_MAX_AGE = 30;
+    /** Whether new lines are read only in a minute a written checkpoint holds as its open minute (the agent, with reports on). */
+    private volatile boolean keysPersisted;
+    /** With {@link #keysPersisted}: the stopped process's open minute, for the lines it may have sent unknown to the checkpoint. */
+    private volatile long restartOpenMinute = -1;
+    /** The minute new lines are read in (-1 = none yet: wait for the first checkpoint); tailer thread. */
+    private long keyMinute = -1;
+    /** A minute announced to the checkpointer and not written yet: new lines wait for it; tailer thread. */
+    private long pendingMinute = -1;
     private final List<TrackedFile> open = new ArrayList<>();
+    /** Lines and bytes counted as read since the last report, per task and minute (handed to the checkpointer with the counted offsets). */
+    private final Map<MinuteCounts.Key, MinuteCounts> readCounts = new HashMap<>();
     private final ArrayDeque<TrackedFile> wantOpen = new ArrayDeque<>();
     private final Set<Path> woken = new HashSet<>();
     private final List<FileStream> dirty = new ArrayList<>();
@@ -106,6 +123,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
     /** Driven by {@link #step} instead of {@link #run}: {@link #close} shuts it down on the caller's thread. */
     private boolean stepped;
     private volatile TailerReport finalReport;
+    private final java.util.concurrent.atomic.AtomicBoolean finalCountsTaken = new java.util.concurrent.atomic.AtomicBoolean();
     /** Directories of fast files (immutable snapshot for discovery; replaced when it changes). */
     private volatile Set<Path> busyDirectories = Set.of();
     private long lastHousekeeping;
@@ -162,12 +180,32 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
         offerControl(new Rewind(taskId, Map.copyOf(rewind)));
     }
 
+    /**
+     * Reads new lines only in a minute that a written checkpoint holds (call before the tailer runs):
+     * each report that sees a new minute announces it as the open minute, and new lines wait until
+     * {@link #persisted} says a checkpoint with it is written; lines after a checkpoint's counted
+     * offsets were therefore sent, if at all, in its open minute. The lines a stopped process may
+     * have sent unknown to its checkpoint (from a stream's counted offset to its size when first
+     * read here) are read in that process's open minute.
+     *
+     * @param stoppedOpenMinute the loaded checkpoint's open minute (-1 = none)
+     */
+    public void persistKeys(long stoppedOpenMinute) {
+        this.restartOpenMinute = stoppedOpenMinute;
+        this.keysPersisted = true;
+    }
+
+    /** A checkpoint holding {@code openMinute} is written (the checkpointer's thread). */
+    public void persisted(long openMinute) {
+        offerControl(new Persisted(openMinute));
+    }
+
     /** Streams changed since the last report, and per-task counters. */
     public CompletableFuture<TailerReport> report() {
         CompletableFuture<TailerReport> f = new CompletableFuture<>();
         TailerReport last = finalReport;
         if (last != null) {
-            f.complete(last);
+            f.complete(takeFinal(last));
         } else if (!running) {
             f.completeExceptionally(new IllegalStateException("tailer stopped"));
         } else {
@@ -323,6 +361,12 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
             }
         } else if (m instanceof ReportRequest r) {
             r.future().complete(buildReport(now));
+        } else if (m instanceof Persisted p) {
+            if (pendingMinute >= 0 && p.openMinute() >= pendingMinute) {
+                keyMinute = pendingMinute;
+                pendingMinute = -1;
+                return true; // new lines may be read again
+            }
         } else if (m instanceof FilesRequest r) {
             r.future().complete(fileList());
         }
@@ -431,7 +475,29 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
         int fit = routerMax == Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) Math.max(1024, (routerMax - 8192) * 0.98);
         sink.target = Math.min(config.batch().maxBytes(), fit);
         builder.begin(source(s, f), start);
-        sink.now = now;
+        // the batch's minute: a re-read keeps the minute its lines were first read in (and ends where
+        // that minute's lines end); after a restart the lines the stopped process may have sent
+        // unknown to the checkpoint keep the minute it was reading in
+        long minute = Math.floorDiv(now, 60_000L);
+        sink.limit = Long.MAX_VALUE;
+        if (s.openUntil < 0) { // first read in this process
+            s.openUntil = size;
+            s.openMinute = restartOpenMinute;
+        }
+        if (start < s.counted) {
+            CountedRange r = s.rangeAt(start);
+            sink.limit = r == null ? s.counted : r.endOffset();
+            minute = r == null ? minute : Math.min(minute, r.minute());
+        } else if (s.openMinute >= 0 && start < s.openUntil && minute - s.openMinute <= OPEN_MINUTE_MAX_AGE) {
+            minute = Math.min(minute, s.openMinute);
+        } else if (keysPersisted) {
+            s.openMinute = -1;
+            if (keyMinute < 0 || pendingMinute >= 0) {
+                return false; // the minute is not in a written checkpoint yet: the lines wait in the file
+            }
+            minute = Math.min(minute, keyMinute);
+        }
+        sink.now = minute == Math.floorDiv(now, 60_000L) ? now : minute * 60_000L + 59_999L;
         RecordReader.Outcome outcome;
         try {
             outcome = reader.read(f.channel, c, t.rules(Math.max(TaskSpec.MIN_LINE_BYTES, fit - 32)), sink, budget, finalFlush,
@@ -443,7 +509,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
             table.fileError(f, e);
         }
         if (!builder.isEmpty()) {
-            submit(t, s, start, now);
+            submit(t, s, start, sink.now);
         }
         t.linesRead += c.records - records0;
         t.bytesRead += c.consumedBytes - consumed0;
@@ -481,8 +547,19 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
         if (bytes.capacity() > 2 * bytes.readableBytes() + 1024) {
             bytes.capacity(bytes.readableBytes()); // do not hold an uncompressed-sized buffer per batch
         }
-        OutBatch b = new OutBatch(t.id, t.epoch, s.streamId, s.fingerprint, s.fingerprintLength, start, builder.endOffset(),
-                builder.recordCount(), now, bytes);
+        long end = builder.endOffset();
+        boolean reread = start < s.counted;
+        if (end > s.counted) {
+            long minute = Math.floorDiv(now, 60_000L);
+            if (!reread) {
+                readCounts.merge(new MinuteCounts.Key(t.id, minute), MinuteCounts.read(t.id, minute, builder.recordCount(), end - start),
+                        MinuteCounts::plus);
+            }
+            s.counted(end, minute);
+            dirty(s);
+        }
+        OutBatch b = new OutBatch(t.id, t.epoch, s.streamId, s.fingerprint, s.fingerprintLength, start, end,
+                builder.recordCount(), now, bytes, reread);
         window.take(b.size());
         outlet.submit(b);
     }
@@ -500,11 +577,14 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
     private final class BatchSink implements RecordSink {
         long now;
         int target;
+        /** Offset a batch must not run past (the stream's counted offset while re-reading). */
+        long limit = Long.MAX_VALUE;
 
         @Override
         public boolean accept(byte[] buf, int index, int length, long gap) {
             if (!builder.isEmpty() && (builder.uncompressedBytes() + length + 16 > target
-                    || builder.recordCount() >= config.batch().maxRecords())) {
+                    || builder.recordCount() >= config.batch().maxRecords()
+                    || builder.endOffset() + length + gap > limit)) {
                 return false;
             }
             return builder.tryAppend(buf, index, length, gap, now);
@@ -696,7 +776,8 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
         }
         for (FileStream s : t.streams.values()) {
             keep.add(new CheckpointEntry(t.id, s.streamId, s.fingerprint, s.fingerprintLength, s.cursor.offset(),
-                    s.key == null ? -1 : s.key.dev(), s.key == null ? -1 : s.key.ino(), s.path == null ? "" : s.path.toString(), now));
+                    s.key == null ? -1 : s.key.dev(), s.key == null ? -1 : s.key.ino(), s.path == null ? "" : s.path.toString(), now,
+                    s.counted, new ArrayList<>(s.ranges)));
         }
         stashed.put(t.id, keep);
         LOG.info("task {} stopped", t.id);
@@ -803,7 +884,8 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
                 continue;
             }
             changed.add(new StreamInfo(taskId, s.streamId, s.fingerprint, s.fingerprintLength, s.initialOffset,
-                    s.key == null ? -1 : s.key.dev(), s.key == null ? -1 : s.key.ino(), s.path == null ? "" : s.path.toString(), s.lastSeenMillis));
+                    s.key == null ? -1 : s.key.dev(), s.key == null ? -1 : s.key.ino(), s.path == null ? "" : s.path.toString(), s.lastSeenMillis,
+                    s.counted, new ArrayList<>(s.ranges)));
         }
         dirty.clear();
         Map<String, TaskReport> reports = new LinkedHashMap<>();
@@ -851,7 +933,17 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
                     t.bytesRead, t.drops.lines(), t.drops.bytes(), t.splitRecords, t.errors + t.scanErrors.size(), lastError,
                     unread, oldest, t.overLimit, t.drops.bytesByReason(), t.drops.linesByReason()));
         }
-        return new TailerReport(changed, reports, open.size());
+        List<MinuteCounts> read = new ArrayList<>(readCounts.values());
+        readCounts.clear();
+        long openMinute = -1;
+        if (keysPersisted) {
+            long m = Math.floorDiv(now, 60_000L);
+            if (pendingMinute < 0 && keyMinute != m) {
+                pendingMinute = m; // new lines wait from now until a checkpoint holds it
+            }
+            openMinute = pendingMinute >= 0 ? pendingMinute : keyMinute;
+        }
+        return new TailerReport(changed, reports, open.size(), read, openMinute);
     }
 
     private String taskOf(FileStream s) {
@@ -896,6 +988,12 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
         }
     }
 
+    /** The final report, its read counts handed over only once (they add up in the checkpoint). */
+    private TailerReport takeFinal(TailerReport last) {
+        return finalCountsTaken.getAndSet(true) ? new TailerReport(last.changed(), last.tasks(), last.openFiles(), List.of(), last.openMinute())
+                : last;
+    }
+
     private void shutdown() {
         for (TrackedFile f : new ArrayList<>(open)) {
             close(f);
@@ -906,7 +1004,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
         finalReport = last;
         for (Object m; (m = inbox.poll()) != null; ) {
             if (m instanceof ReportRequest r) {
-                r.future().complete(last);
+                r.future().complete(takeFinal(last));
             } else if (m instanceof FilesRequest r) {
                 r.future().complete(List.of());
             }

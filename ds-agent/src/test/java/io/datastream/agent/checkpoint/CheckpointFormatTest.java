@@ -19,7 +19,11 @@ class CheckpointFormatTest {
     Path dir;
 
     private static byte[] golden() throws IOException {
-        try (InputStream in = CheckpointFormatTest.class.getResourceAsStream("/checkpoint/v1/checkpoints.bin")) {
+        return golden("v1");
+    }
+
+    private static byte[] golden(String version) throws IOException {
+        try (InputStream in = CheckpointFormatTest.class.getResourceAsStream("/checkpoint/" + version + "/checkpoints.bin")) {
             assertThat(in).as("golden file").isNotNull();
             return in.readAllBytes();
         }
@@ -33,11 +37,32 @@ class CheckpointFormatTest {
         assertThat(c.entries()).containsExactlyElementsOf(GoldenCheckpoints.V1);
         assertThat(c.entries().get(3).path()).isEqualTo("/srv/app/logs/spaß.log");
         assertThat(c.entries().get(2).fingerprintLength()).as("a short-file fingerprint").isEqualTo(42);
+        assertThat(c.entries()).as("version 1 has no counted offsets: each is the acknowledged offset")
+                .allSatisfy(e -> assertThat(e.countedOffset()).isEqualTo(e.offset()));
+        assertThat(c.counts()).as("version 1 has no minute counts").isEmpty();
+        assertThat(c.openMinute()).isEqualTo(-1);
     }
 
     @Test
-    void writesVersion1ByteForByte() throws Exception {
-        assertThat(CheckpointFormat.encode(GoldenCheckpoints.V1, GoldenCheckpoints.WRITTEN_AT)).isEqualTo(golden());
+    void aVersion1FileIsRewrittenAsVersion2WithTheSameEntries() throws Exception {
+        CheckpointFormat.Contents v1 = CheckpointFormat.decode(golden());
+        CheckpointFormat.Contents v2 = CheckpointFormat.decode(CheckpointFormat.encode(v1.entries(), v1.counts(), v1.openMinute(), v1.writtenAtMillis()));
+        assertThat(v2.version()).isEqualTo(2);
+        assertThat(v2.entries()).isEqualTo(v1.entries());
+    }
+
+    @Test
+    void readsAndWritesTheVersion2GoldenFileByteForByte() throws Exception {
+        CheckpointFormat.Contents c = CheckpointFormat.decode(golden("v2"));
+        assertThat(c.version()).isEqualTo(2);
+        assertThat(c.entries()).containsExactlyElementsOf(GoldenCheckpoints.V2);
+        assertThat(c.entries().get(0).countedOffset()).isEqualTo(1_050_000L);
+        assertThat(c.counts()).containsExactlyElementsOf(GoldenCheckpoints.V2_COUNTS);
+        assertThat(c.openMinute()).isEqualTo(GoldenCheckpoints.V2_OPEN_MINUTE);
+        assertThat(c.entries().get(0).ranges()).hasSize(2);
+        assertThat(CheckpointFormat.encode(GoldenCheckpoints.V2, GoldenCheckpoints.V2_COUNTS, GoldenCheckpoints.V2_OPEN_MINUTE,
+                GoldenCheckpoints.WRITTEN_AT))
+                .isEqualTo(golden("v2"));
     }
 
     @Test
@@ -66,7 +91,7 @@ class CheckpointFormatTest {
     @Test
     void randomBytesNeverThrowAnythingButCorruptCheckpoint() {
         Random rnd = new Random(3);
-        byte[] base = CheckpointFormat.encode(GoldenCheckpoints.V1, 1);
+        byte[] base = CheckpointFormat.encode(GoldenCheckpoints.V2, GoldenCheckpoints.V2_COUNTS, GoldenCheckpoints.V2_OPEN_MINUTE, 1);
         for (int i = 0; i < 20_000; i++) {
             byte[] b = i % 2 == 0 ? new byte[rnd.nextInt(200)] : Arrays.copyOf(base, rnd.nextInt(base.length + 20));
             if (i % 2 == 0) {

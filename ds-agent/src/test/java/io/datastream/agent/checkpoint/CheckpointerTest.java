@@ -62,6 +62,58 @@ class CheckpointerTest {
     }
 
     @Test
+    void minuteCountsAddUpWithTheirOffsetsAndOldMinutesAreForgotten() throws Exception {
+        List<MinuteCounts> read = new ArrayList<>();
+        List<MinuteCounts> ackedCounts = new ArrayList<>();
+        long minute = now.get() / 60_000;
+        Checkpointer c = new Checkpointer(new CheckpointFile(dir), List.of(), List.of(MinuteCounts.read("t", minute - 1, 5, 50)),
+                () -> CompletableFuture.completedFuture(new Progress<>(take(streams).join(), take(read).join())),
+                () -> CompletableFuture.completedFuture(new Progress<>(take(acks).join(), take(ackedCounts).join())), 600_000, 3, now::get);
+        streams.add(new StreamInfo("t", 7, 7, 256, 0, 1, 2, "/a.log", now.get(), 300));
+        read.add(MinuteCounts.read("t", minute, 3, 300));
+        c.tick();
+        acks.add(new AckedOffset("t", 7, 7, 256, 100));
+        ackedCounts.add(MinuteCounts.acked("t", minute, 1, 100));
+        read.add(MinuteCounts.read("t", minute, 2, 200));
+        streams.add(new StreamInfo("t", 7, 7, 256, 0, 1, 2, "/a.log", now.get(), 500));
+        c.tick();
+        CheckpointFormat.Contents saved = new CheckpointFile(dir).load();
+        assertThat(saved.entries()).singleElement().satisfies(e -> {
+            assertThat(e.offset()).isEqualTo(100);
+            assertThat(e.countedOffset()).isEqualTo(500);
+        });
+        assertThat(saved.counts()).containsExactlyInAnyOrder(new MinuteCounts("t", minute - 1, 5, 50, 0, 0),
+                new MinuteCounts("t", minute, 5, 500, 1, 100));
+        now.addAndGet(3 * 60_000L); // minute - 1 leaves the 3 minutes kept
+        c.tick();
+        assertThat(new CheckpointFile(dir).load().counts()).extracting(MinuteCounts::minute).containsExactly(minute);
+    }
+
+    @Test
+    void theTailersOpenMinuteIsConfirmedOnlyOnceAFileHoldsIt() throws Exception {
+        List<Long> confirmed = new ArrayList<>();
+        long[] open = {-1};
+        Path notADirectory = java.nio.file.Files.writeString(dir.resolve("file"), "x");
+        Checkpointer broken = new Checkpointer(new CheckpointFile(notADirectory), List.of(), List.of(),
+                () -> CompletableFuture.completedFuture(new Progress<StreamInfo>(List.of(), List.of(), 8)),
+                () -> CompletableFuture.completedFuture(Progress.<AckedOffset>of(List.of())), 600_000, 60, now::get)
+                .afterWrite(confirmed::add);
+        broken.tick();
+        assertThat(confirmed).as("not written: not confirmed").isEmpty();
+
+        Checkpointer c = new Checkpointer(new CheckpointFile(dir), List.of(), List.of(),
+                () -> CompletableFuture.completedFuture(new Progress<StreamInfo>(List.of(), List.of(), open[0])),
+                () -> CompletableFuture.completedFuture(Progress.<AckedOffset>of(List.of())), 600_000, 60, now::get)
+                .openMinute(7).afterWrite(confirmed::add);
+        c.tick();
+        assertThat(confirmed).as("the loaded file holds 7").containsExactly(7L);
+        open[0] = 8;
+        c.tick();
+        assertThat(confirmed).containsExactly(7L, 8L);
+        assertThat(new CheckpointFile(dir).load().openMinute()).isEqualTo(8);
+    }
+
+    @Test
     void writesOnlyWhenSomethingChangedAndForgetsOldEntries() throws Exception {
         Checkpointer c = checkpointer(List.of(new CheckpointEntry("t", 1, 1, 256, 10, 0, 0, "/old", now.get() - 59_000)));
         c.tick();

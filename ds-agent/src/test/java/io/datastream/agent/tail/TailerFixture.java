@@ -34,11 +34,18 @@ final class TailerFixture implements AutoCloseable {
     private final Thread discoveryThread;
 
     TailerFixture(String extraYaml, Path dataDir, List<CheckpointEntry> checkpoints, LineLedger ledger, TaskSpec... tasks) {
+        this(extraYaml, dataDir, checkpoints, t -> { }, ledger, tasks);
+    }
+
+    /** With {@code setup} applied to the tailer before it runs. */
+    TailerFixture(String extraYaml, Path dataDir, List<CheckpointEntry> checkpoints, java.util.function.Consumer<Tailer> setup,
+                  LineLedger ledger, TaskSpec... tasks) {
         this.config = AgentConfig.fromYaml(merge(FAST_TIMINGS + "dataDir: " + dataDir + "\n", extraYaml));
         this.ledger = ledger;
         this.window = new SendWindow(config.send().windowBatches(), config.send().windowBytes());
         this.outlet = new CollectingOutlet(window, ledger);
         this.tailer = new Tailer(config, outlet, window, checkpoints, System::currentTimeMillis);
+        setup.accept(tailer);
         this.discovery = new Discovery(config.discovery(), new io.datastream.agent.discovery.PathPolicy(config.paths().allow()), tailer,
                 System::currentTimeMillis);
         Map<String, TaskSpec> m = new LinkedHashMap<>();

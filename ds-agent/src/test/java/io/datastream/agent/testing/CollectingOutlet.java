@@ -31,6 +31,8 @@ public final class CollectingOutlet implements BatchOutlet {
     private final Map<String, LineLedger> byTask = new ConcurrentHashMap<>();
     public volatile boolean hold;
     public volatile int batches;
+    /** Every batch submitted, in order (its bytes are released once delivered; its fields stay). */
+    public final List<OutBatch> submitted = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public CollectingOutlet(SendWindow window, LineLedger ledger) {
         this.window = window;
@@ -39,6 +41,7 @@ public final class CollectingOutlet implements BatchOutlet {
 
     @Override
     public synchronized void submit(OutBatch b) {
+        submitted.add(b);
         if (hold) {
             held.add(b);
             return;

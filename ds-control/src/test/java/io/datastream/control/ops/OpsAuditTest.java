@@ -70,6 +70,26 @@ class OpsAuditTest {
     }
 
     @Test
+    void kafkasSurplusThatTheSinkDroppedAsDuplicatesIsResentNotDuplicated() throws Exception {
+        ManualClock clock = ManualClock.atMinute(T0 + 10);
+        try (OpsStore store = OpsStore.open(StoreSettings.at(dir.resolve("m.db")), clock)) {
+            tiers(store, T0, 100, 0, 100, 100, 100, 0);      // ok
+            tiers(store, T0 + 1, 100, 0, 100, 104, 100, 4);  // 4 re-sent copies in Kafka, dropped by the sink
+            tiers(store, T0 + 2, 100, 0, 100, 104, 100, 3);  // one copy more in Kafka than the sink dropped
+            tiers(store, T0 + 3, 100, 0, 100, 104, 104, 0);  // doubled in the output
+            Auditor auditor = new Auditor(store, Duration.ofMinutes(5).toMillis());
+            AuditReport r = auditor.audit("t", T0, T0 + 4);
+            assertThat(r.windows()).extracting(AuditWindow::status).containsExactly(AuditStatus.OK, AuditStatus.RESENT,
+                    AuditStatus.DUPLICATED, AuditStatus.DUPLICATED);
+            assertThat(r.windows().get(1).extra()).as("the re-sent copies other Kafka consumers see").isEqualTo(4);
+            assertThat(r.windows().get(1).missing()).isZero();
+            assertThat(r.total().status()).isEqualTo(AuditStatus.DUPLICATED);
+            assertThat(auditor.audit("t", T0, T0 + 2).total().status()).as("ok and resent minutes").isEqualTo(AuditStatus.RESENT);
+            assertThat(AuditStatus.RESENT.wireName()).isEqualTo("resent");
+        }
+    }
+
+    @Test
     void aTierThatNeverReportedIsLeftOutRatherThanCountedAsZero() throws Exception {
         ManualClock clock = ManualClock.atMinute(T0 + 10);
         try (OpsStore store = OpsStore.open(StoreSettings.at(dir.resolve("r.db")), clock)) {

@@ -10,7 +10,7 @@ import java.util.List;
  * @param toMinute     last minute (exclusive)
  * @param finalBefore  minutes before this epoch minute are final
  * @param windows      one per minute with any report, oldest first
- * @param total        the sums; its status is lost if any window is, else duplicated if any is, else in flight if any is, else ok
+ * @param total        the sums; its status is lost if any window is, else duplicated if any is, else in flight if any is, else resent if any is, else ok
  * @param droppedByReason lines agents dropped, by reason, over the range
  * @param reporting    the tiers that sent any report in the range; the others are left out of the verdicts
  */

@@ -12,7 +12,7 @@ package io.datastream.control.ops.audit;
  * @param duplicatesDropped re-sent lines the sink recognised and dropped (shows at-least-once at work)
  * @param status            the verdict
  * @param missing           lines read but absent from the tier with the fewest (0 unless lost)
- * @param extra             lines more than read in the tier with the most (0 unless duplicated)
+ * @param extra             lines more than read in the tier with the most (0 unless duplicated or resent)
  */
 public record AuditWindow(long minute, long read, long dropped, long acked, long inKafka, long committed, long duplicatesDropped,
                           AuditStatus status, long missing, long extra) {
@@ -35,12 +35,23 @@ public record AuditWindow(long minute, long read, long dropped, long acked, long
             s = AuditStatus.NO_AGENT_REPORTS;
         } else if (missing > 0) {
             s = AuditStatus.LOST;
+        } else if (extra > 0 && resent(read, acked, inKafka, committed, dups, routers, sink)) {
+            s = AuditStatus.RESENT;
         } else if (extra > 0) {
             s = AuditStatus.DUPLICATED;
         } else {
             s = AuditStatus.OK;
         }
         return new AuditWindow(minute, read, dropped, acked, inKafka, committed, dups, s,
-                s == AuditStatus.LOST ? missing : 0, s == AuditStatus.DUPLICATED ? extra : 0);
+                s == AuditStatus.LOST ? missing : 0, s == AuditStatus.DUPLICATED || s == AuditStatus.RESENT ? extra : 0);
+    }
+
+    /**
+     * Whether the only lines above {@code read} are Kafka's re-sent copies that the sink dropped:
+     * acknowledged and committed each equal read, and Kafka's surplus equals the sink's duplicates.
+     * Needs both routers and the sink to have reported (otherwise nothing explains the surplus).
+     */
+    private static boolean resent(long read, long acked, long inKafka, long committed, long dups, boolean routers, boolean sink) {
+        return routers && sink && acked == read && committed == read && inKafka - read == dups;
     }
 }

@@ -77,14 +77,16 @@ public final class Auditor {
         long extra = 0;
         boolean lost = false;
         boolean dup = false;
+        boolean resent = false;
         for (AuditWindow w : windows) {
             missing += w.missing();
             extra += w.extra();
             lost |= w.status() == AuditStatus.LOST;
             dup |= w.status() == AuditStatus.DUPLICATED;
+            resent |= w.status() == AuditStatus.RESENT;
         }
         AuditStatus s = lost ? AuditStatus.LOST : dup ? AuditStatus.DUPLICATED : anyInFlight ? AuditStatus.IN_FLIGHT
-                : agents || windows.isEmpty() ? AuditStatus.OK : AuditStatus.NO_AGENT_REPORTS;
+                : resent ? AuditStatus.RESENT : agents || windows.isEmpty() ? AuditStatus.OK : AuditStatus.NO_AGENT_REPORTS;
         return new AuditWindow(-1, sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], s, missing, extra);
     }
 }
