@@ -217,7 +217,9 @@ public final class EventPipeline implements AutoCloseable {
         }
         FileQueueChannel.Settings fs = new FileQueueChannel.Settings(Path.of(c.dir()), c.capacityBytes(), c.segmentBytes(), c.fsyncPolicy(),
                 c.fsyncIntervalMs(), 1000);
-        return FileQueueChannel.open(c.name(), c.eventFormat(), fs, incarnation, consumers);
+        // recorded as configured: agent batches are stored as BINARY entries but are not HTTP binary events
+        String contents = c.holdsAgentBatches() ? HttpSourceConfig.AGENT_BATCHES : c.eventFormat().configName();
+        return FileQueueChannel.open(c.name(), c.eventFormat(), contents, fs, incarnation, consumers);
     }
 
     /** The bound port. */

@@ -151,6 +151,18 @@ public final class FileQueueChannel implements Channel {
      */
     public static FileQueueChannel open(String name, EventFormat format, Settings settings, Incarnation incarnation,
                                         List<ConsumerSpec> consumers) throws IOException {
+        return open(name, format, format.configName(), settings, incarnation, consumers);
+    }
+
+    /**
+     * {@link #open(String, EventFormat, Settings, Incarnation, List)} of a channel whose entries
+     * are of the configured format {@code contents} ({@code json}, {@code binary}, {@code batches}):
+     * recorded in the directory ({@link ChannelMeta}) and checked at every open.
+     *
+     * @throws IOException also when the directory holds entries of another format
+     */
+    public static FileQueueChannel open(String name, EventFormat format, String contents, Settings settings, Incarnation incarnation,
+                                        List<ConsumerSpec> consumers) throws IOException {
         Path dir = settings.dir();
         Files.createDirectories(dir.resolve("consumers"));
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + SegmentLayout.ALLOC_SUFFIX)) {
@@ -168,6 +180,7 @@ public final class FileQueueChannel implements Channel {
                 }
             }
         }
+        ChannelMeta.check(name, dir, contents, !files.isEmpty());
         Map<ChannelRepair, Long> found = new EnumMap<>(ChannelRepair.class);
         long foundBytes = 0;
         ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
