@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,8 +19,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code ds ctl alert create|list|delete|silence}: alert rules. */
-@Command(name = "alert", mixinStandardHelpOptions = true, description = "Create, list, delete and silence alert rules.",
-        subcommands = {AlertCommand.Create.class, AlertCommand.ListRules.class, AlertCommand.Delete.class, AlertCommand.Silence.class})
+@Command(name = "alert", mixinStandardHelpOptions = true, description = "Create, list, delete and silence alert rules; their history.",
+        subcommands = {AlertCommand.Create.class, AlertCommand.ListRules.class, AlertCommand.Delete.class, AlertCommand.Silence.class,
+                AlertCommand.History.class})
 public final class AlertCommand implements Callable<Integer> {
     static final String RULES = "/api/v1/alerts/rules";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -127,7 +131,7 @@ public final class AlertCommand implements Callable<Integer> {
                     t.row(r.path("id").asText(), r.path("kind").asText(), number(r.path("threshold").asDouble()),
                             Formats.millis(r.path("forMs").asLong()), scope, r.path("state").asText(),
                             Formats.ago(ctl.clock(), r.path("sinceMillis").asLong()), number(r.path("value").asDouble()),
-                            silenced > ctl.clock().millis() ? java.time.Instant.ofEpochMilli(silenced).toString() : "-");
+                            silenced > ctl.clock().millis() ? Instant.ofEpochMilli(silenced).toString() : "-");
                 }
                 t.print(out);
             });
@@ -178,7 +182,54 @@ public final class AlertCommand implements Callable<Integer> {
                 JsonNode r = client.post(rulePath(id) + "/silence", ("{\"durationMs\":" + ms + "}").getBytes(StandardCharsets.UTF_8));
                 long until = r.path("silencedUntilMillis").asLong();
                 out.println(until == 0 ? "alert rule " + id + " not silenced"
-                        : "alert rule " + id + " silenced until " + java.time.Instant.ofEpochMilli(until));
+                        : "alert rule " + id + " silenced until " + Instant.ofEpochMilli(until));
+            });
+        }
+    }
+
+    /** {@code alert history [--since 1d] [--state firing] [--limit 50]}: the transitions of every rule, newest first. */
+    @Command(name = "history", mixinStandardHelpOptions = true, description = "The state changes of every rule, newest first.")
+    public static final class History implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--since", paramLabel = "WHEN", defaultValue = "1d",
+                description = "an age (90m, 1h, 2d), an ISO-8601 instant or an epoch minute (default: ${DEFAULT-VALUE})")
+        String since;
+
+        @Option(names = "--state", paramLabel = "STATE", description = "only changes into this state (pending, firing, resolved, inactive)")
+        String state;
+
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "at most N changes, 1 to 1000 (default: ${DEFAULT-VALUE})")
+        int limit;
+
+        @Override
+        public Integer call() {
+            CtlCommand ctl = CtlCommand.of(spec);
+            String from = DURATION.matcher(since).matches()
+                    ? Instant.ofEpochMilli(ctl.clock().millis() - millis(spec, "--since", since)).toString()
+                    : since;
+            List<Map.Entry<String, String>> query = new ArrayList<>(List.of(Map.entry("from", from), Map.entry("limit", String.valueOf(limit))));
+            if (state != null) {
+                query.add(Map.entry("state", state));
+            }
+            return ctl.run(spec, (client, out) -> {
+                JsonNode page = client.get(ControlClient.query("/api/v1/alerts/history", query));
+                if (ctl.json()) {
+                    out.println(TaskFiles.pretty(page));
+                    return;
+                }
+                Table t = new Table("TIME", "RULE", "FROM", "TO", "VALUE", "MESSAGE");
+                for (JsonNode i : page.path("items")) {
+                    t.row(Instant.ofEpochMilli(i.path("atMillis").asLong()).toString(), i.path("rule").asText(),
+                            i.path("from").asText(), i.path("to").asText(), ListRules.number(i.path("value").asDouble()),
+                            i.path("message").asText());
+                }
+                t.print(out);
+                long more = page.path("total").asLong() - page.path("items").size();
+                if (more > 0) {
+                    out.println(more + " older change(s) in the range not shown (--limit, or --json and the API's 'next')");
+                }
             });
         }
     }

@@ -259,6 +259,23 @@ class OpsAlertIT {
         assertThat(pages).isEqualTo(all.path("total").asInt());
         assertThat(paged).containsExactly("hist-a:resolved", "hist-b:firing", "hist-a:firing");
 
+        // the same through ds ctl: a table, newest first, and what the limit left out
+        String since = java.time.Instant.ofEpochSecond(m * 60).toString();
+        Run history = ctl("alert", "history", "--since", since);
+        assertThat(history.code()).as(history.err()).isZero();
+        assertThat(history.out()).startsWith("TIME");
+        List<String> rows = history.out().lines().filter(l -> l.contains(" hist-")).toList();
+        assertThat(rows).hasSize(3);
+        assertThat(rows.get(0).split("\\s+")).contains("hist-a", "firing", "resolved");
+        assertThat(rows.get(1).split("\\s+")).contains("hist-b", "firing");
+        assertThat(rows.get(2).split("\\s+")).contains("hist-a", "firing");
+        assertThat(ctl("alert", "history", "--since", since, "--limit", "1").out())
+                .contains((all.path("total").asLong() - 1) + " older change(s)");
+        Run firing = ctl("alert", "history", "--since", String.valueOf(m), "--state", "firing");
+        assertThat(firing.out().lines().filter(l -> l.contains(" hist-")).map(l -> l.split("\\s+")[1]).toList())
+                .containsExactly("hist-b", "hist-a");
+        assertThat(ctl("alert", "history", "--since", "soon").err()).contains("from");
+        assertThat(ctl("alert", "history", "--state", "burning").code()).isEqualTo(1);
         assertThat(reader.get("/api/v1/alerts/history?state=burning").fields()).containsExactly("state");
         assertThat(reader.get("/api/v1/alerts/history?before=yesterday").fields()).containsExactly("before");
         assertThat(reader.get("/api/v1/alerts/history?from=soon").fields()).containsExactly("from");
