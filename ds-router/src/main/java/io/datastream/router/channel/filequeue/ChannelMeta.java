@@ -2,13 +2,10 @@ package io.datastream.router.channel.filequeue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
@@ -110,16 +107,6 @@ public final class ChannelMeta {
 
     /** Replaces the directory's meta file with {@code format}, durable once this returns. */
     static void write(Path dir, String format) throws IOException {
-        Path file = dir.resolve(FILE);
-        Path tmp = dir.resolve(FILE + ".tmp");
-        try (FileChannel fc = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer b = ByteBuffer.wrap(encode(format));
-            while (b.hasRemaining()) {
-                fc.write(b);
-            }
-            fc.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        PositionFile.forceDirectory(dir);
+        PositionFile.replace(dir.resolve(FILE), encode(format));
     }
 }

@@ -76,9 +76,17 @@ public final class PositionFile {
 
     /** Replaces {@code file} atomically with {@code position}, durable once this returns. */
     public static void write(Path file, long position) throws IOException {
+        replace(file, encode(position));
+    }
+
+    /**
+     * Replaces {@code file} whole with {@code bytes}, durable once this returns: written to
+     * {@code .tmp}, forced, renamed over the old one, directory forced.
+     */
+    static void replace(Path file, byte[] bytes) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel fc = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer b = ByteBuffer.wrap(encode(position));
+            ByteBuffer b = ByteBuffer.wrap(bytes);
             while (b.hasRemaining()) {
                 fc.write(b);
             }
