@@ -24,12 +24,17 @@ class ChannelMetaTest {
                 Incarnation.next(), List.of(new FileQueueChannel.ConsumerSpec("kafka", false)));
     }
 
-    @Test
-    void aChannelReopenedWithAnotherFormatIsRefusedAndItsSegmentsKept() throws IOException {
+    /** A json channel holding {@code events} events, stopped. */
+    private void writeJson(int events) throws IOException {
         FileQueueChannel ch = open(EventFormat.JSON, "json");
-        FileQueueChannelTest.put(ch, 0, 10);
+        FileQueueChannelTest.put(ch, 0, events);
         ch.close();
         ch.shutdown();
+    }
+
+    @Test
+    void aChannelReopenedWithAnotherFormatIsRefusedAndItsSegmentsKept() throws IOException {
+        writeJson(10);
         assertThat(ChannelMeta.read(dir).format()).isEqualTo("json");
         List<Path> segments;
         try (var files = Files.list(dir)) {
@@ -49,10 +54,7 @@ class ChannelMetaTest {
 
     @Test
     void aDirectoryWrittenBeforeTheMetaFileExistedTakesTheConfiguredFormat() throws IOException {
-        FileQueueChannel ch = open(EventFormat.JSON, "json");
-        FileQueueChannelTest.put(ch, 0, 3);
-        ch.close();
-        ch.shutdown();
+        writeJson(3);
         Files.delete(dir.resolve(ChannelMeta.FILE)); // as a channel of the previous release left it
         open(EventFormat.JSON, "json").shutdown();
         assertThat(ChannelMeta.read(dir).format()).isEqualTo("json");
@@ -60,10 +62,7 @@ class ChannelMetaTest {
 
     @Test
     void anUnreadableMetaFileBesideSegmentsIsRefusedWithWhatToDo() throws IOException {
-        FileQueueChannel ch = open(EventFormat.JSON, "json");
-        FileQueueChannelTest.put(ch, 0, 3);
-        ch.close();
-        ch.shutdown();
+        writeJson(3);
         Files.write(dir.resolve(ChannelMeta.FILE), new byte[] {1, 2, 3});
         assertThatThrownBy(() -> open(EventFormat.JSON, "json"))
                 .isInstanceOf(IOException.class)
