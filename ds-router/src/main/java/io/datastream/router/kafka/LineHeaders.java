@@ -36,7 +36,18 @@ public final class LineHeaders {
     static Header[] common(Batch b) {
         return new Header[]{
             header(TASK, b.taskId()), header(AGENT, b.agentId()), header(HOST, b.host()), header(PATH, b.path()),
-            header(FINGERPRINT, String.format("%016x", b.fingerprint())), null};
+            new RecordHeader(FINGERPRINT, hex16(b.fingerprint())), null};
+    }
+
+    /** {@code String.format("%016x", v)} as ASCII bytes (without the formatter's parsing, once per batch). */
+    static byte[] hex16(long v) {
+        byte[] b = new byte[16];
+        for (int i = 15; i >= 0; i--) {
+            int d = (int) (v & 0xF);
+            b[i] = (byte) (d < 10 ? '0' + d : 'a' + d - 10);
+            v >>>= 4;
+        }
+        return b;
     }
 
     /** The {@code ds.offset} header: the offset in decimal (ASCII, so UTF-8), written without a String. */

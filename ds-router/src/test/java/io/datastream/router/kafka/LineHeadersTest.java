@@ -20,6 +20,14 @@ class LineHeadersTest {
     }
 
     @Test
+    void theFingerprintIsWrittenAsFormatWould() {
+        long[] values = {0, 1, 0xF, 0x10, 0xABCDEFL, 77, 1L << 63, -1, Long.MAX_VALUE, 0x0123456789abcdefL, 0xfedcba9876543210L};
+        for (long v : values) {
+            assertThat(new String(LineHeaders.hex16(v), StandardCharsets.UTF_8)).as("%d", v).isEqualTo(String.format("%016x", v));
+        }
+    }
+
+    @Test
     void theOffsetHeaderIsDsOffset() {
         assertThat(LineHeaders.offset(4096).key()).isEqualTo(LineHeaders.OFFSET);
         assertThat(new String(LineHeaders.offset(4096).value(), StandardCharsets.UTF_8)).isEqualTo("4096");
