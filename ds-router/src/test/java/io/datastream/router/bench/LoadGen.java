@@ -43,6 +43,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * <pre>
  * throughput  [--agents 4] [--seconds 20] [--warmup 5] [--partitions 4] [--batch-kib 256] [--codec zstd]
  *             [--workers 2] [--queue 2048] [--threads y] [--route-mode envelope|lines]
+ *             [--producer linger.ms=20,batch.size=524288]   (more kafka.properties, for the router and the plain loop)
  *             [--kafka host:port]     (default: an embedded KRaft broker in this JVM)
  * idle        --port P --http-port H [--connections 10000] [--seconds 30] [--pid ROUTER_PID]
  * </pre>
@@ -147,9 +148,9 @@ public final class LoadGen {
                     listen: {host: 127.0.0.1, port: 0, workerThreads: %d}
                     http: {host: 127.0.0.1, port: 0}
                     limits: {maxBatchBytes: %d}
-                    kafka: {bootstrapServers: "%s", properties: {max.request.size: "%d"}}
+                    kafka: {bootstrapServers: "%s", properties: {max.request.size: "%d"%s}}
                     defaultRoute: {topic: bench-router, mode: %s}
-                    """.formatted(id, intArg("workers", 2), Math.max(1 << 20, batchBytes + 65536), bootstrap, 8 << 20, routeMode.configName());
+                    """.formatted(id, intArg("workers", 2), Math.max(1 << 20, batchBytes + 65536), bootstrap, 8 << 20, producerProps(), routeMode.configName());
             RouterConfig cfg = RouterConfig.fromYaml(yaml);
             Result router = runRouter(cfg, routeMode, perAgent, warmup, seconds, all.ratio());
             Result plain = runPlain(cfg, routeMode, all, warmup, seconds);
@@ -167,6 +168,18 @@ public final class LoadGen {
                 embedded.close();
             }
         }
+    }
+
+    /** {@code --producer k=v,k=v} as more YAML entries of kafka.properties. */
+    private String producerProps() {
+        StringBuilder b = new StringBuilder();
+        for (String kv : args.getOrDefault("producer", "").split(",")) {
+            if (!kv.isBlank()) {
+                String[] p = kv.split("=", 2);
+                b.append(", ").append(p[0].trim()).append(": \"").append(p[1].trim()).append('"');
+            }
+        }
+        return b.toString();
     }
 
     private static Templates merge(List<Templates> ts) {
