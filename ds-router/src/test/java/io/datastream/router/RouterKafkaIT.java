@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.datastream.protocol.ErrorCode;
+import io.datastream.protocol.batch.BatchLayout;
 import io.datastream.protocol.batch.BatchSource;
 import io.datastream.protocol.codec.CodecType;
 import io.datastream.protocol.envelope.Envelope;
@@ -16,6 +17,7 @@ import io.datastream.router.sim.SourceStream;
 import io.datastream.router.sim.TestCerts;
 import io.datastream.embedded.kafka.EmbeddedKafka;
 import io.datastream.embedded.logs.LogKind;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -31,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
@@ -238,6 +241,26 @@ class RouterKafkaIT {
             assertThat(r.value()).isEqualTo(contentByOffset.get(offset));
         }
         assertThat(offsets).containsExactlyInAnyOrderElementsOf(sent.lines().stream().map(LineIdentity::offset).toList());
+    }
+
+    @Test
+    void linesModeRejectsABatchWhosePayloadDoesNotDecompress() {
+        SimAgent agent = new SimAgent(group, SimAgent.Options.of("lines-corrupt-agent", router.port())).start();
+        try (SourceStream s = stream("lines-task", "lines-corrupt-agent", 78, Map.of())) {
+            ByteBuf b = s.next(50).bytes();
+            // zero the zstd frame's magic, then give the batch a matching CRC: intake accepts it
+            // (envelope checks only), and the sender finds the payload corrupt when it decodes it
+            int payload = b.readerIndex() + b.getUnsignedShort(b.readerIndex() + BatchLayout.HEADER_LENGTH_OFFSET);
+            b.setInt(payload, 0);
+            CRC32C crc = new CRC32C();
+            crc.update(b.nioBuffer(b.readerIndex() + BatchLayout.CRC_START, b.readableBytes() - BatchLayout.CRC_START));
+            b.setInt(b.readerIndex() + BatchLayout.CRC_OFFSET, (int) crc.getValue());
+            agent.submit(b);
+        }
+        await().atMost(WAIT).until(() -> agent.pending() == 0);
+        assertThat(agent.rejections(ErrorCode.CORRUPT_BATCH)).isEqualTo(1);
+        assertThat(agent.acked()).isZero();
+        agent.close();
     }
 
     private static String header(ConsumerRecord<?, ?> r, String key) {

@@ -156,13 +156,21 @@ public final class KafkaSender implements AutoCloseable {
                 fail(d, error);
             }
         });
+        boolean corrupt = false;
         try {
             lines.send(producer, d, partition, key, ack);
+        } catch (CorruptBatchException e) {
+            // thrown when the records are opened, before any was sent: send() answers REJECTED;
+            // sealing would complete the batch as OK with no records first
+            corrupt = true;
+            throw e;
         } catch (RuntimeException e) {
             ack.failed(e);
         } finally {
             d.releaseBytes();
-            ack.seal();
+            if (!corrupt) {
+                ack.seal();
+            }
         }
     }
 

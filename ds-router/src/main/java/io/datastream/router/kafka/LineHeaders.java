@@ -2,10 +2,8 @@ package io.datastream.router.kafka;
 
 import io.datastream.protocol.batch.Batch;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Record headers of lines mode, all UTF-8 text: the line's identity (agent, fingerprint,
@@ -31,17 +29,47 @@ public final class LineHeaders {
     private LineHeaders() {
     }
 
-    /** The headers every line of the batch shares, with a free last slot for the offset. */
+    /**
+     * The headers every line of the batch shares, built once per batch, with a free last slot
+     * for the line's {@link #offset(long)}.
+     */
     static Header[] common(Batch b) {
         return new Header[]{
             header(TASK, b.taskId()), header(AGENT, b.agentId()), header(HOST, b.host()), header(PATH, b.path()),
-            header(FINGERPRINT, String.format("%016x", b.fingerprint())), null};
+            new RecordHeader(FINGERPRINT, hex16(b.fingerprint())), null};
     }
 
-    static RecordHeaders of(Header[] common, long offset) {
-        Header[] h = Arrays.copyOf(common, common.length);
-        h[h.length - 1] = header(OFFSET, Long.toString(offset));
-        return new RecordHeaders(h);
+    /** {@code String.format("%016x", v)} as ASCII bytes (without the formatter's parsing, once per batch). */
+    static byte[] hex16(long v) {
+        byte[] b = new byte[16];
+        for (int i = 15; i >= 0; i--) {
+            int d = (int) (v & 0xF);
+            b[i] = (byte) (d < 10 ? '0' + d : 'a' + d - 10);
+            v >>>= 4;
+        }
+        return b;
+    }
+
+    /** The {@code ds.offset} header: the offset in decimal (ASCII, so UTF-8), written without a String. */
+    static Header offset(long offset) {
+        return new RecordHeader(OFFSET, decimal(offset));
+    }
+
+    /** {@code Long.toString(v)} as ASCII bytes, in one allocation. */
+    static byte[] decimal(long v) {
+        if (v < 0) {
+            return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+        }
+        int n = 1;
+        for (long x = v; x >= 10; x /= 10) {
+            n++;
+        }
+        byte[] b = new byte[n];
+        for (int i = n - 1; i >= 0; i--) {
+            b[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        return b;
     }
 
     private static Header header(String key, String value) {

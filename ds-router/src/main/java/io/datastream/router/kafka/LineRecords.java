@@ -5,22 +5,37 @@ import io.datastream.protocol.batch.Batch;
 import io.datastream.protocol.batch.RecordCursor;
 import io.datastream.protocol.codec.CodecSet;
 import io.netty.buffer.PooledByteBufAllocator;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 
-/** Writes a batch's lines as records with {@link LineHeaders}; one sender thread owns it (and its codecs). */
+/**
+ * Writes a batch's lines as records with {@link LineHeaders}; one sender thread owns it (and its
+ * codecs). Per line it allocates only what the record itself holds: the line's bytes (Kafka takes
+ * a {@code byte[]}), its offset header and the record. The five headers a batch's lines share are
+ * built once per batch, in one array whose last slot takes each line's offset: the
+ * {@link ProducerRecord} constructor copies the headers it is given into a list of its own, so the
+ * array can be reused for the next line.
+ */
 final class LineRecords implements AutoCloseable {
     private final CodecSet codecs = new CodecSet();
 
     /** Sends every line of the delivery's batch to {@code partition}. */
     void send(Producer<byte[], byte[]> producer, Delivery d, int partition, byte[] key, LinesAck ack) throws CorruptBatchException {
         Batch b = d.batch();
-        Header[] common = LineHeaders.common(b);
+        String topic = d.topic();
+        Header[] headers = LineHeaders.common(b);
+        List<Header> view = Arrays.asList(headers);
+        int last = headers.length - 1;
         try (RecordCursor c = b.openRecords(codecs, PooledByteBufAllocator.DEFAULT)) {
+            ack.expect(b.recordCount()); // the cursor checked that the payload holds exactly that many
             while (c.next()) {
-                ack.sending();
-                producer.send(new ProducerRecord<>(d.topic(), partition, null, key, c.contentBytes(), LineHeaders.of(common, c.offset())), ack);
+                headers[last] = LineHeaders.offset(c.offset());
+                ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, partition, null, key, c.contentBytes(), view);
+                producer.send(r, ack);
+                ack.sending(); // after: a send that throws (no callback then) is not waited for
             }
         }
     }

@@ -5,6 +5,7 @@ import io.datastream.protocol.codec.CodecType;
 import io.datastream.router.Router;
 import io.datastream.router.RouterConfig;
 import io.datastream.router.config.RouteMode;
+import io.datastream.router.kafka.LineHeaders;
 import io.datastream.router.kafka.ProducerSettings;
 import io.datastream.router.sim.Http;
 import io.datastream.router.sim.SimAgent;
@@ -41,7 +42,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *
  * <pre>
  * throughput  [--agents 4] [--seconds 20] [--warmup 5] [--partitions 4] [--batch-kib 256] [--codec zstd]
- *             [--workers 2] [--queue 2048] [--threads y]
+ *             [--workers 2] [--queue 2048] [--threads y] [--route-mode envelope|lines]
+ *             [--producer linger.ms=20,batch.size=524288]   (more kafka.properties, for the router and the plain loop)
  *             [--kafka host:port]     (default: an embedded KRaft broker in this JVM)
  * idle        --port P --http-port H [--connections 10000] [--seconds 30] [--pid ROUTER_PID]
  * </pre>
@@ -50,6 +52,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * router (envelope mode) into Kafka; then a plain KafkaProducer loop sends the same batch bytes to
  * the same broker. It prints MB/s (uncompressed and on the wire), batches/s, the router's
  * CPU-seconds per GB (ThreadMXBean over the router's threads) and the router/plain ratio.
+ * With {@code --route-mode lines} the route is in lines mode and the plain loop sends the same
+ * records the router makes: one per line, the same key, value and headers, with the lines-mode
+ * producer settings (the lines decoded before the run, so its decoding is not measured).
  * Idle: opens that many agent connections (HELLO, heartbeats) to a router running in another JVM
  * and reports how many it holds, with the router's heap after a full GC (jcmd) and its RSS.
  */
@@ -118,6 +123,8 @@ public final class LoadGen {
         int partitions = intArg("partitions", 4);
         int batchBytes = intArg("batch-kib", 256) << 10;
         CodecType codec = CodecType.parse(args.getOrDefault("codec", "zstd"));
+        RouteMode routeMode = java.util.Objects.requireNonNull(RouteMode.fromConfig(args.getOrDefault("route-mode", "envelope")),
+                "--route-mode: envelope or lines");
         EmbeddedKafka embedded = null;
         String bootstrap = args.get("kafka");
         if (bootstrap == null) {
@@ -141,12 +148,15 @@ public final class LoadGen {
                     listen: {host: 127.0.0.1, port: 0, workerThreads: %d}
                     http: {host: 127.0.0.1, port: 0}
                     limits: {maxBatchBytes: %d}
-                    kafka: {bootstrapServers: "%s", properties: {max.request.size: "%d"}}
-                    defaultRoute: {topic: bench-router}
-                    """.formatted(id, intArg("workers", 2), Math.max(1 << 20, batchBytes + 65536), bootstrap, 8 << 20);
+                    kafka: {bootstrapServers: "%s", properties: {max.request.size: "%d"%s}}
+                    defaultRoute: {topic: bench-router, mode: %s}
+                    """.formatted(id, intArg("workers", 2), Math.max(1 << 20, batchBytes + 65536), bootstrap, 8 << 20, producerProps(), routeMode.configName());
             RouterConfig cfg = RouterConfig.fromYaml(yaml);
-            Result router = runRouter(cfg, perAgent, warmup, seconds, all.ratio());
-            Result plain = runPlain(cfg, bootstrap, all, warmup, seconds);
+            Result router = runRouter(cfg, routeMode, perAgent, warmup, seconds, all.ratio());
+            Result plain = runPlain(cfg, routeMode, all, warmup, seconds);
+            System.out.println();
+            System.out.println("route mode " + routeMode.configName() + (routeMode == RouteMode.LINES
+                    ? String.format(", %.0f lines per batch", (double) linesOf(all.batches()) / all.batches().size()) : ""));
             System.out.println();
             System.out.println("| run | wire MB/s | uncompressed MB/s | batches/s | CPU-s per GB (wire) | CPU-s per GB (uncompressed) |");
             System.out.println("|---|---|---|---|---|---|");
@@ -158,6 +168,18 @@ public final class LoadGen {
                 embedded.close();
             }
         }
+    }
+
+    /** {@code --producer k=v,k=v} as more YAML entries of kafka.properties. */
+    private String producerProps() {
+        StringBuilder b = new StringBuilder();
+        for (String kv : args.getOrDefault("producer", "").split(",")) {
+            if (!kv.isBlank()) {
+                String[] p = kv.split("=", 2);
+                b.append(", ").append(p[0].trim()).append(": \"").append(p[1].trim()).append('"');
+            }
+        }
+        return b.toString();
     }
 
     private static Templates merge(List<Templates> ts) {
@@ -191,7 +213,7 @@ public final class LoadGen {
         }
     }
 
-    private Result runRouter(RouterConfig cfg, List<Templates> perAgent, int warmup, int seconds, double ratio) throws Exception {
+    private Result runRouter(RouterConfig cfg, RouteMode mode, List<Templates> perAgent, int warmup, int seconds, double ratio) throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(Math.max(1, Math.min(2, perAgent.size())), NioIoHandler.newFactory());
         int queue = intArg("queue", 2048); // batches an agent keeps queued or in flight: the credit window is the limit
         List<SimAgent> agents = new ArrayList<>();
@@ -209,7 +231,7 @@ public final class LoadGen {
                 a.feed(() -> batches.get(Math.floorMod(next.getAndIncrement(), batches.size())).retainedDuplicate(), queue);
                 agents.add(a);
             }
-            Predicate<String> routerThread = n -> n.startsWith("ds-router-" + cfg.id()) || n.contains("ds-router-" + cfg.id() + "-envelope");
+            Predicate<String> routerThread = n -> n.startsWith("ds-router-" + cfg.id()) || n.contains("ds-router-" + cfg.id() + "-" + mode.configName());
             LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(warmup));
             long b0 = agents.stream().mapToLong(SimAgent::okBytes).sum();
             long n0 = agents.stream().mapToLong(SimAgent::acked).sum();
@@ -222,7 +244,7 @@ public final class LoadGen {
             long c1 = cpu(routerThread);
             double s = (System.nanoTime() - t0) / 1e9;
             printThreads("router run", threads0);
-            printProducer("ds-router-" + cfg.id() + "-envelope");
+            printProducer("ds-router-" + cfg.id() + "-" + mode.configName());
             System.out.printf("router: %s batches waiting for the sender thread%n", Http.metric(router.httpPort(), "ds_router_kafka_queue_batches"));
             System.out.printf("router: pool used %d bytes, retries %s, kafka p50 latency (see /metrics)%n", router.poolUsedBytes(),
                     agents.get(0).retryCounts());
@@ -237,17 +259,22 @@ public final class LoadGen {
         }
     }
 
-    private Result runPlain(RouterConfig cfg, String bootstrap, Templates all, int warmup, int seconds) {
-        Map<String, Object> props = ProducerSettings.forMode("plain", cfg.kafka(), cfg.pool(), cfg.limits(), RouteMode.ENVELOPE);
+    private Result runPlain(RouterConfig cfg, RouteMode mode, Templates all, int warmup, int seconds) throws Exception {
+        Map<String, Object> props = ProducerSettings.forMode("plain", cfg.kafka(), cfg.pool(), cfg.limits(), mode);
         AtomicLong bytes = new AtomicLong();
         AtomicLong count = new AtomicLong();
         Thread me = Thread.currentThread();
-        Predicate<String> plainThread = n -> n.equals(me.getName()) || n.contains("ds-router-plain-envelope");
+        Predicate<String> plainThread = n -> n.equals(me.getName()) || n.contains("ds-router-plain-" + mode.configName());
         List<byte[]> keys = new ArrayList<>();
+        List<List<ProducerRecord<byte[], byte[]>>> lineRecords = new ArrayList<>();
         for (byte[] b : all.batches()) {
             io.datastream.protocol.envelope.Envelope e = io.datastream.protocol.envelope.Envelope.parse(b);
             byte[] task = e.batch().taskId().getBytes(StandardCharsets.UTF_8);
-            keys.add(ByteBuffer.allocate(task.length + 8).put(task).putLong(e.batch().fingerprint()).array());
+            byte[] key = ByteBuffer.allocate(task.length + 8).put(task).putLong(e.batch().fingerprint()).array();
+            keys.add(key);
+            if (mode == RouteMode.LINES) {
+                lineRecords.add(lineRecords(e.batch(), key));
+            }
         }
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             long warmEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup);
@@ -274,6 +301,22 @@ public final class LoadGen {
                 }
                 byte[] v = all.batches().get(i % all.batches().size());
                 byte[] k = keys.get(i % keys.size());
+                if (mode == RouteMode.LINES) {
+                    // like the router: the batch counts once all its records are acknowledged
+                    List<ProducerRecord<byte[], byte[]>> recs = lineRecords.get(i % lineRecords.size());
+                    i++;
+                    AtomicInteger left = new AtomicInteger(recs.size());
+                    org.apache.kafka.clients.producer.Callback cb = (md, ex) -> {
+                        if (ex == null && left.decrementAndGet() == 0) {
+                            bytes.addAndGet(v.length);
+                            count.incrementAndGet();
+                        }
+                    };
+                    for (ProducerRecord<byte[], byte[]> r : recs) {
+                        producer.send(r, cb);
+                    }
+                    continue;
+                }
                 i++;
                 producer.send(new ProducerRecord<>("bench-plain", k, v), (md, ex) -> {
                     if (ex == null) {
@@ -287,9 +330,40 @@ public final class LoadGen {
             long c1 = cpu(plainThread);
             double s = (System.nanoTime() - t0) / 1e9;
             printThreads("plain run", threads0);
-            printProducer("ds-router-plain-envelope");
+            printProducer("ds-router-plain-" + mode.configName());
             return new Result(b1 - b0, n1 - n0, s, all.ratio(), (c1 - c0) / 1e9);
         }
+    }
+
+    /** The records lines mode makes of a batch (bytes and headers as the router's, see router.md), built once. */
+    private static List<ProducerRecord<byte[], byte[]>> lineRecords(io.datastream.protocol.batch.Batch b, byte[] key) throws Exception {
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (io.datastream.protocol.codec.CodecSet codecs = new io.datastream.protocol.codec.CodecSet();
+             io.datastream.protocol.batch.RecordCursor c = b.openRecords(codecs, io.netty.buffer.UnpooledByteBufAllocator.DEFAULT)) {
+            while (c.next()) {
+                List<org.apache.kafka.common.header.Header> h = new ArrayList<>();
+                h.add(header(LineHeaders.TASK, b.taskId()));
+                h.add(header(LineHeaders.AGENT, b.agentId()));
+                h.add(header(LineHeaders.HOST, b.host()));
+                h.add(header(LineHeaders.PATH, b.path()));
+                h.add(header(LineHeaders.FINGERPRINT, String.format("%016x", b.fingerprint())));
+                h.add(header(LineHeaders.OFFSET, Long.toString(c.offset())));
+                out.add(new ProducerRecord<>("bench-plain", null, null, key, c.contentBytes(), h));
+            }
+        }
+        return out;
+    }
+
+    private static org.apache.kafka.common.header.Header header(String k, String v) {
+        return new org.apache.kafka.common.header.internals.RecordHeader(k, v.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static long linesOf(List<byte[]> batches) {
+        long n = 0;
+        for (byte[] b : batches) {
+            n += io.datastream.protocol.envelope.Envelope.parse(b).batch().recordCount();
+        }
+        return n;
     }
 
     /** A few of the producer's own metrics (JMX), to see where a batch waits. */
