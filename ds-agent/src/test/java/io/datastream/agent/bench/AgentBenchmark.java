@@ -257,6 +257,7 @@ public final class AgentBenchmark {
             try (AgentProcess agent = new AgentProcess(cfg, work.resolve("agent.out"), jvm(), env())) {
                 Thread.sleep(intArg("warmup", 20) * 1000L); // warm-up: JIT, first files
                 double cpu0 = agent.cpuSeconds();
+                Map<String, Double> threads0 = agent.threadCpuSeconds();
                 long src0 = t.sourceBytes().getAsLong();
                 long w0 = written.get();
                 long t0 = System.nanoTime();
@@ -267,11 +268,24 @@ public final class AgentBenchmark {
                 }
                 double secs = (System.nanoTime() - t0) / 1e9;
                 double cpu = agent.cpuSeconds() - cpu0;
+                Map<String, Double> threads = agent.threadCpuSeconds();
                 print("target: %s", t.describe());
                 print("written %.2f MB/s, delivered %.2f MB/s over %.0f s", (written.get() - w0) / 1e6 / secs,
                         t.sourceBytes().getAsLong() < 0 ? Double.NaN : (t.sourceBytes().getAsLong() - src0) / 1e6 / secs, secs);
                 print("agent CPU: %.1f %% of one core (%.2f CPU-s in %.0f s)", 100 * cpu / secs, cpu, secs);
                 print("agent RSS: %d MiB max during the window, %d MiB peak (VmHWM)", maxRss / 1024, agent.statusKb("VmHWM") / 1024);
+                StringBuilder per = new StringBuilder();
+                threads.entrySet().stream()
+                        .map(e -> Map.entry(e.getKey(), e.getValue() - threads0.getOrDefault(e.getKey(), 0.0)))
+                        .filter(e -> e.getValue() > 0)
+                        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                        .forEach(e -> per.append(String.format(Locale.ROOT, ", %s %.2f %%", e.getKey(), 100 * e.getValue() / secs)));
+                print("agent CPU per thread (%% of one core): %s", per.length() == 0 ? "-" : per.substring(2));
+                if (arg("codec", "lz4").equals("lz4")) {
+                    double lz4 = lz4AloneMbPerCpuSecond();
+                    print("lz4-java alone (same kind of lines, 512 KiB blocks, one thread): %.0f MB per CPU-second = %.1f %% of one core at %.0f MB/s",
+                            lz4, 100 * rate / 1e6 / lz4, rate / 1e6);
+                }
             } finally {
                 writer.interrupt();
                 writer.join();
@@ -280,6 +294,34 @@ public final class AgentBenchmark {
                 }
             }
         }
+    }
+
+    /** lz4-java's fast compressor alone on generated WEB_ACCESS lines in 512 KiB blocks: MB of input per CPU-second of this thread. */
+    private static double lz4AloneMbPerCpuSecond() {
+        net.jpountz.lz4.LZ4Compressor lz4 = net.jpountz.lz4.LZ4Factory.fastestInstance().fastCompressor();
+        LogGenerator gen = LogGenerator.of(LogKind.WEB_ACCESS, 3);
+        byte[][] blocks = new byte[64][];
+        for (int i = 0; i < blocks.length; i++) {
+            blocks[i] = gen.generate(512 << 10);
+        }
+        byte[] out = new byte[lz4.maxCompressedLength(1 << 20)];
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long sink = 0;
+        for (int round = 0; round < 3; round++) { // warm-up
+            for (byte[] b : blocks) {
+                sink += lz4.compress(b, 0, b.length, out, 0, out.length);
+            }
+        }
+        long bytes = 0;
+        long cpu0 = mx.getCurrentThreadCpuTime();
+        for (int round = 0; round < 10; round++) {
+            for (byte[] b : blocks) {
+                sink += lz4.compress(b, 0, b.length, out, 0, out.length);
+                bytes += b.length;
+            }
+        }
+        double secs = (mx.getCurrentThreadCpuTime() - cpu0) / 1e9;
+        return sink == 0 ? 0 : bytes / 1e6 / secs;
     }
 
     /** Many small files matched by one glob: time to deliver them all, memory, handles. */

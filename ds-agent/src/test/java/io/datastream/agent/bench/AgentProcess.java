@@ -42,6 +42,24 @@ final class AgentProcess implements AutoCloseable {
         return ticks / (double) CLK_TCK;
     }
 
+    /** CPU seconds (user + system) per thread name (/proc/pid/task/N/comm, 15 characters), threads of one name summed. */
+    java.util.Map<String, Double> threadCpuSeconds() throws IOException {
+        java.util.Map<String, Double> m = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid() + "/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String name = Files.readString(t.resolve("comm")).trim();
+                    String stat = Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    m.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLK_TCK, Double::sum);
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return m;
+    }
+
     /** A line of /proc/pid/status in kB (VmRSS, VmHWM). */
     long statusKb(String key) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
