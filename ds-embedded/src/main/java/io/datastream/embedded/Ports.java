@@ -57,9 +57,14 @@ public final class Ports {
         }
     }
 
-    private static int ephemeralLow() {
-        try {
-            String[] range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+    /**
+     * The lowest port of the kernel's ephemeral range. Read as a stream: {@code Files.readString}
+     * trusts the size a procfs file reports (0) and returned "3" here, which made every port come
+     * from the ephemeral range after all.
+     */
+    static int ephemeralLow() {
+        try (java.io.InputStream in = Files.newInputStream(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+            String[] range = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim().split("\\s+");
             return Integer.parseInt(range[0]);
         } catch (IOException | RuntimeException e) {
             return 32_768;
