@@ -18,21 +18,6 @@ import java.util.Map;
  * @param ackedCounts   lines and bytes acknowledged up to the offsets in {@code acked} since the previous report, per
  *                      task and minute (a batch acknowledged ahead of an earlier one counts when the offset passes it)
  */
-public record ShipperReport(List<AckedOffset> acked, Map<String, TaskShipping> tasks, String router, int inFlight, int queued,
+public record ShipperReport(List<AckedOffset> acked, Map<String, io.datastream.agent.ledger.TaskShipping> tasks, String router, int inFlight, int queued,
                             long reconnects, long creditLimit, List<io.datastream.agent.checkpoint.MinuteCounts> ackedCounts) {
-
-    /**
-     * @param batchesSent    batches written to a router (re-sends included)
-     * @param batchesAcked   batches acknowledged OK
-     * @param resentBatches  batches sent again after RETRY_LATER, a disconnect or a GOAWAY
-     * @param rejected       batches a router rejected (the task was parked)
-     * @param linesAcked     lines acknowledged OK
-     * @param bytesAcked     source bytes acknowledged OK
-     * @param unackedBytes   source bytes built into batches and not acknowledged yet
-     * @param oldestUnackedMillis creation time of the oldest unacknowledged batch (0 = none)
-     * @param lastError      the last rejection, or null
-     */
-    public record TaskShipping(long batchesSent, long batchesAcked, long resentBatches, long rejected, long linesAcked,
-                               long bytesAcked, long unackedBytes, long oldestUnackedMillis, String lastError) {
-    }
 }

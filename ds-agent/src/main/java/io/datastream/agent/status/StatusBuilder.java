@@ -24,7 +24,7 @@ public final class StatusBuilder {
         Map<String, Long> bytesAcked = new LinkedHashMap<>();
         for (Map.Entry<String, TaskReport> e : tailer.tasks().entrySet()) {
             TaskReport t = e.getValue();
-            ShipperReport.TaskShipping s = shipper == null ? null : shipper.tasks().get(e.getKey());
+            io.datastream.agent.ledger.TaskShipping s = shipper == null ? null : shipper.tasks().get(e.getKey());
             long unacked = s == null ? 0 : s.unackedBytes();
             long oldest = oldest(t.oldestUnreadMillis(), s == null ? 0 : s.oldestUnackedMillis());
             long lag = oldest == 0 ? 0 : Math.max(0, nowMillis - oldest);
