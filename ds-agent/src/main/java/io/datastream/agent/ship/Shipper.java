@@ -40,8 +40,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -83,6 +85,7 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
     /** Every batch and stream between the tailer and Kafka. */
     private final StreamLedger ledger = new StreamLedger(this::onLedgerOut);
     private volatile BatchOutcomes outcomes = BatchOutcomes.NONE;
+    private volatile Consumer<Progress<AckedOffset>> progress = p -> { };
     private State state = State.IDLE;
     private Channel channel;
     private RouterAddress router;
@@ -191,6 +194,19 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
     private void free(OutBatch b) {
         b.release();
         window.give(b.size());
+    }
+
+    /**
+     * The agent's tasks now: the ledger forgets the others (counters, parked epoch, rewinds) once
+     * their last batch is done. Their batches still go out.
+     */
+    public void tasks(Set<String> taskIds) {
+        Set<String> live = Set.copyOf(taskIds);
+        try {
+            loop.execute(() -> ledger.retainTasks(live));
+        } catch (RuntimeException e) {
+            LOG.debug("shipper stopped; task change ignored");
+        }
     }
 
     /** Who is told how each batch ends (the minute reports); set before {@link #start()}. */
@@ -454,6 +470,7 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
     // ------------------------------------------------------------------ timers
 
     private void tick() {
+        pushProgress();
         long now = clock.getAsLong();
         Channel ch = channel;
         if (ch == null) {
@@ -493,23 +510,51 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
         }
     }
 
-    // ------------------------------------------------------------------ reports, close
+    // ------------------------------------------------------------------ progress, snapshots, close
 
-    public CompletableFuture<ShipperReport> report() {
-        CompletableFuture<ShipperReport> f = new CompletableFuture<>();
+    /**
+     * Where acknowledged progress goes (the checkpointer's inbox); set before {@link #start()}.
+     * The shipper pushes what moved at most every 200 ms, coalesced (the ledger keeps one offset
+     * per stream and one count per task and minute until it is pushed), and at {@link
+     * #flushProgress()}.
+     */
+    public void progressTo(Consumer<Progress<AckedOffset>> sink) {
+        this.progress = sink;
+    }
+
+    private void pushProgress() {
+        if (ledger.hasProgress()) {
+            progress.accept(ledger.takeProgress());
+        }
+    }
+
+    /** Pushes the acknowledged progress not pushed yet (before the final checkpoint); done at once when the shipper is closed. */
+    public CompletableFuture<Void> flushProgress() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
         try {
-            loop.execute(() -> f.complete(buildReport()));
+            loop.execute(() -> {
+                pushProgress();
+                f.complete(null);
+            });
         } catch (RuntimeException e) {
-            f.completeExceptionally(e);
+            f.complete(null);
         }
         return f;
     }
 
-    private ShipperReport buildReport() {
-        Progress<AckedOffset> progress = ledger.takeProgress();
-        LedgerSnapshot l = ledger.snapshot();
-        return new ShipperReport(List.copyOf(progress.items()), l.tasks(), state == State.ACTIVE && router != null ? router.toString() : null,
-                l.inFlight(), l.queued(), Math.max(0, connections - 1), creditLimit, List.copyOf(progress.counts()));
+    /** The counters and the connection now (status, metrics); changes nothing. */
+    public CompletableFuture<ShipperSnapshot> snapshot() {
+        CompletableFuture<ShipperSnapshot> f = new CompletableFuture<>();
+        try {
+            loop.execute(() -> {
+                LedgerSnapshot l = ledger.snapshot();
+                f.complete(new ShipperSnapshot(l.tasks(), state == State.ACTIVE && router != null ? router.toString() : null,
+                        l.inFlight(), l.queued(), Math.max(0, connections - 1), creditLimit));
+            });
+        } catch (RuntimeException e) {
+            f.completeExceptionally(e);
+        }
+        return f;
     }
 
     /**

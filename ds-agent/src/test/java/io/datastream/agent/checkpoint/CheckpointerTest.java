@@ -16,17 +16,21 @@ class CheckpointerTest {
     Path dir;
 
     private final List<StreamInfo> streams = new ArrayList<>();
-    private final List<AckedOffset> acks = new ArrayList<>();
+    private final ProgressInbox<AckedOffset> acks = ProgressInbox.acked();
     private final AtomicLong now = new AtomicLong(1_000_000);
 
     private Checkpointer checkpointer(List<CheckpointEntry> initial) {
-        return new Checkpointer(new CheckpointFile(dir), initial, () -> take(streams), () -> take(acks), 60_000, now::get);
+        return new Checkpointer(new CheckpointFile(dir), initial, () -> take(streams), acks, 60_000, now::get);
     }
 
     private static <T> CompletableFuture<Collection<T>> take(List<T> l) {
         List<T> copy = new ArrayList<>(l);
         l.clear();
         return CompletableFuture.completedFuture(copy);
+    }
+
+    private void ack(AckedOffset a) {
+        acks.offer(Progress.of(List.of(a)));
     }
 
     private List<CheckpointEntry> saved() throws Exception {
@@ -39,9 +43,9 @@ class CheckpointerTest {
         streams.add(new StreamInfo("t", 7, 7, 256, 100, 1, 2, "/a.log", now.get()));
         c.tick();
         assertThat(saved()).extracting(CheckpointEntry::offset).containsExactly(100L);
-        acks.add(new AckedOffset("t", 7, 7, 256, 500));
+        ack(new AckedOffset("t", 7, 7, 256, 500));
         c.tick();
-        acks.add(new AckedOffset("t", 7, 7, 256, 300)); // a stale ack never moves it back
+        ack(new AckedOffset("t", 7, 7, 256, 300)); // a stale ack never moves it back
         streams.add(new StreamInfo("t", 7, 7, 256, 100, 1, 2, "/a.log.1", now.get())); // renamed
         c.tick();
         assertThat(saved()).singleElement().satisfies(e -> {
@@ -53,7 +57,7 @@ class CheckpointerTest {
     @Test
     void anAckBeforeTheRegistrationStillCreatesTheEntry() throws Exception {
         Checkpointer c = checkpointer(List.of());
-        acks.add(new AckedOffset("t", 9, 9, 20, 42));
+        ack(new AckedOffset("t", 9, 9, 20, 42));
         c.tick();
         assertThat(saved()).singleElement().satisfies(e -> {
             assertThat(e.offset()).isEqualTo(42);
@@ -64,16 +68,14 @@ class CheckpointerTest {
     @Test
     void minuteCountsAddUpWithTheirOffsetsAndOldMinutesAreForgotten() throws Exception {
         List<MinuteCounts> read = new ArrayList<>();
-        List<MinuteCounts> ackedCounts = new ArrayList<>();
         long minute = now.get() / 60_000;
         Checkpointer c = new Checkpointer(new CheckpointFile(dir), List.of(), List.of(MinuteCounts.read("t", minute - 1, 5, 50)),
                 () -> CompletableFuture.completedFuture(new Progress<>(take(streams).join(), take(read).join())),
-                () -> CompletableFuture.completedFuture(new Progress<>(take(acks).join(), take(ackedCounts).join())), 600_000, 3, now::get);
+                acks, 600_000, 3, now::get);
         streams.add(new StreamInfo("t", 7, 7, 256, 0, 1, 2, "/a.log", now.get(), 300));
         read.add(MinuteCounts.read("t", minute, 3, 300));
         c.tick();
-        acks.add(new AckedOffset("t", 7, 7, 256, 100));
-        ackedCounts.add(MinuteCounts.acked("t", minute, 1, 100));
+        acks.offer(new Progress<>(List.of(new AckedOffset("t", 7, 7, 256, 100)), List.of(MinuteCounts.acked("t", minute, 1, 100))));
         read.add(MinuteCounts.read("t", minute, 2, 200));
         streams.add(new StreamInfo("t", 7, 7, 256, 0, 1, 2, "/a.log", now.get(), 500));
         c.tick();
@@ -96,14 +98,14 @@ class CheckpointerTest {
         Path notADirectory = java.nio.file.Files.writeString(dir.resolve("file"), "x");
         Checkpointer broken = new Checkpointer(new CheckpointFile(notADirectory), List.of(), List.of(),
                 () -> CompletableFuture.completedFuture(new Progress<StreamInfo>(List.of(), List.of(), 8)),
-                () -> CompletableFuture.completedFuture(Progress.<AckedOffset>of(List.of())), 600_000, 60, now::get)
+                acks, 600_000, 60, now::get)
                 .afterWrite(confirmed::add);
         broken.tick();
         assertThat(confirmed).as("not written: not confirmed").isEmpty();
 
         Checkpointer c = new Checkpointer(new CheckpointFile(dir), List.of(), List.of(),
                 () -> CompletableFuture.completedFuture(new Progress<StreamInfo>(List.of(), List.of(), open[0])),
-                () -> CompletableFuture.completedFuture(Progress.<AckedOffset>of(List.of())), 600_000, 60, now::get)
+                acks, 600_000, 60, now::get)
                 .openMinute(7).afterWrite(confirmed::add);
         c.tick();
         assertThat(confirmed).as("the loaded file holds 7").containsExactly(7L);
