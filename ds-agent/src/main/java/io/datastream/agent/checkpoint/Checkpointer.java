@@ -53,6 +53,17 @@ public final class Checkpointer {
     }
 
     /**
+     * The same with the tailer's progress pushed too ({@link ProgressInbox#streams()}) instead of
+     * pulled.
+     */
+    public Checkpointer(CheckpointFile file, List<CheckpointEntry> initial, List<MinuteCounts> initialCounts,
+                        ProgressInbox<StreamInfo> streams, ProgressInbox<AckedOffset> acked, long retentionMillis, int countMinutes,
+                        LongSupplier clockMillis) {
+        this(file, initial, initialCounts, () -> CompletableFuture.completedFuture(streams.take()), acked, retentionMillis,
+                countMinutes, clockMillis);
+    }
+
+    /**
      * @param initialCounts the minute counts of the loaded file
      * @param countMinutes  minutes of counts kept (the reports' window; 0 keeps none)
      */

@@ -15,7 +15,7 @@ import java.util.function.Function;
  * rarely the checkpointer takes it. Items and the counts that go with them stay together. Any
  * thread may push; the checkpointer takes. Lock-free: pushes merge into immutable copies.
  *
- * @param <T> what moves (acknowledged offsets)
+ * @param <T> what moves (acknowledged offsets, or the tailer's streams)
  */
 public final class ProgressInbox<T> {
     private final Function<T, Object> key;
@@ -35,6 +35,21 @@ public final class ProgressInbox<T> {
     public static ProgressInbox<AckedOffset> acked() {
         return new ProgressInbox<>(a -> new CheckpointEntry.Key(a.taskId(), a.streamId()),
                 (older, later) -> later.offset() >= older.offset() ? later : older);
+    }
+
+    /**
+     * For the tailer's streams, should it push them: per stream, the later one, with the larger
+     * start and counted offsets and the ranges that go with the larger counted offset, so that
+     * the checkpointer merges the one item as it would have merged each (see {@code
+     * Checkpointer.register}).
+     */
+    public static ProgressInbox<StreamInfo> streams() {
+        return new ProgressInbox<>(s -> new CheckpointEntry.Key(s.taskId(), s.streamId()), (older, later) -> {
+            boolean laterRanges = later.countedOffset() >= older.countedOffset() && !later.ranges().isEmpty();
+            return new StreamInfo(later.taskId(), later.streamId(), later.fingerprint(), later.fingerprintLength(),
+                    Math.max(older.startOffset(), later.startOffset()), later.dev(), later.ino(), later.path(), later.lastSeenMillis(),
+                    Math.max(older.countedOffset(), later.countedOffset()), laterRanges ? later.ranges() : older.ranges());
+        });
     }
 
     /** Adds {@code p} to what waits for the checkpointer (any thread). */

@@ -125,4 +125,45 @@ class CheckpointerTest {
         assertThat(c.writes()).isEqualTo(1);
         assertThat(saved()).isEmpty();
     }
+
+    @Test
+    void theTailersProgressPushedInTwoPartsIsWrittenAsIfPulledPartByPart() throws Exception {
+        long minute = now.get() / 60_000;
+        StreamInfo first = new StreamInfo("t", 7, 7, 256, 0, 1, 2, "/a.log", now.get(), 300, List.of(new CountedRange(300, minute)));
+        StreamInfo second = new StreamInfo("t", 7, 7, 256, 0, 1, 2, "/a.log.1", now.get(), 500,
+                List.of(new CountedRange(300, minute), new CountedRange(500, minute + 1)));
+        StreamInfo stale = new StreamInfo("t", 7, 7, 256, 0, 1, 2, "/a.log.1", now.get(), 400, List.of()); // counted less, no ranges
+
+        List<Progress<StreamInfo>> parts = List.of(new Progress<>(List.of(first), List.of(MinuteCounts.read("t", minute, 3, 300))),
+                new Progress<>(List.of(second), List.of(MinuteCounts.read("t", minute + 1, 2, 200)), minute + 1),
+                new Progress<>(List.of(stale), List.of()));
+        Path pulledDir = java.nio.file.Files.createDirectories(dir.resolve("pulled"));
+        Path pushedDir = java.nio.file.Files.createDirectories(dir.resolve("pushed"));
+        java.util.ArrayDeque<Progress<StreamInfo>> toPull = new java.util.ArrayDeque<>(parts);
+        List<Long> pulledConfirmed = new ArrayList<>();
+        Checkpointer pulled = new Checkpointer(new CheckpointFile(pulledDir), List.of(), List.of(),
+                () -> CompletableFuture.completedFuture(toPull.poll()), ProgressInbox.acked(), 600_000, 60, now::get)
+                .afterWrite(pulledConfirmed::add);
+        for (int i = 0; i < parts.size(); i++) {
+            pulled.tick();
+        }
+        ProgressInbox<StreamInfo> streams = ProgressInbox.streams();
+        List<Long> pushedConfirmed = new ArrayList<>();
+        Checkpointer pushed = new Checkpointer(new CheckpointFile(pushedDir), List.of(), List.of(), streams, ProgressInbox.acked(),
+                600_000, 60, now::get).afterWrite(pushedConfirmed::add);
+        parts.forEach(streams::offer);
+        pushed.tick();
+
+        CheckpointFormat.Contents a = new CheckpointFile(pulledDir).load();
+        CheckpointFormat.Contents b = new CheckpointFile(pushedDir).load();
+        assertThat(b.entries()).isEqualTo(a.entries()).singleElement().satisfies(e -> {
+            assertThat(e.countedOffset()).isEqualTo(500);
+            assertThat(e.ranges()).hasSize(2);
+            assertThat(e.path()).isEqualTo("/a.log.1");
+        });
+        assertThat(b.counts()).containsExactlyInAnyOrderElementsOf(a.counts()).hasSize(2);
+        assertThat(b.openMinute()).isEqualTo(a.openMinute()).isEqualTo(minute + 1);
+        assertThat(pushedConfirmed).containsExactly(minute + 1);
+        assertThat(pulledConfirmed).endsWith(minute + 1);
+    }
 }
