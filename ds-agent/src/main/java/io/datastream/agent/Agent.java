@@ -8,12 +8,13 @@ import io.datastream.agent.checkpoint.CheckpointFile;
 import io.datastream.agent.checkpoint.CheckpointFormat;
 import io.datastream.agent.checkpoint.Checkpointer;
 import io.datastream.agent.checkpoint.Progress;
+import io.datastream.agent.checkpoint.ProgressInbox;
 import io.datastream.agent.checkpoint.StreamInfo;
 import io.datastream.agent.discovery.Discovery;
 import io.datastream.agent.discovery.PathPolicy;
 import io.datastream.agent.report.AgentReports;
 import io.datastream.agent.ship.Shipper;
-import io.datastream.agent.ship.ShipperReport;
+import io.datastream.agent.ship.ShipperSnapshot;
 import io.datastream.agent.status.AgentMetrics;
 import io.datastream.agent.status.AgentStatus;
 import io.datastream.agent.status.StatusBuilder;
@@ -96,7 +97,7 @@ public final class Agent implements AutoCloseable {
     private volatile EphemeralRegistration registration;
     private volatile boolean started;
     private volatile TailerReport lastTailer;
-    private volatile ShipperReport lastShipper;
+    private volatile ShipperSnapshot lastShipper;
     private volatile AgentStatus status = AgentStatus.EMPTY;
     private volatile long statusBuiltMillis = Long.MIN_VALUE / 2;
     private volatile boolean closed;
@@ -156,8 +157,10 @@ public final class Agent implements AutoCloseable {
         if (reports != null) {
             shipper.outcomes(reports);
         }
+        ProgressInbox<AckedOffset> acked = ProgressInbox.acked();
+        shipper.progressTo(acked::offer);
         this.discovery = new Discovery(config.discovery(), new PathPolicy(config.paths().allow()), tailer, clock);
-        this.checkpointer = new Checkpointer(file, entries, loaded.counts(), this::streams, this::acked, config.checkpoint().retentionMs(),
+        this.checkpointer = new Checkpointer(file, entries, loaded.counts(), this::streams, acked, config.checkpoint().retentionMs(),
                 reports == null ? 0 : config.reports().settings().windowMinutes(), clock);
         if (reports != null) {
             // exact minute counts across a crash: new lines are read in a minute a written checkpoint holds
@@ -256,19 +259,13 @@ public final class Agent implements AutoCloseable {
     private void onTasks(Map<String, TaskSpec> tasks) {
         tailer.setTasks(tasks);
         discovery.setTasks(tasks);
+        shipper.tasks(tasks.keySet());
     }
 
     private CompletableFuture<Progress<StreamInfo>> streams() {
         return tailer.report().thenApply(r -> {
             lastTailer = r;
             return new Progress<>(r.changed(), r.read(), r.openMinute());
-        });
-    }
-
-    private CompletableFuture<Progress<AckedOffset>> acked() {
-        return shipper.report().thenApply(r -> {
-            lastShipper = r;
-            return new Progress<>(r.acked(), r.ackedCounts());
         });
     }
 
@@ -286,17 +283,30 @@ public final class Agent implements AutoCloseable {
 
     private AgentStatus buildStatus() {
         long now = clock.getAsLong();
-        AgentStatus s = StatusBuilder.build(lastTailer, lastShipper, checkpointer.writes(), now);
+        AgentStatus s = StatusBuilder.build(lastTailer, shipperSnapshot(), checkpointer.writes(), now);
         status = s;
         statusBuiltMillis = now;
         return s;
     }
 
+    /** The shipper now (a snapshot: taking it changes nothing), or the last one when it does not answer. */
+    private ShipperSnapshot shipperSnapshot() {
+        try {
+            lastShipper = shipper.snapshot().get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.debug("shipper snapshot: {}", e.toString());
+        }
+        return lastShipper;
+    }
+
     /**
-     * The status /metrics shows: built again from the latest tailer and shipper reports (taken
-     * every checkpoint.intervalMs) when the last one is over {@value #METRICS_FRESH_MS} ms old, so
-     * that the metrics are about as current as the checkpoints, whatever status.intervalMs (the
-     * ZooKeeper refresh) is. One scrape reads many metrics: they share one status.
+     * The status /metrics shows: built again from the latest tailer report (taken every
+     * checkpoint.intervalMs) and a shipper snapshot taken then, when the last one is over
+     * {@value #METRICS_FRESH_MS} ms old, so that the metrics are at least as current as the
+     * checkpoints, whatever status.intervalMs (the ZooKeeper refresh) is. One scrape reads many
+     * metrics: they share one status.
      */
     private AgentStatus metricsStatus() {
         if (clock.getAsLong() - statusBuiltMillis >= METRICS_FRESH_MS) {
@@ -341,7 +351,7 @@ public final class Agent implements AutoCloseable {
         return httpPort;
     }
 
-    /** The latest status (refreshed every status.intervalMs; reports are at most checkpoint.intervalMs old). */
+    /** The status now (the tailer's part is at most checkpoint.intervalMs old, the shipper's is current). */
     public AgentStatus status() {
         return buildStatus();
     }
@@ -391,6 +401,11 @@ public final class Agent implements AutoCloseable {
             shipper.drain(Math.min(5_000, config.send().drainTimeoutMs())).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.debug("draining: {}", e.toString());
+        }
+        try {
+            shipper.flushProgress().get(10, TimeUnit.SECONDS); // the last acknowledgements, for the final checkpoint
+        } catch (Exception e) {
+            LOG.debug("flushing acknowledged progress: {}", e.toString());
         }
         checkpointExecutor.shutdown();
         try {

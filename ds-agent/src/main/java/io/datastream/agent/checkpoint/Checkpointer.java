@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The checkpointer: every checkpoint.intervalMs it asks the tailer for new or moved streams and
- * the shipper for acknowledged offsets, merges them into its table (offsets only grow), drops
+ * takes the acknowledged offsets the shipper pushed into its {@link ProgressInbox} since the
+ * previous round, merges them into its table (offsets only grow), drops
  * entries not seen for checkpoint.retentionMs, and rewrites the checkpoint file when something
  * changed. The minute counts that come with them (lines read up to the counted offsets, lines
  * acknowledged up to the acknowledged offsets) are added up per task and minute and written in the
@@ -27,7 +28,7 @@ public final class Checkpointer {
 
     private final CheckpointFile file;
     private final Supplier<CompletableFuture<Progress<StreamInfo>>> tailer;
-    private final Supplier<CompletableFuture<Progress<AckedOffset>>> shipper;
+    private final ProgressInbox<AckedOffset> shipper;
     private final long retentionMillis;
     private final int countMinutes;
     private final LongSupplier clock;
@@ -36,7 +37,6 @@ public final class Checkpointer {
     private long openMinute;
     private java.util.function.LongConsumer afterWrite = m -> { };
     private CompletableFuture<Progress<StreamInfo>> pendingTailer;
-    private CompletableFuture<Progress<AckedOffset>> pendingShipper;
     private boolean changed;
     private volatile long writes;
     private volatile int entryCount;
@@ -44,13 +44,23 @@ public final class Checkpointer {
     private volatile String lastWriteError;
 
     /**
-     * @param streams new or moved streams since the previous call (from the tailer)
-     * @param acked   acknowledged offsets that moved since the previous call (from the shipper)
+     * @param streams new or moved streams since the previous call (pulled from the tailer)
+     * @param acked   where the shipper pushes the acknowledged offsets that moved
      */
     public Checkpointer(CheckpointFile file, List<CheckpointEntry> initial, Supplier<CompletableFuture<Collection<StreamInfo>>> streams,
-                        Supplier<CompletableFuture<Collection<AckedOffset>>> acked, long retentionMillis, LongSupplier clockMillis) {
-        this(file, initial, List.of(), () -> streams.get().thenApply(Progress::of), () -> acked.get().thenApply(Progress::of),
-                retentionMillis, 0, clockMillis);
+                        ProgressInbox<AckedOffset> acked, long retentionMillis, LongSupplier clockMillis) {
+        this(file, initial, List.of(), () -> streams.get().thenApply(Progress::of), acked, retentionMillis, 0, clockMillis);
+    }
+
+    /**
+     * The same with the tailer's progress pushed too ({@link ProgressInbox#streams()}) instead of
+     * pulled.
+     */
+    public Checkpointer(CheckpointFile file, List<CheckpointEntry> initial, List<MinuteCounts> initialCounts,
+                        ProgressInbox<StreamInfo> streams, ProgressInbox<AckedOffset> acked, long retentionMillis, int countMinutes,
+                        LongSupplier clockMillis) {
+        this(file, initial, initialCounts, () -> CompletableFuture.completedFuture(streams.take()), acked, retentionMillis,
+                countMinutes, clockMillis);
     }
 
     /**
@@ -58,7 +68,7 @@ public final class Checkpointer {
      * @param countMinutes  minutes of counts kept (the reports' window; 0 keeps none)
      */
     public Checkpointer(CheckpointFile file, List<CheckpointEntry> initial, List<MinuteCounts> initialCounts,
-                        Supplier<CompletableFuture<Progress<StreamInfo>>> streams, Supplier<CompletableFuture<Progress<AckedOffset>>> acked,
+                        Supplier<CompletableFuture<Progress<StreamInfo>>> streams, ProgressInbox<AckedOffset> acked,
                         long retentionMillis, int countMinutes, LongSupplier clockMillis) {
         this.file = file;
         this.tailer = streams;
@@ -102,7 +112,10 @@ public final class Checkpointer {
         }
     }
 
-    /** The last round, at shutdown: waits longer for the reports and always writes. */
+    /**
+     * The last round, at shutdown: waits longer for the tailer's report and always writes (push the
+     * shipper's last progress first).
+     */
     public void finish() {
         collect(5_000);
         expire();
@@ -113,17 +126,11 @@ public final class Checkpointer {
         if (pendingTailer == null) {
             pendingTailer = tailer.get();
         }
-        if (pendingShipper == null) {
-            pendingShipper = shipper.get();
-        }
         Progress<StreamInfo> t = await(pendingTailer, waitMillis);
         if (t != null || pendingTailer.isDone()) {
             pendingTailer = null;
         }
-        Progress<AckedOffset> s = await(pendingShipper, waitMillis);
-        if (s != null || pendingShipper.isDone()) {
-            pendingShipper = null;
-        }
+        Progress<AckedOffset> s = shipper.take();
         if (t != null) {
             for (StreamInfo si : t.items()) {
                 register(si);

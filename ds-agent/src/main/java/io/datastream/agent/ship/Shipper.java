@@ -6,7 +6,10 @@ import io.datastream.agent.batch.BatchOutcomes;
 import io.datastream.agent.batch.OutBatch;
 import io.datastream.agent.batch.SendWindow;
 import io.datastream.agent.checkpoint.AckedOffset;
-import io.datastream.agent.checkpoint.MinuteCounts;
+import io.datastream.agent.checkpoint.Progress;
+import io.datastream.agent.ledger.LedgerOut;
+import io.datastream.agent.ledger.LedgerSnapshot;
+import io.datastream.agent.ledger.StreamLedger;
 import io.datastream.agent.tail.TaskParker;
 import io.datastream.protocol.ErrorCode;
 import io.datastream.protocol.ProtocolVersion;
@@ -33,16 +36,14 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -50,13 +51,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The shipper: one router connection on one Netty event loop, which is the only thread that
- * touches its state. Sends batches in submission order within the router's credit and while
- * the channel is writable; keeps every batch until it is acknowledged. ACK OK advances the
- * stream's acknowledged offset (contiguously: a stream's offset moves only past a prefix of
- * acknowledged batches). RETRY_LATER, a disconnect, an ack timeout or a GOAWAY make it
- * reconnect (to another router when there is one, with backoff and jitter) and send the
- * unacknowledged batches again, same bytes. REJECTED parks the task: its batches are dropped
- * and the tailer rewinds to the first dropped offset.
+ * touches its state. It owns the connection (router choice, handshake, credit, heartbeats,
+ * GOAWAY draining, timeouts, reconnects with backoff and jitter) and writes what the {@link
+ * StreamLedger} says to send next, within the router's credit and while the channel is
+ * writable. Everything about batches and streams (what is queued, in flight, acknowledged,
+ * parked or sent back to be read again) is the ledger's: the shipper tells it each router
+ * answer. ACK OK advances the stream's acknowledged offset contiguously; RETRY_LATER, a
+ * disconnect, an ack timeout or a GOAWAY make it reconnect and send the unacknowledged batches
+ * again, same bytes; REJECTED parks the task and the tailer rewinds to the first dropped offset.
  */
 public final class Shipper implements BatchOutlet, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Shipper.class);
@@ -64,50 +66,6 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
     private static final int MAX_FRAME = 1 << 20;
     private static final String VERSION = Shipper.class.getPackage().getImplementationVersion() == null
             ? "dev" : Shipper.class.getPackage().getImplementationVersion();
-
-    /** A batch while the shipper holds it. */
-    static final class Pending {
-        final OutBatch batch;
-        final long seq;
-        long batchId = -1;
-        long sentAtMillis;
-        boolean acked;
-        boolean sentBefore;
-
-        Pending(OutBatch batch, long seq) {
-            this.batch = batch;
-            this.seq = seq;
-        }
-    }
-
-    private record StreamKey(String taskId, long streamId) {
-    }
-
-    /** A stream's acknowledged offset and its batches not yet acknowledged, in offset order. */
-    private static final class Tracker {
-        final long fingerprint;
-        final int fingerprintLength;
-        long acked;
-        final ArrayDeque<Pending> outstanding = new ArrayDeque<>();
-
-        Tracker(long fingerprint, int fingerprintLength, long acked) {
-            this.fingerprint = fingerprint;
-            this.fingerprintLength = fingerprintLength;
-            this.acked = acked;
-        }
-    }
-
-    private static final class TaskCounters {
-        long sent;
-        long acked;
-        long resent;
-        long rejected;
-        long lines;
-        long bytes;
-        long unackedBytes;
-        String lastError;
-        long parkedEpoch = -1;
-    }
 
     private enum State { IDLE, CONNECTING, HANDSHAKE, ACTIVE, CLOSED }
 
@@ -124,16 +82,10 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
     private volatile String connectionError;
 
     // ---- event-loop state
-    private final ArrayDeque<Pending> unsent = new ArrayDeque<>();
-    private final LinkedHashMap<Long, Pending> inFlight = new LinkedHashMap<>();
-    private final Map<StreamKey, Tracker> trackers = new HashMap<>();
-    private final Map<StreamKey, AckedOffset> ackedChanged = new LinkedHashMap<>();
-    /** Lines and bytes the acknowledged offsets passed since the last report, per task and minute (for the checkpoint). */
-    private final Map<MinuteCounts.Key, MinuteCounts> ackedCounts = new HashMap<>();
+    /** Every batch and stream between the tailer and Kafka. */
+    private final StreamLedger ledger = new StreamLedger(this::onLedgerOut);
     private volatile BatchOutcomes outcomes = BatchOutcomes.NONE;
-    private final Map<String, TaskCounters> counters = new HashMap<>();
-    /** Streams sent back to be read again from an offset: batches built before the rewind are dropped. */
-    private final Map<StreamKey, Long> awaitingRewind = new HashMap<>();
+    private volatile Consumer<Progress<AckedOffset>> progress = p -> { };
     private State state = State.IDLE;
     private Channel channel;
     private RouterAddress router;
@@ -146,8 +98,6 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
     private long drainDeadline;
     private long lastWrite;
     private long lastRead;
-    private long nextSeq;
-    private long nextBatchId;
     private long connections;
     private boolean closing;
     private boolean tlsFailureSeen;
@@ -215,36 +165,25 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
     }
 
     private void accept(OutBatch b) {
-        TaskCounters tc = counters(b.taskId());
-        if (closing || b.taskEpoch() <= tc.parkedEpoch) {
-            if (!closing) {
-                // built before the task was parked: drop it and have the tailer read it again later
-                parker.rewind(b.taskId(), Map.of(b.streamId(), b.startOffset()));
-            }
-            drop(b);
-            return;
+        if (closing) {
+            ledger.refuse(b);
+        } else if (ledger.submit(b)) {
+            pump();
         }
-        StreamKey key = new StreamKey(b.taskId(), b.streamId());
-        Long rewoundTo = awaitingRewind.get(key);
-        if (rewoundTo != null) {
-            if (b.startOffset() != rewoundTo) {
-                drop(b); // built before the tailer went back: it reads this part again
-                return;
-            }
-            awaitingRewind.remove(key);
+    }
+
+    /** What the ledger says: a batch's end (freed here), or an order for the tailer. */
+    private void onLedgerOut(LedgerOut o) {
+        if (o instanceof LedgerOut.Acked a) {
+            outcomes.acked(a.batch());
+            free(a.batch());
+        } else if (o instanceof LedgerOut.Discarded d) {
+            drop(d.batch());
+        } else if (o instanceof LedgerOut.Rewind r) {
+            parker.rewind(r.taskId(), r.offsets());
+        } else if (o instanceof LedgerOut.Park p) {
+            parker.park(p.taskId(), p.epoch(), p.rewind(), p.error());
         }
-        Pending p = new Pending(b, nextSeq++);
-        Tracker t = trackers.get(key);
-        if (t == null) {
-            t = new Tracker(b.fingerprint(), b.fingerprintLength(), b.startOffset());
-            trackers.put(key, t);
-        } else if (t.outstanding.isEmpty() && t.acked != b.startOffset()) {
-            t.acked = b.startOffset(); // the tailer moved the stream (rewind, restart)
-        }
-        t.outstanding.add(p);
-        tc.unackedBytes += b.endOffset() - b.startOffset();
-        unsent.add(p);
-        pump();
     }
 
     private void drop(OutBatch b) {
@@ -257,13 +196,22 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
         window.give(b.size());
     }
 
+    /**
+     * The agent's tasks now: the ledger forgets the others (counters, parked epoch, rewinds) once
+     * their last batch is done. Their batches still go out.
+     */
+    public void tasks(Set<String> taskIds) {
+        Set<String> live = Set.copyOf(taskIds);
+        try {
+            loop.execute(() -> ledger.retainTasks(live));
+        } catch (RuntimeException e) {
+            LOG.debug("shipper stopped; task change ignored");
+        }
+    }
+
     /** Who is told how each batch ends (the minute reports); set before {@link #start()}. */
     public void outcomes(BatchOutcomes listener) {
         this.outcomes = listener;
-    }
-
-    private TaskCounters counters(String task) {
-        return counters.computeIfAbsent(task, k -> new TaskCounters());
     }
 
     // ------------------------------------------------------------------ connection
@@ -353,7 +301,7 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
         picker.coolDown(router, clock.getAsLong(), Math.max(5_000, config.send().backoffMaxMs()));
         draining = true;
         drainDeadline = clock.getAsLong() + config.send().drainTimeoutMs();
-        if (inFlight.isEmpty()) {
+        if (ledger.inFlightCount() == 0) {
             ch.close();
         }
     }
@@ -406,7 +354,7 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
         channel = null;
         boolean wasActive = state == State.ACTIVE;
         state = closing ? State.CLOSED : State.IDLE;
-        requeueInFlight();
+        ledger.disconnected();
         if (closing) {
             if (drained != null) {
                 drained.complete(null);
@@ -414,24 +362,9 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
             return;
         }
         if (wasActive) {
-            LOG.info("connection to router {} closed; {} batches to send again", router, unsent.size());
+            LOG.info("connection to router {} closed; {} batches to send again", router, ledger.queuedCount());
         }
         scheduleReconnect();
-    }
-
-    private void requeueInFlight() {
-        if (inFlight.isEmpty()) {
-            return;
-        }
-        List<Pending> back = new ArrayList<>(inFlight.values());
-        inFlight.clear();
-        // in-flight batches were sent before every unsent one: put them back in front, in order
-        for (int i = back.size() - 1; i >= 0; i--) {
-            Pending p = back.get(i);
-            p.batchId = -1;
-            p.sentBefore = true;
-            unsent.addFirst(p);
-        }
     }
 
     private void scheduleReconnect() {
@@ -451,39 +384,27 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
             return;
         }
         boolean wrote = false;
-        while (!unsent.isEmpty() && ch.isWritable()) {
-            Pending p = unsent.peek();
-            OutBatch b = p.batch;
-            TaskCounters tc = counters(b.taskId());
-            if (b.taskEpoch() <= tc.parkedEpoch) {
-                unsent.poll();
-                continue; // dropped by a park (already released)
-            }
+        StreamLedger.Entry e;
+        while ((e = ledger.nextToSend()) != null && ch.isWritable()) {
+            OutBatch b = e.batch();
             int cost = BatchFrame.BODY_OVERHEAD + b.size();
             if (cost > maxBatchBytes) {
                 // Built before this router's limit was known: read that part again, cut to fit.
-                unsent.poll();
-                rebuild(p);
+                LOG.info("a batch of {} bytes of {} is over router {}'s limit of {}; reading it again in smaller batches", b.size(),
+                        b.taskId(), router, maxBatchBytes);
+                ledger.tooLarge(e);
                 continue;
             }
             if (codecMask != 0 && (codecMask & (1 << codecId(b))) == 0) {
-                unsent.poll();
-                reject(p, ErrorCode.UNSUPPORTED_CODEC, "the router does not accept this task's codec");
+                reject(e, ErrorCode.UNSUPPORTED_CODEC, "the router does not accept this task's codec");
                 continue;
             }
             if (sentBytes + cost > creditLimit) {
                 break;
             }
-            unsent.poll();
-            p.batchId = nextBatchId++;
-            p.sentAtMillis = clock.getAsLong();
-            inFlight.put(p.batchId, p);
+            long batchId = ledger.sent(e, clock.getAsLong());
             sentBytes += cost;
-            tc.sent++;
-            if (p.sentBefore) {
-                tc.resent++;
-            }
-            ch.write(new BatchFrame(p.batchId, b.bytes().retainedDuplicate()), ch.voidPromise());
+            ch.write(new BatchFrame(batchId, b.bytes().retainedDuplicate()), ch.voidPromise());
             wrote = true;
         }
         if (wrote) {
@@ -505,16 +426,15 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
     // ------------------------------------------------------------------ acks
 
     void onAck(Channel ch, Ack a) {
-        Pending p = inFlight.remove(a.batchId());
-        if (ch != channel || p == null) {
+        StreamLedger.Entry e = ch == channel ? ledger.inFlight(a.batchId()) : null;
+        if (e == null) {
             return; // a batch dropped by a park, or an old connection
         }
-        OutBatch b = p.batch;
         if (a.status() == AckStatus.OK) {
             backoff.reset();
-            acked(p);
+            ledger.acked(e);
             checkDrained();
-            if (draining && inFlight.isEmpty()) {
+            if (draining && ledger.inFlightCount() == 0) {
                 ch.close();
             } else {
                 pump();
@@ -523,156 +443,34 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
         }
         if (a.status() == AckStatus.RETRY_LATER && draining) {
             // the router is leaving anyway: wait for the other acks, send this one to the next router
-            p.batchId = -1;
-            p.sentBefore = true;
-            List<Pending> all = new ArrayList<>(unsent);
-            all.add(p);
-            all.sort((x, y) -> Long.compare(x.seq, y.seq));
-            unsent.clear();
-            unsent.addAll(all);
-            if (inFlight.isEmpty()) {
+            ledger.sendAgainLater(e);
+            if (ledger.inFlightCount() == 0) {
                 ch.close();
             }
             return;
         }
         if (a.status() == AckStatus.RETRY_LATER) {
+            // kept in flight: it is sent again with the others, in order, once the connection is closed
             LOG.info("router {} asks to retry later ({}: {}); moving to another router", router, a.error(), a.message());
-            inFlight.put(a.batchId(), p); // keep it: it is re-sent with the others, in order
-            reorderInFlight();
             picker.coolDown(router, clock.getAsLong(), Math.max(1_000, config.send().backoffMaxMs() / 2));
             ch.close();
             return;
         }
-        reject(p, a.error(), a.error() + ": " + a.message());
+        reject(e, a.error(), a.error() + ": " + a.message());
         checkDrained();
         pump();
     }
 
-    private void reorderInFlight() {
-        List<Pending> all = new ArrayList<>(inFlight.values());
-        all.sort((x, y) -> Long.compare(x.seq, y.seq));
-        inFlight.clear();
-        for (Pending q : all) {
-            inFlight.put(q.batchId, q);
-        }
-    }
-
-    private void acked(Pending p) {
-        OutBatch b = p.batch;
-        p.acked = true;
-        TaskCounters tc = counters(b.taskId());
-        tc.acked++;
-        tc.lines += b.records();
-        tc.bytes += b.endOffset() - b.startOffset();
-        tc.unackedBytes -= b.endOffset() - b.startOffset();
-        StreamKey key = new StreamKey(b.taskId(), b.streamId());
-        Tracker t = trackers.get(key);
-        if (t != null) {
-            long before = t.acked;
-            while (!t.outstanding.isEmpty() && t.outstanding.peek().acked) {
-                OutBatch done = t.outstanding.poll().batch;
-                t.acked = Math.max(t.acked, done.endOffset());
-                // counted for the checkpoint with the offset it moves, never ahead of it
-                long minute = Math.floorDiv(done.createdMillis(), 60_000L);
-                ackedCounts.merge(new MinuteCounts.Key(done.taskId(), minute),
-                        MinuteCounts.acked(done.taskId(), minute, done.records(), done.endOffset() - done.startOffset()), MinuteCounts::plus);
-            }
-            if (t.acked != before) {
-                ackedChanged.put(key, new AckedOffset(key.taskId(), key.streamId(), t.fingerprint, t.fingerprintLength, t.acked));
-            }
-            if (t.outstanding.isEmpty()) {
-                trackers.remove(key);
-            }
-        }
-        outcomes.acked(b);
-        free(b);
-    }
-
-    /**
-     * Drops a batch too large for the router and every later unsent batch of its stream, and has
-     * the tailer read the stream again from the batch's start (it now builds batches that fit).
-     */
-    private void rebuild(Pending p) {
-        OutBatch b = p.batch;
-        LOG.info("a batch of {} bytes of {} is over router {}'s limit of {}; reading it again in smaller batches", b.size(),
-                b.taskId(), router, maxBatchBytes);
-        List<Pending> dropped = new ArrayList<>();
-        dropped.add(p);
-        for (Iterator<Pending> it = unsent.iterator(); it.hasNext(); ) {
-            Pending q = it.next();
-            if (q.batch.streamId() == b.streamId() && q.batch.taskId().equals(b.taskId())) {
-                it.remove();
-                dropped.add(q);
-            }
-        }
-        StreamKey key = new StreamKey(b.taskId(), b.streamId());
-        Tracker t = trackers.get(key);
-        TaskCounters tc = counters(b.taskId());
-        for (Pending q : dropped) {
-            if (t != null) {
-                t.outstanding.remove(q);
-            }
-            tc.unackedBytes -= q.batch.endOffset() - q.batch.startOffset();
-            drop(q.batch);
-        }
-        if (t != null && t.outstanding.isEmpty()) {
-            trackers.remove(key);
-        }
-        awaitingRewind.put(key, b.startOffset());
-        parker.rewind(b.taskId(), Map.of(b.streamId(), b.startOffset()));
-    }
-
-    /** A batch that will never be accepted as is: park its task and drop its batches. */
-    private void reject(Pending p, ErrorCode code, String message) {
-        OutBatch b = p.batch;
-        TaskCounters tc = counters(b.taskId());
-        tc.rejected++;
-        tc.lastError = "REJECTED " + message;
-        tc.parkedEpoch = Math.max(tc.parkedEpoch, b.taskEpoch());
-        LOG.warn("router {} rejected a batch of task {} ({}): {}; parking the task", router, b.taskId(), code, message);
-        Map<Long, Long> rewind = new HashMap<>();
-        rewind.put(b.streamId(), b.startOffset());
-        dropTask(b.taskId(), tc.parkedEpoch, rewind, p);
-        parker.park(b.taskId(), tc.parkedEpoch, rewind, tc.lastError);
-    }
-
-    /** Drops every batch of a task up to an epoch, noting the first dropped offset per stream. */
-    private void dropTask(String task, long epoch, Map<Long, Long> rewind, Pending also) {
-        List<Pending> dropped = new ArrayList<>();
-        dropped.add(also);
-        for (Iterator<Pending> it = unsent.iterator(); it.hasNext(); ) {
-            Pending q = it.next();
-            if (q.batch.taskId().equals(task) && q.batch.taskEpoch() <= epoch) {
-                it.remove();
-                dropped.add(q);
-            }
-        }
-        for (Iterator<Pending> it = inFlight.values().iterator(); it.hasNext(); ) {
-            Pending q = it.next();
-            if (q.batch.taskId().equals(task) && q.batch.taskEpoch() <= epoch) {
-                it.remove();
-                dropped.add(q);
-            }
-        }
-        TaskCounters tc = counters(task);
-        for (Pending q : dropped) {
-            OutBatch b = q.batch;
-            rewind.merge(b.streamId(), b.startOffset(), Math::min);
-            tc.unackedBytes -= b.endOffset() - b.startOffset();
-            Tracker t = trackers.get(new StreamKey(task, b.streamId()));
-            if (t != null) {
-                t.outstanding.remove(q);
-                if (t.outstanding.isEmpty()) {
-                    trackers.remove(new StreamKey(task, b.streamId()));
-                }
-            }
-            drop(b);
-        }
+    /** A batch that will never be accepted as is: the ledger parks its task and drops its batches. */
+    private void reject(StreamLedger.Entry e, ErrorCode code, String message) {
+        LOG.warn("router {} rejected a batch of task {} ({}): {}; parking the task", router, e.batch().taskId(), code, message);
+        ledger.reject(e, message);
     }
 
     // ------------------------------------------------------------------ timers
 
     private void tick() {
+        pushProgress();
         long now = clock.getAsLong();
         Channel ch = channel;
         if (ch == null) {
@@ -693,14 +491,14 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
             return;
         }
         if (draining && now >= drainDeadline) {
-            LOG.info("router {} did not acknowledge {} batches after GOAWAY; sending them elsewhere", router, inFlight.size());
+            LOG.info("router {} did not acknowledge {} batches after GOAWAY; sending them elsewhere", router, ledger.inFlightCount());
             ch.close();
             return;
         }
-        if (!inFlight.isEmpty()) {
-            Pending oldest = inFlight.values().iterator().next();
-            if (now - oldest.sentAtMillis > config.send().ackTimeoutMs()) {
-                LOG.warn("router {} has not acknowledged a batch for {} ms; reconnecting", router, now - oldest.sentAtMillis);
+        StreamLedger.Entry oldest = ledger.oldestInFlight();
+        if (oldest != null) {
+            if (now - oldest.sentAtMillis() > config.send().ackTimeoutMs()) {
+                LOG.warn("router {} has not acknowledged a batch for {} ms; reconnecting", router, now - oldest.sentAtMillis());
                 picker.coolDown(router, now, config.send().backoffMaxMs());
                 ch.close();
                 return;
@@ -712,38 +510,51 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
         }
     }
 
-    // ------------------------------------------------------------------ reports, close
+    // ------------------------------------------------------------------ progress, snapshots, close
 
-    public CompletableFuture<ShipperReport> report() {
-        CompletableFuture<ShipperReport> f = new CompletableFuture<>();
+    /**
+     * Where acknowledged progress goes (the checkpointer's inbox); set before {@link #start()}.
+     * The shipper pushes what moved at most every 200 ms, coalesced (the ledger keeps one offset
+     * per stream and one count per task and minute until it is pushed), and at {@link
+     * #flushProgress()}.
+     */
+    public void progressTo(Consumer<Progress<AckedOffset>> sink) {
+        this.progress = sink;
+    }
+
+    private void pushProgress() {
+        if (ledger.hasProgress()) {
+            progress.accept(ledger.takeProgress());
+        }
+    }
+
+    /** Pushes the acknowledged progress not pushed yet (before the final checkpoint); done at once when the shipper is closed. */
+    public CompletableFuture<Void> flushProgress() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
         try {
-            loop.execute(() -> f.complete(buildReport()));
+            loop.execute(() -> {
+                pushProgress();
+                f.complete(null);
+            });
         } catch (RuntimeException e) {
-            f.completeExceptionally(e);
+            f.complete(null);
         }
         return f;
     }
 
-    private ShipperReport buildReport() {
-        List<AckedOffset> acked = new ArrayList<>(ackedChanged.values());
-        ackedChanged.clear();
-        List<MinuteCounts> counts = new ArrayList<>(ackedCounts.values());
-        ackedCounts.clear();
-        Map<String, ShipperReport.TaskShipping> tasks = new HashMap<>();
-        Map<String, Long> oldest = new HashMap<>();
-        for (Pending p : inFlight.values()) {
-            oldest.merge(p.batch.taskId(), p.batch.createdMillis(), Math::min);
+    /** The counters and the connection now (status, metrics); changes nothing. */
+    public CompletableFuture<ShipperSnapshot> snapshot() {
+        CompletableFuture<ShipperSnapshot> f = new CompletableFuture<>();
+        try {
+            loop.execute(() -> {
+                LedgerSnapshot l = ledger.snapshot();
+                f.complete(new ShipperSnapshot(l.tasks(), state == State.ACTIVE && router != null ? router.toString() : null,
+                        l.inFlight(), l.queued(), Math.max(0, connections - 1), creditLimit));
+            });
+        } catch (RuntimeException e) {
+            f.completeExceptionally(e);
         }
-        for (Pending p : unsent) {
-            oldest.merge(p.batch.taskId(), p.batch.createdMillis(), Math::min);
-        }
-        for (Map.Entry<String, TaskCounters> e : counters.entrySet()) {
-            TaskCounters c = e.getValue();
-            tasks.put(e.getKey(), new ShipperReport.TaskShipping(c.sent, c.acked, c.resent, c.rejected, c.lines, c.bytes,
-                    Math.max(0, c.unackedBytes), oldest.getOrDefault(e.getKey(), 0L), c.lastError));
-        }
-        return new ShipperReport(acked, tasks, state == State.ACTIVE && router != null ? router.toString() : null, inFlight.size(),
-                unsent.size(), Math.max(0, connections - 1), creditLimit, counts);
+        return f;
     }
 
     /**
@@ -756,7 +567,7 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
             loop.execute(() -> {
                 closing = true;
                 drained = f;
-                if (inFlight.isEmpty() || channel == null) {
+                if (ledger.inFlightCount() == 0 || channel == null) {
                     f.complete(null);
                 }
             });
@@ -767,20 +578,8 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
         return f;
     }
 
-    private void finishClose() {
-        for (Pending p : unsent) {
-            drop(p.batch);
-        }
-        unsent.clear();
-        for (Pending p : inFlight.values()) {
-            drop(p.batch);
-        }
-        inFlight.clear();
-        trackers.clear();
-    }
-
     void checkDrained() {
-        if (drained != null && inFlight.isEmpty()) {
+        if (drained != null && ledger.inFlightCount() == 0) {
             drained.complete(null);
         }
     }
@@ -797,8 +596,7 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
                     channel = null;
                     ch.close();
                 }
-                requeueInFlight();
-                finishClose();
+                ledger.discardAll();
                 done.complete(null);
             });
             done.get(10, TimeUnit.SECONDS);

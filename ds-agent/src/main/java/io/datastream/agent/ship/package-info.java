@@ -1,7 +1,8 @@
 /**
  * Shipping batches to routers over the ds protocol: one Netty connection on one event loop,
- * credit and a bounded window, acknowledgements that advance per-stream offsets contiguously,
- * re-sends after RETRY_LATER, disconnects and GOAWAY, parking on REJECTED, and router choice
- * (ZooKeeper with power of two choices, or a fixed list / HAProxy) with backoff and jitter.
+ * credit and a bounded window, re-sends after RETRY_LATER, disconnects and GOAWAY, and router
+ * choice (ZooKeeper with power of two choices, or a fixed list / HAProxy) with backoff and
+ * jitter. What happens to each batch and stream (acknowledged offsets, parks, rewinds) is the
+ * {@link io.datastream.agent.ledger.StreamLedger}'s, on the same event loop.
  */
 package io.datastream.agent.ship;

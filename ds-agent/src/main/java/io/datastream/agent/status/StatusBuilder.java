@@ -1,18 +1,18 @@
 package io.datastream.agent.status;
 
-import io.datastream.agent.ship.ShipperReport;
+import io.datastream.agent.ship.ShipperSnapshot;
 import io.datastream.agent.tail.TailerReport;
 import io.datastream.agent.tail.TaskReport;
 import io.datastream.registry.member.TaskStatus;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Combines the tailer's and the shipper's reports into per-task status. */
+/** Combines the tailer's report and the shipper's snapshot into per-task status. */
 public final class StatusBuilder {
     private StatusBuilder() {
     }
 
-    public static AgentStatus build(TailerReport tailer, ShipperReport shipper, long checkpointWrites, long nowMillis) {
+    public static AgentStatus build(TailerReport tailer, ShipperSnapshot shipper, long checkpointWrites, long nowMillis) {
         if (tailer == null) {
             return AgentStatus.EMPTY;
         }
@@ -24,7 +24,7 @@ public final class StatusBuilder {
         Map<String, Long> bytesAcked = new LinkedHashMap<>();
         for (Map.Entry<String, TaskReport> e : tailer.tasks().entrySet()) {
             TaskReport t = e.getValue();
-            ShipperReport.TaskShipping s = shipper == null ? null : shipper.tasks().get(e.getKey());
+            io.datastream.agent.ledger.TaskShipping s = shipper == null ? null : shipper.tasks().get(e.getKey());
             long unacked = s == null ? 0 : s.unackedBytes();
             long oldest = oldest(t.oldestUnreadMillis(), s == null ? 0 : s.oldestUnackedMillis());
             long lag = oldest == 0 ? 0 : Math.max(0, nowMillis - oldest);

@@ -16,17 +16,21 @@ class CheckpointerTest {
     Path dir;
 
     private final List<StreamInfo> streams = new ArrayList<>();
-    private final List<AckedOffset> acks = new ArrayList<>();
+    private final ProgressInbox<AckedOffset> acks = ProgressInbox.acked();
     private final AtomicLong now = new AtomicLong(1_000_000);
 
     private Checkpointer checkpointer(List<CheckpointEntry> initial) {
-        return new Checkpointer(new CheckpointFile(dir), initial, () -> take(streams), () -> take(acks), 60_000, now::get);
+        return new Checkpointer(new CheckpointFile(dir), initial, () -> take(streams), acks, 60_000, now::get);
     }
 
     private static <T> CompletableFuture<Collection<T>> take(List<T> l) {
         List<T> copy = new ArrayList<>(l);
         l.clear();
         return CompletableFuture.completedFuture(copy);
+    }
+
+    private void ack(AckedOffset a) {
+        acks.offer(Progress.of(List.of(a)));
     }
 
     private List<CheckpointEntry> saved() throws Exception {
@@ -39,9 +43,9 @@ class CheckpointerTest {
         streams.add(new StreamInfo("t", 7, 7, 256, 100, 1, 2, "/a.log", now.get()));
         c.tick();
         assertThat(saved()).extracting(CheckpointEntry::offset).containsExactly(100L);
-        acks.add(new AckedOffset("t", 7, 7, 256, 500));
+        ack(new AckedOffset("t", 7, 7, 256, 500));
         c.tick();
-        acks.add(new AckedOffset("t", 7, 7, 256, 300)); // a stale ack never moves it back
+        ack(new AckedOffset("t", 7, 7, 256, 300)); // a stale ack never moves it back
         streams.add(new StreamInfo("t", 7, 7, 256, 100, 1, 2, "/a.log.1", now.get())); // renamed
         c.tick();
         assertThat(saved()).singleElement().satisfies(e -> {
@@ -53,7 +57,7 @@ class CheckpointerTest {
     @Test
     void anAckBeforeTheRegistrationStillCreatesTheEntry() throws Exception {
         Checkpointer c = checkpointer(List.of());
-        acks.add(new AckedOffset("t", 9, 9, 20, 42));
+        ack(new AckedOffset("t", 9, 9, 20, 42));
         c.tick();
         assertThat(saved()).singleElement().satisfies(e -> {
             assertThat(e.offset()).isEqualTo(42);
@@ -64,16 +68,14 @@ class CheckpointerTest {
     @Test
     void minuteCountsAddUpWithTheirOffsetsAndOldMinutesAreForgotten() throws Exception {
         List<MinuteCounts> read = new ArrayList<>();
-        List<MinuteCounts> ackedCounts = new ArrayList<>();
         long minute = now.get() / 60_000;
         Checkpointer c = new Checkpointer(new CheckpointFile(dir), List.of(), List.of(MinuteCounts.read("t", minute - 1, 5, 50)),
                 () -> CompletableFuture.completedFuture(new Progress<>(take(streams).join(), take(read).join())),
-                () -> CompletableFuture.completedFuture(new Progress<>(take(acks).join(), take(ackedCounts).join())), 600_000, 3, now::get);
+                acks, 600_000, 3, now::get);
         streams.add(new StreamInfo("t", 7, 7, 256, 0, 1, 2, "/a.log", now.get(), 300));
         read.add(MinuteCounts.read("t", minute, 3, 300));
         c.tick();
-        acks.add(new AckedOffset("t", 7, 7, 256, 100));
-        ackedCounts.add(MinuteCounts.acked("t", minute, 1, 100));
+        acks.offer(new Progress<>(List.of(new AckedOffset("t", 7, 7, 256, 100)), List.of(MinuteCounts.acked("t", minute, 1, 100))));
         read.add(MinuteCounts.read("t", minute, 2, 200));
         streams.add(new StreamInfo("t", 7, 7, 256, 0, 1, 2, "/a.log", now.get(), 500));
         c.tick();
@@ -96,14 +98,14 @@ class CheckpointerTest {
         Path notADirectory = java.nio.file.Files.writeString(dir.resolve("file"), "x");
         Checkpointer broken = new Checkpointer(new CheckpointFile(notADirectory), List.of(), List.of(),
                 () -> CompletableFuture.completedFuture(new Progress<StreamInfo>(List.of(), List.of(), 8)),
-                () -> CompletableFuture.completedFuture(Progress.<AckedOffset>of(List.of())), 600_000, 60, now::get)
+                acks, 600_000, 60, now::get)
                 .afterWrite(confirmed::add);
         broken.tick();
         assertThat(confirmed).as("not written: not confirmed").isEmpty();
 
         Checkpointer c = new Checkpointer(new CheckpointFile(dir), List.of(), List.of(),
                 () -> CompletableFuture.completedFuture(new Progress<StreamInfo>(List.of(), List.of(), open[0])),
-                () -> CompletableFuture.completedFuture(Progress.<AckedOffset>of(List.of())), 600_000, 60, now::get)
+                acks, 600_000, 60, now::get)
                 .openMinute(7).afterWrite(confirmed::add);
         c.tick();
         assertThat(confirmed).as("the loaded file holds 7").containsExactly(7L);
@@ -122,5 +124,46 @@ class CheckpointerTest {
         c.tick();
         assertThat(c.writes()).isEqualTo(1);
         assertThat(saved()).isEmpty();
+    }
+
+    @Test
+    void theTailersProgressPushedInTwoPartsIsWrittenAsIfPulledPartByPart() throws Exception {
+        long minute = now.get() / 60_000;
+        StreamInfo first = new StreamInfo("t", 7, 7, 256, 0, 1, 2, "/a.log", now.get(), 300, List.of(new CountedRange(300, minute)));
+        StreamInfo second = new StreamInfo("t", 7, 7, 256, 0, 1, 2, "/a.log.1", now.get(), 500,
+                List.of(new CountedRange(300, minute), new CountedRange(500, minute + 1)));
+        StreamInfo stale = new StreamInfo("t", 7, 7, 256, 0, 1, 2, "/a.log.1", now.get(), 400, List.of()); // counted less, no ranges
+
+        List<Progress<StreamInfo>> parts = List.of(new Progress<>(List.of(first), List.of(MinuteCounts.read("t", minute, 3, 300))),
+                new Progress<>(List.of(second), List.of(MinuteCounts.read("t", minute + 1, 2, 200)), minute + 1),
+                new Progress<>(List.of(stale), List.of()));
+        Path pulledDir = java.nio.file.Files.createDirectories(dir.resolve("pulled"));
+        Path pushedDir = java.nio.file.Files.createDirectories(dir.resolve("pushed"));
+        java.util.ArrayDeque<Progress<StreamInfo>> toPull = new java.util.ArrayDeque<>(parts);
+        List<Long> pulledConfirmed = new ArrayList<>();
+        Checkpointer pulled = new Checkpointer(new CheckpointFile(pulledDir), List.of(), List.of(),
+                () -> CompletableFuture.completedFuture(toPull.poll()), ProgressInbox.acked(), 600_000, 60, now::get)
+                .afterWrite(pulledConfirmed::add);
+        for (int i = 0; i < parts.size(); i++) {
+            pulled.tick();
+        }
+        ProgressInbox<StreamInfo> streams = ProgressInbox.streams();
+        List<Long> pushedConfirmed = new ArrayList<>();
+        Checkpointer pushed = new Checkpointer(new CheckpointFile(pushedDir), List.of(), List.of(), streams, ProgressInbox.acked(),
+                600_000, 60, now::get).afterWrite(pushedConfirmed::add);
+        parts.forEach(streams::offer);
+        pushed.tick();
+
+        CheckpointFormat.Contents a = new CheckpointFile(pulledDir).load();
+        CheckpointFormat.Contents b = new CheckpointFile(pushedDir).load();
+        assertThat(b.entries()).isEqualTo(a.entries()).singleElement().satisfies(e -> {
+            assertThat(e.countedOffset()).isEqualTo(500);
+            assertThat(e.ranges()).hasSize(2);
+            assertThat(e.path()).isEqualTo("/a.log.1");
+        });
+        assertThat(b.counts()).containsExactlyInAnyOrderElementsOf(a.counts()).hasSize(2);
+        assertThat(b.openMinute()).isEqualTo(a.openMinute()).isEqualTo(minute + 1);
+        assertThat(pushedConfirmed).containsExactly(minute + 1);
+        assertThat(pulledConfirmed).endsWith(minute + 1);
     }
 }

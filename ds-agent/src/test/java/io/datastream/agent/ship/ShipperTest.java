@@ -7,6 +7,8 @@ import io.datastream.agent.AgentConfig;
 import io.datastream.agent.batch.OutBatch;
 import io.datastream.agent.batch.SendWindow;
 import io.datastream.agent.checkpoint.AckedOffset;
+import io.datastream.agent.checkpoint.Progress;
+import io.datastream.agent.checkpoint.ProgressInbox;
 import io.datastream.agent.tail.TaskParker;
 import io.datastream.protocol.batch.BatchBuilder;
 import io.datastream.protocol.batch.BatchSource;
@@ -31,6 +33,7 @@ class ShipperTest {
     private final List<String> parks = new CopyOnWriteArrayList<>();
     private final Map<Long, Long> rewinds = new HashMap<>();
     private final List<AckedOffset> acked = new CopyOnWriteArrayList<>();
+    private final ProgressInbox<AckedOffset> progress = ProgressInbox.acked();
     private final BatchBuilder builder = new BatchBuilder(ByteBufAllocator.DEFAULT, 1 << 20, 10_000);
     private SendWindow window;
     private Shipper shipper;
@@ -63,6 +66,7 @@ class ShipperTest {
                 + "send: {windowBatches: 64, backoffInitialMs: 10, backoffMaxMs: 200}\n");
         window = new SendWindow(64, 64 << 20);
         shipper = new Shipper(cfg, window, parker, List::of, System::currentTimeMillis);
+        shipper.progressTo(progress::offer);
         shipper.start();
     }
 
@@ -97,7 +101,11 @@ class ShipperTest {
     }
 
     private void collectAcks() throws Exception {
-        acked.addAll(shipper.report().get(5, TimeUnit.SECONDS).acked());
+        shipper.flushProgress().get(5, TimeUnit.SECONDS);
+        Progress<AckedOffset> p = progress.take();
+        if (p != null) {
+            acked.addAll(p.items());
+        }
     }
 
     private long ackedOffset(long stream) {
@@ -145,7 +153,7 @@ class ShipperTest {
         byte[] retried = r.received.get(1).bytes();
         assertThat(r.received.stream().filter(x -> java.util.Arrays.equals(x.bytes(), retried)).count()).isGreaterThanOrEqualTo(2);
         assertThat(originals).anySatisfy(o -> assertThat(o).isEqualTo(retried));
-        assertThat(shipper.report().get().tasks().get("t").resentBatches()).isPositive();
+        assertThat(shipper.snapshot().get().tasks().get("t").resentBatches()).isPositive();
     }
 
     @Test
@@ -173,7 +181,7 @@ class ShipperTest {
         collectAcks();
         assertThat(ackedOffset(1)).isEqualTo(2000);
         assertThat(r.received).hasSize(5);
-        assertThat(shipper.report().get().tasks().get("t").rejected()).isEqualTo(1);
+        assertThat(shipper.snapshot().get().tasks().get("t").rejected()).isEqualTo(1);
     }
 
     @Test
@@ -219,5 +227,20 @@ class ShipperTest {
         collectAcks();
         assertThat(ackedOffset(1)).isEqualTo(600);
         assertThat(r.received).hasSize(2);
+    }
+
+    @Test
+    void snapshotsForStatusLeaveTheAcknowledgedOffsetsToTheCheckpointer() throws Exception {
+        FakeRouter r = router();
+        start("\"" + r.address() + "\"");
+        for (int i = 0; i < 3; i++) {
+            shipper.submit(batch(1, 0, 10));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> window.batches() == 0);
+        ShipperSnapshot first = shipper.snapshot().get(5, TimeUnit.SECONDS);
+        assertThat(first.tasks().get("t").linesAcked()).isEqualTo(30);
+        assertThat(shipper.snapshot().get(5, TimeUnit.SECONDS).tasks()).isEqualTo(first.tasks());
+        collectAcks(); // pushed on the shipper's timer or flushed now: the status reads took nothing
+        assertThat(ackedOffset(1)).isEqualTo(3000);
     }
 }
