@@ -283,7 +283,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
         boolean lingering = false;
         for (int i = 0; i < open.size() && running; i++) {
             TrackedFile f = open.get(i);
-            if (f.stream == null || f.task.parked) {
+            if (f.stream() == null || f.task.parked) {
                 continue;
             }
             if (f.fileClass == FileClass.SLOW && !woken.contains(f.path) && now - f.lastCheckMillis < opts.slowPollMs()) {
@@ -377,7 +377,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
 
     /** One look at an open file: detects truncation, and builds at most one batch. True if it read. */
     private boolean turn(TrackedFile f, long now) {
-        FileStream s = f.stream;
+        FileStream s = f.stream();
         long size;
         try {
             size = f.channel.size();
@@ -414,7 +414,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
             f.verifiedSize = size;
         }
         long idle = now - f.lastGrowthMillis;
-        boolean finalFlush = (f.renamed || !f.present) && now - Math.max(f.lastGrowthMillis, f.rotatedAtMillis) >= opts.releaseAfterMs();
+        boolean finalFlush = table.rules().finalFlushDue(f, now);
         boolean timeoutFlush = f.task.rules.multiline() && idle >= f.task.rules.flushTimeoutMs() && f.timeoutFlushedSize != size;
         long pending = size - s.cursor.offset();
         if (pending <= 0 && !s.cursor.skipping()) {
@@ -594,40 +594,29 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
     // ------------------------------------------------------------------ classes and handles
 
     private void classify(TrackedFile f, long now) {
-        if (f.channel == null || f.stream == null) {
-            if (f.channel != null && !f.present) {
-                release(f, now);
+        if (f.channel != null && f.stream() != null) {
+            if (!f.drained()) {
+                f.fileClass = FileClass.FAST; // data left to read: read on continuously, whatever its age
+            } else if (f.fileClass == FileClass.FAST && now - f.lastGrowthMillis >= opts.slowAfterMs()) {
+                f.fileClass = FileClass.SLOW;
             }
-            return;
         }
-        long idle = now - f.lastGrowthMillis;
-        if (!f.drained()) {
-            f.fileClass = FileClass.FAST; // data left to read: read on continuously, whatever its age
-        } else if (f.fileClass == FileClass.FAST && idle >= opts.slowAfterMs()) {
-            f.fileClass = FileClass.SLOW;
-        }
-        if ((f.renamed || !f.present) && now - Math.max(f.lastGrowthMillis, f.rotatedAtMillis) >= opts.releaseAfterMs()
-                && f.stream.cursor.offset() >= f.size
-                && !f.stream.cursor.skipping()) {
-            if (!f.present) {
-                release(f, now); // rotated away or deleted, and read to its end
-            } else {
-                close(f); // renamed but still matching: read to its end, followed while it stays
-            }
-        } else if (f.present && idle >= opts.inactiveAfterMs() && f.drained()) {
-            close(f);
+        switch (table.rules().afterTurn(f, now)) {
+            case RELEASE -> release(f, now);
+            case CLOSE -> close(f);
+            case KEEP -> { }
         }
     }
 
     private void release(TrackedFile f, long now) {
-        LOG.debug("releasing {} at offset {} of {}", f.path, f.stream == null ? -1 : f.stream.cursor.offset(), f.size);
+        LOG.debug("releasing {} at offset {} of {}", f.path, f.stream() == null ? -1 : f.stream().cursor.offset(), f.size);
         f.task.files.remove(f.key);
         table.detach(f, now, false);
     }
 
     @Override
     public void wantOpen(TrackedFile f) {
-        if (!f.wantOpen && f.channel == null && !f.removed) {
+        if (!f.wantOpen && f.channel == null && !f.removed()) {
             f.wantOpen = true;
             wantOpen.add(f);
         }
@@ -646,8 +635,8 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
         f.channel = null;
         f.fileClass = FileClass.INACTIVE;
         open.remove(f);
-        if (f.stream != null) {
-            f.stream.source = null; // rebuilt when the file is read again: closed files hold no header bytes
+        if (f.stream() != null) {
+            f.stream().source = null; // rebuilt when the file is read again: closed files hold no header bytes
         }
         LOG.debug("closed {}", f.path);
     }
@@ -664,14 +653,14 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
         int n = 0;
         while (!wantOpen.isEmpty() && n < OPEN_PER_ROUND) {
             TrackedFile f = wantOpen.peek();
-            boolean pending = f.stream == null; // identity not known yet (empty, short): followed by its handle
-            if (f.removed || f.channel != null || f.task.parked || (pending && (f.skipped || f.compression != null || !f.pendingResolve))) {
+            boolean pending = f.stream() == null; // identity not known yet (empty, short): followed by its handle
+            if (f.removed() || f.channel != null || f.task.parked || (pending && (f.skipped() || f.compression() != null || !f.pendingResolve))) {
                 wantOpen.poll();
                 f.wantOpen = false;
                 continue;
             }
             if (open.size() >= opts.maxOpen()) {
-                if (pending && f.present) {
+                if (pending && f.present()) {
                     // a handle only if one is free: it is fingerprinted without one, and a scan follows it by inode
                     wantOpen.poll();
                     f.wantOpen = false;
@@ -718,7 +707,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
             f.lastGrowthMillis = now;
             f.lastCheckMillis = 0;
             f.idleSize = -1;
-            LOG.debug("opened {} as stream {}", f.path, f.stream);
+            LOG.debug("opened {} as stream {}", f.path, f.stream());
         }
     }
 
@@ -726,8 +715,8 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
     private boolean evictOne() {
         TrackedFile victim = null;
         for (TrackedFile f : open) {
-            boolean idle = f.stream == null ? f.dupOf == null : f.drained(); // no fingerprint yet: found again by the next scan
-            if (f.present && idle && (victim == null || f.lastGrowthMillis < victim.lastGrowthMillis)) {
+            boolean idle = f.stream() == null ? f.dupOf() == null : f.drained(); // no fingerprint yet: found again by the next scan
+            if (f.present() && idle && (victim == null || f.lastGrowthMillis < victim.lastGrowthMillis)) {
                 victim = f;
             }
         }
@@ -771,7 +760,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
     private void stop(TaskRuntime t, long now) {
         List<CheckpointEntry> keep = new ArrayList<>();
         for (TrackedFile f : new ArrayList<>(t.files.values())) {
-            f.removed = true;
+            f.retire();
             close(f);
         }
         for (FileStream s : t.streams.values()) {
@@ -844,14 +833,14 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
                 t.parked = false;
                 LOG.info("task {}: retrying after park", t.id);
                 for (TrackedFile f : t.files.values()) {
-                    if (f.stream != null && f.channel == null) {
+                    if (f.stream() != null && f.channel == null) {
                         wantOpen(f);
                     }
                 }
             }
             List<TrackedFile> emptyGone = null;
             for (TrackedFile f : t.files.values()) {
-                if (f.channel != null && f.stream == null) {
+                if (f.channel != null && f.stream() == null) {
                     PendingIdentity.Upkeep u = table.pendingUpkeep(f, now);
                     if (u == PendingIdentity.Upkeep.CLOSE) {
                         close(f);
@@ -859,7 +848,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
                         emptyGone = emptyGone == null ? new ArrayList<>() : emptyGone;
                         emptyGone.add(f);
                     }
-                } else if (f.error != null && f.channel == null && f.stream != null && now >= f.retryAtMillis) {
+                } else if (f.error != null && f.channel == null && f.stream() != null && now >= f.retryAtMillis) {
                     wantOpen(f); // unreadable before: try again
                 }
             }
@@ -899,15 +888,15 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
             long unread = 0;
             long oldest = 0;
             for (TrackedFile f : t.files.values()) {
-                if (f.stream == null) {
-                    if (f.skipped) {
+                if (f.stream() == null) {
+                    if (f.skipped()) {
                         skipped++;
                     } else {
                         waiting++;
                     }
                     continue;
                 }
-                if (!f.present) {
+                if (!f.present()) {
                     rotated++;
                 } else if (f.fileClass == FileClass.FAST) {
                     fast++;
@@ -916,7 +905,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
                 } else {
                     inactive++;
                 }
-                long u = Math.max(0, Math.max(f.size, f.scannedSize) - f.stream.cursor.offset());
+                long u = Math.max(0, Math.max(f.size, f.scannedSize) - f.stream().cursor.offset());
                 unread += u;
                 if (u > 0 && f.firstPendingMillis > 0 && (oldest == 0 || f.firstPendingMillis < oldest)) {
                     oldest = f.firstPendingMillis;
@@ -959,8 +948,8 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
         List<FileStatus> out = new ArrayList<>();
         for (TaskRuntime t : tasks.values()) {
             for (TrackedFile f : t.files.values()) {
-                FileStream s = f.stream;
-                out.add(new FileStatus(t.id, f.path.toString(), f.state(), s == null ? 0 : s.streamId, s == null ? 0 : s.cursor.offset(),
+                FileStream s = f.stream();
+                out.add(new FileStatus(t.id, f.path.toString(), f.label(), s == null ? 0 : s.streamId, s == null ? 0 : s.cursor.offset(),
                         f.size, f.error, f.key.dev() == -2 ? -1 : f.key.ino()));
             }
         }
