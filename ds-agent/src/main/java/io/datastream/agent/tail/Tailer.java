@@ -4,18 +4,12 @@ import io.datastream.agent.AgentConfig;
 import io.datastream.agent.batch.BatchOutlet;
 import io.datastream.agent.batch.SendWindow;
 import io.datastream.agent.checkpoint.CheckpointEntry;
-import io.datastream.agent.checkpoint.StreamInfo;
 import io.datastream.agent.discovery.DiscoveryListener;
 import io.datastream.agent.discovery.ScanResult;
-import io.datastream.registry.member.DropReason;
 import io.datastream.registry.task.TaskSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,10 +43,9 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
     private final LongSupplier clock;
     private final Inbox inbox = new Inbox();
     private final Inbox.Handler messages = new Messages();
-    private final Map<String, TaskRuntime> tasks = new LinkedHashMap<>();
-    private final Map<String, List<CheckpointEntry>> stashed = new HashMap<>();
     private final ReadMinutes minutes = new ReadMinutes();
-    private final List<FileStream> dirty = new ArrayList<>();
+    private final TailerReports reports;
+    private final TailerTasks tasks;
     private final FileTable table;
     private final HandlePool pool;
     private final ReadScheduler scheduler;
@@ -86,9 +79,8 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
             }
         });
         this.assembler = new BatchAssembler(config, outlet, window, minutes, table, this, scheduler);
-        for (CheckpointEntry e : checkpoints) {
-            stashed.computeIfAbsent(e.taskId(), k -> new ArrayList<>()).add(e);
-        }
+        this.tasks = new TailerTasks(checkpoints, table, this, config.send().parkRetryMs());
+        this.reports = new TailerReports(config.discovery().maxFilesPerTask());
         window.onRoom(inbox::room);
     }
 
@@ -206,7 +198,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
         for (int drained = 0; drained < Inbox.CAPACITY && (m = inbox.poll()) != null; drained++) {
             m.deliver(messages, now);
         }
-        for (TaskRuntime t : tasks.values()) {
+        for (TaskRuntime t : tasks.all()) {
             table.resolvePending(t, now, EXAMINE_PER_ROUND, RESOLVE_PER_ROUND);
         }
         pool.openWanted(now);
@@ -248,7 +240,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
     private final class Messages implements Inbox.Handler {
         @Override
         public boolean tasksChanged(Map<String, TaskSpec> specs, long now) {
-            applyTasks(specs, now);
+            tasks.apply(specs, now);
             return true;
         }
 
@@ -273,16 +265,13 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
 
         @Override
         public boolean park(Inbox.Park p, long now) {
-            applyPark(p, now);
+            tasks.park(p, now);
             return true;
         }
 
         @Override
         public boolean rewind(String taskId, Map<Long, Long> offsets, long now) {
-            TaskRuntime t = tasks.get(taskId);
-            if (t != null) {
-                Tailer.this.rewind(t, offsets, now);
-            }
+            tasks.rewind(taskId, offsets, now);
             return true;
         }
 
@@ -300,7 +289,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
 
         @Override
         public boolean filesRequested(CompletableFuture<List<FileStatus>> future) {
-            future.complete(fileList());
+            future.complete(TailerReports.files(tasks.all()));
             return true;
         }
     }
@@ -443,90 +432,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
 
     @Override
     public void dirty(FileStream s) {
-        if (!s.dirty) {
-            s.dirty = true;
-            dirty.add(s);
-        }
-    }
-
-    // ------------------------------------------------------------------ tasks, parks
-
-    private void applyTasks(Map<String, TaskSpec> specs, long now) {
-        for (Iterator<Map.Entry<String, TaskRuntime>> it = tasks.entrySet().iterator(); it.hasNext(); ) {
-            TaskRuntime t = it.next().getValue();
-            if (!specs.containsKey(t.id)) {
-                it.remove();
-                stop(t, now);
-            }
-        }
-        for (TaskSpec spec : specs.values()) {
-            TaskRuntime t = tasks.get(spec.id());
-            if (t == null) {
-                t = new TaskRuntime(spec, now);
-                table.load(t, stashed.getOrDefault(spec.id(), List.of()));
-                stashed.remove(spec.id());
-                tasks.put(spec.id(), t);
-                LOG.info("task {} started: {}", spec.id(), spec.paths());
-            } else if (!t.spec.equals(spec)) {
-                t.apply(spec, now);
-                t.initialScanPending = false;
-                if (t.parked) {
-                    t.parked = false;
-                    LOG.info("task {} changed; resuming it", spec.id());
-                }
-            }
-        }
-    }
-
-    /** A removed task: closes its files and keeps its positions for when it comes back. */
-    private void stop(TaskRuntime t, long now) {
-        List<CheckpointEntry> keep = new ArrayList<>();
-        for (TrackedFile f : new ArrayList<>(t.files.values())) {
-            f.retire();
-            close(f);
-        }
-        for (FileStream s : t.streams.values()) {
-            keep.add(new CheckpointEntry(t.id, s.streamId, s.fingerprint, s.fingerprintLength, s.cursor.offset(),
-                    s.key == null ? -1 : s.key.dev(), s.key == null ? -1 : s.key.ino(), s.path == null ? "" : s.path.toString(), now,
-                    s.counted, new ArrayList<>(s.ranges)));
-        }
-        stashed.put(t.id, keep);
-        LOG.info("task {} stopped", t.id);
-    }
-
-    private void applyPark(Inbox.Park p, long now) {
-        TaskRuntime t = tasks.get(p.taskId());
-        if (t == null || p.epoch() < t.epoch) {
-            return;
-        }
-        t.epoch = Math.max(t.epoch, p.epoch()) + 1;
-        t.parked = true;
-        t.parkedUntilMillis = now + config.send().parkRetryMs();
-        t.error(p.error());
-        LOG.warn("task {} parked for {} ms: {}", t.id, config.send().parkRetryMs(), p.error());
-        rewind(t, p.rewind(), now);
-    }
-
-    private void rewind(TaskRuntime t, Map<Long, Long> offsets, long now) {
-        for (Map.Entry<Long, Long> e : offsets.entrySet()) {
-            FileStream s = t.streams.get(e.getKey());
-            long restart = e.getValue();
-            if (s == null || restart >= s.cursor.offset()) {
-                continue;
-            }
-            if (s.owner == null) {
-                // released already (rotated away and drained): lost unless the file shows up again
-                s.pendingLoss += s.cursor.offset() - restart;
-                s.lossReason = DropReason.DELETED_UNREAD;
-                s.orphanedAtMillis = now;
-            }
-            s.cursor.reset(restart);
-            if (s.owner != null) {
-                s.owner.idleSize = -1;
-                s.owner.firstPendingMillis = -1;
-                s.owner.timeoutFlushedSize = -1;
-            }
-        }
+        reports.dirty(s);
     }
 
     // ------------------------------------------------------------------ upkeep, reports
@@ -544,17 +450,9 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
     }
 
     private void housekeeping(long now) {
-        for (TaskRuntime t : tasks.values()) {
+        for (TaskRuntime t : tasks.all()) {
             table.housekeeping(t, now);
-            if (t.parked && now >= t.parkedUntilMillis) {
-                t.parked = false;
-                LOG.info("task {}: retrying after park", t.id);
-                for (TrackedFile f : t.files.values()) {
-                    if (f.stream() != null && f.channel == null) {
-                        wantOpen(f);
-                    }
-                }
-            }
+            tasks.retryDue(t, now);
             List<TrackedFile> emptyGone = null;
             for (TrackedFile f : t.files.values()) {
                 if (f.channel != null && f.stream() == null) {
@@ -578,89 +476,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
     }
 
     private TailerReport buildReport(long now) {
-        List<StreamInfo> changed = new ArrayList<>(dirty.size());
-        for (FileStream s : dirty) {
-            s.dirty = false;
-            TaskRuntime t = null;
-            if (s.owner != null) {
-                t = s.owner.task;
-            }
-            String taskId = t != null ? t.id : taskOf(s);
-            if (taskId == null) {
-                continue;
-            }
-            changed.add(new StreamInfo(taskId, s.streamId, s.fingerprint, s.fingerprintLength, s.initialOffset,
-                    s.key == null ? -1 : s.key.dev(), s.key == null ? -1 : s.key.ino(), s.path == null ? "" : s.path.toString(), s.lastSeenMillis,
-                    s.counted, new ArrayList<>(s.ranges)));
-        }
-        dirty.clear();
-        Map<String, TaskReport> reports = new LinkedHashMap<>();
-        for (TaskRuntime t : tasks.values()) {
-            int fast = 0;
-            int slow = 0;
-            int inactive = 0;
-            int rotated = 0;
-            int waiting = 0;
-            int skipped = 0;
-            long unread = 0;
-            long oldest = 0;
-            for (TrackedFile f : t.files.values()) {
-                if (f.stream() == null) {
-                    if (f.skipped()) {
-                        skipped++;
-                    } else {
-                        waiting++;
-                    }
-                    continue;
-                }
-                if (!f.present()) {
-                    rotated++;
-                } else if (f.fileClass == FileClass.FAST) {
-                    fast++;
-                } else if (f.fileClass == FileClass.SLOW) {
-                    slow++;
-                } else {
-                    inactive++;
-                }
-                long u = Math.max(0, Math.max(f.size, f.scannedSize) - f.stream().cursor.offset());
-                unread += u;
-                if (u > 0 && f.firstPendingMillis > 0 && (oldest == 0 || f.firstPendingMillis < oldest)) {
-                    oldest = f.firstPendingMillis;
-                }
-            }
-            String lastError = t.lastError;
-            if (lastError == null && !t.scanErrors.isEmpty()) {
-                lastError = t.scanErrors.get(0);
-            }
-            if (t.overLimit && lastError == null) {
-                lastError = "more files match than discovery.maxFilesPerTask (" + config.discovery().maxFilesPerTask() + "); the rest are ignored";
-            }
-            reports.put(t.id, new TaskReport(t.state(), t.files.size(), fast, slow, inactive, rotated, waiting, skipped, t.linesRead,
-                    t.bytesRead, t.drops.lines(), t.drops.bytes(), t.splitRecords, t.errors + t.scanErrors.size(), lastError,
-                    unread, oldest, t.overLimit, t.drops.bytesByReason(), t.drops.linesByReason()));
-        }
-        return new TailerReport(changed, reports, pool.size(), assembler.takeReadCounts(), minutes.openMinute(now));
-    }
-
-    private String taskOf(FileStream s) {
-        for (TaskRuntime t : tasks.values()) {
-            if (t.streams.get(s.streamId) == s) {
-                return t.id;
-            }
-        }
-        return null;
-    }
-
-    private List<FileStatus> fileList() {
-        List<FileStatus> out = new ArrayList<>();
-        for (TaskRuntime t : tasks.values()) {
-            for (TrackedFile f : t.files.values()) {
-                FileStream s = f.stream();
-                out.add(new FileStatus(t.id, f.path.toString(), f.label(), s == null ? 0 : s.streamId, s == null ? 0 : s.cursor.offset(),
-                        f.size, f.error, f.key.dev() == -2 ? -1 : f.key.ino()));
-            }
-        }
-        return out;
+        return reports.build(tasks.all(), pool.size(), assembler.takeReadCounts(), minutes.openMinute(now));
     }
 
     @Override
