@@ -35,8 +35,6 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
     private static final Logger LOG = LoggerFactory.getLogger(Tailer.class);
     private static final int RESOLVE_PER_ROUND = 512;
     private static final int EXAMINE_PER_ROUND = 4096;
-    /** Minutes back that a restarted agent still reads in the minute its stopped process was reading in. */
-    static final long OPEN_MINUTE_MAX_AGE = ReadMinutes.OPEN_MINUTE_MAX_AGE;
 
     private final AgentConfig config;
     private final AgentConfig.FileOptions opts;
