@@ -31,6 +31,7 @@ class TailerDoWorkTest {
     @TempDir
     Path dir;
     private long now = 1_000_000;
+    private Path log;
     private final LineLedger ledger = new LineLedger();
     private AgentConfig config;
     private Tailer tailer;
@@ -41,7 +42,7 @@ class TailerDoWorkTest {
         config = AgentConfig.fromYaml(TailerFixture.FAST_TIMINGS + "dataDir: " + dir.resolve("data") + "\n");
         SendWindow window = new SendWindow(config.send().windowBatches(), config.send().windowBytes());
         tailer = new Tailer(config, new CollectingOutlet(window, ledger), window, List.of(), () -> now);
-        Files.createDirectories(dir.resolve("logs"));
+        log = Files.createDirectories(dir.resolve("logs")).resolve("app.log");
         spec = new TaskSpec("app", List.of(dir.resolve("logs") + "/*.log"), null, "logs", null, null, null, null, null, null, null, null, null,
                 null);
         tailer.setTasks(Map.of("app", spec));
@@ -80,12 +81,17 @@ class TailerDoWorkTest {
         return files().stream().filter(s -> s.path().equals(p.toString())).findFirst().orElse(null);
     }
 
+    /** A writer of logs/app.log that wrote {@code lines} lines, listed by a scan. */
+    private LogWriter appLog(String tag, int lines) throws Exception {
+        LogWriter w = new LogWriter(log, tag);
+        w.write(lines);
+        scan(log);
+        return w;
+    }
+
     @Test
     void aRoundSaysWhetherItRead() throws Exception {
-        Path log = dir.resolve("logs/app.log");
-        try (LogWriter w = new LogWriter(log, "rounds")) {
-            w.write(100);
-            scan(log);
+        try (LogWriter w = appLog("rounds", 100)) {
             assertThat(run(200)).isTrue();
             assertThat(ledger.missing(w.written())).isEmpty();
             assertThat(run(200)).as("nothing new").isFalse();
@@ -97,12 +103,9 @@ class TailerDoWorkTest {
 
     @Test
     void aFileRenamedWithinTheGlobsHasItsPartialLastLineFlushedOnceQuietAndIsThenClosed() throws Exception {
-        Path log = dir.resolve("logs/app.log");
         Path rotated = dir.resolve("logs/app.1.log");
-        try (LogWriter w = new LogWriter(log, "renamed")) {
-            w.write(50);
+        try (LogWriter w = appLog("renamed", 50)) {
             w.writeRaw("a last line without its newline");
-            scan(log);
             run(200);
             assertThat(ledger.missing(w.written())).isEmpty();
             assertThat(ledger.contents()).doesNotContain("a last line without its newline");
@@ -125,10 +128,7 @@ class TailerDoWorkTest {
 
     @Test
     void aFileDeletedWhileOpenIsReadToItsEndAndReleased() throws Exception {
-        Path log = dir.resolve("logs/app.log");
-        try (LogWriter w = new LogWriter(log, "deleted")) {
-            w.write(50);
-            scan(log);
+        try (LogWriter w = appLog("deleted", 50)) {
             run(100);
             List<String> last = w.write(30);
             Files.delete(log); // the tailer's handle keeps the inode readable
