@@ -25,8 +25,8 @@ final class CompressedFiles {
 
     /** A handle on {@code f}: its decompressed bytes when it is a compressed file that is read, else the file. */
     static FileChannel open(TrackedFile f) throws IOException {
-        if (f.compression != null && !f.skipped) {
-            return DecompressingChannel.open(f.path, f.compression);
+        if (f.compression() != null && !f.skipped()) {
+            return DecompressingChannel.open(f.path, f.compression());
         }
         return FileChannel.open(f.path, StandardOpenOption.READ);
     }
@@ -39,12 +39,13 @@ final class CompressedFiles {
      * go on where they were. Otherwise it is skipped and its size counted as dropped (compressed).
      */
     boolean sniffed(TrackedFile f, Compression c, long rawSize, long now) {
-        f.compression = c;
+        boolean decompress = f.task.spec.compressedFiles() == TaskSpec.CompressedFiles.DECOMPRESS;
+        f.compressed(c, !decompress);
         f.rawSize = rawSize;
         if (f.isOpen()) {
             handles.close(f); // a raw handle is of no use
         }
-        if (f.task.spec.compressedFiles() == TaskSpec.CompressedFiles.DECOMPRESS) {
+        if (decompress) {
             f.size = -1;
             f.sizeChangedMillis = now;
             LOG.debug("{} is {}-compressed; it is read decompressed once it is complete", f.path, c.label());
@@ -56,7 +57,6 @@ final class CompressedFiles {
 
     private void skip(TrackedFile f) {
         TaskRuntime t = f.task;
-        f.skipped = true;
         f.size = f.rawSize;
         f.scannedSize = 0;
         Long before = t.skippedByKey.get(f.key);
@@ -66,7 +66,7 @@ final class CompressedFiles {
         long add = f.rawSize - f.skippedBytes;
         if (before == null) {
             LOG.info("task {}: {} is a {} file and the task's compressedFiles is skip: not read, its {} bytes are counted as dropped "
-                    + "(compressed)", t.id, f.path, f.compression.label(), f.rawSize);
+                    + "(compressed)", t.id, f.path, f.compression().label(), f.rawSize);
         }
         if (add > 0) {
             t.drops.add(DropReason.COMPRESSED, 0, add);
@@ -87,19 +87,18 @@ final class CompressedFiles {
         f.modifiedMillis = modifiedMillis;
         f.rawSize = size;
         f.sizeChangedMillis = now;
-        if (f.skipped) {
+        if (f.skipped()) {
             if (shrank) {
                 f.skippedBytes = 0; // other content under this inode
             }
-            f.skipped = false;
-            f.compression = null;
+            f.compressionChanged();
             f.size = size;
             f.task.queueResolve(f); // sniffed again: still compressed (its growth is counted) or text now
-        } else if (f.stream != null) {
+        } else if (f.stream() != null) {
             if (f.isOpen()) {
                 handles.close(f);
             }
-            f.compression = null;
+            f.compressionChanged();
             return true;
         }
         return false; // not resolved yet: still being written; resolved once quiet

@@ -18,7 +18,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -77,10 +76,12 @@ final class FileTable {
     private final long lossGraceMillis;
     private final long retentionMillis;
     private final Handles handles;
+    private final RotationRules rules;
 
     FileTable(AgentConfig.FileOptions options, long lossGraceMillis, long retentionMillis, Handles handles) {
         this.fingerprinter = new Fingerprinter(options.fingerprintBytes());
         this.copies = new CopyFinder(fingerprinter);
+        this.rules = new RotationRules(options, handles, copies, lossGraceMillis);
         this.compressedFiles = new CompressedFiles(handles);
         this.pending = new PendingIdentity(options);
         this.options = options;
@@ -139,24 +140,9 @@ final class FileTable {
                 continue;
             }
             f.lastScan = seq;
-            if (!f.path.equals(found.path())) {
-                f.path = found.path();
-                f.renamed = true;
-                f.rotatedAtMillis = now;
-                if (f.stream != null) {
-                    f.stream.path = f.path;
-                    handles.dirty(f.stream);
-                    if (!f.isOpen()) {
-                        handles.wantOpen(f); // its open may have failed at the old name: read to its end here
-                    }
-                }
-            }
-            if (!f.present) {
-                f.present = true;
-                f.missingSinceMillis = -1;
-            }
+            rules.listed(f, found.path(), now);
             long size = found.stat().size();
-            if (f.compression != null) {
+            if (f.compression() != null) {
                 if (compressedFiles.scanned(f, size, found.stat().modifiedMillis(), now)) {
                     contentChanged(f, size, now); // read decompressed already, and changed: looked at afresh
                 }
@@ -164,7 +150,7 @@ final class FileTable {
             }
             f.scannedSize = size;
             if (size != f.size || found.stat().modifiedMillis() != f.modifiedMillis) {
-                if (f.stream == null) {
+                if (f.stream() == null) {
                     f.sizeChangedMillis = now;
                     f.size = size;
                 } else if (!f.isOpen()) {
@@ -189,26 +175,21 @@ final class FileTable {
             if (f.lastScan == seq) {
                 continue;
             }
-            if (f.present) {
-                f.present = false;
-                f.missingSinceMillis = now;
-                f.rotatedAtMillis = now;
-                LOG.debug("{} is no longer at a matching path (open: {})", f.path, f.isOpen());
-            }
+            rules.missing(f, now);
             if (!f.isOpen()) {
-                if (f.stream != null && follow(f, moved)) {
+                if (f.stream() != null && follow(f, moved)) {
                     continue; // renamed out of the globs before it was opened: drained from its new name
                 }
-                if (f.stream == null && f.dupOf == null && f.compression == null && followPending(f, moved)) {
+                if (f.state() == FileState.PENDING_IDENTITY && followPending(f, moved)) {
                     continue; // no fingerprint yet (empty, short): followed by inode to its new name
                 }
                 it.remove();
-                if (f.stream == null && f.dupOf == null && f.compression == null) {
+                if (f.state() == FileState.PENDING_IDENTITY) {
                     t.lost(f.deniedHandle ? DropReason.OPEN_FILE_LIMIT : DropReason.DELETED_UNREAD, f.path, f.size,
                             f.deniedHandle ? "it was deleted before a handle was free (files.maxOpen) to read it"
                                     : "it was deleted before it was read");
                 }
-                detach(f, now, true);
+                rules.detach(f, now, true);
             }
         }
         t.initialScanPending = false;
@@ -242,9 +223,7 @@ final class FileTable {
             f.sizeChangedMillis = now;
             f.lastGrowthMillis = now;
             f.lastScan = seq;
-            f.present = false;
-            f.missingSinceMillis = now;
-            f.rotatedAtMillis = now;
+            f.foundGone(now, false);
             t.files.put(s.key, f);
             t.queueResolve(f);
         }
@@ -255,20 +234,11 @@ final class FileTable {
      * its directory under another name with bytes not read, it is opened there and drained.
      */
     private boolean follow(TrackedFile f, MovedFiles moved) {
-        Found found = moved.withUnread(f.path, f.key, f.stream.cursor.offset());
+        Found found = moved.withUnread(f.path, f.key, f.stream().cursor.offset());
         if (found == null) {
             return false;
         }
-        Path at = found.path();
-        if (!at.equals(f.path)) {
-            LOG.info("{} was renamed to {} (out of the task's paths) before it was read to its end; reading it there", f.path, at);
-            f.path = at;
-            f.renamed = true;
-            f.stream.path = at;
-            handles.dirty(f.stream);
-        }
-        f.size = Math.max(f.size, found.stat().size());
-        handles.wantOpen(f);
+        rules.followed(f, found);
         return true;
     }
 
@@ -282,16 +252,7 @@ final class FileTable {
         if (found == null) {
             return false;
         }
-        if (!found.path().equals(f.path)) {
-            LOG.info("{} was renamed to {} (out of the task's paths) before it was fingerprinted; following it there", f.path, found.path());
-            f.path = found.path();
-            f.renamed = true;
-        }
-        if (found.stat().size() != f.size) {
-            f.size = found.stat().size();
-            f.sizeChangedMillis = f.rotatedAtMillis;
-        }
-        handles.wantOpen(f);
+        rules.followed(f, found);
         return true;
     }
 
@@ -342,31 +303,7 @@ final class FileTable {
 
     /** Forgets a file (its removal from task.files is the caller's business). */
     void detach(TrackedFile f, long now, boolean countUnread) {
-        f.removed = true;
-        f.pendingResolve = false;
-        if (f.dupOf != null) {
-            f.dupOf.duplicates.remove(f);
-            f.dupOf = null;
-        }
-        FileStream s = f.stream;
-        if (s != null) {
-            f.stream = null;
-            s.owner = null;
-            s.orphanedAtMillis = now;
-            f.task.dormantByKey.put(f.key, s);
-            long unread = Math.max(0, f.size - s.cursor.offset());
-            if (countUnread && unread > 0) {
-                s.pendingLoss = unread;
-                s.lossReason = DropReason.DELETED_UNREAD;
-            }
-            if (!adoptDuplicate(s, now)) {
-                s.lastSeenMillis = now;
-                handles.dirty(s);
-            }
-        }
-        if (f.isOpen()) {
-            handles.close(f);
-        }
+        rules.detach(f, now, countUnread);
     }
 
     // ------------------------------------------------------------------ fingerprints
@@ -379,7 +316,7 @@ final class FileTable {
         int n = 0;
         for (int i = 0; i < examine && n < budget && !t.unresolved.isEmpty(); i++) {
             TrackedFile f = t.unresolved.poll();
-            if (!f.pendingResolve || f.removed || f.stream != null) {
+            if (!f.pendingResolve || f.removed() || f.stream() != null) {
                 f.pendingResolve = false;
                 continue;
             }
@@ -399,20 +336,15 @@ final class FileTable {
 
     /** A write to an open file was reported (inotify): true if it has no fingerprint yet, and is looked at in the next round. */
     boolean written(TrackedFile f) {
-        return f.stream == null && f.dupOf == null && f.compression == null && pending.lookSoon(f);
+        return f.state() == FileState.PENDING_IDENTITY && pending.lookSoon(f);
     }
 
     /** Not worth fingerprinting yet: a static copy, empty, too short and still changing, or after an error. */
     private boolean waiting(TrackedFile f, long now) {
-        if (f.dupOf != null) {
-            if (f.size == f.dupSize && (f.dupOf.owner != null || f.dupOf.cursor.offset() > f.size)) {
-                return true; // a static copy of a file read elsewhere, or read beyond the copy's end
-            }
-            // the original is gone (take over), or the "copy" grows on its own (a file of its own)
-            f.dupOf.duplicates.remove(f);
-            f.dupOf = null;
+        if (rules.staticCopy(f)) {
+            return true; // a static copy of a file read elsewhere, or read beyond the copy's end
         }
-        if (f.compression != null) {
+        if (f.compression() != null) {
             return now - f.sizeChangedMillis < options.shortFileWaitMs() || now < f.retryAtMillis; // complete once quiet
         }
         pending.watchSize(f, now); // identity pending with a handle: its size through the handle, wherever it was renamed to
@@ -445,7 +377,7 @@ final class FileTable {
             return false;
         }
         f.error = null;
-        if (f.compression == null && head > 0) {
+        if (f.compression() == null && head > 0) {
             Compression c = Compression.sniff(fingerprinter.head(), head);
             if (c != null) {
                 return compressedFiles.sniffed(f, c, size, now);
@@ -464,8 +396,8 @@ final class FileTable {
         // 1. the stream this very inode held before (a restart, a file that was closed): a map lookup
         FileStream dormant = null;
         FileStream byKey = t.dormantByKey.get(f.key);
-        if (byKey != null && byKey.owner == null && byKey != f.excluded && byKey.fingerprintLength <= head
-                && fingerprinter.streamId(byKey.fingerprintLength, 0) == byKey.fingerprint && byKey.cursor.offset() <= size) {
+        if (byKey != null && byKey.fingerprintLength <= head && fingerprinter.streamId(byKey.fingerprintLength, 0) == byKey.fingerprint
+                && rules.mayContinue(byKey, f, size)) {
             dormant = byKey;
         }
         // 2. other streams with these first bytes (bounded: many files may share a header)
@@ -485,13 +417,13 @@ final class FileTable {
                     if (++seen > MAX_CANDIDATES) {
                         break;
                     }
-                    if (s == f.excluded) {
+                    if (s == f.excluded()) {
                         continue;
                     }
                     if (s.owner == null) {
-                        if (s.cursor.offset() <= size && better(s, dormant, f.key)) {
+                        if (rules.mayContinue(s, f, size) && better(s, dormant, f.key)) {
                             dormant = s;
-                        } else if (covered == null && coversCopy(s, f, size, now)) {
+                        } else if (covered == null && rules.coversCopy(s, f, size, now)) {
                             covered = s;
                         }
                     } else if (s.owner != f && live.size() < MAX_LIVE_COMPARE) {
@@ -501,7 +433,7 @@ final class FileTable {
             }
         }
         if (dormant != null) {
-            adopt(f, dormant, now);
+            rules.adopt(f, dormant, now);
             return true;
         }
         try {
@@ -511,9 +443,7 @@ final class FileTable {
                     return false; // decided in a later round
                 }
                 if (same == Same.YES) {
-                    f.dupOf = l;
-                    f.dupSize = size;
-                    l.duplicates.add(f);
+                    rules.markCopy(f, l, size);
                     return false; // stays waiting: it takes over when the original goes
                 }
             }
@@ -524,9 +454,7 @@ final class FileTable {
             // copytruncate's copy, listed after the truncation was seen, of a stream read beyond the
             // copy's end: every byte of it was read; read again it would be a second identity
             LOG.info("{} is a copy of {} (truncated), which was read beyond its end; it is not read", f.path, covered);
-            f.dupOf = covered;
-            f.dupSize = size;
-            covered.duplicates.add(f);
+            rules.markCopy(f, covered, size);
             return false; // stays waiting, like any static copy
         }
         long id = fingerprinter.streamId(head, 0);
@@ -544,22 +472,8 @@ final class FileTable {
         }
         FileStream s = new FileStream(id, fingerprinter.streamId(head, 0), head, start);
         t.index(s);
-        adopt(f, s, now);
+        rules.adopt(f, s, now);
         return true;
-    }
-
-    /**
-     * Whether {@code f} ({@code size} bytes, with the first bytes of the dormant stream {@code s}) is
-     * the copy copytruncate made of {@code s}'s inode before the agent read that inode's last bytes:
-     * {@code s} was truncated away, was read beyond {@code size}, and {@code f} is another inode in
-     * its directory (the directory the copy is looked for in at the truncation), fingerprinted within
-     * the loss grace (a discovery interval and 5 s) of the truncation: the copy existed before the
-     * truncation, so the next scan lists it. Later, a file with these first bytes is a new stream.
-     */
-    private boolean coversCopy(FileStream s, TrackedFile f, long size, long now) {
-        return s.truncatedAway && now - s.orphanedAtMillis <= lossGraceMillis && s.cursor.offset() > size
-                && s.key != null && !s.key.equals(f.key) && s.path != null
-                && f.path.getParent() != null && f.path.getParent().equals(s.path.getParent());
     }
 
     /**
@@ -675,111 +589,6 @@ final class FileTable {
         return candidate.cursor.offset() > current.cursor.offset();
     }
 
-    private void adopt(TrackedFile f, FileStream s, long now) {
-        LOG.debug("{} ({}) is stream {}", f.path, f.key, s);
-        if (s.key != null) {
-            f.task.dormantByKey.remove(s.key, s);
-        }
-        f.stream = s;
-        s.owner = f;
-        s.orphanedAtMillis = -1;
-        s.pendingLoss = 0;
-        s.truncatedAway = false;
-        s.key = f.key;
-        s.path = f.path;
-        s.lastSeenMillis = now;
-        s.initialOffset = s.cursor.offset();
-        f.idleSize = -1;
-        f.verifiedSize = -1;
-        f.firstPendingMillis = -1;
-        handles.dirty(s);
-        handles.wantOpen(f);
-    }
-
-    /** A copy of {@code s} takes over reading it, if there is one. */
-    private boolean adoptDuplicate(FileStream s, long now) {
-        List<TrackedFile> read = null;
-        boolean adopted = false;
-        while (!s.duplicates.isEmpty()) {
-            TrackedFile d = s.duplicates.remove(0);
-            d.dupOf = null;
-            if (d.removed) {
-                continue;
-            }
-            if (s.cursor.offset() > d.size) {
-                // A copy made before the agent read the original's last bytes: every byte of it was
-                // read. It stays a copy of the stream, never read (taking the stream over, it would
-                // look truncated below the offset and be read again as a new stream).
-                d.dupOf = s;
-                read = read == null ? new ArrayList<>() : read;
-                read.add(d);
-                continue;
-            }
-            d.pendingResolve = false;
-            LOG.info("{} continues {} from offset {} (copy of a truncated or removed file)", d.path, s.path, s.cursor.offset());
-            adopt(d, s, now);
-            adopted = true;
-            break;
-        }
-        if (read != null) {
-            s.duplicates.addAll(read);
-        }
-        return adopted;
-    }
-
-    /**
-     * copytruncate with a copy the globs do not match (or that no scan has seen yet): the copy is
-     * found in the truncated file's directory by the stream's fingerprint and takes the stream over
-     * from its offset, as a rotated file (read to its end, then released). Bytes the original held
-     * beyond the copy's length were written between the copy and the truncation: lost, and counted.
-     *
-     * <p>Looked for even when the agent had read every byte it saw of the original: the writer may
-     * have appended after the agent's last look and before the copy was made, and those bytes are
-     * only in the copy (a copy must then be longer than the read offset).
-     */
-    private boolean adoptCopy(TrackedFile truncated, FileStream s, long oldSize, long now) {
-        Path dir = truncated.path.getParent();
-        if (dir == null) {
-            return false;
-        }
-        long minSize = s.pendingLoss > 0 ? s.cursor.offset() : s.cursor.offset() + 1;
-        Found c = copies.find(dir, truncated.key, minSize, s.fingerprintLength, s.fingerprint);
-        if (c == null) {
-            return false;
-        }
-        TaskRuntime t = truncated.task;
-        FileKey key = c.stat().key().known() ? c.stat().key() : new FileKey(-2, c.path().toString().hashCode());
-        TrackedFile copy = t.files.get(key);
-        if (copy != null && (copy.stream != null || copy.compression != null || copy.removed)) {
-            return false; // a file of its own
-        }
-        if (copy == null) {
-            copy = new TrackedFile(t, key, c.path());
-            copy.size = c.stat().size();
-            copy.scannedSize = c.stat().size();
-            copy.modifiedMillis = c.stat().modifiedMillis();
-            copy.sizeChangedMillis = now;
-            copy.lastGrowthMillis = now;
-            copy.lastScan = t.scanSeq;
-            copy.present = false;
-            copy.renamed = true;
-            copy.missingSinceMillis = now;
-            copy.rotatedAtMillis = now;
-            t.files.put(key, copy);
-        }
-        if (copy.dupOf != null) {
-            copy.dupOf.duplicates.remove(copy);
-            copy.dupOf = null;
-        }
-        copy.pendingResolve = false;
-        LOG.info("{} was truncated at offset {} of {}; its copy {} continues it from there", truncated.path, s.cursor.offset(), oldSize,
-                c.path());
-        adopt(copy, s, now);
-        t.lost(DropReason.TRUNCATED_UNREAD, truncated.path, oldSize - c.stat().size(),
-                "written after copytruncate copied the file to " + c.path() + " and before it truncated it");
-        return true;
-    }
-
     /** Start position "end": after the last newline before {@code size} (or {@code size}). */
     private static long lineStartBefore(TrackedFile f, long size) {
         if (size == 0) {
@@ -808,48 +617,23 @@ final class FileTable {
 
     // ------------------------------------------------------------------ truncation, inode reuse
 
-    /**
-     * The inode's content is no longer the stream's (it shrank below the read offset, or its
-     * first bytes changed): the stream leaves it (a copy takes over, or what was not read is
-     * counted as lost after a grace period), and the inode starts over as a new stream from 0.
-     */
+    /** The inode's content is no longer the stream's: see {@link RotationRules#contentChanged}. */
     void contentChanged(TrackedFile f, long newSize, long now) {
-        contentChanged(f, newSize, f.size, now);
+        rules.contentChanged(f, newSize, now);
     }
 
     /** As above, when the stream's inode held {@code streamSize} bytes (before a growth that turned out to be new content). */
     void contentChanged(TrackedFile f, long newSize, long streamSize, long now) {
-        f.size = Math.min(f.size, streamSize);
-        FileStream s = f.stream;
-        if (s != null) {
-            LOG.info("{} was truncated or replaced (size {} -> {}, read up to {}); reading it as a new file", f.path, f.size,
-                    newSize, s.cursor.offset());
-            f.stream = null;
-            s.owner = null;
-            s.orphanedAtMillis = now;
-            s.pendingLoss = Math.max(0, f.size - s.cursor.offset());
-            s.lossReason = DropReason.TRUNCATED_UNREAD;
-            f.excluded = s;
-            if (!adoptDuplicate(s, now) && !adoptCopy(f, s, f.size, now)) {
-                s.truncatedAway = true;
-                handles.dirty(s);
-            }
-        }
-        f.size = newSize;
-        f.scannedSize = newSize;
-        f.sizeChangedMillis = now;
-        f.renamed = false;
-        f.idleSize = -1;
-        f.verifiedSize = -1;
-        f.timeoutFlushedSize = -1;
-        f.firstPendingMillis = -1;
-        f.fromInitialScan = false;
-        f.task.queueResolve(f);
+        rules.contentChanged(f, newSize, streamSize, now);
+    }
+
+    RotationRules rules() {
+        return rules;
     }
 
     /** Checks that an inode still holds its stream's first bytes (after it was closed for a while). */
     boolean verify(TrackedFile f) throws IOException {
-        FileStream s = f.stream;
+        FileStream s = f.stream();
         int got = fingerprinter.readHead(f.channel, s.fingerprintLength);
         return got == s.fingerprintLength && fingerprinter.streamId(got, 0) == s.fingerprint;
     }

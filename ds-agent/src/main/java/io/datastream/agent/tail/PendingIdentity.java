@@ -38,14 +38,14 @@ final class PendingIdentity {
      * had a fingerprint are counted.
      */
     void watchSize(TrackedFile f, long now) {
-        boolean fast = !f.present || now - f.sizeChangedMillis < options.slowAfterMs();
+        boolean fast = !f.present() || now - f.sizeChangedMillis < options.slowAfterMs();
         if (!f.isOpen() || now - f.sizeCheckedMillis < (fast ? options.fastPollMs() : options.slowPollMs())) {
             return;
         }
         f.sizeCheckedMillis = now;
         try {
             long size = f.channel.size();
-            if (size < f.size && f.dupOf == null) {
+            if (size < f.size && f.dupOf() == null) {
                 f.task.lost(DropReason.TRUNCATED_UNREAD, f.path, f.size - size, "the file was truncated before it had a fingerprint");
             }
             if (size != f.size) {
@@ -70,15 +70,15 @@ final class PendingIdentity {
 
     /** How long a short file waits for more bytes: while it may still be written; once rotated away, only until quiet. */
     long shortFileWait(TrackedFile f) {
-        return f.present ? options.shortFileWaitMs() : Math.min(options.shortFileWaitMs(), options.releaseAfterMs());
+        return f.present() ? options.shortFileWaitMs() : Math.min(options.shortFileWaitMs(), options.releaseAfterMs());
     }
 
     Upkeep upkeep(TrackedFile f, long now) {
-        if (f.dupOf != null && !f.present) {
+        if (f.dupOf() != null && !f.present()) {
             return Upkeep.CLOSE;
         }
-        if (!f.present) {
-            return f.size == 0 && now - Math.max(f.sizeChangedMillis, f.rotatedAtMillis) >= options.releaseAfterMs()
+        if (!f.present()) {
+            return f.size == 0 && now - Math.max(f.sizeChangedMillis, f.rotatedAtMillis()) >= options.releaseAfterMs()
                     ? Upkeep.RELEASE : Upkeep.KEEP;
         }
         return now - Math.max(f.sizeChangedMillis, f.lastGrowthMillis) >= options.inactiveAfterMs() ? Upkeep.CLOSE : Upkeep.KEEP;

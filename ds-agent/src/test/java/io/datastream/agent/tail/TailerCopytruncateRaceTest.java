@@ -68,20 +68,20 @@ class TailerCopytruncateRaceTest {
     /** One look at {@code file} (as after an inotify event), without time passing: its growth is seen, but lingers unread. */
     private void look(Path file) throws InterruptedException {
         tailer.onWrites(Set.of(file));
-        tailer.step();
+        tailer.doWork(clock.get());
     }
 
     /** Lets {@code millis} pass in steps of 10 ms, one round each. */
     private void run(long millis) throws InterruptedException {
         for (long t = 0; t < millis; t += 10) {
             clock.addAndGet(10);
-            tailer.step();
+            tailer.doWork(clock.get());
         }
     }
 
     private TaskReport report() throws Exception {
         CompletableFuture<TailerReport> r = tailer.report();
-        tailer.step();
+        tailer.doWork(clock.get());
         return r.getNow(null).tasks().get("app");
     }
 
@@ -172,7 +172,7 @@ class TailerCopytruncateRaceTest {
             w.write(400); // past the read offset before the tailer looks at the original again
             assertThat(Files.size(log)).isGreaterThan(readOffset);
             scan(log, copy); // the copy is fingerprinted in this round, before the original's turn
-            tailer.step();
+            tailer.doWork(clock.get());
             run(10_000);
             assertThat(lines(copy)).containsAll(beforeCopy);
             ledger.assertExactlyOnceAfterDedup(w.written());
@@ -294,8 +294,8 @@ class TailerCopytruncateRaceTest {
         Path copy = logs().resolve("access.log.1");
         try (LogWriter w = new LogWriter(log, "empty"); Tailer t = start()) {
             scan(log); // empty: no fingerprint, followed through its handle
-            tailer.step();
-            tailer.step();
+            tailer.doWork(clock.get());
+            tailer.doWork(clock.get());
             List<String> firstGeneration = w.write(20);
             look(log); // inotify reports the write: fingerprinted now, not a slowPollMs later
             Files.copy(log, copy);
