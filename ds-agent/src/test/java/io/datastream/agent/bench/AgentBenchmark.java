@@ -242,6 +242,7 @@ public final class AgentBenchmark {
                 }
             }
         }
+        deleteTree(work); // the logs are GiBs
     }
 
     private static String loadAverage() {
