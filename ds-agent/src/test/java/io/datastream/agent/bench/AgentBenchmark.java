@@ -424,6 +424,14 @@ public final class AgentBenchmark {
                 }
                 print("%-44s %6.0f MB per CPU-second", stage.describe(), best);
             }
+            double[] best = {0, 0};
+            for (int r = 0; r <= rounds; r++) {
+                double[] x = hp.runPooled(paths, 1);
+                if (r > 0 && x[1] > best[1]) {
+                    best = x;
+                }
+            }
+            print("%-44s %6.0f MB per CPU-second of the JVM, %.0f MB/s wall", "lz4 finished on a CompressionPool worker (1)", best[1], best[0]);
         }
         double lz4 = lz4AloneMbPerCpuSecond(fileBlocks(logs, files));
         print("lz4-java alone on the same lines (512 KiB blocks)   %6.0f MB per CPU-second; load average %s", lz4, loadAverage());

@@ -1,5 +1,6 @@
 package io.datastream.agent.bench;
 
+import io.datastream.agent.compression.CompressionPool;
 import io.datastream.agent.tail.LineRules;
 import io.datastream.agent.tail.RecordReader;
 import io.datastream.agent.tail.RecordSink;
@@ -18,6 +19,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 
 /** The tailer's read -> cut -> append -> compress -> CRC path on one thread, stage by stage (see AgentBenchmark --mode hotpath). */
 final class HotPath implements AutoCloseable {
@@ -47,6 +50,8 @@ final class HotPath implements AutoCloseable {
     private final CodecSet codecs = new CodecSet();
     private final LineRules rules = LineRules.plain(1 << 20, false);
     private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    /** The builder the sink appends to. */
+    private BatchBuilder target;
 
     HotPath(int batchBytes) {
         this.batchBytes = batchBytes;
@@ -58,6 +63,7 @@ final class HotPath implements AutoCloseable {
         long bytes = 0;
         long cpu0 = mx.getCurrentThreadCpuTime();
         RecordSink sink = stage == Stage.READ_CUT ? (buf, index, length, gap) -> true : this::append;
+        target = builder;
         for (Path p : files) {
             BatchSource source = new BatchSource("bench", "agent", "host", p.toString(), p.hashCode(), Map.of());
             StreamCursor c = new StreamCursor(0);
@@ -84,10 +90,62 @@ final class HotPath implements AutoCloseable {
 
     /** As the tailer's sink: the batch ends at batch.maxBytes. */
     private boolean append(byte[] buf, int index, int length, long gap) {
-        if (!builder.isEmpty() && builder.uncompressedBytes() + length + 16 > batchBytes) {
+        if (!target.isEmpty() && target.uncompressedBytes() + length + 16 > batchBytes) {
             return false;
         }
-        return builder.tryAppend(buf, index, length, gap, 0);
+        return target.tryAppend(buf, index, length, gap, 0);
+    }
+
+    /**
+     * The LZ4 stage with batches finished on {@link CompressionPool} workers ({@code threads}, one
+     * more batch in flight than threads): {wall MB/s, MB per CPU-second of this whole JVM}.
+     */
+    double[] runPooled(List<Path> files, int threads) throws Exception {
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        Semaphore ready = new Semaphore(0);
+        Consumer<CompressionPool.Done<Void>> done = d -> {
+            if (d.failed()) {
+                throw d.error();
+            }
+            d.batch().release();
+        };
+        long bytes = 0;
+        long cpu0 = os.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        try (CompressionPool<Void> pool = new CompressionPool<>(threads, threads + 1, PooledByteBufAllocator.DEFAULT,
+                batchBytes + (16 << 20) + 64, 100_000, "bench-compress", ready::release)) {
+            for (Path p : files) {
+                BatchSource source = new BatchSource("bench", "agent", "host", p.toString(), p.hashCode(), Map.of());
+                StreamCursor c = new StreamCursor(0);
+                try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+                    while (true) {
+                        while ((target = pool.acquire()) == null) {
+                            ready.acquire();
+                            pool.drain(done);
+                        }
+                        target.begin(source, c.offset());
+                        RecordReader.Outcome o = reader.read(ch, c, rules, this::append, TURN_BUDGET, false, false, 0);
+                        if (target.isEmpty()) {
+                            pool.giveBack(target);
+                        } else {
+                            pool.submit(target, CodecType.LZ4, null);
+                        }
+                        pool.drain(done);
+                        if (o == RecordReader.Outcome.EOF) {
+                            break;
+                        }
+                    }
+                }
+                bytes += c.consumedBytes();
+            }
+            while (pool.inFlight() > 0) {
+                ready.acquire();
+                pool.drain(done);
+            }
+        }
+        double wall = (System.nanoTime() - t0) / 1e9;
+        double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+        return new double[] {bytes / 1e6 / wall, bytes / 1e6 / cpu};
     }
 
     @Override
