@@ -1,20 +1,29 @@
 package io.datastream.protocol.batch;
 
 import io.datastream.protocol.codec.Codec;
+import io.datastream.protocol.codec.CodecType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.util.Objects;
 import java.util.zip.CRC32C;
 
 /**
- * Builds batches of one source's records into a reused direct buffer, then compresses them
- * into a new buffer with the v1 header. Single-threaded; the agent's shipper owns one.
+ * Builds batches of one source's records into a reused array, then compresses them into a new
+ * buffer with the v1 header. Single-threaded; the agent's tailer owns one.
  *
  * <pre>
  * builder.begin(source, startOffset);
  * while (builder.tryAppend(lineBuf, index, length, gap, nowMillis)) { ... }
  * ByteBuf batch = builder.finish(codec);   // the caller owns (and releases) the result
  * </pre>
+ *
+ * <p>Per record, the framing (two varints) and the content are written into the array with plain
+ * stores and {@link System#arraycopy}; nothing is allocated. {@link #finish} allocates the one
+ * buffer it returns, at its exact size: with codec none it is written straight into it; a
+ * compressing codec writes into a reused scratch buffer first, which is then copied (the
+ * compressed bytes, not the records) into the result, so that no buffer sized for the
+ * uncompressed batch is held per batch in flight.
  */
 public final class BatchBuilder implements AutoCloseable {
     /** Most bytes one record's framing (two varints) can take. */
@@ -23,10 +32,14 @@ public final class BatchBuilder implements AutoCloseable {
     private final ByteBufAllocator allocator;
     private final int maxUncompressedBytes;
     private final int maxRecords;
-    private final ByteBuf records;
     private final CRC32C crc = new CRC32C();
-    /** The framing of the record being appended. */
-    private final byte[] recordHeader = new byte[MAX_RECORD_OVERHEAD];
+    /** The records with their framing, [0, size); grows up to maxUncompressedBytes + MAX_RECORD_OVERHEAD. */
+    private byte[] records;
+    private int size;
+    /** {@link #records} as a buffer for the codecs; re-made when the array grows. */
+    private ByteBuf recordsView;
+    /** Where a compressing codec writes the header and payload before the exact-size copy; made on first use. */
+    private ByteBuf scratch;
 
     private BatchSource source;
     private long startOffset;
@@ -49,7 +62,7 @@ public final class BatchBuilder implements AutoCloseable {
         this.allocator = allocator;
         this.maxUncompressedBytes = maxUncompressedBytes;
         this.maxRecords = maxRecords;
-        this.records = allocator.directBuffer(Math.min(maxUncompressedBytes, 64 << 10), maxUncompressedBytes + MAX_RECORD_OVERHEAD);
+        this.records = new byte[Math.min(maxUncompressedBytes, 64 << 10)];
     }
 
     /** Starts a new, empty batch of {@code source} whose first record starts at {@code startOffset}. */
@@ -63,7 +76,7 @@ public final class BatchBuilder implements AutoCloseable {
         this.recordCount = 0;
         this.firstEventTime = 0;
         this.lastEventTime = 0;
-        records.clear();
+        this.size = 0;
     }
 
     /**
@@ -73,40 +86,49 @@ public final class BatchBuilder implements AutoCloseable {
      * empty and the record would not fit; an empty batch takes any record up to the maximum size.
      */
     public boolean tryAppend(ByteBuf src, int index, int length, long gap, long eventTimeMillis) {
-        int header = prepare(length, gap);
-        if (header < 0) {
+        int at = prepare(length, gap);
+        if (at < 0) {
             return false;
         }
-        records.writeBytes(recordHeader, 0, header);
-        records.writeBytes(src, index, length);
-        added(length, gap, eventTimeMillis);
+        src.getBytes(index, records, at, length);
+        added(at + length, length, gap, eventTimeMillis);
         return true;
     }
 
     /** Same as {@link #tryAppend(ByteBuf, int, int, long, long)} for an array. */
     public boolean tryAppend(byte[] src, int offset, int length, long gap, long eventTimeMillis) {
-        int header = prepare(length, gap);
-        if (header < 0) {
+        int at = prepare(length, gap);
+        if (at < 0) {
             return false;
         }
-        records.writeBytes(recordHeader, 0, header);
-        records.writeBytes(src, offset, length);
-        added(length, gap, eventTimeMillis);
+        System.arraycopy(src, offset, records, at, length);
+        added(at + length, length, gap, eventTimeMillis);
         return true;
     }
 
     /**
-     * Checks a record, encodes its framing (two varints) into {@link #recordHeader} and returns
-     * the framing's size, or -1 when the record does not fit: one bulk write of the framing then
-     * replaces a bounds-checked write per varint byte.
+     * Checks a record and, when it fits, writes its framing (two varints) at the end of the
+     * records and returns where its content goes; -1 when it does not fit.
      */
     private int prepare(int length, long gap) {
         checkRecord(length, gap);
-        int header = Varint.put(recordHeader, Varint.put(recordHeader, 0, length), gap);
-        if (recordCount != 0 && (recordCount >= maxRecords || records.writerIndex() + header + length > maxUncompressedBytes)) {
+        int framed = Varint.size(length) + Varint.size(gap) + length;
+        if (recordCount != 0 && (recordCount >= maxRecords || size + framed > maxUncompressedBytes)) {
             return -1;
         }
-        return header;
+        if (size + framed > records.length) {
+            grow(size + framed);
+        }
+        return Varint.put(records, Varint.put(records, size, length), gap);
+    }
+
+    private void grow(int needed) {
+        int capacity = (int) Math.min(Math.max(needed, 2L * records.length), (long) maxUncompressedBytes + MAX_RECORD_OVERHEAD);
+        records = java.util.Arrays.copyOf(records, capacity);
+        if (recordsView != null) {
+            recordsView.release();
+            recordsView = null;
+        }
     }
 
     private void checkRecord(int length, long gap) {
@@ -131,10 +153,11 @@ public final class BatchBuilder implements AutoCloseable {
             return true;
         }
         int framed = Varint.size(length) + Varint.size(gap) + length;
-        return recordCount < maxRecords && records.writerIndex() + framed <= maxUncompressedBytes;
+        return recordCount < maxRecords && size + framed <= maxUncompressedBytes;
     }
 
-    private void added(int length, long gap, long eventTimeMillis) {
+    private void added(int newSize, int length, long gap, long eventTimeMillis) {
+        size = newSize;
         if (recordCount == 0) {
             firstEventTime = eventTimeMillis;
         }
@@ -153,7 +176,7 @@ public final class BatchBuilder implements AutoCloseable {
 
     /** Uncompressed payload bytes so far (records with their framing). */
     public int uncompressedBytes() {
-        return records.writerIndex();
+        return size;
     }
 
     public long startOffset() {
@@ -177,35 +200,64 @@ public final class BatchBuilder implements AutoCloseable {
         if (source == null) {
             throw new IllegalStateException("begin() was not called");
         }
-        int uncompressed = records.writerIndex();
         int headerLength = BatchLayout.FIXED_HEADER_LENGTH + source.variableHeaderLength();
-        ByteBuf out = allocator.directBuffer(headerLength + codec.maxCompressedLength(uncompressed));
-        try {
-            out.writeInt(BatchLayout.MAGIC);
-            out.writeByte(BatchLayout.VERSION_1);
-            out.writeByte(codec.type().id());
-            out.writeShort(0); // flags
-            out.writeInt(0); // CRC, filled below
-            out.writeShort(headerLength);
-            out.writeShort(0); // reserved
-            out.writeLong(source.fingerprint());
-            out.writeLong(startOffset);
-            out.writeLong(endOffset);
-            out.writeLong(firstEventTime);
-            out.writeLong(lastEventTime);
-            out.writeInt(recordCount);
-            out.writeInt(uncompressed);
-            out.writeInt(0); // payload length, filled below
-            out.writeInt(0); // dictionary id
-            source.writeVariableHeader(out);
-            int payload = codec.compress(records, 0, uncompressed, out);
-            out.setInt(BatchLayout.PAYLOAD_LENGTH_OFFSET, payload);
-            out.setInt(BatchLayout.CRC_OFFSET, crc32c(crc, out, BatchLayout.CRC_START, out.writerIndex() - BatchLayout.CRC_START));
-            return out;
-        } catch (RuntimeException e) {
-            out.release();
-            throw e;
+        if (codec.type() == CodecType.NONE) {
+            ByteBuf out = allocator.directBuffer(headerLength + size, headerLength + size);
+            try {
+                writeHeader(out, codec, headerLength, size);
+                out.writeBytes(records, 0, size);
+                return sealed(out);
+            } catch (RuntimeException e) {
+                out.release();
+                throw e;
+            }
         }
+        int max = headerLength + codec.maxCompressedLength(size);
+        if (scratch == null || scratch.capacity() < max) {
+            if (scratch != null) {
+                scratch.release();
+            }
+            scratch = allocator.directBuffer(max, max);
+        }
+        scratch.clear();
+        writeHeader(scratch, codec, headerLength, -1);
+        if (recordsView == null) {
+            recordsView = Unpooled.wrappedBuffer(records);
+        }
+        int payload = codec.compress(recordsView, 0, size, scratch);
+        scratch.setInt(BatchLayout.PAYLOAD_LENGTH_OFFSET, payload);
+        sealed(scratch);
+        int length = scratch.writerIndex();
+        ByteBuf out = allocator.directBuffer(length, length);
+        out.writeBytes(scratch, 0, length);
+        return out;
+    }
+
+    /** Writes the fixed and variable header; {@code payload} -1 leaves the payload length for later. */
+    private void writeHeader(ByteBuf out, Codec codec, int headerLength, int payload) {
+        out.writeInt(BatchLayout.MAGIC);
+        out.writeByte(BatchLayout.VERSION_1);
+        out.writeByte(codec.type().id());
+        out.writeShort(0); // flags
+        out.writeInt(0); // CRC, filled by sealed()
+        out.writeShort(headerLength);
+        out.writeShort(0); // reserved
+        out.writeLong(source.fingerprint());
+        out.writeLong(startOffset);
+        out.writeLong(endOffset);
+        out.writeLong(firstEventTime);
+        out.writeLong(lastEventTime);
+        out.writeInt(recordCount);
+        out.writeInt(size);
+        out.writeInt(Math.max(payload, 0));
+        out.writeInt(0); // dictionary id
+        source.writeVariableHeader(out);
+    }
+
+    /** Fills in the CRC32C of a complete batch in {@code out} (from index 0) and returns it. */
+    private ByteBuf sealed(ByteBuf out) {
+        out.setInt(BatchLayout.CRC_OFFSET, crc32c(crc, out, BatchLayout.CRC_START, out.writerIndex() - BatchLayout.CRC_START));
+        return out;
     }
 
     static int crc32c(CRC32C crc, ByteBuf buf, int index, int length) {
@@ -222,6 +274,13 @@ public final class BatchBuilder implements AutoCloseable {
 
     @Override
     public void close() {
-        records.release();
+        if (recordsView != null) {
+            recordsView.release();
+            recordsView = null;
+        }
+        if (scratch != null) {
+            scratch.release();
+            scratch = null;
+        }
     }
 }

@@ -9,7 +9,8 @@ import java.nio.ByteBuffer;
 
 /**
  * zstd frames through reusable native contexts. Direct buffers go through zstd-jni's direct
- * buffer API and heap buffers through its array API, without copies; mixed pairs are staged.
+ * buffer API and heap buffers through its array API, without copies; mixed pairs are staged
+ * (an array source into a direct destination through a reused array).
  */
 final class ZstdCodec implements Codec {
     /** Level used when a config does not say: fast, and near a 10:1 ratio on typical logs. */
@@ -18,6 +19,8 @@ final class ZstdCodec implements Codec {
     private final int level;
     private ZstdCompressCtx cctx;
     private ZstdDecompressCtx dctx;
+    /** Output of array-to-direct compression, reused. */
+    private byte[] staging;
 
     ZstdCodec(int level) {
         if (level < -7 || level > 22) {
@@ -61,6 +64,14 @@ final class ZstdCodec implements Codec {
         if (src.hasArray() && dst.hasArray()) {
             n = cctx().compressByteArray(dst.array(), dst.arrayOffset() + dst.writerIndex(), max,
                     src.array(), src.arrayOffset() + srcIndex, length);
+        } else if (src.hasArray()) {
+            // an array (a batch builder's records) into a direct buffer: through a reused array
+            if (staging == null || staging.length < max) {
+                staging = new byte[max];
+            }
+            n = cctx().compressByteArray(staging, 0, max, src.array(), src.arrayOffset() + srcIndex, length);
+            dst.writeBytes(staging, 0, n);
+            return n;
         } else {
             ByteBuffer in = NioBuffers.in(src, srcIndex, length, true);
             ByteBuffer out = NioBuffers.out(dst, max, true);

@@ -255,6 +255,44 @@ class BatchRoundTripTest {
         }
     }
 
+    /** {@code count} lines of random letters, each shorter than {@code maxLength}, newline-terminated. */
+    private static byte[] randomLines(SplittableRandom rnd, int count, int maxLength) {
+        ByteArrayOutputStream f = new ByteArrayOutputStream();
+        for (int i = 0; i < count; i++) {
+            int n = rnd.nextInt(maxLength);
+            for (int j = 0; j < n; j++) {
+                f.write('a' + rnd.nextInt(26));
+            }
+            f.write('\n');
+        }
+        return f.toByteArray();
+    }
+
+    @ParameterizedTest
+    @EnumSource(CodecType.class)
+    void oneBuilderBuildsBatchesPastItsFirstArrayEachInAnExactSizeBuffer(CodecType codec) throws Exception {
+        SplittableRandom rnd = new SplittableRandom(19);
+        try (BatchBuilder b = new BatchBuilder(alloc, 4 << 20, 100_000)) {
+            for (int round = 0; round < 4; round++) {
+                // round 1 has lines longer than the builder's first array (64 KiB): it grows in mid-batch
+                byte[] file = round == 1 ? randomLines(rnd, 20, 100_000) : randomLines(rnd, 100 + 300 * round, 600);
+                List<Rec> recs = cut(file, 1 << 19, false);
+                long start = round * 1_000_000L;
+                b.begin(TestBatches.source(), start);
+                for (Rec r : recs) {
+                    assertThat(b.tryAppend(file, r.fileIndex(), r.length(), r.gap(), 1)).isTrue();
+                }
+                ByteBuf batch = b.finish(codecs.get(codec));
+                try {
+                    assertThat(batch.capacity()).as("no slack kept per batch").isEqualTo(batch.readableBytes());
+                    assertRecordsMatchFile(batch, file, recs, start);
+                } finally {
+                    batch.release();
+                }
+            }
+        }
+    }
+
     @Test
     void emptyBatchRoundTrips() throws Exception {
         for (CodecType codec : CodecType.values()) {
