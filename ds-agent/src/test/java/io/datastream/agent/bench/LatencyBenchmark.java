@@ -311,6 +311,10 @@ public final class LatencyBenchmark {
         private final KafkaConsumer<byte[], byte[]> consumer;
         final Histogram toAppend = new Histogram(3_600_000_000L, 3);
         final Histogram toReceipt = new Histogram(3_600_000_000L, 3);
+        /** Write -> the batch's first event time (when the agent read the lines and built the batch, ms). */
+        final Histogram toRead = new Histogram(3_600_000_000L, 3);
+        /** The batch's first event time -> the Kafka append (shipping, router, producer, broker). */
+        final Histogram readToAppend = new Histogram(3_600_000_000L, 3);
         final AtomicLong windowLines = new AtomicLong();
         final AtomicLong allLines = new AtomicLong();
         final AtomicLong batches = new AtomicLong();
@@ -335,6 +339,7 @@ public final class LatencyBenchmark {
                         corrupt.incrementAndGet();
                         continue;
                     }
+                    long read = e.batch().firstEventTime() * 1000L;
                     batches.incrementAndGet();
                     long from = windowStart;
                     long to = windowEnd;
@@ -350,6 +355,8 @@ public final class LatencyBenchmark {
                                 }
                                 toAppend.recordValue(Math.max(0, a));
                                 toReceipt.recordValue(Math.max(0, received - written));
+                                toRead.recordValue(Math.max(0, read - written));
+                                readToAppend.recordValue(Math.max(0, appended - read));
                             }
                         });
                     } catch (Exception ex) {
@@ -449,6 +456,8 @@ public final class LatencyBenchmark {
                     mb / secs, rate / 1e6, files, writer.windowLines.get() / secs, writer.windowLines.get(), receiver.windowLines.get(),
                     receiver.batches.get(), receiver.corrupt.get());
             printHistogram("write -> Kafka append (ack)", receiver.toAppend);
+            printHistogram("  part 1: write -> batch built by the agent (its first event time, whole ms)", receiver.toRead);
+            printHistogram("  part 2: batch built -> Kafka append (agent send, router, producer, broker)", receiver.readToAppend);
             printHistogram("write -> consumer receipt", receiver.toReceipt);
             print("lines whose append time (whole ms) was before their write time (recorded as 0): %d", receiver.appendBeforeWrite.get());
             print("agent CPU: %.1f %% of one core = %.2f CPU-s per GB; RSS max %d MiB", 100 * agentCpu / secs, agentCpu / mb * 1000, maxRss / 1024);
