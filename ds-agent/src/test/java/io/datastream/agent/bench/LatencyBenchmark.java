@@ -384,14 +384,36 @@ public final class LatencyBenchmark {
 
     /** CPU nanoseconds of this JVM's router threads (its own threads and its producer's network thread). */
     private static long routerCpuNanos() {
+        return routerThreadCpuNanos().values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** CPU nanoseconds per router thread name (numbers left out, so threads of one pool are summed). */
+    private static Map<String, Long> routerThreadCpuNanos() {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        long sum = 0;
+        Map<String, Long> m = new java.util.TreeMap<>();
         for (var info : mx.getThreadInfo(mx.getAllThreadIds())) {
             if (info != null && (info.getThreadName().startsWith("ds-router-" + ROUTER_ID) || info.getThreadName().contains("| ds-router-" + ROUTER_ID))) {
-                sum += Math.max(0, mx.getThreadCpuTime(info.getThreadId()));
+                m.merge(info.getThreadName().replaceAll("-\\d+", ""), Math.max(0, mx.getThreadCpuTime(info.getThreadId())), Long::sum);
             }
         }
-        return sum;
+        return m;
+    }
+
+    /** "name x.x %, ..." busiest first: CPU per thread name between two snapshots, as % of one core. */
+    private static String perThread(Map<String, Double> before, Map<String, Double> after, double secs) {
+        StringBuilder b = new StringBuilder();
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+                .filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> b.append(String.format(Locale.ROOT, ", %s %.1f %%", e.getKey(), 100 * e.getValue() / secs)));
+        return b.length() == 0 ? "-" : b.substring(2);
+    }
+
+    private static Map<String, Double> seconds(Map<String, Long> nanos) {
+        Map<String, Double> m = new HashMap<>();
+        nanos.forEach((k, v) -> m.put(k, v / 1e9));
+        return m;
     }
 
     private static double processCpuSeconds() {
@@ -421,6 +443,9 @@ public final class LatencyBenchmark {
             String load0 = loadAverage();
             double agent0 = agent.cpuSeconds();
             long router0 = routerCpuNanos();
+            Map<String, Double> agentThreads0 = agent.threadCpuSeconds();
+            Map<String, Double> routerThreads0 = seconds(routerThreadCpuNanos());
+            long batches0 = receiver.batches.get();
             double jvm0 = processCpuSeconds();
             long written0 = writer.bytes.get();
             long t0 = System.nanoTime();
@@ -436,6 +461,9 @@ public final class LatencyBenchmark {
             double agentCpu = agent.cpuSeconds() - agent0;
             double routerCpu = (routerCpuNanos() - router0) / 1e9;
             double jvmCpu = processCpuSeconds() - jvm0;
+            String agentThreads = perThread(agentThreads0, agent.threadCpuSeconds(), secs);
+            String routerThreads = perThread(routerThreads0, seconds(routerThreadCpuNanos()), secs);
+            long batches = receiver.batches.get() - batches0;
             long written = writer.bytes.get() - written0;
             String load1 = loadAverage();
             // wait for the window's lines (the writer keeps writing so that the last batches fill as usual)
@@ -462,6 +490,9 @@ public final class LatencyBenchmark {
             print("lines whose append time (whole ms) was before their write time (recorded as 0): %d", receiver.appendBeforeWrite.get());
             print("agent CPU: %.1f %% of one core = %.2f CPU-s per GB; RSS max %d MiB", 100 * agentCpu / secs, agentCpu / mb * 1000, maxRss / 1024);
             print("router CPU (its threads + producer network thread): %.1f %% of one core = %.2f CPU-s per GB", 100 * routerCpu / secs, routerCpu / mb * 1000);
+            print("Kafka records (agent batches) received during the window: %.0f per second", batches / secs);
+            print("agent CPU per thread (%% of one core): %s", agentThreads);
+            print("router CPU per thread (%% of one core): %s", routerThreads);
             print("benchmark JVM in all (router, broker, writer, consumer): %.1f %% of one core", 100 * jvmCpu / secs);
             print("| settings | MB/s | p50 ms | p99 ms | p99.9 ms | max ms | agent %% core | agent CPU-s/GB | router %% core | router CPU-s/GB | load |");
             print("| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %.1f | %.2f | %s -> %s |",
