@@ -39,15 +39,16 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * {@code message.timestamp.type=LogAppendTime}, so each Kafka record carries the broker's append
  * time (milliseconds); a consumer in this JVM decodes each envelope and records, per line, the
  * append time minus the write time (the latency to the Kafka acknowledgement: with one replica
- * the broker acknowledges right after the append) and its own receipt time minus the write time.
+ * the broker acknowledges right after the append), split at the batch's first event time (when
+ * the agent built the batch), and its own receipt time minus the write time.
  *
  * <pre>
  * [--rate-mb R]              steady write rate in MB/s; default: half the capacity measured first
  * [--capacity-mb 256]        pre-written MB for the capacity measurement (when --rate-mb is absent)
  * [--files 4] [--warmup 20] [--seconds 30] [--codec lz4] [--partitions 2]
- * [--agent "batch: {lingerMs: 20}"]                    more top-level agent YAML (may be repeated with ';' as newline)
+ * [--agent "batch: {lingerMs: 20}"]                    more top-level agent YAML, ";" starts a new line
  * [--producer linger.ms=5,batch.size=1048576]          more router kafka.properties
- * [--jvm "-Xmx128m -XX:+UseSerialGC"] [--dir /tmp]
+ * [--jvm "-Xmx128m -XX:+UseSerialGC"] [--dir /tmp] [--keep y]   (keep the logs and the agent's output)
  * </pre>
  */
 public final class LatencyBenchmark {
@@ -75,8 +76,26 @@ public final class LatencyBenchmark {
     }
 
     public static void main(String[] argv) throws Exception {
-        new LatencyBenchmark(argv).run();
+        LatencyBenchmark b = new LatencyBenchmark(argv);
+        try {
+            b.run();
+        } finally {
+            b.deleteWork();
+        }
         System.exit(0);
+    }
+
+    /** The logs (about 2 GB a minute at 30 MB/s) and the agent's data, unless --keep y. */
+    private void deleteWork() throws java.io.IOException {
+        if (args.containsKey("keep")) {
+            print("kept %s", work);
+            return;
+        }
+        try (java.util.stream.Stream<Path> all = Files.walk(work)) {
+            for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private static void print(String fmt, Object... a) {
