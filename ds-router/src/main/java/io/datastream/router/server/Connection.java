@@ -184,6 +184,7 @@ public final class Connection implements CreditPump.Refillable, DeliveryListener
                 channel.eventLoop().execute(drainTask);
             } catch (RejectedExecutionException e) {
                 // the event loops are gone (router halted): only the memory matters now
+                // (the flag is cleared after draining: one thread at a time polls the queue)
                 Done x;
                 while ((x = done.poll()) != null) {
                     ctx.pool().release(x.delivery().reservation());
