@@ -132,8 +132,7 @@ public final class KafkaSender implements AutoCloseable {
     }
 
     private void sendEnvelope(Delivery d, int partition, int leader, byte[] key) {
-        ByteBuf content = d.frame().content();
-        byte[] value = ByteBufUtil.getBytes(content, content.readerIndex(), content.readableBytes(), false);
+        byte[] value = value(d.frame().content());
         d.releaseBytes();
         long start = nanoClock.getAsLong();
         producer.send(new ProducerRecord<>(d.topic(), partition, key, value), (md, e) -> {
@@ -195,6 +194,18 @@ public final class KafkaSender implements AutoCloseable {
         if (d.complete(status, code, message, records)) {
             progress.finished();
         }
+    }
+
+    /**
+     * The batch bytes as a {@code byte[]} for the producer: the buffer's own array when it is
+     * exactly the batch (the router's frame gate reads batches into such arrays), else a copy.
+     */
+    static byte[] value(ByteBuf content) {
+        if (content.hasArray() && content.arrayOffset() == 0 && content.readerIndex() == 0
+                && content.readableBytes() == content.array().length) {
+            return content.array();
+        }
+        return ByteBufUtil.getBytes(content, content.readerIndex(), content.readableBytes(), false);
     }
 
     /** The record key: task id (UTF-8) then the file fingerprint (8 bytes, big-endian). */

@@ -4,6 +4,7 @@ import io.datastream.protocol.CorruptBatchException;
 import io.datastream.protocol.batch.Batch;
 import io.datastream.protocol.batch.RecordCursor;
 import io.datastream.protocol.codec.CodecSet;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.util.Arrays;
 import java.util.List;
@@ -20,6 +21,12 @@ import org.apache.kafka.common.header.Header;
  * array can be reused for the next line.
  */
 final class LineRecords implements AutoCloseable {
+    /**
+     * Pooled heap buffers for the decompressed lines: batches arrive in heap arrays (see the
+     * router's frame gate), and with heap input and output the codecs work on the arrays without
+     * staging copies in direct memory.
+     */
+    private static final ByteBufAllocator HEAP = new PooledByteBufAllocator(false);
     private final CodecSet codecs = new CodecSet();
 
     /** Sends every line of the delivery's batch to {@code partition}. */
@@ -29,7 +36,7 @@ final class LineRecords implements AutoCloseable {
         Header[] headers = LineHeaders.common(b);
         List<Header> view = Arrays.asList(headers);
         int last = headers.length - 1;
-        try (RecordCursor c = b.openRecords(codecs, PooledByteBufAllocator.DEFAULT)) {
+        try (RecordCursor c = b.openRecords(codecs, HEAP)) {
             ack.expect(b.recordCount()); // the cursor checked that the payload holds exactly that many
             while (c.next()) {
                 headers[last] = LineHeaders.offset(c.offset());

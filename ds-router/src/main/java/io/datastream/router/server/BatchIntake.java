@@ -134,7 +134,7 @@ final class BatchIntake {
         Delivery d = new Delivery(frame, batch, r.topic(), r.mode(), ctx.strategies().get(r.partitioner()), reservation,
                 ctx.nanoClock().getAsLong(), conn);
         KafkaSender sender = ctx.senders().get(r.mode());
-        conn.accepted();
+        conn.accepted(cost, reservation);
         if (!sender.offer(d)) {
             // never queued: answer here, as if Kafka had refused it
             d.complete(AckStatus.RETRY_LATER, ErrorCode.OVERLOADED, "the router's Kafka queue is full; re-send later", 0);
@@ -178,7 +178,7 @@ final class BatchIntake {
         Delivery d = new Delivery(frame, batch, "channel:" + name, RouteMode.ENVELOPE, null, cost, ctx.nanoClock().getAsLong(), conn);
         int records = batch.recordCount();
         d.releaseBytes();
-        conn.accepted();
+        conn.accepted(cost, cost);
         channel.put(List.of(entry), entry.cost(), new SafeListener() {
             @Override
             public void safe() {

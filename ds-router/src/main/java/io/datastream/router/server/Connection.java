@@ -15,12 +15,15 @@ import io.datastream.router.kafka.DeliveryListener;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.internal.PlatformDependent;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One agent connection: protocol state and credit account. Confined to the channel's event
@@ -44,13 +47,23 @@ public final class Connection implements CreditPump.Refillable, DeliveryListener
     private volatile long releasedBytes;
     private long released;
     private int inFlight;
+    /** Credit cost of the batches in flight (accepted, holding a reservation, not finished). */
+    private long inFlightCost;
     private boolean flushScheduled;
     private final Runnable flushTask = this::flushNow;
+    /** Deliveries ended on other threads, not yet settled; at most the connection's batches in flight. */
+    private final Queue<Done> done = PlatformDependent.newMpscQueue();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drainTask = this::drainDone;
     private String agentId = "";
     private String host = "";
     private Identity identity = Identity.OPEN;
     private final long openedAtMillis = System.currentTimeMillis();
     private long batches;
+    /** Batches over which the expansion is averaged (exponentially weighted). */
+    private static final int EXPANSION_WEIGHT = 8;
+    /** Pool bytes per credit byte of the recent batches (see {@link #accepted}). */
+    private double expansion = 1;
 
     Connection(Channel channel, ServerContext ctx) {
         this.channel = channel;
@@ -91,7 +104,7 @@ public final class Connection implements CreditPump.Refillable, DeliveryListener
         grant(first);
         ServerSettings s = ctx.settings();
         channel.writeAndFlush(new Welcome(version, codecMask, s.heartbeatIntervalMs(), s.maxBatchBytes(), limit, s.routerId(), Map.of()));
-        if (limit < ctx.credit().targetLimit(0, n)) {
+        if (limit < ctx.credit().targetLimit(0, n, 1)) {
             ctx.pump().hungry(this);
         }
     }
@@ -121,21 +134,30 @@ public final class Connection implements CreditPump.Refillable, DeliveryListener
 
     // ------------------------------------------------------------------ batches
 
-    void accepted() {
+    /**
+     * A batch was accepted and holds {@code reservation} pool bytes for its {@code cost} credit
+     * bytes. The ratio of the two is the expansion that scales the connection's credit
+     * ({@link io.datastream.router.credit.CreditPolicy}): it follows a batch that needs more at
+     * once, and one that needs less over about {@link #EXPANSION_WEIGHT} batches.
+     */
+    void accepted(int cost, long reservation) {
         inFlight++;
+        inFlightCost += cost;
         batches++;
+        double x = Math.max(1, (double) reservation / Math.max(1, cost));
+        expansion = x >= expansion ? x : expansion + (x - expansion) / EXPANSION_WEIGHT;
     }
 
     /**
      * Finishes a batch: ACK, and credit for its bytes. The flush is scheduled behind the tasks
-     * already queued on the event loop, so a burst of Kafka acknowledgements leaves in one write.
+     * already queued on the event loop, so a burst of Kafka acknowledgements leaves in one write,
+     * with one CREDIT frame for all of them (computed when the flush runs).
      */
     void settle(long batchId, int cost, AckStatus status, ErrorCode code, String message) {
         released += cost;
         releasedBytes = released;
         ctx.metrics().ack(status, code);
         channel.write(new Ack(batchId, status, code, message));
-        topUp();
         if (!flushScheduled) {
             flushScheduled = true;
             channel.eventLoop().execute(flushTask);
@@ -145,22 +167,45 @@ public final class Connection implements CreditPump.Refillable, DeliveryListener
 
     private void flushNow() {
         flushScheduled = false;
+        topUp();
         channel.flush();
     }
 
+    /**
+     * Called by the producer's thread (or whoever ends the delivery). Deliveries that end while
+     * the event loop has not yet taken the earlier ones join them: one task on the event loop
+     * settles them all, so a produce response that completes many batches wakes the loop once.
+     */
     @Override
     public void delivered(Delivery d, AckStatus status, ErrorCode code, String message, int records) {
-        try {
-            channel.eventLoop().execute(() -> onDelivered(d, status, code, message, records));
-        } catch (RejectedExecutionException e) {
-            // the event loops are gone (router halted): only the memory matters now
-            ctx.pool().release(d.reservation());
+        done.offer(new Done(d, status, code, message, records));
+        if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                channel.eventLoop().execute(drainTask);
+            } catch (RejectedExecutionException e) {
+                // the event loops are gone (router halted): only the memory matters now
+                // (the flag is cleared after draining: one thread at a time polls the queue)
+                Done x;
+                while ((x = done.poll()) != null) {
+                    ctx.pool().release(x.delivery().reservation());
+                }
+                drainScheduled.set(false);
+            }
+        }
+    }
+
+    private void drainDone() {
+        drainScheduled.set(false); // before polling: a delivery offered from now on schedules another drain
+        Done x;
+        while ((x = done.poll()) != null) {
+            onDelivered(x.delivery(), x.status(), x.code(), x.message(), x.records());
         }
     }
 
     private void onDelivered(Delivery d, AckStatus status, ErrorCode code, String message, int records) {
         ctx.pool().release(d.reservation());
         inFlight--;
+        inFlightCost -= d.cost();
         if (status == AckStatus.OK) {
             ctx.metrics().batchOut(d.cost(), records);
             ctx.reports().toKafka(d.taskId(), d.readMinute(), d.records(), d.sourceBytes());
@@ -168,6 +213,10 @@ public final class Connection implements CreditPump.Refillable, DeliveryListener
             ctx.reports().refused(d.taskId(), d.readMinute(), d.records(), code == null ? ErrorCode.UNKNOWN : code);
         }
         settle(d.batchId(), d.cost(), status, code, message);
+    }
+
+    /** A delivery's end, on its way to the event loop. */
+    private record Done(Delivery delivery, AckStatus status, ErrorCode code, String message, int records) {
     }
 
     // ------------------------------------------------------------------ credit
@@ -186,11 +235,11 @@ public final class Connection implements CreditPump.Refillable, DeliveryListener
         }
         int n = ctx.connections().count();
         long before = limit;
-        grant(ctx.credit().nextLimit(limit, received, released, n));
+        grant(ctx.credit().nextLimit(limit, received, released, n, expansion, received - released - inFlightCost));
         if (limit > before) {
             channel.write(new Credit(limit));
         }
-        if (limit < ctx.credit().targetLimit(released, n)) {
+        if (limit < ctx.credit().targetLimit(released, n, expansion)) {
             ctx.pump().hungry(this);
         }
     }

@@ -63,7 +63,7 @@ class CreditPolicyTest {
         assertThat(p.nextLimit(0, 0, 0, 1)).isEqualTo(MIB);
         pool.tryReserve(MIB);
         assertThat(p.nextLimit(MIB, MIB, 0, 1)).isEqualTo(MIB);
-        assertThat(p.targetLimit(0, 1)).isEqualTo(8 * MIB);
+        assertThat(p.targetLimit(0, 1, 1)).isEqualTo(8 * MIB);
         pool.release(16 * MIB);
         assertThat(p.nextLimit(MIB, MIB, MIB, 1)).isEqualTo(9 * MIB);
     }
@@ -74,5 +74,27 @@ class CreditPolicyTest {
         CreditPolicy p = new CreditPolicy(pool, MIB, 8 * MIB);
         // many connections now: the window shrank to the minimum, but a granted limit stays
         assertThat(p.nextLimit(8 * MIB, 0, 0, 100)).isEqualTo(8 * MIB);
+    }
+
+    @Test
+    void creditFollowsWhatBatchesReserveInThePool() {
+        // lines mode: each credit byte reserves 20 pool bytes (decompressed lines and records)
+        MemoryPool pool = new MemoryPool(64 * MIB);
+        CreditPolicy p = new CreditPolicy(pool, MIB, 64 * MIB);
+        assertThat(p.window(1, 20)).isEqualTo(64 * MIB / 20);
+        assertThat(p.nextLimit(0, 0, 0, 1, 20, 0)).isEqualTo(64 * MIB / 20);
+        // the credit granted, when used, fits into the pool
+        assertThat(pool.tryReserve(p.nextLimit(0, 0, 0, 1, 20, 0) * 20)).isTrue();
+        pool.release(pool.used());
+        // free pool bytes count for 1/20 of their size
+        pool.tryReserve(44 * MIB);
+        assertThat(p.nextLimit(0, 0, 0, 1, 20, 0)).isEqualTo(MIB);
+        assertThat(p.targetLimit(0, 1, 20)).isEqualTo(64 * MIB / 20);
+        // 256 KiB received that hold no reservation yet will take their share of the free bytes
+        assertThat(p.nextLimit(5 * MIB, 5 * MIB, 5 * MIB, 1, 20, 256 << 10)).isEqualTo(5 * MIB + MIB - (256 << 10));
+        // never below the largest batch, and 1 (envelope mode) is the plain window
+        assertThat(p.window(1, 1000)).isEqualTo(MIB);
+        assertThat(p.window(1, 1)).isEqualTo(p.window(1));
+        assertThat(p.nextLimit(0, 0, 0, 1, 0.5, 0)).isEqualTo(p.nextLimit(0, 0, 0, 1));
     }
 }
