@@ -6,6 +6,7 @@ import io.datastream.agent.checkpoint.AckedOffset;
 import io.datastream.agent.checkpoint.CheckpointEntry;
 import io.datastream.agent.checkpoint.CheckpointFile;
 import io.datastream.agent.checkpoint.CheckpointFormat;
+import io.datastream.agent.checkpoint.Progress;
 import io.datastream.agent.checkpoint.Checkpointer;
 import io.datastream.agent.checkpoint.ProgressInbox;
 import io.datastream.agent.checkpoint.StreamInfo;
@@ -94,6 +95,10 @@ public final class Agent implements AutoCloseable {
     private volatile EphemeralRegistration registration;
     private volatile boolean started;
     private volatile TailerSnapshot lastTailer;
+    /** Where the tailer pushes its progress for the checkpointer. */
+    private final ProgressInbox<StreamInfo> tailerProgress = ProgressInbox.streams();
+    /** The open minute of the tailer's last push (its thread only). */
+    private long announcedMinute = -1;
     private volatile ShipperSnapshot lastShipper;
     private volatile AgentStatus status = AgentStatus.EMPTY;
     private volatile long statusBuiltMillis = Long.MIN_VALUE / 2;
@@ -156,10 +161,9 @@ public final class Agent implements AutoCloseable {
         }
         ProgressInbox<AckedOffset> acked = ProgressInbox.acked();
         shipper.progressTo(acked::offer);
-        ProgressInbox<StreamInfo> streams = ProgressInbox.streams();
-        tailer.progressTo(streams::offer);
+        tailer.progressTo(this::tailerProgress);
         this.discovery = new Discovery(config.discovery(), new PathPolicy(config.paths().allow()), tailer, clock);
-        this.checkpointer = new Checkpointer(file, entries, loaded.counts(), streams, acked, config.checkpoint().retentionMs(),
+        this.checkpointer = new Checkpointer(file, entries, loaded.counts(), tailerProgress, acked, config.checkpoint().retentionMs(),
                 reports == null ? 0 : config.reports().settings().windowMinutes(), clock);
         if (reports != null) {
             // exact minute counts across a crash: new lines are read in a minute a written checkpoint holds
@@ -187,6 +191,22 @@ public final class Agent implements AutoCloseable {
                 .help("Lines read again that were already counted as read (after a rewind, or after a restart below the checkpoint's "
                         + "counted offset): sent again, not counted as read again, by task")
                 .labelNames("task").callback(cb -> reread.forEach((task, n) -> cb.call(n.sum(), task))).register(metrics.registry());
+    }
+
+    /**
+     * The tailer's progress (its thread): kept for the checkpointer; a new open minute makes the
+     * checkpointer write at once, since new lines wait for a checkpoint that holds it.
+     */
+    private void tailerProgress(Progress<StreamInfo> p) {
+        tailerProgress.offer(p);
+        if (p.openMinute() >= 0 && p.openMinute() != announcedMinute) {
+            announcedMinute = p.openMinute();
+            try {
+                checkpointExecutor.execute(checkpointer::tick);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.debug("checkpointer stopped; the final checkpoint takes the open minute");
+            }
+        }
     }
 
     /** A batch the tailer built: counted as read (minute reports) unless it is a re-read, then shipped. */

@@ -266,8 +266,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
      */
     private void pushProgress(long now, boolean last) {
         long openMinute = minutes.openMinute(now); // a new minute makes new lines wait until a checkpoint holds it
-        boolean moved = reports.hasChanged() || assembler.hasReadCounts();
-        if (!last && openMinute == pushedOpenMinute && !(moved && now - lastPushMillis >= PUSH_INTERVAL_MS)) {
+        if (!last && openMinute == pushedOpenMinute && !(progressWaiting() && now - lastPushMillis >= PUSH_INTERVAL_MS)) {
             return;
         }
         lastPushMillis = now;
