@@ -6,8 +6,8 @@ import io.datastream.agent.checkpoint.AckedOffset;
 import io.datastream.agent.checkpoint.CheckpointEntry;
 import io.datastream.agent.checkpoint.CheckpointFile;
 import io.datastream.agent.checkpoint.CheckpointFormat;
-import io.datastream.agent.checkpoint.Checkpointer;
 import io.datastream.agent.checkpoint.Progress;
+import io.datastream.agent.checkpoint.Checkpointer;
 import io.datastream.agent.checkpoint.ProgressInbox;
 import io.datastream.agent.checkpoint.StreamInfo;
 import io.datastream.agent.discovery.Discovery;
@@ -20,7 +20,7 @@ import io.datastream.agent.status.AgentStatus;
 import io.datastream.agent.status.StatusBuilder;
 import io.datastream.agent.tail.FileStatus;
 import io.datastream.agent.tail.Tailer;
-import io.datastream.agent.tail.TailerReport;
+import io.datastream.agent.tail.TailerSnapshot;
 import io.datastream.agent.task.TaskSource;
 import io.datastream.protocol.report.ReportSender;
 import io.datastream.registry.ZkClients;
@@ -40,10 +40,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -96,7 +94,11 @@ public final class Agent implements AutoCloseable {
     private volatile int httpPort = -1;
     private volatile EphemeralRegistration registration;
     private volatile boolean started;
-    private volatile TailerReport lastTailer;
+    private volatile TailerSnapshot lastTailer;
+    /** Where the tailer pushes its progress for the checkpointer. */
+    private final ProgressInbox<StreamInfo> tailerProgress = ProgressInbox.streams();
+    /** The open minute of the tailer's last push (its thread only). */
+    private long announcedMinute = -1;
     private volatile ShipperSnapshot lastShipper;
     private volatile AgentStatus status = AgentStatus.EMPTY;
     private volatile long statusBuiltMillis = Long.MIN_VALUE / 2;
@@ -159,8 +161,9 @@ public final class Agent implements AutoCloseable {
         }
         ProgressInbox<AckedOffset> acked = ProgressInbox.acked();
         shipper.progressTo(acked::offer);
+        tailer.progressTo(this::tailerProgress);
         this.discovery = new Discovery(config.discovery(), new PathPolicy(config.paths().allow()), tailer, clock);
-        this.checkpointer = new Checkpointer(file, entries, loaded.counts(), this::streams, acked, config.checkpoint().retentionMs(),
+        this.checkpointer = new Checkpointer(file, entries, loaded.counts(), tailerProgress, acked, config.checkpoint().retentionMs(),
                 reports == null ? 0 : config.reports().settings().windowMinutes(), clock);
         if (reports != null) {
             // exact minute counts across a crash: new lines are read in a minute a written checkpoint holds
@@ -188,6 +191,22 @@ public final class Agent implements AutoCloseable {
                 .help("Lines read again that were already counted as read (after a rewind, or after a restart below the checkpoint's "
                         + "counted offset): sent again, not counted as read again, by task")
                 .labelNames("task").callback(cb -> reread.forEach((task, n) -> cb.call(n.sum(), task))).register(metrics.registry());
+    }
+
+    /**
+     * The tailer's progress (its thread): kept for the checkpointer; a new open minute makes the
+     * checkpointer write at once, since new lines wait for a checkpoint that holds it.
+     */
+    private void tailerProgress(Progress<StreamInfo> p) {
+        tailerProgress.offer(p);
+        if (p.openMinute() >= 0 && p.openMinute() != announcedMinute) {
+            announcedMinute = p.openMinute();
+            try {
+                checkpointExecutor.execute(checkpointer::tick);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.debug("checkpointer stopped; the final checkpoint takes the open minute");
+            }
+        }
     }
 
     /** A batch the tailer built: counted as read (minute reports) unless it is a re-read, then shipped. */
@@ -262,13 +281,6 @@ public final class Agent implements AutoCloseable {
         shipper.tasks(tasks.keySet());
     }
 
-    private CompletableFuture<Progress<StreamInfo>> streams() {
-        return tailer.report().thenApply(r -> {
-            lastTailer = r;
-            return new Progress<>(r.changed(), r.read(), r.openMinute());
-        });
-    }
-
     private void refreshStatus() {
         try {
             buildStatus();
@@ -283,10 +295,22 @@ public final class Agent implements AutoCloseable {
 
     private AgentStatus buildStatus() {
         long now = clock.getAsLong();
-        AgentStatus s = StatusBuilder.build(lastTailer, shipperSnapshot(), checkpointer.writes(), now);
+        AgentStatus s = StatusBuilder.build(tailerSnapshot(), shipperSnapshot(), checkpointer.writes(), now);
         status = s;
         statusBuiltMillis = now;
         return s;
+    }
+
+    /** The tailer now (a snapshot: taking it changes nothing), or the last one when it does not answer. */
+    private TailerSnapshot tailerSnapshot() {
+        try {
+            lastTailer = tailer.snapshot().get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.debug("tailer snapshot: {}", e.toString());
+        }
+        return lastTailer;
     }
 
     /** The shipper now (a snapshot: taking it changes nothing), or the last one when it does not answer. */
@@ -302,11 +326,9 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * The status /metrics shows: built again from the latest tailer report (taken every
-     * checkpoint.intervalMs) and a shipper snapshot taken then, when the last one is over
-     * {@value #METRICS_FRESH_MS} ms old, so that the metrics are at least as current as the
-     * checkpoints, whatever status.intervalMs (the ZooKeeper refresh) is. One scrape reads many
-     * metrics: they share one status.
+     * The status /metrics shows: built again from snapshots of the tailer and the shipper taken
+     * then, when the last one is over {@value #METRICS_FRESH_MS} ms old, whatever status.intervalMs
+     * (the ZooKeeper refresh) is. One scrape reads many metrics: they share one status.
      */
     private AgentStatus metricsStatus() {
         if (clock.getAsLong() - statusBuiltMillis >= METRICS_FRESH_MS) {
@@ -351,7 +373,7 @@ public final class Agent implements AutoCloseable {
         return httpPort;
     }
 
-    /** The status now (the tailer's part is at most checkpoint.intervalMs old, the shipper's is current). */
+    /** The status now (from snapshots of the tailer and the shipper taken now). */
     public AgentStatus status() {
         return buildStatus();
     }

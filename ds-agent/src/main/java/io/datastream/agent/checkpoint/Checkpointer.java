@@ -15,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The checkpointer: every checkpoint.intervalMs it asks the tailer for new or moved streams and
- * takes the acknowledged offsets the shipper pushed into its {@link ProgressInbox} since the
- * previous round, merges them into its table (offsets only grow), drops
+ * The checkpointer: every checkpoint.intervalMs it takes the new or moved streams the tailer pushed
+ * into its {@link ProgressInbox} (in the agent; tests may still pull them) and the acknowledged
+ * offsets the shipper pushed into its own since the previous round, merges them into its table
+ * (offsets only grow), drops
  * entries not seen for checkpoint.retentionMs, and rewrites the checkpoint file when something
  * changed. The minute counts that come with them (lines read up to the counted offsets, lines
  * acknowledged up to the acknowledged offsets) are added up per task and minute and written in the
@@ -54,7 +55,7 @@ public final class Checkpointer {
 
     /**
      * The same with the tailer's progress pushed too ({@link ProgressInbox#streams()}) instead of
-     * pulled.
+     * pulled: what the agent uses.
      */
     public Checkpointer(CheckpointFile file, List<CheckpointEntry> initial, List<MinuteCounts> initialCounts,
                         ProgressInbox<StreamInfo> streams, ProgressInbox<AckedOffset> acked, long retentionMillis, int countMinutes,
@@ -113,8 +114,8 @@ public final class Checkpointer {
     }
 
     /**
-     * The last round, at shutdown: waits longer for the tailer's report and always writes (push the
-     * shipper's last progress first).
+     * The last round, at shutdown: always writes (push the tailer's and the shipper's last progress
+     * first; a pulled tailer is waited for longer).
      */
     public void finish() {
         collect(5_000);

@@ -1,18 +1,18 @@
 package io.datastream.agent.status;
 
 import io.datastream.agent.ship.ShipperSnapshot;
-import io.datastream.agent.tail.TailerReport;
+import io.datastream.agent.tail.TailerSnapshot;
 import io.datastream.agent.tail.TaskReport;
 import io.datastream.registry.member.TaskStatus;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Combines the tailer's report and the shipper's snapshot into per-task status. */
+/** Combines the tailer's and the shipper's snapshots into per-task status. */
 public final class StatusBuilder {
     private StatusBuilder() {
     }
 
-    public static AgentStatus build(TailerReport tailer, ShipperSnapshot shipper, long checkpointWrites, long nowMillis) {
+    public static AgentStatus build(TailerSnapshot tailer, ShipperSnapshot shipper, long checkpointWrites, long nowMillis) {
         if (tailer == null) {
             return AgentStatus.EMPTY;
         }

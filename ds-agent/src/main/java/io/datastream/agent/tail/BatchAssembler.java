@@ -46,7 +46,7 @@ final class BatchAssembler implements AutoCloseable {
     private final BatchBuilder builder;
     private final CodecSet codecs = new CodecSet();
     private final BatchSink sink = new BatchSink();
-    /** Lines and bytes counted as read since the last report, per task and minute (handed to the checkpointer with the counted offsets). */
+    /** Lines and bytes counted as read since the last push, per task and minute (handed to the checkpointer with the counted offsets). */
     private final Map<MinuteCounts.Key, MinuteCounts> readCounts = new HashMap<>();
 
     BatchAssembler(AgentConfig config, BatchOutlet outlet, SendWindow window, ReadMinutes minutes, FileTable table,
@@ -173,6 +173,11 @@ final class BatchAssembler implements AutoCloseable {
             s.sourceVersion = f.task.version;
         }
         return s.source;
+    }
+
+    /** Whether lines were counted as read since the last {@link #takeReadCounts}. */
+    boolean hasReadCounts() {
+        return !readCounts.isEmpty();
     }
 
     /** The read counts since the last call (they add up in the checkpoint). */

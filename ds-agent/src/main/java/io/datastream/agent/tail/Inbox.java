@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The tailer's one bounded inbox: what other threads tell it, as typed messages. Hints (writes
  * reported, room in the send window) are dropped and counted when the inbox is nearly full (the
- * next scan or poll repeats them); control messages (tasks, scans, parks, rewinds, report requests)
+ * next scan or poll repeats them); control messages (tasks, scans, parks, rewinds, snapshot requests)
  * keep {@value #RESERVED} places for themselves. A task's scan waits beside the queue, a newer one
  * replacing it, and only a token travels in it: scans of many files are big. Any thread offers;
  * the tailer thread takes.
@@ -44,7 +44,7 @@ final class Inbox {
 
         boolean persisted(long openMinute);
 
-        boolean reportRequested(CompletableFuture<TailerReport> future, long now);
+        boolean snapshotRequested(CompletableFuture<TailerSnapshot> future);
 
         boolean filesRequested(CompletableFuture<List<FileStatus>> future);
     }
@@ -104,9 +104,11 @@ final class Inbox {
         }
     }
 
-    record ReportRequest(CompletableFuture<TailerReport> future) implements Message {
+    /** Status and metrics ask for a {@link TailerSnapshot} (answering changes nothing). */
+    record SnapshotRequest(CompletableFuture<TailerSnapshot> future) implements Message {
         public boolean deliver(Handler h, long now) {
-            return h.reportRequested(future, now);
+            h.snapshotRequested(future);
+            return false; // nothing changed: an idle wait goes on
         }
     }
 
@@ -143,7 +145,9 @@ final class Inbox {
         if (!queue.offer(m)) {
             // Never expected: control messages are rare and the inbox keeps room for them.
             LOG.error("tailer inbox full; dropping {}", m.getClass().getSimpleName());
-            if (m instanceof ReportRequest r) {
+            if (m instanceof SnapshotRequest r) {
+                r.future().completeExceptionally(new IllegalStateException("tailer inbox full"));
+            } else if (m instanceof FilesRequest r) {
                 r.future().completeExceptionally(new IllegalStateException("tailer inbox full"));
             }
         }
@@ -172,11 +176,11 @@ final class Inbox {
         return droppedHints.get();
     }
 
-    /** After the tailer stopped: answers what waits (reports with {@code last}, file lists empty) and drops the rest. */
-    void drain(java.util.function.Supplier<TailerReport> last) {
+    /** After the tailer stopped: answers what waits (snapshots with {@code last}, file lists empty) and drops the rest. */
+    void drain(TailerSnapshot last) {
         for (Message m; (m = queue.poll()) != null; ) {
-            if (m instanceof ReportRequest r) {
-                r.future().complete(last.get());
+            if (m instanceof SnapshotRequest r) {
+                r.future().complete(last);
             } else if (m instanceof FilesRequest r) {
                 r.future().complete(List.of());
             }

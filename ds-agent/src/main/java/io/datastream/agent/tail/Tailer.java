@@ -4,6 +4,8 @@ import io.datastream.agent.AgentConfig;
 import io.datastream.agent.batch.BatchOutlet;
 import io.datastream.agent.batch.SendWindow;
 import io.datastream.agent.checkpoint.CheckpointEntry;
+import io.datastream.agent.checkpoint.Progress;
+import io.datastream.agent.checkpoint.StreamInfo;
 import io.datastream.agent.discovery.DiscoveryListener;
 import io.datastream.agent.discovery.ScanResult;
 import io.datastream.registry.task.TaskSpec;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,20 +24,24 @@ import org.slf4j.LoggerFactory;
 /**
  * The tailer thread: follows every task's files, cuts them into records and builds batches.
  * Single writer of all file state; other threads talk to it through its {@link Inbox} of typed
- * messages (scan results, write hints, task changes, parks, report requests). It is built from
+ * messages (scan results, write hints, task changes, parks, snapshot requests), and pushes its
+ * progress (streams that moved, read counts, the open minute) to the checkpointer. It is built from
  * pieces with one job each (docs/agent.md, "How the tailer is built"): the {@link FileTable}
  * applies scans and fingerprints new files, with the rotation rules in {@link RotationRules} and
  * each file's state in {@link TrackedFile}; the {@link HandlePool} keeps at most files.maxOpen
  * handles; the {@link ReadScheduler} picks which open file is read when and how much; the
  * {@link BatchAssembler} turns records into batches for the outlet. The tailer coordinates them:
  * one round ({@link #doWork}) takes the inbox's messages, fingerprints new files, opens wanted
- * ones, looks at each open file due (truncation, first bytes, then one batch) and does the upkeep;
- * {@link #run} repeats rounds and waits on the inbox when one did nothing.
+ * ones, looks at each open file due (truncation, first bytes, then one batch), does the upkeep and
+ * pushes its progress when due; {@link #run} repeats rounds and waits on the inbox when one did
+ * nothing.
  */
 public final class Tailer implements Runnable, DiscoveryListener, TaskParker, FileTable.Handles, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Tailer.class);
     private static final int RESOLVE_PER_ROUND = 512;
     private static final int EXAMINE_PER_ROUND = 4096;
+    /** At most one push of progress to the checkpointer per this many milliseconds (but a new open minute goes at once). */
+    static final long PUSH_INTERVAL_MS = 200;
 
     private final AgentConfig config;
     private final AgentConfig.FileOptions opts;
@@ -52,8 +59,13 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
     private volatile Thread thread;
     /** Driven by {@link #doWork} on another thread than {@link #run}'s: {@link #close} shuts it down on the caller's thread. */
     private boolean stepped;
-    private volatile TailerReport finalReport;
-    private final java.util.concurrent.atomic.AtomicBoolean finalCountsTaken = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Where progress goes (the checkpointer's inbox); set before the tailer runs. */
+    private Consumer<Progress<StreamInfo>> progress = p -> { };
+    private long lastPushMillis = Long.MIN_VALUE / 2;
+    /** The open minute of the last push (-1 = none announced yet). */
+    private long pushedOpenMinute = -1;
+    /** The tailer after it stopped: what status and metrics get from then on. */
+    private volatile TailerSnapshot finalSnapshot;
     /** Directories of fast files (immutable snapshot for discovery; replaced when it changes). */
     private volatile Set<Path> busyDirectories = Set.of();
     private long lastHousekeeping;
@@ -110,8 +122,21 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
     }
 
     /**
+     * Where the tailer pushes its progress for the checkpointer (set before it runs): the streams
+     * created or moved since the previous push (with their counted offsets), the lines and bytes
+     * counted as read since then up to those offsets, per task and minute, and the open minute
+     * ({@link #persistKeys}). Pushed from the tailer's thread at most every {@value
+     * #PUSH_INTERVAL_MS} ms when something moved, at once when it announces a new open minute, and
+     * a last time when it stops. Each push is handed over once: the sink must keep what it is given
+     * (a {@link io.datastream.agent.checkpoint.ProgressInbox} merges pushes not taken yet).
+     */
+    public void progressTo(Consumer<Progress<StreamInfo>> sink) {
+        this.progress = sink;
+    }
+
+    /**
      * Reads new lines only in a minute that a written checkpoint holds (call before the tailer runs):
-     * each report that sees a new minute announces it as the open minute, and new lines wait until
+     * each round that sees a new minute announces it as the open minute (pushed at once), and new lines wait until
      * {@link #persisted} says a checkpoint with it is written; lines after a checkpoint's counted
      * offsets were therefore sent, if at all, in its open minute. The lines a stopped process may
      * have sent unknown to its checkpoint (from a stream's counted offset to its size when first
@@ -128,18 +153,31 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
         inbox.control(new Inbox.Persisted(openMinute));
     }
 
-    /** Streams changed since the last report, and per-task counters. */
-    public CompletableFuture<TailerReport> report() {
-        CompletableFuture<TailerReport> f = new CompletableFuture<>();
-        TailerReport last = finalReport;
+    /**
+     * Per-task counters and file classes, and the open handles, for status and metrics. Taking one
+     * changes nothing: the progress for the checkpointer goes its own way ({@link #progressTo}).
+     * Once the tailer stopped, its last state.
+     */
+    public CompletableFuture<TailerSnapshot> snapshot() {
+        CompletableFuture<TailerSnapshot> f = new CompletableFuture<>();
+        TailerSnapshot last = finalSnapshot;
         if (last != null) {
-            f.complete(takeFinal(last));
+            f.complete(last);
         } else if (!running) {
             f.completeExceptionally(new IllegalStateException("tailer stopped"));
         } else {
-            inbox.control(new Inbox.ReportRequest(f));
+            inbox.control(new Inbox.SnapshotRequest(f));
+            afterStop(f);
         }
         return f;
+    }
+
+    /** A request queued after the tailer drained its inbox is answered with the final snapshot. */
+    private void afterStop(CompletableFuture<TailerSnapshot> f) {
+        TailerSnapshot last = finalSnapshot;
+        if (last != null) {
+            f.complete(last);
+        }
     }
 
     public CompletableFuture<List<FileStatus>> fileStatuses() {
@@ -216,7 +254,29 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
             housekeeping(now);
             publishBusyDirectories();
         }
+        pushProgress(now, false);
         return worked;
+    }
+
+    /**
+     * Pushes the progress (streams that moved, read counts, the open minute) when a new open minute
+     * is announced, or when something moved and the last push is {@value #PUSH_INTERVAL_MS} ms old;
+     * everything left when {@code last}. Taken together on this thread: the checkpoint never holds a
+     * count without its offset.
+     */
+    private void pushProgress(long now, boolean last) {
+        long openMinute = minutes.openMinute(now); // a new minute makes new lines wait until a checkpoint holds it
+        if (!last && openMinute == pushedOpenMinute && !(progressWaiting() && now - lastPushMillis >= PUSH_INTERVAL_MS)) {
+            return;
+        }
+        lastPushMillis = now;
+        pushedOpenMinute = openMinute;
+        progress.accept(new Progress<>(reports.takeChanged(tasks.all()), assembler.takeReadCounts(), openMinute));
+    }
+
+    /** Whether progress waits for its push (an idle wait ends when it is due). */
+    private boolean progressWaiting() {
+        return reports.hasChanged() || assembler.hasReadCounts();
     }
 
     /**
@@ -226,6 +286,9 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
      */
     private void idle(long now) throws InterruptedException {
         long deadline = now + scheduler.idleWaitMillis(pool.hasWanted());
+        if (progressWaiting()) {
+            deadline = Math.min(deadline, Math.max(now + 1, lastPushMillis + PUSH_INTERVAL_MS));
+        }
         while (running) {
             Inbox.Message m = inbox.poll(deadline - clock.getAsLong());
             if (m == null || m.deliver(messages, clock.getAsLong())) {
@@ -280,9 +343,9 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
         }
 
         @Override
-        public boolean reportRequested(CompletableFuture<TailerReport> future, long now) {
-            future.complete(buildReport(now));
-            return true;
+        public boolean snapshotRequested(CompletableFuture<TailerSnapshot> future) {
+            future.complete(snapshotNow());
+            return false;
         }
 
         @Override
@@ -473,8 +536,8 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
         }
     }
 
-    private TailerReport buildReport(long now) {
-        return reports.build(tasks.all(), pool.size(), assembler.takeReadCounts(), minutes.openMinute(now));
+    private TailerSnapshot snapshotNow() {
+        return reports.snapshot(tasks.all(), pool.size());
     }
 
     @Override
@@ -493,17 +556,16 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
         }
     }
 
-    /** The final report, its read counts handed over only once (they add up in the checkpoint). */
-    private TailerReport takeFinal(TailerReport last) {
-        return finalCountsTaken.getAndSet(true) ? new TailerReport(last.changed(), last.tasks(), last.openFiles(), List.of(), last.openMinute())
-                : last;
-    }
-
+    /** The last push (before the final checkpoint), then the final snapshot for status. */
     private void shutdown() {
+        if (finalSnapshot != null) {
+            return; // closed twice
+        }
         pool.closeAll();
         assembler.close();
-        TailerReport last = buildReport(clock.getAsLong());
-        finalReport = last;
-        inbox.drain(() -> takeFinal(last));
+        pushProgress(clock.getAsLong(), true);
+        TailerSnapshot last = snapshotNow();
+        finalSnapshot = last;
+        inbox.drain(last);
     }
 }

@@ -1,6 +1,5 @@
 package io.datastream.agent.tail;
 
-import io.datastream.agent.checkpoint.MinuteCounts;
 import io.datastream.agent.checkpoint.StreamInfo;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,9 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the tailer reports: the streams changed since the last report (for the checkpoint), each
- * task's counters and file classes (for status and metrics), and the list of followed files. Used
- * by the tailer thread only.
+ * What the tailer tells other threads: the streams changed since its last push to the checkpointer
+ * ({@link #takeChanged}, the only part that clears anything), each task's counters and file
+ * classes for status and metrics ({@link #snapshot}), and the list of followed files. Used by the
+ * tailer thread only.
  */
 final class TailerReports {
     private final List<FileStream> dirty = new ArrayList<>();
@@ -21,7 +21,7 @@ final class TailerReports {
         this.maxFilesPerTask = maxFilesPerTask;
     }
 
-    /** Marks a stream as changed: it goes into the next report. */
+    /** Marks a stream as changed: it goes into the next push. */
     void dirty(FileStream s) {
         if (!s.dirty) {
             s.dirty = true;
@@ -29,8 +29,13 @@ final class TailerReports {
         }
     }
 
-    /** The streams changed since the last report (which it clears), and per-task counters. */
-    TailerReport build(Collection<TaskRuntime> tasks, int openFiles, List<MinuteCounts> read, long openMinute) {
+    /** Whether a stream changed since the last {@link #takeChanged}. */
+    boolean hasChanged() {
+        return !dirty.isEmpty();
+    }
+
+    /** The streams changed since the last call, as the checkpoint holds them; clears the list. */
+    List<StreamInfo> takeChanged(Collection<TaskRuntime> tasks) {
         List<StreamInfo> changed = new ArrayList<>(dirty.size());
         for (FileStream s : dirty) {
             s.dirty = false;
@@ -47,6 +52,11 @@ final class TailerReports {
                     s.counted, new ArrayList<>(s.ranges)));
         }
         dirty.clear();
+        return changed;
+    }
+
+    /** Each task's counters and file classes now; changes nothing. */
+    TailerSnapshot snapshot(Collection<TaskRuntime> tasks, int openFiles) {
         Map<String, TaskReport> reports = new LinkedHashMap<>();
         for (TaskRuntime t : tasks) {
             int fast = 0;
@@ -92,7 +102,7 @@ final class TailerReports {
                     t.bytesRead, t.drops.lines(), t.drops.bytes(), t.splitRecords, t.errors + t.scanErrors.size(), lastError,
                     unread, oldest, t.overLimit, t.drops.bytesByReason(), t.drops.linesByReason()));
         }
-        return new TailerReport(changed, reports, openFiles, read, openMinute);
+        return new TailerSnapshot(reports, openFiles);
     }
 
     private static String taskOf(Collection<TaskRuntime> tasks, FileStream s) {

@@ -70,12 +70,12 @@ class TailerBehaviourTest {
         AtomicInteger maxOpen = new AtomicInteger();
         try (TailerFixture fx = new TailerFixture("files: {maxOpen: 64}\n", dir.resolve("data"), List.of(), new LineLedger(), t)) {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-                maxOpen.accumulateAndGet(fx.report().openFiles(), Math::max);
+                maxOpen.accumulateAndGet(fx.snapshot().openFiles(), Math::max);
                 assertThat(fx.ledger.missing(expected)).isEmpty();
             });
             fx.ledger.assertExactlyOnceAfterDedup(expected);
             assertThat(maxOpen.get()).as("open files stay bounded").isLessThanOrEqualTo(64);
-            assertThat(fx.report().tasks().get("many").files()).isEqualTo(1000);
+            assertThat(fx.snapshot().tasks().get("many").files()).isEqualTo(1000);
         }
     }
 
@@ -133,7 +133,7 @@ class TailerBehaviourTest {
         try (TailerFixture fx = new TailerFixture("", dir.resolve("data"), List.of(), new LineLedger(), t)) {
             awaitAll(fx, List.of("before", "after"));
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                TaskReport r = fx.report().tasks().get("big");
+                TaskReport r = fx.snapshot().tasks().get("big");
                 assertThat(r.droppedLines()).isGreaterThanOrEqualTo(1);
                 assertThat(r.droppedBytes()).isGreaterThanOrEqualTo(64L * 1024 * 1024 - 4096);
                 assertThat(r.bytesRead()).isGreaterThanOrEqualTo(64L * 1024 * 1024 + 14);
@@ -153,7 +153,7 @@ class TailerBehaviourTest {
         try (TailerFixture fx = new TailerFixture("discovery: {intervalMs: 250, maxFilesPerTask: 10}\n", dir.resolve("data"),
                 List.of(), new LineLedger(), t)) {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                TaskReport r = fx.report().tasks().get("lim");
+                TaskReport r = fx.snapshot().tasks().get("lim");
                 assertThat(r.overLimit()).isTrue();
                 assertThat(r.files()).isEqualTo(10);
                 assertThat(r.lastError()).contains("maxFilesPerTask");
@@ -189,15 +189,15 @@ class TailerBehaviourTest {
             long stream = Long.parseUnsignedLong(fx.outlet.delivered().keySet().iterator().next().split("/")[1], 16);
             fx.outlet.hold = true;
             w.write(100);
-            await().atMost(Duration.ofSeconds(10)).until(() -> fx.report().tasks().get("park").linesRead() == 200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> fx.snapshot().tasks().get("park").linesRead() == 200);
             fx.outlet.dropHeld(); // as if a router rejected them
             fx.tailer.park("park", 0, Map.of(stream, acked), "REJECTED NO_ROUTE: test");
-            await().atMost(Duration.ofSeconds(5)).until(() -> fx.report().tasks().get("park").state().equals("parked"));
-            assertThat(fx.report().tasks().get("park").lastError()).contains("NO_ROUTE");
+            await().atMost(Duration.ofSeconds(5)).until(() -> fx.snapshot().tasks().get("park").state().equals("parked"));
+            assertThat(fx.snapshot().tasks().get("park").lastError()).contains("NO_ROUTE");
             fx.outlet.hold = false;
             awaitAll(fx, w.written());
             fx.ledger.assertExactlyOnceAfterDedup(w.written());
-            assertThat(fx.report().tasks().get("park").state()).isEqualTo("running");
+            assertThat(fx.snapshot().tasks().get("park").state()).isEqualTo("running");
         }
     }
 }

@@ -80,7 +80,7 @@ class TailerCopytruncateRaceTest {
     }
 
     private TaskReport report() throws Exception {
-        CompletableFuture<TailerReport> r = tailer.report();
+        CompletableFuture<TailerSnapshot> r = tailer.snapshot();
         tailer.doWork(clock.get());
         return r.getNow(null).tasks().get("app");
     }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datastream.agent.AgentConfig;
 import io.datastream.agent.batch.SendWindow;
+import io.datastream.agent.checkpoint.MinuteCounts;
+import io.datastream.agent.checkpoint.Progress;
+import io.datastream.agent.checkpoint.StreamInfo;
 import io.datastream.agent.discovery.Found;
 import io.datastream.agent.discovery.ScanResult;
 import io.datastream.agent.fingerprint.FileStat;
@@ -25,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The tailer driven round by round with {@link Tailer#doWork} and a manual clock, on the test's
  * thread: what a rotation does to a file, step by step, with no sleeps and no tailer thread. The
- * scans are the ones discovery would report (files.releaseAfterMs is 400 ms here).
+ * scans are the ones discovery would report (files.releaseAfterMs is 400 ms here). What the tailer
+ * pushes for the checkpointer is recorded with the clock at each push.
  */
 class TailerDoWorkTest {
     @TempDir
@@ -36,12 +40,21 @@ class TailerDoWorkTest {
     private AgentConfig config;
     private Tailer tailer;
     private TaskSpec spec;
+    /** What the tailer pushed for the checkpointer, with the clock when it did. */
+    private final List<Pushed> pushes = new ArrayList<>();
+
+    private record Pushed(long at, Progress<StreamInfo> progress) {
+        long lines(long minute) {
+            return progress.counts().stream().filter(c -> c.minute() == minute).mapToLong(MinuteCounts::linesRead).sum();
+        }
+    }
 
     @BeforeEach
     void start() throws Exception {
         config = AgentConfig.fromYaml(TailerFixture.FAST_TIMINGS + "dataDir: " + dir.resolve("data") + "\n");
         SendWindow window = new SendWindow(config.send().windowBatches(), config.send().windowBytes());
         tailer = new Tailer(config, new CollectingOutlet(window, ledger), window, List.of(), () -> now);
+        tailer.progressTo(p -> pushes.add(new Pushed(now, p)));
         log = Files.createDirectories(dir.resolve("logs")).resolve("app.log");
         spec = new TaskSpec("app", List.of(dir.resolve("logs") + "/*.log"), null, "logs", null, null, null, null, null, null, null, null, null,
                 null);
@@ -98,6 +111,118 @@ class TailerDoWorkTest {
             w.write(10);
             assertThat(run(100)).isTrue();
             ledger.assertExactlyOnceAfterDedup(w.written());
+        }
+    }
+
+    @Test
+    void progressIsPushedAtMostEveryPushIntervalAndSnapshotsTakeNone() throws Exception {
+        long minute = Math.floorDiv(now, 60_000L);
+        try (LogWriter w = appLog("pushed", 100)) {
+            run(300);
+            assertThat(ledger.missing(w.written())).isEmpty();
+            assertThat(pushes).as("read, so pushed").isNotEmpty();
+            assertThat(pushes).extracting(Pushed::at).as("no two pushes closer than the interval")
+                    .satisfies(at -> {
+                        for (int i = 1; i < at.size(); i++) {
+                            assertThat(at.get(i) - at.get(i - 1)).isGreaterThanOrEqualTo(Tailer.PUSH_INTERVAL_MS);
+                        }
+                    });
+            assertThat(pushes.stream().mapToLong(p -> p.lines(minute)).sum()).isEqualTo(100);
+            assertThat(pushes).allSatisfy(p -> assertThat(p.progress().openMinute()).as("minutes not kept").isEqualTo(-1));
+            long streamId = pushes.get(0).progress().items().iterator().next().streamId();
+            assertThat(run(500)).as("nothing new").isFalse();
+            int quiet = pushes.size();
+
+            // the interval has passed: the first round that reads pushes at once
+            w.write(10);
+            run(50);
+            assertThat(pushes).hasSize(quiet + 1);
+            Pushed first = pushes.get(quiet);
+            assertThat(first.lines(minute)).isEqualTo(10);
+            // read again within the interval: not pushed yet, and status snapshots do not take it
+            List<String> more = w.write(20);
+            run(50);
+            assertThat(ledger.containsAll(more)).isTrue();
+            for (int i = 0; i < 3; i++) {
+                CompletableFuture<TailerSnapshot> snap = tailer.snapshot();
+                tailer.doWork(now);
+                assertThat(snap.getNow(null).tasks().get("app").linesRead()).isEqualTo(130);
+            }
+            assertThat(pushes).as("within the interval").hasSize(quiet + 1);
+            run(Tailer.PUSH_INTERVAL_MS);
+            assertThat(pushes).hasSize(quiet + 2);
+            Progress<StreamInfo> second = pushes.get(quiet + 1).progress();
+            assertThat(pushes.get(quiet + 1).lines(minute)).as("the lines read after the last push, all of them").isEqualTo(20);
+            assertThat(second.items()).extracting(StreamInfo::streamId, StreamInfo::countedOffset)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(streamId, Files.size(log)));
+        }
+    }
+
+    @Test
+    void aNewOpenMinuteIsPushedAtOnceAndNewLinesWaitUntilACheckpointHoldsIt() throws Exception {
+        tailer.persistKeys(-1); // as the agent does with minute reports on; no checkpoint had an open minute
+        long minute1001 = 60_000L * 1001;
+        now = minute1001 - 650;
+        try (LogWriter w = appLog("minutes", 50)) {
+            tailer.doWork(now);
+            assertThat(pushes).extracting(p -> p.progress().openMinute()).as("announced in the first round").containsExactly(1000L);
+            run(300);
+            assertThat(ledger.contents()).as("no checkpoint holds minute 1000 yet").isEmpty();
+            assertThat(pushes).as("nothing moved, the minute is announced").hasSize(1);
+
+            tailer.persisted(1000); // the checkpointer wrote it
+            run(100);
+            assertThat(ledger.missing(w.written())).isEmpty();
+            assertThat(pushes).as("the read is pushed at once: the interval had passed").hasSize(2);
+            assertThat(pushes.get(1).lines(1000)).isEqualTo(50);
+            w.write(10);
+            while (pushes.size() < 3) { // read at once, pushed once the interval has passed
+                run(10);
+            }
+            assertThat(pushes.get(2).lines(1000)).isEqualTo(10);
+            List<String> late = w.write(10); // read within the interval: waits for the next push
+            run(20);
+            assertThat(ledger.containsAll(late)).isTrue();
+            assertThat(pushes).hasSize(3);
+            assertThat(now).isLessThan(minute1001);
+
+            run(minute1001 - now); // up to the first round of minute 1001
+            assertThat(pushes).hasSize(4);
+            Pushed announced = pushes.get(3);
+            assertThat(announced.at()).isEqualTo(minute1001);
+            assertThat(announced.at() - pushes.get(2).at()).as("at once, within the interval").isLessThan(Tailer.PUSH_INTERVAL_MS);
+            assertThat(announced.progress().openMinute()).isEqualTo(1001);
+            assertThat(announced.lines(1000)).as("the lines read before it, in the minute a checkpoint held").isEqualTo(10);
+
+            List<String> next = w.write(5);
+            run(300);
+            assertThat(ledger.containsAll(next)).as("waiting for a checkpoint with minute 1001").isFalse();
+            tailer.persisted(1000);
+            run(100);
+            assertThat(ledger.containsAll(next)).as("an older minute written changes nothing").isFalse();
+            tailer.persisted(1001);
+            run(300);
+            assertThat(ledger.missing(next)).isEmpty();
+            assertThat(pushes.get(pushes.size() - 1).lines(1001)).isEqualTo(5);
+            ledger.assertExactlyOnceAfterDedup(w.written());
+        }
+    }
+
+    @Test
+    void closingPushesWhatIsLeftAndKeepsTheLastSnapshot() throws Exception {
+        long minute = Math.floorDiv(now, 60_000L);
+        try (LogWriter w = appLog("closing", 40)) {
+            run(300);
+            List<String> last = w.write(7);
+            run(30);
+            assertThat(ledger.containsAll(last)).isTrue();
+            int before = pushes.size();
+            tailer.close();
+            assertThat(pushes).hasSize(before + 1);
+            assertThat(pushes.get(before).lines(minute)).isEqualTo(7);
+            assertThat(pushes.stream().mapToLong(p -> p.lines(minute)).sum()).isEqualTo(47);
+            assertThat(tailer.snapshot().getNow(null).tasks().get("app").linesRead()).as("after it stopped: the last state").isEqualTo(47);
+            assertThat(tailer.snapshot().getNow(null).tasks().get("app").linesRead()).isEqualTo(47);
         }
     }
 

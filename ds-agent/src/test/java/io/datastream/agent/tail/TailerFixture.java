@@ -60,8 +60,8 @@ final class TailerFixture implements AutoCloseable {
         discoveryThread.start();
     }
 
-    TailerReport report() throws Exception {
-        return tailer.report().get(10, TimeUnit.SECONDS);
+    TailerSnapshot snapshot() throws Exception {
+        return tailer.snapshot().get(10, TimeUnit.SECONDS);
     }
 
     List<FileStatus> files() throws Exception {

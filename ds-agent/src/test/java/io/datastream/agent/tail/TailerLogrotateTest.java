@@ -57,7 +57,7 @@ class TailerLogrotateTest {
         try (LogWriter w = new LogWriter(log, "empty");
              TailerFixture fx = new TailerFixture(NO_RESCAN, dir.resolve("data"), List.of(), new LineLedger(), task("app", "*.log", null))) {
             // the only scan sees the file empty; the tailer holds it open before it has a fingerprint
-            await().atMost(Duration.ofSeconds(10)).until(() -> fx.report().openFiles() == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> fx.snapshot().openFiles() == 1);
             assertThat(fx.files()).extracting(FileStatus::state).containsExactly("fingerprinting");
             w.write(300);
             Files.move(log, logs().resolve("access.log.1"), StandardCopyOption.ATOMIC_MOVE);
@@ -65,7 +65,7 @@ class TailerLogrotateTest {
             Files.delete(logs().resolve("access.log.1")); // compressed away by the next rotation
             awaitAll(fx, w.written());
             fx.ledger.assertExactlyOnceAfterDedup(w.written());
-            assertThat(fx.report().tasks().get("app").droppedBytes()).isZero();
+            assertThat(fx.snapshot().tasks().get("app").droppedBytes()).isZero();
         }
     }
 
@@ -76,7 +76,7 @@ class TailerLogrotateTest {
              TailerFixture fx = new TailerFixture("files: {maxOpen: 4, shortFileWaitMs: 600000, releaseAfterMs: 300, fastPollMs: 5}\n",
                      dir.resolve("data"), List.of(), new LineLedger(), task("app", "*.log", null))) {
             w.write(1); // shorter than the fingerprint: waits (for ever here) for more bytes while in the glob
-            await().atMost(Duration.ofSeconds(10)).until(() -> fx.report().openFiles() == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> fx.snapshot().openFiles() == 1);
             Files.move(log, logs().resolve("access.log.1"), StandardCopyOption.ATOMIC_MOVE);
             w.write(1);
             w.reopen();
@@ -94,7 +94,7 @@ class TailerLogrotateTest {
                 null, null, null);
         try (LogWriter w = new LogWriter(log, "ct");
              TailerFixture fx = new TailerFixture(NO_RESCAN, dir.resolve("data"), List.of(), new LineLedger(), slowTask)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> fx.report().openFiles() == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> fx.snapshot().openFiles() == 1);
             for (int r = 1; r <= 5; r++) {
                 List<String> lines = w.write(1_000); // 85 KB: at 100 KB/s the truncation comes before most of it was read
                 await().atMost(Duration.ofSeconds(10)).until(() -> fx.ledger.contents().contains(lines.get(0)));
@@ -107,7 +107,7 @@ class TailerLogrotateTest {
             w.write(100);
             awaitAll(fx, w.written());
             fx.ledger.assertExactlyOnceAfterDedup(w.written());
-            assertThat(fx.report().tasks().get("app").droppedBytesByReason()).isEmpty();
+            assertThat(fx.snapshot().tasks().get("app").droppedBytesByReason()).isEmpty();
         }
     }
 
@@ -120,13 +120,13 @@ class TailerLogrotateTest {
              TailerFixture fx = new TailerFixture("", dir.resolve("data"), List.of(), new LineLedger(), task("app", "access.log*", null))) {
             awaitAll(fx, w.write(200));
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(fx.report().tasks().get("app").droppedBytesByReason()).containsEntry("compressed", Files.size(gz)));
+                    assertThat(fx.snapshot().tasks().get("app").droppedBytesByReason()).containsEntry("compressed", Files.size(gz)));
             // more scans do not count it again
             long scans = 4;
             for (int i = 0; i < scans; i++) {
                 awaitAll(fx, w.write(10));
             }
-            TaskReport r = fx.report().tasks().get("app");
+            TaskReport r = fx.snapshot().tasks().get("app");
             assertThat(r.droppedBytesByReason()).containsExactly(Map.entry("compressed", Files.size(gz)));
             assertThat(r.droppedBytes()).isEqualTo(Files.size(gz));
             assertThat(r.skipped()).isEqualTo(1);
@@ -171,7 +171,7 @@ class TailerLogrotateTest {
             ledger.assertExactlyOnceAfterDedup(expected);
             assertThat(ledger.duplicates()).as("nothing before the checkpoint is read again").isZero();
             assertThat(fx.outlet.delivered()).containsEntry("app/" + Long.toHexString(stream), end);
-            assertThat(fx.report().tasks().get("app").droppedBytes()).isZero();
+            assertThat(fx.snapshot().tasks().get("app").droppedBytes()).isZero();
         }
     }
 
@@ -194,7 +194,7 @@ class TailerLogrotateTest {
             w.write(10);
             awaitAll(fx, w.written());
             fx.ledger.assertExactlyOnceAfterDedup(w.written());
-            assertThat(fx.report().tasks().get("app").droppedBytes()).isZero();
+            assertThat(fx.snapshot().tasks().get("app").droppedBytes()).isZero();
         }
     }
 
@@ -206,7 +206,7 @@ class TailerLogrotateTest {
                 null, null, new EventTime(EventTime.Format.PATTERN, "dd/MMM/yyyy:HH:mm:ss Z", "Europe/Berlin"), null);
         try (LogWriter w = new LogWriter(log, "two");
              TailerFixture fx = new TailerFixture("", dir.resolve("data"), List.of(), new LineLedger(), warehouse, search)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> fx.report().openFiles() == 2); // each task holds the (empty) file
+            await().atMost(Duration.ofSeconds(10)).until(() -> fx.snapshot().openFiles() == 2); // each task holds the (empty) file
             w.write(500);
             Files.move(log, logs().resolve("access.log.1"));
             w.write(50);
@@ -218,7 +218,7 @@ class TailerLogrotateTest {
             }
             assertThat(fx.outlet.gaps()).isEmpty();
             // each task has its own checkpoint entry (task, stream), at the end of each file
-            TailerReport r = fx.report();
+            TailerSnapshot r = fx.snapshot();
             assertThat(r.tasks().get("warehouse").linesRead()).isEqualTo(750);
             assertThat(r.tasks().get("search").linesRead()).isEqualTo(750);
             List<Batch> batches = fx.outlet.parsedBatches();

@@ -256,12 +256,12 @@ class TailerPiecesTest {
             inbox.hint(new Inbox.Wake(Set.of()));
         }
         assertThat(inbox.droppedHints()).isEqualTo(Inbox.RESERVED);
-        CompletableFuture<TailerReport> report = new CompletableFuture<>();
-        inbox.control(new Inbox.ReportRequest(report));
-        assertThat(report).isNotDone();
-        TailerReport last = new TailerReport(List.of(), Map.of(), 0, List.of(), -1);
-        inbox.drain(() -> last);
-        assertThat(report).isCompletedWithValue(last);
+        CompletableFuture<TailerSnapshot> snapshot = new CompletableFuture<>();
+        inbox.control(new Inbox.SnapshotRequest(snapshot));
+        assertThat(snapshot).isNotDone();
+        TailerSnapshot last = new TailerSnapshot(Map.of(), 0);
+        inbox.drain(last);
+        assertThat(snapshot).isCompletedWithValue(last);
         assertThat(inbox.poll()).isNull();
     }
 
@@ -308,8 +308,8 @@ class TailerPiecesTest {
                 return delivered.add("persisted");
             }
 
-            public boolean reportRequested(CompletableFuture<TailerReport> future, long t) {
-                return delivered.add("report");
+            public boolean snapshotRequested(CompletableFuture<TailerSnapshot> future) {
+                return delivered.add("snapshot");
             }
 
             public boolean filesRequested(CompletableFuture<List<FileStatus>> future) {

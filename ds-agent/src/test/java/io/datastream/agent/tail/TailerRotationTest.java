@@ -87,7 +87,7 @@ class TailerRotationTest {
             }
             awaitAll(fx, w.written());
             fx.ledger.assertExactlyOnceAfterDedup(w.written());
-            assertThat(fx.report().tasks().get("app").droppedBytes()).isZero();
+            assertThat(fx.snapshot().tasks().get("app").droppedBytes()).isZero();
         }
     }
 
