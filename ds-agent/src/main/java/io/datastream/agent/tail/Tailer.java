@@ -76,7 +76,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
                 f.retryAtMillis = now + 5_000;
             }
         });
-        this.assembler = new BatchAssembler(config, outlet, window, minutes, table, this, scheduler);
+        this.assembler = new BatchAssembler(config, outlet, window, minutes, table, this, scheduler, inbox::room);
         this.tasks = new TailerTasks(checkpoints, table, this, config.send().parkRetryMs());
         this.reports = new TailerReports(config.discovery().maxFilesPerTask());
         window.onRoom(inbox::room);
@@ -192,6 +192,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
             stepped = true;
         }
         long now = nowMillis;
+        assembler.drain(now); // batches compressed since the last round go to the outlet
         Inbox.Message m;
         for (int drained = 0; drained < Inbox.CAPACITY && (m = inbox.poll()) != null; drained++) {
             m.deliver(messages, now);
@@ -217,6 +218,11 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
             publishBusyDirectories();
         }
         return worked;
+    }
+
+    /** Waits until every batch read so far is compressed and handed to the outlet (tests that step with {@link #doWork}). */
+    void awaitCompressed() {
+        assembler.drainAll();
     }
 
     /**
@@ -258,7 +264,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
 
         @Override
         public boolean room() {
-            return true; // the send window has room again: the next round reads
+            return true; // the send window has room again, or a compressed batch is ready: the next round drains and reads
         }
 
         @Override
