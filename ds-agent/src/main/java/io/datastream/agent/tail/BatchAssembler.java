@@ -59,7 +59,7 @@ final class BatchAssembler implements AutoCloseable {
     private final BatchSink sink = new BatchSink();
     /** The builder being filled (during {@link #read} only). */
     private BatchBuilder builder;
-    /** Batches whose compression failed (their lines were read again). */
+    /** Batches whose compression failed since the agent started (their lines were read again); paces the warnings. */
     private long compressionFailures;
     /** The clock at the latest read or drain. */
     private long lastNow;
@@ -300,11 +300,6 @@ final class BatchAssembler implements AutoCloseable {
             LOG.warn("task {}: {} (failure {})", p.task.id, msg, compressionFailures, d.error());
         }
         TailerTasks.rewind(s, restart, lastNow);
-    }
-
-    /** Batches whose compression failed since the agent started (each was read again). */
-    long compressionFailures() {
-        return compressionFailures;
     }
 
     private BatchSource source(FileStream s, TrackedFile f) {
