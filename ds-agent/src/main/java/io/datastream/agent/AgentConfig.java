@@ -322,11 +322,15 @@ public record AgentConfig(
             @Doc("records that close a batch")
             Integer maxRecords,
             @Doc("longest wait for more data before a smaller batch is built")
-            Long lingerMs) implements Checked {
+            Long lingerMs,
+            @Doc("threads that compress batches (and compute their CRC) off the tailer thread, 0 to the number of processors; "
+                    + "0 = on the tailer thread. Up to this + 2 batches are read and not yet in the send window")
+            Integer compressionThreads) implements Checked {
         public BatchOptions {
             maxBytes = maxBytes == null ? 512 << 10 : maxBytes;
             maxRecords = maxRecords == null ? 100_000 : maxRecords;
             lingerMs = lingerMs == null ? 100L : lingerMs;
+            compressionThreads = compressionThreads == null ? 1 : compressionThreads;
         }
 
         @Override
@@ -334,6 +338,7 @@ public record AgentConfig(
             p.between(maxBytes, 4096, 16 << 20, "maxBytes");
             p.between(maxRecords, 1, 4 << 20, "maxRecords");
             p.between(lingerMs, 0, 60_000, "lingerMs");
+            p.between(compressionThreads, 0, Runtime.getRuntime().availableProcessors(), "compressionThreads");
         }
     }
 
@@ -479,7 +484,7 @@ public record AgentConfig(
         paths = paths == null ? new PathOptions(null) : paths;
         files = files == null ? new FileOptions(null, null, null, null, null, null, null, null, null) : files;
         discovery = discovery == null ? new DiscoveryOptions(null, null, null, null) : discovery;
-        batch = batch == null ? new BatchOptions(null, null, null) : batch;
+        batch = batch == null ? new BatchOptions(null, null, null, null) : batch;
         send = send == null ? new SendOptions(null, null, null, null, null, null, null, null) : send;
         checkpoint = checkpoint == null ? new CheckpointOptions(null, null) : checkpoint;
         status = status == null ? new StatusOptions(null) : status;

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -61,6 +62,8 @@ public final class CompressionPool<T> implements AutoCloseable {
     private long nextSubmit;
     private long nextDrain;
     private boolean closed;
+    /** The owner while it waits in {@link #drainAll}: a worker that finishes a batch unparks it. */
+    private volatile Thread waiter;
 
     /** A result waiting in its slot, with the builder to give back. */
     private record Finished<T>(Done<T> done, BatchBuilder builder) {
@@ -155,6 +158,24 @@ public final class CompressionPool<T> implements AutoCloseable {
         return n;
     }
 
+    /**
+     * On the owner's thread: waits until every submitted batch is finished and passes them all to
+     * {@code sink} in submission order (at shutdown, or to make a step deterministic in tests).
+     */
+    public void drainAll(Consumer<Done<T>> sink) {
+        checkOpen();
+        waiter = Thread.currentThread();
+        try {
+            drain(sink);
+            while (nextDrain < nextSubmit) {
+                LockSupport.parkNanos(this, 1_000_000L); // unparked by the worker; re-checks every millisecond anyway
+                drain(sink);
+            }
+        } finally {
+            waiter = null;
+        }
+    }
+
     private void work() {
         try (CodecSet codecs = new CodecSet()) {
             while (true) {
@@ -164,6 +185,10 @@ public final class CompressionPool<T> implements AutoCloseable {
                 }
                 complete(job, codecs);
                 onReady.run();
+                Thread w = waiter;
+                if (w != null) {
+                    LockSupport.unpark(w);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -178,6 +203,10 @@ public final class CompressionPool<T> implements AutoCloseable {
             done = new Done<>(job.context(), batch, b.startOffset(), b.endOffset(), b.recordCount(), null);
         } catch (RuntimeException e) {
             done = new Done<>(job.context(), null, b.startOffset(), b.endOffset(), b.recordCount(), e);
+        } catch (Error e) {
+            // e.g. no direct memory left for the batch: its place must still be filled, or the owner waits forever
+            done = new Done<>(job.context(), null, b.startOffset(), b.endOffset(), b.recordCount(),
+                    new IllegalStateException("compression failed: " + e, e));
         }
         slots.set((int) (job.seq() % maxInFlight), new Finished<>(done, b));
     }

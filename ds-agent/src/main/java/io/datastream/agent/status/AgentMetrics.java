@@ -31,7 +31,7 @@ public final class AgentMetrics implements AutoCloseable {
                 TaskStatus::droppedLinesByReason);
         dropCounter("ds_agent_dropped_bytes", "Bytes never sent, by reason: overLongLine, compressed, truncatedUnread, deletedUnread, "
                 + "openFileLimit", TaskStatus::droppedBytesByReason);
-        taskCounter("ds_agent_errors", "File errors and rejected batches", TaskStatus::errors);
+        taskCounter("ds_agent_errors", "File errors, rejected batches and failed compressions", TaskStatus::errors);
         taskGauge("ds_agent_backlog_bytes", "Bytes in followed files not yet acknowledged", t -> t.backlogBytes());
         taskGauge("ds_agent_lag_seconds", "Age of the oldest data not yet acknowledged", t -> t.lagMillis() / 1000.0);
         taskGauge("ds_agent_task_parked", "1 while the task is parked after a rejected batch", t -> "parked".equals(t.state()) ? 1 : 0);

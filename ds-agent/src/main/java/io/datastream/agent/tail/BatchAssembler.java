@@ -6,29 +6,37 @@ import io.datastream.agent.batch.OutBatch;
 import io.datastream.agent.batch.SendWindow;
 import io.datastream.agent.checkpoint.CountedRange;
 import io.datastream.agent.checkpoint.MinuteCounts;
+import io.datastream.agent.compression.CompressionPool;
 import io.datastream.protocol.batch.BatchBuilder;
 import io.datastream.protocol.batch.BatchSource;
-import io.datastream.protocol.codec.CodecSet;
 import io.datastream.registry.member.DropReason;
 import io.datastream.registry.task.TaskSpec;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Records to batches: cuts one file's new bytes into records ({@link RecordReader}), appends them
- * to a {@link BatchBuilder} up to batch.maxBytes, batch.maxRecords and the router's limit, compresses
- * the batch with the task's codec and hands it to the outlet as an {@link OutBatch}, taking its room
- * in the send window. Keeps the read counts of the audit: a batch of new lines is counted as read in
- * its minute ({@link ReadMinutes}) and moves its stream's counted offset; a batch below the counted
- * offset is a re-read, cut at the end of its counted range and not counted again. Used by the tailer
- * thread only.
+ * to a {@link BatchBuilder} up to batch.maxBytes, batch.maxRecords and the router's limit, has the
+ * batch compressed with the task's codec on the {@link CompressionPool} (batch.compressionThreads;
+ * zero: right here) and hands the finished batches, in the order they were read, to the outlet as
+ * {@link OutBatch}es, taking their room in the send window. With every builder of the pool in
+ * flight it reads nothing ({@link ReadScheduler#compressionFull}) until a batch comes back.
+ *
+ * <p>Keeps the read counts of the audit when a batch is read (not when it is compressed): a batch
+ * of new lines is counted as read in its minute ({@link ReadMinutes}) and moves its stream's counted
+ * offset; a batch below the counted offset is a re-read, cut at the end of its counted range and not
+ * counted again. A batch whose compression failed is not lost: its stream is read again from the
+ * batch's start (the later batches of the stream still in the pool are dropped, so the outlet sees
+ * each stream's offsets in order), and the failure counts as an error of its task. Used by the
+ * tailer thread only (the pool's workers only compress).
  */
 final class BatchAssembler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchAssembler.class);
@@ -43,14 +51,48 @@ final class BatchAssembler implements AutoCloseable {
     private final FileTable.Handles handles;
     private final ReadScheduler scheduler;
     private final RecordReader reader;
-    private final BatchBuilder builder;
-    private final CodecSet codecs = new CodecSet();
+    private final CompressionPool<Pending> pool;
+    /** The batches in the pool, in submission order (the pool hands them back in this order). */
+    private final ArrayDeque<Pending> inPool = new ArrayDeque<>();
+    /** A worker finished a batch and the tailer was told; cleared when the tailer drains. */
+    private final AtomicBoolean wakeSent = new AtomicBoolean();
     private final BatchSink sink = new BatchSink();
+    /** The builder being filled (during {@link #read} only). */
+    private BatchBuilder builder;
+    /** Batches whose compression failed since the agent started (their lines were read again); paces the warnings. */
+    private long compressionFailures;
+    /** The clock at the latest read or drain. */
+    private long lastNow;
     /** Lines and bytes counted as read since the last push, per task and minute (handed to the checkpointer with the counted offsets). */
     private final Map<MinuteCounts.Key, MinuteCounts> readCounts = new HashMap<>();
 
+    /** What a batch in the pool needs to become an {@link OutBatch}, read when it was submitted. */
+    private static final class Pending {
+        final TaskRuntime task;
+        final FileStream stream;
+        final long epoch;
+        final long start;
+        final long createdMillis;
+        final boolean reread;
+        /** Read before a failed batch of its stream was read again: dropped when it comes back. */
+        boolean dropped;
+
+        Pending(TaskRuntime task, FileStream stream, long start, long createdMillis, boolean reread) {
+            this.task = task;
+            this.stream = stream;
+            this.epoch = task.epoch;
+            this.start = start;
+            this.createdMillis = createdMillis;
+            this.reread = reread;
+        }
+    }
+
+    /**
+     * @param wake called on a compressing thread when a batch is finished: wakes the tailer (not
+     *             called again before the next {@link #drain})
+     */
     BatchAssembler(AgentConfig config, BatchOutlet outlet, SendWindow window, ReadMinutes minutes, FileTable table,
-                   FileTable.Handles handles, ReadScheduler scheduler) {
+                   FileTable.Handles handles, ReadScheduler scheduler, Runnable wake) {
         this.config = config;
         this.agentId = config.id();
         this.host = config.host();
@@ -61,9 +103,20 @@ final class BatchAssembler implements AutoCloseable {
         this.handles = handles;
         this.scheduler = scheduler;
         this.reader = new RecordReader(config.files().readBufferBytes());
-        // Pooled (unsafe) direct buffers: appending a line is one memory copy, with no allocation.
-        this.builder = new BatchBuilder(PooledByteBufAllocator.DEFAULT, config.batch().maxBytes() + TaskSpec.MAX_LINE_BYTES + 64,
-                config.batch().maxRecords());
+        int threads = config.batch().compressionThreads();
+        // Pooled (unsafe) direct buffers for the finished batches.
+        this.pool = new CompressionPool<>(threads, maxInFlight(threads), PooledByteBufAllocator.DEFAULT,
+                config.batch().maxBytes() + TaskSpec.MAX_LINE_BYTES + 64, config.batch().maxRecords(), "ds-agent-compress",
+                threads == 0 ? () -> { } : () -> {
+                    if (wakeSent.compareAndSet(false, true)) {
+                        wake.run();
+                    }
+                });
+    }
+
+    /** Batches read and not yet handed to the outlet, at most: one being filled, one per thread, one waiting to be drained. */
+    static int maxInFlight(int threads) {
+        return threads == 0 ? 1 : threads + 2;
     }
 
     /**
@@ -71,6 +124,29 @@ final class BatchAssembler implements AutoCloseable {
      * and submits it. True if it read something or more is ready; a read error closes the file.
      */
     boolean read(TrackedFile f, long size, long budget, boolean finalFlush, boolean timeoutFlush, long now) {
+        lastNow = now;
+        builder = pool.acquire();
+        if (builder == null) {
+            drain(now);
+            builder = pool.acquire();
+            if (builder == null) {
+                scheduler.compressionFull(); // every builder is in flight: read on when a batch comes back
+                return false;
+            }
+        }
+        try {
+            return fill(f, size, budget, finalFlush, timeoutFlush, now);
+        } finally {
+            if (builder != null) {
+                pool.giveBack(builder); // the read failed: the builder must not be lost to the pool
+                builder = null;
+            }
+            drain(now); // with no compressing threads the batch is finished already
+        }
+    }
+
+    /** Reads into {@link #builder} and submits or gives it back. */
+    private boolean fill(TrackedFile f, long size, long budget, boolean finalFlush, boolean timeoutFlush, long now) {
         FileStream s = f.stream();
         TaskRuntime t = f.task;
         StreamCursor c = s.cursor;
@@ -85,7 +161,6 @@ final class BatchAssembler implements AutoCloseable {
         int routerMax = window.routerMaxBatchBytes();
         int fit = routerMax == Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) Math.max(1024, (routerMax - 8192) * 0.98);
         sink.target = Math.min(config.batch().maxBytes(), fit);
-        builder.begin(source(s, f), start);
         // the batch's minute: a re-read keeps the minute its lines were first read in (and ends where
         // that minute's lines end); after a restart the lines the stopped process may have sent
         // unknown to the checkpoint keep the minute it was reading in
@@ -97,9 +172,12 @@ final class BatchAssembler implements AutoCloseable {
         }
         long minute = minutes.minuteOf(s, start, size, range, now);
         if (minute < 0) {
+            pool.giveBack(builder);
+            builder = null;
             return false; // the minute is not in a written checkpoint yet: the lines wait in the file
         }
         sink.now = minute == Math.floorDiv(now, 60_000L) ? now : minute * 60_000L + 59_999L;
+        builder.begin(source(s, f), start);
         RecordReader.Outcome outcome;
         try {
             outcome = reader.read(f.channel, c, t.rules(Math.max(TaskSpec.MIN_LINE_BYTES, fit - 32)), sink, budget, finalFlush,
@@ -110,9 +188,12 @@ final class BatchAssembler implements AutoCloseable {
             outcome = null;
             table.fileError(f, e);
         }
-        if (!builder.isEmpty()) {
+        if (builder.isEmpty()) {
+            pool.giveBack(builder);
+        } else {
             submit(t, s, start, sink.now);
         }
+        builder = null;
         t.linesRead += c.records - records0;
         t.bytesRead += c.consumedBytes - consumed0;
         if (c.droppedLines != dl0 || c.droppedBytes != db0) {
@@ -144,11 +225,8 @@ final class BatchAssembler implements AutoCloseable {
         return c.consumedBytes != consumed0 || outcome != RecordReader.Outcome.EOF;
     }
 
+    /** Counts the batch read (the audit) and hands it to the pool; it reaches the outlet through {@link #drain}. */
     private void submit(TaskRuntime t, FileStream s, long start, long now) {
-        ByteBuf bytes = builder.finish(codecs.get(t.codec));
-        if (bytes.capacity() > 2 * bytes.readableBytes() + 1024) {
-            bytes.capacity(bytes.readableBytes()); // do not hold an uncompressed-sized buffer per batch
-        }
         long end = builder.endOffset();
         boolean reread = start < s.counted;
         if (end > s.counted) {
@@ -160,10 +238,68 @@ final class BatchAssembler implements AutoCloseable {
             s.counted(end, minute);
             handles.dirty(s);
         }
-        OutBatch b = new OutBatch(t.id, t.epoch, s.streamId, s.fingerprint, s.fingerprintLength, start, end,
-                builder.recordCount(), now, bytes, reread);
+        Pending p = new Pending(t, s, start, now, reread);
+        inPool.add(p);
+        pool.submit(builder, t.codec, p);
+    }
+
+    /** Hands every batch the pool has finished, in the order they were read, to the outlet (each round, and when woken). */
+    void drain(long now) {
+        lastNow = now;
+        wakeSent.set(false);
+        pool.drain(this::done);
+    }
+
+    /** Waits for every batch in the pool and hands them all to the outlet (shutdown; deterministic test steps). */
+    void drainAll() {
+        wakeSent.set(false);
+        pool.drainAll(this::done);
+    }
+
+    private void done(CompressionPool.Done<Pending> d) {
+        Pending p = inPool.poll();
+        if (p != d.context()) {
+            throw new IllegalStateException("compression pool returned batches out of order");
+        }
+        FileStream s = p.stream;
+        if (p.dropped) {
+            if (d.batch() != null) {
+                d.batch().release(); // its stream is read again from before it
+            }
+            return;
+        }
+        if (d.failed()) {
+            failed(p, d);
+            return;
+        }
+        OutBatch b = new OutBatch(p.task.id, p.epoch, s.streamId, s.fingerprint, s.fingerprintLength, p.start, d.endOffset(),
+                d.records(), p.createdMillis, d.batch(), p.reread);
         window.take(b.size());
         outlet.submit(b);
+    }
+
+    /**
+     * A batch whose compression failed: its stream is read again from its start, or from the start
+     * of a later batch of the stream still in the pool if that is lower (after a rewind); those later
+     * batches are dropped when they come back.
+     */
+    private void failed(Pending p, CompressionPool.Done<Pending> d) {
+        FileStream s = p.stream;
+        long restart = p.start;
+        for (Pending later : inPool) {
+            if (later.stream == s && !later.dropped) {
+                later.dropped = true;
+                restart = Math.min(restart, later.start);
+            }
+        }
+        compressionFailures++;
+        String msg = "compressing a batch of " + s.path + " [" + p.start + ", " + d.endOffset() + ") failed (" + d.error()
+                + "); reading it again from offset " + restart;
+        p.task.error(msg);
+        if (Long.bitCount(compressionFailures) == 1) { // 1st, 2nd, 4th, ...: a failure that repeats does not flood the log
+            LOG.warn("task {}: {} (failure {})", p.task.id, msg, compressionFailures, d.error());
+        }
+        TailerTasks.rewind(s, restart, lastNow);
     }
 
     private BatchSource source(FileStream s, TrackedFile f) {
@@ -187,10 +323,14 @@ final class BatchAssembler implements AutoCloseable {
         return read;
     }
 
+    /** Hands the batches still compressing to the outlet, then frees the pool's builders. */
     @Override
     public void close() {
-        builder.close();
-        codecs.close();
+        try {
+            drainAll();
+        } finally {
+            pool.close();
+        }
     }
 
     /** Adds records to the batch until it reaches batch.maxBytes or batch.maxRecords. */

@@ -31,7 +31,7 @@ final class ReadScheduler {
     /** Bytes one look may read at most. */
     private final long turnBudget;
     private final Set<Path> woken = new HashSet<>();
-    /** The last round found the send window full: reading stopped for the rest of it. */
+    /** The last round found the send window (or the compression pool) full: reading stopped for the rest of it. */
     private boolean windowFull;
     private boolean anyFast;
     private boolean lingering;
@@ -151,6 +151,15 @@ final class ReadScheduler {
             return 0;
         }
         return budget;
+    }
+
+    /**
+     * Every batch builder is in flight (being compressed, or finished and not yet handed over): like
+     * a full send window, reading stops for the rest of the round; the tailer is woken when the
+     * compression pool hands a batch back.
+     */
+    void compressionFull() {
+        windowFull = true;
     }
 
     /** How long the tailer may wait for a message after a round that did nothing. */

@@ -88,7 +88,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
                 f.retryAtMillis = now + 5_000;
             }
         });
-        this.assembler = new BatchAssembler(config, outlet, window, minutes, table, this, scheduler);
+        this.assembler = new BatchAssembler(config, outlet, window, minutes, table, this, scheduler, inbox::room);
         this.tasks = new TailerTasks(checkpoints, table, this, config.send().parkRetryMs());
         this.reports = new TailerReports(config.discovery().maxFilesPerTask());
         window.onRoom(inbox::room);
@@ -230,6 +230,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
             stepped = true;
         }
         long now = nowMillis;
+        assembler.drain(now); // batches compressed since the last round go to the outlet
         Inbox.Message m;
         for (int drained = 0; drained < Inbox.CAPACITY && (m = inbox.poll()) != null; drained++) {
             m.deliver(messages, now);
@@ -256,6 +257,11 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
         }
         pushProgress(now, false);
         return worked;
+    }
+
+    /** Waits until every batch read so far is compressed and handed to the outlet (tests that step with {@link #doWork}). */
+    void awaitCompressed() {
+        assembler.drainAll();
     }
 
     /**
@@ -321,7 +327,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
 
         @Override
         public boolean room() {
-            return true; // the send window has room again: the next round reads
+            return true; // the send window has room again, or a compressed batch is ready: the next round drains and reads
         }
 
         @Override

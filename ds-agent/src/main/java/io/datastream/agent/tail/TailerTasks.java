@@ -114,22 +114,28 @@ final class TailerTasks {
     private void rewind(TaskRuntime t, Map<Long, Long> offsets, long now) {
         for (Map.Entry<Long, Long> e : offsets.entrySet()) {
             FileStream s = t.streams.get(e.getKey());
-            long restart = e.getValue();
-            if (s == null || restart >= s.cursor.offset()) {
-                continue;
+            if (s != null) {
+                rewind(s, e.getValue(), now);
             }
-            if (s.owner == null) {
-                // released already (rotated away and drained): lost unless the file shows up again
-                s.pendingLoss += s.cursor.offset() - restart;
-                s.lossReason = DropReason.DELETED_UNREAD;
-                s.orphanedAtMillis = now;
-            }
-            s.cursor.reset(restart);
-            if (s.owner != null) {
-                s.owner.idleSize = -1;
-                s.owner.firstPendingMillis = -1;
-                s.owner.timeoutFlushedSize = -1;
-            }
+        }
+    }
+
+    /** The stream is read again from {@code restart} (nothing happens unless it is below its offset). */
+    static void rewind(FileStream s, long restart, long now) {
+        if (restart >= s.cursor.offset()) {
+            return;
+        }
+        if (s.owner == null) {
+            // released already (rotated away and drained): lost unless the file shows up again
+            s.pendingLoss += s.cursor.offset() - restart;
+            s.lossReason = DropReason.DELETED_UNREAD;
+            s.orphanedAtMillis = now;
+        }
+        s.cursor.reset(restart);
+        if (s.owner != null) {
+            s.owner.idleSize = -1;
+            s.owner.firstPendingMillis = -1;
+            s.owner.timeoutFlushedSize = -1;
         }
     }
 

@@ -16,7 +16,7 @@ package io.datastream.agent.tail;
  * @param droppedLines       records dropped (truncated over-long records), all reasons
  * @param droppedBytes       bytes never sent: truncated parts, and data lost to truncation or deletion before it was read, compressed files skipped; all reasons
  * @param splitRecords       extra records made by splitting over-long lines
- * @param errors             file errors (unreadable, vanished) and rejected batches
+ * @param errors             file errors (unreadable, vanished), rejected batches and failed compressions (read again)
  * @param lastError          the latest error, or null
  * @param unreadBytes        bytes in followed files not read yet
  * @param oldestUnreadMillis when the oldest unread data was noticed (0 = none)

@@ -130,6 +130,7 @@ public final class AgentBenchmark {
                 + "paths: {allow: [\"" + work.toAbsolutePath() + "\"]}\n"
                 + (arg("sink", "counting").equals("router") && arg("mode", "").equals("throughput") ? "status: {intervalMs: 200}\n" : "")
                 + extra
+                + (args.containsKey("compression-threads") ? "batch: {compressionThreads: " + intArg("compression-threads", 1) + "}\n" : "")
                 + "tasks:\n  - id: bench\n    paths: [\"" + glob + "\"]\n    topic: bench\n    codec: " + arg("codec", "lz4") + "\n");
         return cfg;
     }
@@ -193,6 +194,7 @@ public final class AgentBenchmark {
         }
         print("wrote %d files, %.1f MiB, %d lines of %s (avg %.0f bytes/line)", files, total / 1048576.0, lines, kind, total / (double) lines);
         print("load average before: %s", loadAverage());
+        print("batch.compressionThreads: %s", arg("compression-threads", "default (1)"));
         try (Target t = target()) {
             Path cfg = config(t.address(), logs + "/*.log", "");
             long t0 = System.nanoTime();

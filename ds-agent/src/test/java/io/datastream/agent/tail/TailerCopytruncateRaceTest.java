@@ -48,7 +48,8 @@ class TailerCopytruncateRaceTest {
     }
 
     private Tailer start() throws IOException {
-        AgentConfig config = AgentConfig.fromYaml(TailerFixture.FAST_TIMINGS + "dataDir: " + dir.resolve("data") + "\n");
+        AgentConfig config = AgentConfig.fromYaml(TailerFixture.merge(TailerFixture.FAST_TIMINGS + "dataDir: " + dir.resolve("data") + "\n",
+                "batch: {compressionThreads: 0}\n")); // each round's batches reach the outlet in that round
         SendWindow window = new SendWindow(config.send().windowBatches(), config.send().windowBytes());
         tailer = new Tailer(config, new CollectingOutlet(window, ledger), window, List.of(), clock::get);
         spec = new TaskSpec("app", List.of(logs() + "/*.log"), null, "logs", null, null, null, null, null, null, null, null, null, null);

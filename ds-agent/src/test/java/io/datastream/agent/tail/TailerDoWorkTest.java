@@ -51,7 +51,8 @@ class TailerDoWorkTest {
 
     @BeforeEach
     void start() throws Exception {
-        config = AgentConfig.fromYaml(TailerFixture.FAST_TIMINGS + "dataDir: " + dir.resolve("data") + "\n");
+        config = AgentConfig.fromYaml(TailerFixture.merge(TailerFixture.FAST_TIMINGS + "dataDir: " + dir.resolve("data") + "\n",
+                "batch: {compressionThreads: 0}\n")); // each round's batches reach the outlet in that round
         SendWindow window = new SendWindow(config.send().windowBatches(), config.send().windowBytes());
         tailer = new Tailer(config, new CollectingOutlet(window, ledger), window, List.of(), () -> now);
         tailer.progressTo(p -> pushes.add(new Pushed(now, p)));
