@@ -11,7 +11,7 @@ import io.datastream.protocol.batch.BatchBuilder;
 import io.datastream.protocol.batch.BatchSource;
 import io.datastream.registry.member.DropReason;
 import io.datastream.registry.task.TaskSpec;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -90,9 +90,10 @@ final class BatchAssembler implements AutoCloseable {
     /**
      * @param wake called on a compressing thread when a batch is finished: wakes the tailer (not
      *             called again before the next {@link #drain})
+     * @param allocator where finished batches are allocated (the agent: pooled direct buffers)
      */
     BatchAssembler(AgentConfig config, BatchOutlet outlet, SendWindow window, ReadMinutes minutes, FileTable table,
-                   FileTable.Handles handles, ReadScheduler scheduler, Runnable wake) {
+                   FileTable.Handles handles, ReadScheduler scheduler, Runnable wake, ByteBufAllocator allocator) {
         this.config = config;
         this.agentId = config.id();
         this.host = config.host();
@@ -104,8 +105,7 @@ final class BatchAssembler implements AutoCloseable {
         this.scheduler = scheduler;
         this.reader = new RecordReader(config.files().readBufferBytes());
         int threads = config.batch().compressionThreads();
-        // Pooled (unsafe) direct buffers for the finished batches.
-        this.pool = new CompressionPool<>(threads, maxInFlight(threads), PooledByteBufAllocator.DEFAULT,
+        this.pool = new CompressionPool<>(threads, maxInFlight(threads), allocator,
                 config.batch().maxBytes() + TaskSpec.MAX_LINE_BYTES + 64, config.batch().maxRecords(), "ds-agent-compress",
                 threads == 0 ? () -> { } : () -> {
                     if (wakeSent.compareAndSet(false, true)) {

@@ -9,6 +9,8 @@ import io.datastream.agent.checkpoint.StreamInfo;
 import io.datastream.agent.discovery.DiscoveryListener;
 import io.datastream.agent.discovery.ScanResult;
 import io.datastream.registry.task.TaskSpec;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,6 +73,12 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
     private long lastHousekeeping;
 
     public Tailer(AgentConfig config, BatchOutlet outlet, SendWindow window, List<CheckpointEntry> checkpoints, LongSupplier clockMillis) {
+        this(config, outlet, window, checkpoints, clockMillis, PooledByteBufAllocator.DEFAULT);
+    }
+
+    /** @param allocator where finished batches are allocated (tests inject allocation failures) */
+    Tailer(AgentConfig config, BatchOutlet outlet, SendWindow window, List<CheckpointEntry> checkpoints, LongSupplier clockMillis,
+           ByteBufAllocator allocator) {
         this.config = config;
         this.opts = config.files();
         this.clock = clockMillis;
@@ -88,7 +96,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
                 f.retryAtMillis = now + 5_000;
             }
         });
-        this.assembler = new BatchAssembler(config, outlet, window, minutes, table, this, scheduler, inbox::room);
+        this.assembler = new BatchAssembler(config, outlet, window, minutes, table, this, scheduler, inbox::room, allocator);
         this.tasks = new TailerTasks(checkpoints, table, this, config.send().parkRetryMs());
         this.reports = new TailerReports(config.discovery().maxFilesPerTask());
         window.onRoom(inbox::room);

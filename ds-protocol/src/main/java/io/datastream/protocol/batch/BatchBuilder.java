@@ -216,6 +216,7 @@ public final class BatchBuilder implements AutoCloseable {
         if (scratch == null || scratch.capacity() < max) {
             if (scratch != null) {
                 scratch.release();
+                scratch = null; // the allocation below may fail: never keep a released buffer
             }
             scratch = allocator.directBuffer(max, max);
         }

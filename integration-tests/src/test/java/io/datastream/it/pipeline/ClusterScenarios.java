@@ -150,13 +150,20 @@ abstract class ClusterScenarios {
      * re-sends, and after an agent was killed and restarted.
      */
     protected void assertAuditAgrees(String task, TopicTally kafka, long lines) {
-        await("control's audit of " + task).atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
-                .ignoreExceptionsInstanceOf(IOException.class).until(() -> {
-                    com.fasterxml.jackson.databind.JsonNode t = cluster.audit(task).path("total");
-                    return t.path("read").asLong() == lines && t.path("acked").asLong() == lines
-                            && t.path("inKafka").asLong() == kafka.lines() && t.path("committed").asLong() == lines
-                            && t.path("duplicatesDropped").asLong() == kafka.resentLines();
-                });
+        java.util.concurrent.atomic.AtomicReference<Object> last = new java.util.concurrent.atomic.AtomicReference<>("no answer");
+        try {
+            await("control's audit of " + task).atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptionsInstanceOf(IOException.class).until(() -> {
+                        com.fasterxml.jackson.databind.JsonNode t = cluster.audit(task).path("total");
+                        last.set(t);
+                        return t.path("read").asLong() == lines && t.path("acked").asLong() == lines
+                                && t.path("inKafka").asLong() == kafka.lines() && t.path("committed").asLong() == lines
+                                && t.path("duplicatesDropped").asLong() == kafka.resentLines();
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("control's audit of " + task + " does not agree after 1 minute: expected read, acked and committed "
+                    + lines + ", inKafka " + kafka.lines() + ", duplicatesDropped " + kafka.resentLines() + "; last audit total: " + last.get(), e);
+        }
         com.fasterxml.jackson.databind.JsonNode audit;
         try {
             audit = cluster.audit(task);
