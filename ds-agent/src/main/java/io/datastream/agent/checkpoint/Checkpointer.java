@@ -124,6 +124,11 @@ public final class Checkpointer {
     }
 
     private void collect(long waitMillis) {
+        // The shipper's progress first: an acknowledgement taken now was pushed after the tailer
+        // pushed the read counts and counted offset of its batch (the tailer pushes them before it
+        // hands a batch on), so the tailer's progress taken below holds them too, and a checkpoint
+        // never holds lines acknowledged without their read count (a kill -9 would lose that count).
+        Progress<AckedOffset> s = shipper.take();
         if (pendingTailer == null) {
             pendingTailer = tailer.get();
         }
@@ -131,7 +136,6 @@ public final class Checkpointer {
         if (t != null || pendingTailer.isDone()) {
             pendingTailer = null;
         }
-        Progress<AckedOffset> s = shipper.take();
         if (t != null) {
             for (StreamInfo si : t.items()) {
                 register(si);

@@ -57,6 +57,7 @@ final class BatchAssembler implements AutoCloseable {
     /** A worker finished a batch and the tailer was told; cleared when the tailer drains. */
     private final AtomicBoolean wakeSent = new AtomicBoolean();
     private final BatchSink sink = new BatchSink();
+    private final Runnable pushCounts;
     /** The builder being filled (during {@link #read} only). */
     private BatchBuilder builder;
     /** Batches whose compression failed since the agent started (their lines were read again); paces the warnings. */
@@ -91,10 +92,15 @@ final class BatchAssembler implements AutoCloseable {
      * @param wake called on a compressing thread when a batch is finished: wakes the tailer (not
      *             called again before the next {@link #drain})
      * @param allocator where finished batches are allocated (the agent: pooled direct buffers)
+     * @param pushCounts pushes the read counts and counted offsets not pushed yet to the checkpointer;
+     *                   called before a batch is handed on while there are any, so a checkpoint never
+     *                   holds an acknowledgement of lines without their read count
      */
     BatchAssembler(AgentConfig config, BatchOutlet outlet, SendWindow window, ReadMinutes minutes, FileTable table,
-                   FileTable.Handles handles, ReadScheduler scheduler, Runnable wake, ByteBufAllocator allocator) {
+                   FileTable.Handles handles, ReadScheduler scheduler, Runnable wake, ByteBufAllocator allocator,
+                   Runnable pushCounts) {
         this.config = config;
+        this.pushCounts = pushCounts;
         this.agentId = config.id();
         this.host = config.host();
         this.outlet = outlet;
@@ -274,6 +280,9 @@ final class BatchAssembler implements AutoCloseable {
         }
         OutBatch b = new OutBatch(p.task.id, p.epoch, s.streamId, s.fingerprint, s.fingerprintLength, p.start, d.endOffset(),
                 d.records(), p.createdMillis, d.batch(), p.reread);
+        if (!readCounts.isEmpty()) {
+            pushCounts.run(); // the checkpointer has the counts before the shipper can have the acknowledgement
+        }
         window.take(b.size());
         outlet.submit(b);
     }

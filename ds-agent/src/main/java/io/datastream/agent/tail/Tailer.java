@@ -42,7 +42,10 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
     private static final Logger LOG = LoggerFactory.getLogger(Tailer.class);
     private static final int RESOLVE_PER_ROUND = 512;
     private static final int EXAMINE_PER_ROUND = 4096;
-    /** At most one push of progress to the checkpointer per this many milliseconds (but a new open minute goes at once). */
+    /**
+     * At most one push of progress to the checkpointer per this many milliseconds, but a new open
+     * minute goes at once, and so do read counts before their batch is handed on.
+     */
     static final long PUSH_INTERVAL_MS = 200;
 
     private final AgentConfig config;
@@ -96,7 +99,8 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
                 f.retryAtMillis = now + 5_000;
             }
         });
-        this.assembler = new BatchAssembler(config, outlet, window, minutes, table, this, scheduler, inbox::room, allocator);
+        this.assembler = new BatchAssembler(config, outlet, window, minutes, table, this, scheduler, inbox::room, allocator,
+                () -> pushProgress(clock.getAsLong(), true));
         this.tasks = new TailerTasks(checkpoints, table, this, config.send().parkRetryMs());
         this.reports = new TailerReports(config.discovery().maxFilesPerTask());
         window.onRoom(inbox::room);
@@ -134,8 +138,9 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
      * created or moved since the previous push (with their counted offsets), the lines and bytes
      * counted as read since then up to those offsets, per task and minute, and the open minute
      * ({@link #persistKeys}). Pushed from the tailer's thread at most every {@value
-     * #PUSH_INTERVAL_MS} ms when something moved, at once when it announces a new open minute, and
-     * a last time when it stops. Each push is handed over once: the sink must keep what it is given
+     * #PUSH_INTERVAL_MS} ms when something moved, at once when it announces a new open minute or is
+     * about to hand on a batch whose lines it counted and has not pushed yet (so the shipper's
+     * acknowledgement of them cannot reach the checkpointer first), and a last time when it stops. Each push is handed over once: the sink must keep what it is given
      * (a {@link io.datastream.agent.checkpoint.ProgressInbox} merges pushes not taken yet).
      */
     public void progressTo(Consumer<Progress<StreamInfo>> sink) {
@@ -275,7 +280,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
     /**
      * Pushes the progress (streams that moved, read counts, the open minute) when a new open minute
      * is announced, or when something moved and the last push is {@value #PUSH_INTERVAL_MS} ms old;
-     * everything left when {@code last}. Taken together on this thread: the checkpoint never holds a
+     * everything left when {@code last} (also before a counted batch is handed on). Taken together on this thread: the checkpoint never holds a
      * count without its offset.
      */
     private void pushProgress(long now, boolean last) {

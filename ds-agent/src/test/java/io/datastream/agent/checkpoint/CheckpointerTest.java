@@ -166,4 +166,40 @@ class CheckpointerTest {
         assertThat(pushedConfirmed).containsExactly(minute + 1);
         assertThat(pulledConfirmed).endsWith(minute + 1);
     }
+
+    /**
+     * The tailer pushes a batch's read count before it hands the batch on, so the shipper's
+     * acknowledgement of it is pushed later. Here the acknowledgement arrives while the checkpointer
+     * takes the tailer's (still empty) progress, the count in the tailer's next one: a checkpoint
+     * must never hold the acknowledgement without the count, or a kill -9 then loses the count (the
+     * restarted agent does not read acknowledged lines again).
+     */
+    @Test
+    void aCheckpointNeverHoldsAnAcknowledgementWithoutItsReadCount() throws Exception {
+        long minute = now.get() / 60_000;
+        List<Progress<StreamInfo>> tailer = new ArrayList<>();
+        tailer.add(new Progress<>(List.of(), List.of()));
+        tailer.add(new Progress<>(List.of(new StreamInfo("t", 7, 7, 256, 0, 1, 2, "/a.log", now.get(), 100)),
+                List.of(MinuteCounts.read("t", minute, 1, 100))));
+        Checkpointer c = new Checkpointer(new CheckpointFile(dir), List.of(), List.of(), () -> {
+            if (tailer.size() == 2) { // the tailer pushes its count (taken next round), then the shipper its acknowledgement
+                acks.offer(new Progress<>(List.of(new AckedOffset("t", 7, 7, 256, 100)), List.of(MinuteCounts.acked("t", minute, 1, 100))));
+            }
+            return CompletableFuture.completedFuture(tailer.isEmpty() ? new Progress<>(List.of(), List.of()) : tailer.remove(0));
+        }, acks, 600_000, 3, now::get);
+        for (int round = 0; round < 3; round++) {
+            c.tick();
+            CheckpointFormat.Contents saved = new CheckpointFile(dir).load();
+            long read = saved.counts().stream().mapToLong(MinuteCounts::linesRead).sum();
+            long acked = saved.counts().stream().mapToLong(MinuteCounts::linesAcked).sum();
+            assertThat(acked).as("round %d: lines acknowledged, at most those read", round).isLessThanOrEqualTo(read);
+            assertThat(saved.entries()).allSatisfy(e -> assertThat(e.offset()).as("acknowledged offset within the counted one")
+                    .isLessThanOrEqualTo(e.countedOffset()));
+        }
+        CheckpointFormat.Contents saved = new CheckpointFile(dir).load();
+        assertThat(saved.counts()).singleElement().satisfies(m -> {
+            assertThat(m.linesRead()).isEqualTo(1);
+            assertThat(m.linesAcked()).isEqualTo(1);
+        });
+    }
 }
