@@ -229,7 +229,8 @@ public final class AgentBenchmark {
                     print("warm-up: %.1f MiB delivered in %.2f s from the first batch", warmTotal / 1048576.0,
                             run == null ? 0 : (System.nanoTime() - run.nanos) / 1e9);
                 }
-                Window measured = Window.start(agent);
+                // with a warm-up the window starts when the files are moved in; without one, at the first batch
+                Window measured = warmTotal > 0 ? Window.start(agent) : null;
                 for (int i = 0; i < files; i++) {
                     Files.move(staged.resolve("f" + i + ".log"), logs.resolve("f" + i + ".log"));
                 }
@@ -238,12 +239,19 @@ public final class AgentBenchmark {
                 while (t.sourceBytes().getAsLong() < end && System.nanoTime() < deadline) {
                     if (firstNanos == 0 && t.sourceBytes().getAsLong() > warmTotal) {
                         firstNanos = System.nanoTime();
+                        if (measured == null) {
+                            measured = Window.start(agent);
+                        }
                         if (run == null) {
                             run = measured;
                         }
                     }
                     Thread.sleep(sleepMs);
                 }
+                if (measured == null) {
+                    throw new IllegalStateException("nothing arrived within 10 minutes; see " + work.resolve("agent.out"));
+                }
+                run = run == null ? measured : run;
                 long endNanos = System.nanoTime();
                 double gb = total / 1e9;
                 double secs = (endNanos - firstNanos) / 1e9;
