@@ -44,6 +44,11 @@ final class AgentProcess implements AutoCloseable {
 
     /** CPU seconds (user + system) per thread name (/proc/pid/task/N/comm, 15 characters), threads of one name summed. */
     java.util.Map<String, Double> threadCpuSeconds() throws IOException {
+        return threadCpuSeconds(true);
+    }
+
+    /** As {@link #threadCpuSeconds()}, the system (kernel) part only, or user + system. */
+    java.util.Map<String, Double> threadCpuSeconds(boolean withUser) throws IOException {
         java.util.Map<String, Double> m = new java.util.TreeMap<>();
         try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid() + "/task"))) {
             for (Path t : (Iterable<Path>) tasks::iterator) {
@@ -51,7 +56,7 @@ final class AgentProcess implements AutoCloseable {
                     String name = Files.readString(t.resolve("comm")).trim();
                     String stat = Files.readString(t.resolve("stat"));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    m.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLK_TCK, Double::sum);
+                    m.merge(name, ((withUser ? Long.parseLong(f[11]) : 0) + Long.parseLong(f[12])) / (double) CLK_TCK, Double::sum);
                 } catch (IOException e) {
                     // the thread ended meanwhile
                 }

@@ -10,7 +10,7 @@ import io.datastream.protocol.batch.BatchSource;
 import io.datastream.protocol.codec.CodecSet;
 import io.datastream.protocol.codec.CodecType;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -55,7 +55,7 @@ final class HotPath implements AutoCloseable {
 
     HotPath(int batchBytes) {
         this.batchBytes = batchBytes;
-        this.builder = new BatchBuilder(PooledByteBufAllocator.DEFAULT, batchBytes + (16 << 20) + 64, 100_000);
+        this.builder = new BatchBuilder(ByteBufAllocator.DEFAULT, batchBytes + (16 << 20) + 64, 100_000);
     }
 
     /** Runs the path over {@code files} up to {@code stage}; MB of input per CPU-second of this thread. */
@@ -112,7 +112,7 @@ final class HotPath implements AutoCloseable {
         long bytes = 0;
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
-        try (CompressionPool<Void> pool = new CompressionPool<>(threads, threads + 1, PooledByteBufAllocator.DEFAULT,
+        try (CompressionPool<Void> pool = new CompressionPool<>(threads, threads + 1, ByteBufAllocator.DEFAULT,
                 batchBytes + (16 << 20) + 64, 100_000, "bench-compress", ready::release)) {
             for (Path p : files) {
                 BatchSource source = new BatchSource("bench", "agent", "host", p.toString(), p.hashCode(), Map.of());

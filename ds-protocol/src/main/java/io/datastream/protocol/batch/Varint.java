@@ -15,12 +15,8 @@ final class Varint {
         return pos;
     }
 
+    /** Bytes {@link #put} writes for {@code v} (1 to 10; {@code v} is read as unsigned). */
     static int size(long v) {
-        int n = 1;
-        while ((v & ~0x7FL) != 0) {
-            n++;
-            v >>>= 7;
-        }
-        return n;
+        return (63 - Long.numberOfLeadingZeros(v | 1)) / 7 + 1; // highest set bit / 7 + 1, without a loop
     }
 }
