@@ -1,6 +1,7 @@
 package io.datastream.agent.ship;
 
 import io.datastream.agent.AgentConfig;
+import io.datastream.agent.batch.AgentBuffers;
 import io.datastream.agent.batch.BatchOutlet;
 import io.datastream.agent.batch.BatchOutcomes;
 import io.datastream.agent.batch.OutBatch;
@@ -232,6 +233,7 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
         Bootstrap b = new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, config.send().connectTimeoutMs().intValue())
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.ALLOCATOR, AgentBuffers.ALLOCATOR)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
                 .handler(new RouterChannelInitializer(this, MAX_FRAME, ssl, peerName(target), target.port()));
         ChannelFuture f = b.connect(target.host(), target.port());

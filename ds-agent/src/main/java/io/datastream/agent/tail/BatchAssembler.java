@@ -1,6 +1,7 @@
 package io.datastream.agent.tail;
 
 import io.datastream.agent.AgentConfig;
+import io.datastream.agent.batch.AgentBuffers;
 import io.datastream.agent.batch.BatchOutlet;
 import io.datastream.agent.batch.OutBatch;
 import io.datastream.agent.batch.SendWindow;
@@ -11,7 +12,6 @@ import io.datastream.protocol.batch.BatchBuilder;
 import io.datastream.protocol.batch.BatchSource;
 import io.datastream.registry.member.DropReason;
 import io.datastream.registry.task.TaskSpec;
-import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -104,8 +104,8 @@ final class BatchAssembler implements AutoCloseable {
         this.scheduler = scheduler;
         this.reader = new RecordReader(config.files().readBufferBytes());
         int threads = config.batch().compressionThreads();
-        // Pooled (unsafe) direct buffers for the finished batches.
-        this.pool = new CompressionPool<>(threads, maxInFlight(threads), PooledByteBufAllocator.DEFAULT,
+        // Pooled direct buffers for the finished batches, from the agent's one arena.
+        this.pool = new CompressionPool<>(threads, maxInFlight(threads), AgentBuffers.ALLOCATOR,
                 config.batch().maxBytes() + TaskSpec.MAX_LINE_BYTES + 64, config.batch().maxRecords(), "ds-agent-compress",
                 threads == 0 ? () -> { } : () -> {
                     if (wakeSent.compareAndSet(false, true)) {
