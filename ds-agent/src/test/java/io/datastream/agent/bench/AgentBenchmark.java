@@ -318,6 +318,7 @@ public final class AgentBenchmark {
                 gens.add(LogGenerator.of(LogKind.WEB_ACCESS, i));
             }
             AtomicLong written = new AtomicLong();
+            java.util.concurrent.atomic.AtomicReference<Exception> writerFailed = new java.util.concurrent.atomic.AtomicReference<>();
             Thread writer = new Thread(() -> {
                 long start = System.nanoTime();
                 try {
@@ -333,8 +334,10 @@ public final class AgentBenchmark {
                             java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
                         }
                     }
-                } catch (Exception e) {
+                } catch (java.io.InterruptedIOException e) {
                     // stopped
+                } catch (Exception e) {
+                    writerFailed.set(e); // printed: a window without writes measures nothing
                 }
             }, "bench-writer");
             writer.start();
@@ -349,6 +352,9 @@ public final class AgentBenchmark {
                         Thread.sleep(sleep); // warm-up: JIT, first files
                     }
                     footprintWindow(agent, t, written, seconds, w.trim());
+                    if (writerFailed.get() != null) {
+                        print("the writer failed: %s", writerFailed.get());
+                    }
                 }
                 if (arg("codec", "lz4").equals("lz4")) {
                     double lz4 = lz4AloneMbPerCpuSecond(generatedBlocks());
