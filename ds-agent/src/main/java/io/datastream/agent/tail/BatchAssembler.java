@@ -197,7 +197,7 @@ final class BatchAssembler implements AutoCloseable {
         if (builder.isEmpty()) {
             pool.giveBack(builder);
         } else {
-            submit(t, s, start, sink.now);
+            submit(t, s, start, sink.now, outcome == RecordReader.Outcome.EOF);
         }
         builder = null;
         t.linesRead += c.records - records0;
@@ -231,8 +231,14 @@ final class BatchAssembler implements AutoCloseable {
         return c.consumedBytes != consumed0 || outcome != RecordReader.Outcome.EOF;
     }
 
-    /** Counts the batch read (the audit) and hands it to the pool; it reaches the outlet through {@link #drain}. */
-    private void submit(TaskRuntime t, FileStream s, long start, long now) {
+    /**
+     * Counts the batch read (the audit) and hands it to the pool; it reaches the outlet through
+     * {@link #drain}. A batch that ended at the end of its file ({@code atEnd}: the tailer has
+     * nothing more of this file to read now) is compressed right here when the pool is idle:
+     * handing it to a compressing thread would only add two thread wake-ups while the tailer
+     * waits (a steady, slow writer); batches read while more is waiting go to the pool.
+     */
+    private void submit(TaskRuntime t, FileStream s, long start, long now, boolean atEnd) {
         long end = builder.endOffset();
         boolean reread = start < s.counted;
         if (end > s.counted) {
@@ -246,7 +252,11 @@ final class BatchAssembler implements AutoCloseable {
         }
         Pending p = new Pending(t, s, start, now, reread);
         inPool.add(p);
-        pool.submit(builder, t.codec, p);
+        if (atEnd) {
+            pool.submitHere(builder, t.codec, p);
+        } else {
+            pool.submit(builder, t.codec, p);
+        }
     }
 
     /** Hands every batch the pool has finished, in the order they were read, to the outlet (each round, and when woken). */

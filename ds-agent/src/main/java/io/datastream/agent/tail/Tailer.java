@@ -73,6 +73,19 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
     /** Directories of fast files (immutable snapshot for discovery; replaced when it changes). */
     private volatile Set<Path> busyDirectories = Set.of();
     private long lastHousekeeping;
+    /** A look at each open file due, for the scheduler's rounds (one object for every round: a round allocates nothing). */
+    private final ReadScheduler.Turn looks = new ReadScheduler.Turn() {
+        @Override
+        public boolean look(TrackedFile f, long t) {
+            return turn(f, t);
+        }
+
+        @Override
+        public void after(TrackedFile f, long t) {
+            classify(f, t);
+        }
+    };
+    private final java.util.function.BooleanSupplier isRunning = () -> running;
 
     public Tailer(AgentConfig config, BatchOutlet outlet, SendWindow window, List<CheckpointEntry> checkpoints, LongSupplier clockMillis) {
         // The finished batches come from Netty's default (adaptive) allocator, which keeps a few of its
@@ -255,17 +268,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
             table.resolvePending(t, now, EXAMINE_PER_ROUND, RESOLVE_PER_ROUND);
         }
         pool.openWanted(now);
-        boolean worked = scheduler.round(pool.open(), now, () -> running, new ReadScheduler.Turn() {
-            @Override
-            public boolean look(TrackedFile f, long t) {
-                return turn(f, t);
-            }
-
-            @Override
-            public void after(TrackedFile f, long t) {
-                classify(f, t);
-            }
-        });
+        boolean worked = scheduler.round(pool.open(), now, isRunning, looks);
         if (now - lastHousekeeping >= 1000) {
             lastHousekeeping = now;
             housekeeping(now);

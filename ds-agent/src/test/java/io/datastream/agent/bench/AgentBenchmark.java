@@ -22,7 +22,7 @@ import java.util.function.LongSupplier;
  *
  * <pre>
  * --mode throughput  --files 8 --mb 256 --warmup-mb 128 --kind WEB_ACCESS --sink counting|router
- * --mode footprint   --files 4 --rate-mb 10 --seconds 60 --sink counting|router
+ * --mode footprint   --files 4 --rate-mb 10 --seconds 60 --warmup 20[,180] --sink counting|router
  * --mode manyfiles   --files 100000 --sink counting
  * --mode hotpath     --files 8 --mb 64 --rounds 5
  * </pre>
@@ -130,9 +130,21 @@ public final class AgentBenchmark {
                 + "paths: {allow: [\"" + work.toAbsolutePath() + "\"]}\n"
                 + (arg("sink", "counting").equals("router") && arg("mode", "").equals("throughput") ? "status: {intervalMs: 200}\n" : "")
                 + extra
-                + (args.containsKey("compression-threads") ? "batch: {compressionThreads: " + intArg("compression-threads", 1) + "}\n" : "")
+                + batchOptions()
                 + "tasks:\n  - id: bench\n    paths: [\"" + glob + "\"]\n    topic: bench\n    codec: " + arg("codec", "lz4") + "\n");
         return cfg;
+    }
+
+    /** The agent's batch options from --compression-threads N and --linger-ms N (each only when given). */
+    private String batchOptions() {
+        List<String> b = new ArrayList<>();
+        if (args.containsKey("compression-threads")) {
+            b.add("compressionThreads: " + intArg("compression-threads", 1));
+        }
+        if (args.containsKey("linger-ms")) {
+            b.add("lingerMs: " + intArg("linger-ms", 100));
+        }
+        return b.isEmpty() ? "" : "batch: {" + String.join(", ", b) + "}\n";
     }
 
     /** A value from the agent's /metrics, or 0 when it cannot be read yet. */
@@ -381,6 +393,7 @@ public final class AgentBenchmark {
                 gens.add(LogGenerator.of(LogKind.WEB_ACCESS, i));
             }
             AtomicLong written = new AtomicLong();
+            java.util.concurrent.atomic.AtomicReference<Exception> writerFailed = new java.util.concurrent.atomic.AtomicReference<>();
             Thread writer = new Thread(() -> {
                 long start = System.nanoTime();
                 try {
@@ -396,32 +409,28 @@ public final class AgentBenchmark {
                             java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
                         }
                     }
-                } catch (Exception e) {
+                } catch (java.io.InterruptedIOException e) {
                     // stopped
+                } catch (Exception e) {
+                    writerFailed.set(e); // printed: a window without writes measures nothing
                 }
             }, "bench-writer");
             writer.start();
             try (AgentProcess agent = new AgentProcess(cfg, work.resolve("agent.out"), jvm(), env())) {
-                Thread.sleep(intArg("warmup", 20) * 1000L); // warm-up: JIT, first files
-                double cpu0 = agent.cpuSeconds();
-                Map<String, Double> threads0 = agent.threadCpuSeconds();
-                long src0 = t.sourceBytes().getAsLong();
-                long w0 = written.get();
-                long t0 = System.nanoTime();
-                long maxRss = 0;
-                for (int s = 0; s < seconds; s++) {
-                    Thread.sleep(1000);
-                    maxRss = Math.max(maxRss, agent.statusKb("VmRSS"));
+                long started = System.nanoTime();
+                // --warmup 20 (default) or several starts, e.g. 20,180: one window of --seconds after each,
+                // so that the first minutes (the JIT still compiling) and the steady state show side by side
+                for (String w : arg("warmup", "20").split(",")) {
+                    long startAt = started + Long.parseLong(w.trim()) * 1_000_000_000L;
+                    long sleep = (startAt - System.nanoTime()) / 1_000_000L;
+                    if (sleep > 0) {
+                        Thread.sleep(sleep); // warm-up: JIT, first files
+                    }
+                    footprintWindow(agent, t, written, seconds, w.trim());
+                    if (writerFailed.get() != null) {
+                        print("the writer failed: %s", writerFailed.get());
+                    }
                 }
-                double secs = (System.nanoTime() - t0) / 1e9;
-                double cpu = agent.cpuSeconds() - cpu0;
-                Map<String, Double> threads = agent.threadCpuSeconds();
-                print("target: %s", t.describe());
-                print("written %.2f MB/s, delivered %.2f MB/s over %.0f s", (written.get() - w0) / 1e6 / secs,
-                        t.sourceBytes().getAsLong() < 0 ? Double.NaN : (t.sourceBytes().getAsLong() - src0) / 1e6 / secs, secs);
-                print("agent CPU: %.1f %% of one core (%.2f CPU-s in %.0f s)", 100 * cpu / secs, cpu, secs);
-                print("agent RSS: %d MiB max during the window, %d MiB peak (VmHWM)", maxRss / 1024, agent.statusKb("VmHWM") / 1024);
-                printThreads(threads, threads0, secs / 100, "agent CPU per thread (%% of one core)");
                 if (arg("codec", "lz4").equals("lz4")) {
                     double lz4 = lz4AloneMbPerCpuSecond(generatedBlocks());
                     print("lz4-java alone (same kind of lines, 512 KiB blocks, one thread): %.0f MB per CPU-second = %.1f %% of one core at %.0f MB/s",
@@ -435,6 +444,35 @@ public final class AgentBenchmark {
                 }
             }
         }
+    }
+
+    /** One footprint window of {@code seconds}: the agent's CPU (per thread), RSS, batches sent, load average. */
+    private void footprintWindow(AgentProcess agent, Target t, AtomicLong written, int seconds, String warmup) throws Exception {
+        String load0 = loadAverage();
+        double cpu0 = agent.cpuSeconds();
+        Map<String, Double> threads0 = agent.threadCpuSeconds();
+        long src0 = t.sourceBytes().getAsLong();
+        long batches0 = scrape("ds_agent_batches_sent_total{task=\"bench\"}");
+        long w0 = written.get();
+        long t0 = System.nanoTime();
+        long maxRss = 0;
+        for (int s = 0; s < seconds; s++) {
+            Thread.sleep(1000);
+            maxRss = Math.max(maxRss, agent.statusKb("VmRSS"));
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        double cpu = agent.cpuSeconds() - cpu0;
+        Map<String, Double> threads = agent.threadCpuSeconds();
+        long batches = scrape("ds_agent_batches_sent_total{task=\"bench\"}") - batches0;
+        print("window after %s s of warm-up (load average %s -> %s)", warmup, load0, loadAverage());
+        print("target: %s", t.describe());
+        print("written %.2f MB/s, delivered %.2f MB/s over %.0f s; %.1f batches/s sent (%.0f KB each)", (written.get() - w0) / 1e6 / secs,
+                t.sourceBytes().getAsLong() < 0 ? Double.NaN : (t.sourceBytes().getAsLong() - src0) / 1e6 / secs, secs,
+                batches / secs, batches == 0 ? Double.NaN : (written.get() - w0) / 1e3 / batches);
+        print("agent CPU: %.1f %% of one core (%.2f CPU-s in %.0f s)", 100 * cpu / secs, cpu, secs);
+        print("agent RSS: %d MiB max during the window, %d MiB peak (VmHWM), %d MiB now", maxRss / 1024, agent.statusKb("VmHWM") / 1024,
+                agent.statusKb("VmRSS") / 1024);
+        printThreads(threads, threads0, secs / 100, "agent CPU per thread (%% of one core)");
     }
 
     /** 64 blocks of 512 KiB of generated WEB_ACCESS lines. */

@@ -151,6 +151,40 @@ class CompressionPoolTest {
     }
 
     @Test
+    void submitHereFinishesOnTheOwnersThreadOnlyWhenNothingIsInFlight() throws Exception {
+        List<CompressionPool.Done<Ctx>> done = new ArrayList<>();
+        try (CompressionPool<Ctx> pool = pool(1, 3)) {
+            BatchBuilder a = pool.acquire();
+            fill(a, 0, 0, 0, 10);
+            assertThat(pool.submitHere(a, CodecType.LZ4, new Ctx(0, 0))).as("idle pool: finished here").isTrue();
+            assertThat(ready.availablePermits()).as("no worker involved, no wake-up").isZero();
+            assertThat(pool.drain(done::add)).isEqualTo(1);
+
+            BatchBuilder b = pool.acquire();
+            long end = fill(b, 0, 1, done.get(0).endOffset(), 20);
+            pool.submit(b, CodecType.LZ4, new Ctx(0, 1));
+            BatchBuilder c = pool.acquire();
+            fill(c, 0, 2, end, 30);
+            assertThat(pool.submitHere(c, CodecType.ZSTD, new Ctx(0, 2))).as("a batch ahead of it: to the worker").isFalse();
+            while (done.size() < 3) {
+                ready.acquire();
+                pool.drain(done::add);
+            }
+        }
+        try {
+            assertThat(done).extracting(d -> d.context().n()).containsExactly(0, 1, 2);
+            for (int n = 0; n < 3; n++) {
+                assertThat(done.get(n).failed()).isFalse();
+                assertThat(lines(done.get(n))).hasSize(10 * (n + 1)).first().isEqualTo(line(0, n, 0));
+            }
+            assertThat(done.get(1).startOffset()).isEqualTo(done.get(0).endOffset());
+            assertThat(done.get(2).startOffset()).isEqualTo(done.get(1).endOffset());
+        } finally {
+            done.forEach(d -> d.batch().release());
+        }
+    }
+
+    @Test
     void aBatchThatCannotBeFinishedComesBackAsAnErrorInItsPlace() throws Exception {
         try (CompressionPool<Ctx> pool = pool(1, 3)) {
             BatchBuilder never = pool.acquire(); // begin() never called: finish() throws
