@@ -134,7 +134,8 @@ public final class LoadGen {
         EmbeddedKafka embedded = null;
         String bootstrap = args.get("kafka");
         if (bootstrap == null) {
-            embedded = EmbeddedKafka.builder().maxMessageBytes(8 << 20).build().start();
+            // retention checked every 5 s (topic limits below): a run writes tens of GB, more than /tmp may hold
+            embedded = EmbeddedKafka.builder().maxMessageBytes(8 << 20).property("log.retention.check.interval.ms", "5000").build().start();
             bootstrap = embedded.bootstrapServers();
         }
         String id = "bench";
@@ -219,7 +220,9 @@ public final class LoadGen {
 
     private static void createTopic(EmbeddedKafka kafka, String name, int partitions) {
         if (kafka != null) {
-            kafka.createTopic(name, partitions);
+            // at most ~320 MiB per partition on disk; deleted segments go at once
+            kafka.createTopic(name, partitions, 1, Map.of("retention.bytes", String.valueOf(256L << 20), "segment.bytes",
+                    String.valueOf(64 << 20), "file.delete.delay.ms", "1000"));
         }
     }
 
