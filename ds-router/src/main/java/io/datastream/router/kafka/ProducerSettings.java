@@ -30,6 +30,10 @@ public final class ProducerSettings {
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "30000");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+        // the OS default with the kernel's autotuning instead of Kafka's fixed 128 KiB: the JDK copies
+        // a heap buffer's whole remainder into a direct buffer on every socket write, so a
+        // multi-MiB produce request written 256 KiB at a time is copied many times over
+        p.put(ProducerConfig.SEND_BUFFER_CONFIG, "-1");
         p.putAll(kafka.properties());
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -33,7 +33,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -42,16 +41,23 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *
  * <pre>
  * throughput  [--agents 4] [--seconds 20] [--warmup 5] [--partitions 4] [--batch-kib 256] [--codec zstd]
- *             [--workers 2] [--queue 2048] [--threads y] [--route-mode envelope|lines]
+ *             [--workers 2] [--queue 2048] [--threads y] [--route-mode envelope|lines] [--rounds 3] [--prime 10]
  *             [--producer linger.ms=20,batch.size=524288]   (more kafka.properties, for the router and the plain loop)
  *             [--kafka host:port]     (default: an embedded KRaft broker in this JVM)
  * idle        --port P --http-port H [--connections 10000] [--seconds 30] [--pid ROUTER_PID]
  * </pre>
  *
  * Throughput: simulated agents (in this JVM) send realistic log batches through an in-process
- * router (envelope mode) into Kafka; then a plain KafkaProducer loop sends the same batch bytes to
- * the same broker. It prints MB/s (uncompressed and on the wire), batches/s, the router's
- * CPU-seconds per GB (ThreadMXBean over the router's threads) and the router/plain ratio.
+ * router (envelope mode) into Kafka; a plain KafkaProducer loop sends the same batch bytes to the
+ * same broker. After one unmeasured pass of each ({@code --prime} seconds, so that the JIT has
+ * compiled both), the two alternate for {@code --rounds} rounds (router then plain, then plain
+ * then router, ...), each phase {@code --warmup} then {@code --seconds} measured. It prints, per
+ * round, MB/s on the wire, the router/plain ratio and each path's own CPU-seconds per GB on the
+ * wire, then the medians, then CPU per GB by thread group: the router's event loops, sender
+ * thread, producer network thread and other threads; the plain loop's sending thread (main) and
+ * network thread; the simulated agents; the broker (every other Java thread); and the JVM's own
+ * threads (GC, JIT: the process CPU beyond its Java threads). A path's own CPU is its groups only:
+ * agents, broker and JVM are shown, not counted.
  * With {@code --route-mode lines} the route is in lines mode and the plain loop sends the same
  * records the router makes: one per line, the same key, value and headers, with the lines-mode
  * producer settings (the lines decoded before the run, so its decoding is not measured).
@@ -128,7 +134,8 @@ public final class LoadGen {
         EmbeddedKafka embedded = null;
         String bootstrap = args.get("kafka");
         if (bootstrap == null) {
-            embedded = EmbeddedKafka.builder().maxMessageBytes(8 << 20).build().start();
+            // retention checked every 5 s (topic limits below): a run writes tens of GB, more than /tmp may hold
+            embedded = EmbeddedKafka.builder().maxMessageBytes(8 << 20).property("log.retention.check.interval.ms", "5000").build().start();
             bootstrap = embedded.bootstrapServers();
         }
         String id = "bench";
@@ -152,17 +159,34 @@ public final class LoadGen {
                     defaultRoute: {topic: bench-router, mode: %s}
                     """.formatted(id, intArg("workers", 2), Math.max(1 << 20, batchBytes + 65536), bootstrap, 8 << 20, producerProps(), routeMode.configName());
             RouterConfig cfg = RouterConfig.fromYaml(yaml);
-            Result router = runRouter(cfg, routeMode, perAgent, warmup, seconds, all.ratio());
-            Result plain = runPlain(cfg, routeMode, all, warmup, seconds);
+            int rounds = intArg("rounds", 3);
+            int prime = intArg("prime", 10);
+            if (prime > 0) {
+                // one unmeasured pass of each path first: the JIT compiles both before any round is measured
+                runRouter(cfg, routeMode, perAgent, 0, prime);
+                runPlain(cfg, routeMode, all, 0, prime);
+                System.out.println("primed: " + prime + " s of each path, not measured");
+            }
+            List<Phase[]> results = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                // ABBA: odd rounds run the plain loop first, so a drift in the machine's load favours neither
+                Phase router;
+                Phase plain;
+                if (r % 2 == 0) {
+                    router = runRouter(cfg, routeMode, perAgent, warmup, seconds);
+                    plain = runPlain(cfg, routeMode, all, warmup, seconds);
+                } else {
+                    plain = runPlain(cfg, routeMode, all, warmup, seconds);
+                    router = runRouter(cfg, routeMode, perAgent, warmup, seconds);
+                }
+                results.add(new Phase[] {router, plain});
+                System.out.printf("round %d: router %.1f MB/s, plain %.1f MB/s (wire): %.0f%%%n", r + 1, router.wireMBps(), plain.wireMBps(),
+                        100.0 * router.wireMBps() / plain.wireMBps());
+            }
             System.out.println();
             System.out.println("route mode " + routeMode.configName() + (routeMode == RouteMode.LINES
                     ? String.format(", %.0f lines per batch", (double) linesOf(all.batches()) / all.batches().size()) : ""));
-            System.out.println();
-            System.out.println("| run | wire MB/s | uncompressed MB/s | batches/s | CPU-s per GB (wire) | CPU-s per GB (uncompressed) |");
-            System.out.println("|---|---|---|---|---|---|");
-            System.out.println(router.row("router (" + agents + " agents)"));
-            System.out.println(plain.row("plain KafkaProducer loop"));
-            System.out.printf("%nrouter / plain producer (wire bytes): %.0f%%%n", 100.0 * router.wireMBps() / plain.wireMBps());
+            report(results, all.ratio());
         } finally {
             if (embedded != null) {
                 embedded.close();
@@ -196,25 +220,134 @@ public final class LoadGen {
 
     private static void createTopic(EmbeddedKafka kafka, String name, int partitions) {
         if (kafka != null) {
-            kafka.createTopic(name, partitions);
+            // at most ~320 MiB per partition on disk; deleted segments go at once
+            kafka.createTopic(name, partitions, 1, Map.of("retention.bytes", String.valueOf(256L << 20), "segment.bytes",
+                    String.valueOf(64 << 20), "file.delete.delay.ms", "1000"));
         }
     }
 
-    /** One measured run. */
-    record Result(long bytes, long batches, double seconds, double ratio, double cpuSeconds) {
+    /** Thread groups whose CPU is reported, in table order. */
+    private static final List<String> GROUPS = List.of("router event loops", "router sender", "router network", "router other",
+            "plain sender", "plain network", "agents", "broker", "JVM (GC, JIT)");
+
+    /** The group a thread's CPU counts to (see the class comment). */
+    private static String group(String name) {
+        if (name.startsWith("kafka-producer-network-thread | ds-router-plain")) {
+            return "plain network";
+        } else if (name.startsWith("kafka-producer-network-thread | ds-router-")) {
+            return "router network";
+        } else if (name.startsWith("ds-router-bench-worker")) {
+            return "router event loops";
+        } else if (name.startsWith("ds-router-bench-sender")) {
+            return "router sender";
+        } else if (name.startsWith("ds-router-bench")) {
+            return "router other";
+        } else if (name.startsWith("sim-agent")) {
+            return "agents";
+        } else if (name.equals("main")) {
+            return "plain sender"; // the plain loop runs on main; during a router phase main only sleeps
+        }
+        return "broker"; // the embedded KRaft broker's threads and anything else in the JVM
+    }
+
+    /** CPU snapshot: each Java thread's CPU nanoseconds by id (with its group), and the process's. */
+    private record CpuSnapshot(Map<Long, Long> threads, Map<Long, String> groups, long process) {
+        static CpuSnapshot take() {
+            ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+            Map<Long, Long> t = new HashMap<>();
+            Map<Long, String> g = new HashMap<>();
+            for (var info : mx.getThreadInfo(mx.getAllThreadIds())) {
+                if (info != null) {
+                    t.put(info.getThreadId(), Math.max(0, mx.getThreadCpuTime(info.getThreadId())));
+                    g.put(info.getThreadId(), group(info.getThreadName()));
+                }
+            }
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            return new CpuSnapshot(t, g, os.getProcessCpuTime());
+        }
+
+        /** CPU seconds by group since {@code before}; what the process spent beyond its Java threads counts as "JVM (GC, JIT)". */
+        Map<String, Double> since(CpuSnapshot before) {
+            Map<String, Double> m = new java.util.LinkedHashMap<>();
+            GROUPS.forEach(n -> m.put(n, 0.0));
+            long javaThreads = 0;
+            for (var e : threads.entrySet()) {
+                long d = e.getValue() - before.threads.getOrDefault(e.getKey(), 0L);
+                javaThreads += d;
+                m.merge(groups.get(e.getKey()), d / 1e9, Double::sum);
+            }
+            m.put("JVM (GC, JIT)", Math.max(0, process - before.process - javaThreads) / 1e9);
+            return m;
+        }
+    }
+
+    /** One measured phase (router or plain loop). */
+    record Phase(String name, long bytes, long batches, double seconds, Map<String, Double> cpu, String load) {
         double wireMBps() {
             return bytes / seconds / 1e6;
         }
 
-        String row(String name) {
-            double gb = bytes / 1e9;
-            return String.format("| %s | %.1f | %.1f | %.0f | %.1f | %.2f |", name, wireMBps(), wireMBps() * ratio, batches / seconds,
-                    cpuSeconds / gb, cpuSeconds / (gb * ratio));
+        /** CPU-seconds per GB on the wire of the groups whose names start with {@code prefix}. */
+        double perGb(String prefix) {
+            return cpu.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToDouble(Map.Entry::getValue).sum() / (bytes / 1e9);
+        }
+
+        /** The path's own CPU: the router's threads, or the plain loop's sending and network threads. */
+        double ownPerGb() {
+            return perGb(name);
         }
     }
 
-    private Result runRouter(RouterConfig cfg, RouteMode mode, List<Templates> perAgent, int warmup, int seconds, double ratio) throws Exception {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(Math.max(1, Math.min(2, perAgent.size())), NioIoHandler.newFactory());
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException e) {
+            return "?";
+        }
+    }
+
+    private static double median(List<Double> v) {
+        List<Double> s = new ArrayList<>(v);
+        s.sort(null);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    private static void report(List<Phase[]> rounds, double ratio) {
+        System.out.println();
+        System.out.println("| round | load avg (router; plain) | router MB/s wire | plain MB/s wire | router / plain | router CPU-s/GB | plain CPU-s/GB"
+                + " | plain / router CPU per GB |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        List<Double> ratios = new ArrayList<>();
+        List<Double> cpuRatios = new ArrayList<>();
+        for (int i = 0; i < rounds.size(); i++) {
+            Phase r = rounds.get(i)[0];
+            Phase p = rounds.get(i)[1];
+            ratios.add(r.wireMBps() / p.wireMBps());
+            cpuRatios.add(p.ownPerGb() / r.ownPerGb());
+            System.out.printf("| %d%s | %s; %s | %.1f | %.1f | %.0f %% | %.2f | %.2f | %.0f %% |%n", i + 1, i % 2 == 0 ? "" : " (plain first)", r.load(),
+                    p.load(), r.wireMBps(), p.wireMBps(), 100 * ratios.get(i), r.ownPerGb(), p.ownPerGb(), 100 * cpuRatios.get(i));
+        }
+        System.out.printf("%nmedian router / plain: throughput %.0f %%, CPU per GB (plain / router) %.0f %%; divide CPU per GB by %.2f for per GB of log lines%n",
+                100 * median(ratios), 100 * median(cpuRatios), ratio);
+        System.out.println();
+        System.out.println("CPU-s per GB on the wire, by thread group (router phase | plain phase):");
+        System.out.println("| round | " + String.join(" | ", GROUPS) + " |");
+        System.out.println("|---|" + "---|".repeat(GROUPS.size()));
+        for (int i = 0; i < rounds.size(); i++) {
+            for (Phase ph : rounds.get(i)) {
+                StringBuilder b = new StringBuilder("| " + (i + 1) + " " + ph.name() + " |");
+                for (String g : GROUPS) {
+                    b.append(String.format(" %.2f |", ph.perGb(g)));
+                }
+                System.out.println(b);
+            }
+        }
+    }
+
+    private Phase runRouter(RouterConfig cfg, RouteMode mode, List<Templates> perAgent, int warmup, int seconds) throws Exception {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(Math.max(1, Math.min(2, perAgent.size())),
+                new io.netty.util.concurrent.DefaultThreadFactory("sim-agent"), NioIoHandler.newFactory());
         int queue = intArg("queue", 2048); // batches an agent keeps queued or in flight: the credit window is the limit
         List<SimAgent> agents = new ArrayList<>();
         try (Router router = Router.start(cfg)) {
@@ -231,18 +364,19 @@ public final class LoadGen {
                 a.feed(() -> batches.get(Math.floorMod(next.getAndIncrement(), batches.size())).retainedDuplicate(), queue);
                 agents.add(a);
             }
-            Predicate<String> routerThread = n -> n.startsWith("ds-router-" + cfg.id()) || n.contains("ds-router-" + cfg.id() + "-" + mode.configName());
             LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(warmup));
             long b0 = agents.stream().mapToLong(SimAgent::okBytes).sum();
             long n0 = agents.stream().mapToLong(SimAgent::acked).sum();
-            long c0 = cpu(routerThread);
+            String load0 = loadAverage();
+            CpuSnapshot c0 = CpuSnapshot.take();
             Map<Long, Long> threads0 = threadCpu();
             long t0 = System.nanoTime();
             LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(seconds));
             long b1 = agents.stream().mapToLong(SimAgent::okBytes).sum();
             long n1 = agents.stream().mapToLong(SimAgent::acked).sum();
-            long c1 = cpu(routerThread);
+            CpuSnapshot c1 = CpuSnapshot.take();
             double s = (System.nanoTime() - t0) / 1e9;
+            String load = load0 + "-" + loadAverage();
             printThreads("router run", threads0);
             printProducer("ds-router-" + cfg.id() + "-" + mode.configName());
             System.out.printf("router: %s batches waiting for the sender thread%n", Http.metric(router.httpPort(), "ds_router_kafka_queue_batches"));
@@ -253,18 +387,16 @@ public final class LoadGen {
             System.out.printf("router: mean Kafka ack latency %.1f ms over %.0f batches%n", 1000 * latencySum / latencyCount, latencyCount);
             agents.forEach(SimAgent::close);
             direct.forEach(ByteBuf::release);
-            return new Result(b1 - b0, n1 - n0, s, ratio, (c1 - c0) / 1e9);
+            return new Phase("router", b1 - b0, n1 - n0, s, c1.since(c0), load);
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 
-    private Result runPlain(RouterConfig cfg, RouteMode mode, Templates all, int warmup, int seconds) throws Exception {
+    private Phase runPlain(RouterConfig cfg, RouteMode mode, Templates all, int warmup, int seconds) throws Exception {
         Map<String, Object> props = ProducerSettings.forMode("plain", cfg.kafka(), cfg.pool(), cfg.limits(), mode);
         AtomicLong bytes = new AtomicLong();
         AtomicLong count = new AtomicLong();
-        Thread me = Thread.currentThread();
-        Predicate<String> plainThread = n -> n.equals(me.getName()) || n.contains("ds-router-plain-" + mode.configName());
         List<byte[]> keys = new ArrayList<>();
         List<List<ProducerRecord<byte[], byte[]>>> lineRecords = new ArrayList<>();
         for (byte[] b : all.batches()) {
@@ -280,7 +412,8 @@ public final class LoadGen {
             long warmEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup);
             long b0 = 0;
             long n0 = 0;
-            long c0 = 0;
+            CpuSnapshot c0 = null;
+            String load0 = "";
             long t0 = 0;
             Map<Long, Long> threads0 = Map.of();
             boolean measuring = false;
@@ -292,7 +425,8 @@ public final class LoadGen {
                     measuring = true;
                     b0 = bytes.get();
                     n0 = count.get();
-                    c0 = cpu(plainThread);
+                    load0 = loadAverage();
+                    c0 = CpuSnapshot.take();
                     threads0 = threadCpu();
                     t0 = now;
                 }
@@ -327,11 +461,12 @@ public final class LoadGen {
             }
             long b1 = bytes.get();
             long n1 = count.get();
-            long c1 = cpu(plainThread);
+            CpuSnapshot c1 = CpuSnapshot.take();
             double s = (System.nanoTime() - t0) / 1e9;
+            String load = load0 + "-" + loadAverage();
             printThreads("plain run", threads0);
             printProducer("ds-router-plain-" + mode.configName());
-            return new Result(b1 - b0, n1 - n0, s, all.ratio(), (c1 - c0) / 1e9);
+            return new Phase("plain", b1 - b0, n1 - n0, s, c1.since(c0), load);
         }
     }
 
@@ -413,21 +548,6 @@ public final class LoadGen {
         rows.sort(java.util.Comparator.reverseOrder());
         System.out.println("CPU by thread, " + title + ":");
         rows.forEach(System.out::println);
-    }
-
-    /** CPU nanoseconds of the live threads whose names match. */
-    private static long cpu(Predicate<String> names) {
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        long sum = 0;
-        for (var info : mx.getThreadInfo(mx.getAllThreadIds())) {
-            if (info != null && names.test(info.getThreadName())) {
-                long t = mx.getThreadCpuTime(info.getThreadId());
-                if (t > 0) {
-                    sum += t;
-                }
-            }
-        }
-        return sum;
     }
 
     // ------------------------------------------------------------------ idle connections
