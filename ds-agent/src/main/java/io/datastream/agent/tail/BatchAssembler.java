@@ -91,7 +91,7 @@ final class BatchAssembler implements AutoCloseable {
     /**
      * @param wake called on a compressing thread when a batch is finished: wakes the tailer (not
      *             called again before the next {@link #drain})
-     * @param allocator where finished batches are allocated (the agent: pooled direct buffers)
+     * @param allocator where finished batches are allocated (the agent: Netty's default, adaptive allocator)
      * @param pushCounts pushes the read counts and counted offsets not pushed yet to the checkpointer;
      *                   called before a batch is handed on while there are any, so a checkpoint never
      *                   holds an acknowledgement of lines without their read count

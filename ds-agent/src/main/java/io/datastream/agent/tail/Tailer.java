@@ -156,8 +156,9 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
      * ({@link #persistKeys}). Pushed from the tailer's thread at most every {@value
      * #PUSH_INTERVAL_MS} ms when something moved, at once when it announces a new open minute or is
      * about to hand on a batch whose lines it counted and has not pushed yet (so the shipper's
-     * acknowledgement of them cannot reach the checkpointer first), and a last time when it stops. Each push is handed over once: the sink must keep what it is given
-     * (a {@link io.datastream.agent.checkpoint.ProgressInbox} merges pushes not taken yet).
+     * acknowledgement of them cannot reach the checkpointer first), and a last time when it stops.
+     * Each push is handed over once: the sink must keep what it is given (a {@link
+     * io.datastream.agent.checkpoint.ProgressInbox} merges pushes not taken yet).
      */
     public void progressTo(Consumer<Progress<StreamInfo>> sink) {
         this.progress = sink;
@@ -165,9 +166,10 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
 
     /**
      * Reads new lines only in a minute that a written checkpoint holds (call before the tailer runs):
-     * each round that sees a new minute announces it as the open minute (pushed at once), and new lines wait until
-     * {@link #persisted} says a checkpoint with it is written; lines after a checkpoint's counted
-     * offsets were therefore sent, if at all, in its open minute. The lines a stopped process may
+     * each round that sees a new minute announces it as the open minute (pushed at once), and new
+     * lines wait until {@link #persisted} says a checkpoint with it is written; lines after a
+     * checkpoint's counted offsets were therefore sent, if at all, in its open minute. The lines a
+     * stopped process may
      * have sent unknown to its checkpoint (from a stream's counted offset to its size when first
      * read here) are read in that process's open minute.
      *
@@ -286,8 +288,8 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
     /**
      * Pushes the progress (streams that moved, read counts, the open minute) when a new open minute
      * is announced, or when something moved and the last push is {@value #PUSH_INTERVAL_MS} ms old;
-     * everything left when {@code last} (also before a counted batch is handed on). Taken together on this thread: the checkpoint never holds a
-     * count without its offset.
+     * everything left when {@code last} (also before a counted batch is handed on). Taken together
+     * on this thread: the checkpoint never holds a count without its offset.
      */
     private void pushProgress(long now, boolean last) {
         long openMinute = minutes.openMinute(now); // a new minute makes new lines wait until a checkpoint holds it

@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datastream.agent.AgentConfig;
 import io.datastream.agent.batch.SendWindow;
-import io.datastream.agent.discovery.Found;
-import io.datastream.agent.discovery.ScanResult;
-import io.datastream.agent.fingerprint.FileStat;
 import io.datastream.agent.testing.CollectingOutlet;
 import io.datastream.agent.testing.LineLedger;
-import io.datastream.agent.testing.LogWriter;
 import io.datastream.registry.task.TaskSpec;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
@@ -87,16 +83,8 @@ class TailerCompressionFailureTest {
         TaskReport report;
         try {
             tailer.setTasks(Map.of("app", spec));
-            for (Path p : files) {
-                try (LogWriter w = new LogWriter(p, p.getFileName().toString())) {
-                    written.addAll(w.write(2_000));
-                }
-            }
-            List<Found> found = new ArrayList<>();
-            for (Path p : files) {
-                found.add(new Found(p, FileStat.of(p)));
-            }
-            tailer.onScan(new ScanResult(spec, found, false, List.of()));
+            written.addAll(TailerFixture.writeLines(files, 2_000));
+            TailerFixture.scan(tailer, spec, files);
             for (int round = 0; round < 2_000 && !ledger.missing(written).isEmpty(); round++) {
                 now[0] += 10;
                 tailer.doWork(now[0]);

@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.datastream.agent.AgentConfig;
 import io.datastream.agent.batch.OutBatch;
 import io.datastream.agent.batch.SendWindow;
-import io.datastream.agent.discovery.Found;
-import io.datastream.agent.discovery.ScanResult;
-import io.datastream.agent.fingerprint.FileStat;
 import io.datastream.agent.testing.CollectingOutlet;
 import io.datastream.agent.testing.LineLedger;
-import io.datastream.agent.testing.LogWriter;
 import io.datastream.registry.task.TaskSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,16 +49,8 @@ class TailerCompressionTest {
         Tailer tailer = new Tailer(config, outlet, window, List.of(), () -> now[0]);
         try {
             tailer.setTasks(Map.of("app", spec));
-            for (Path p : files) {
-                try (LogWriter w = new LogWriter(p, p.getFileName().toString())) {
-                    written.addAll(w.write(3_000)); // about 40 batches of 4 KiB per file
-                }
-            }
-            List<Found> found = new ArrayList<>();
-            for (Path p : files) {
-                found.add(new Found(p, FileStat.of(p)));
-            }
-            tailer.onScan(new ScanResult(spec, found, false, List.of()));
+            written.addAll(TailerFixture.writeLines(files, 3_000)); // about 40 batches of 4 KiB per file
+            TailerFixture.scan(tailer, spec, files);
             for (int round = 0; round < 2_000 && !ledger.missing(written).isEmpty(); round++) {
                 now[0] += 10;
                 tailer.doWork(now[0]);

@@ -7,9 +7,6 @@ import io.datastream.agent.batch.SendWindow;
 import io.datastream.agent.checkpoint.MinuteCounts;
 import io.datastream.agent.checkpoint.Progress;
 import io.datastream.agent.checkpoint.StreamInfo;
-import io.datastream.agent.discovery.Found;
-import io.datastream.agent.discovery.ScanResult;
-import io.datastream.agent.fingerprint.FileStat;
 import io.datastream.agent.testing.CollectingOutlet;
 import io.datastream.agent.testing.LineLedger;
 import io.datastream.agent.testing.LogWriter;
@@ -77,11 +74,7 @@ class TailerDoWorkTest {
     }
 
     private void scan(Path... files) throws Exception {
-        List<Found> found = new ArrayList<>();
-        for (Path p : files) {
-            found.add(new Found(p, FileStat.of(p)));
-        }
-        tailer.onScan(new ScanResult(spec, found, false, List.of()));
+        TailerFixture.scan(tailer, spec, List.of(files));
     }
 
     /** {@code millis} of rounds, 10 ms apart; true if any round read. */

@@ -76,6 +76,26 @@ final class TailerFixture implements AutoCloseable {
         tailerThread.join(5_000);
     }
 
+    /** Writes {@code lines} lines to each of {@code files} (tagged with the file's name); returns them all. */
+    static List<String> writeLines(List<Path> files, int lines) throws java.io.IOException {
+        List<String> written = new java.util.ArrayList<>();
+        for (Path p : files) {
+            try (io.datastream.agent.testing.LogWriter w = new io.datastream.agent.testing.LogWriter(p, p.getFileName().toString())) {
+                written.addAll(w.write(lines));
+            }
+        }
+        return written;
+    }
+
+    /** Hands {@code tailer} the scan discovery would report for {@code files} of {@code spec}. */
+    static void scan(Tailer tailer, TaskSpec spec, List<Path> files) throws java.io.IOException {
+        List<io.datastream.agent.discovery.Found> found = new java.util.ArrayList<>();
+        for (Path p : files) {
+            found.add(new io.datastream.agent.discovery.Found(p, io.datastream.agent.fingerprint.FileStat.of(p)));
+        }
+        tailer.onScan(new io.datastream.agent.discovery.ScanResult(spec, found, false, List.of()));
+    }
+
     /** {@code extra}'s keys over {@code base}'s, section by section (the configuration refuses a section given twice). */
     static String merge(String base, String extra) {
         try {
