@@ -6,8 +6,8 @@ import io.datastream.agent.checkpoint.AckedOffset;
 import io.datastream.agent.checkpoint.CheckpointEntry;
 import io.datastream.agent.checkpoint.CheckpointFile;
 import io.datastream.agent.checkpoint.CheckpointFormat;
-import io.datastream.agent.checkpoint.Progress;
 import io.datastream.agent.checkpoint.Checkpointer;
+import io.datastream.agent.checkpoint.Progress;
 import io.datastream.agent.checkpoint.ProgressInbox;
 import io.datastream.agent.checkpoint.StreamInfo;
 import io.datastream.agent.discovery.Discovery;
@@ -303,26 +303,26 @@ public final class Agent implements AutoCloseable {
 
     /** The tailer now (a snapshot: taking it changes nothing), or the last one when it does not answer. */
     private TailerSnapshot tailerSnapshot() {
-        try {
-            lastTailer = tailer.snapshot().get(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            LOG.debug("tailer snapshot: {}", e.toString());
-        }
+        lastTailer = answerOr(tailer.snapshot(), lastTailer, "tailer");
         return lastTailer;
     }
 
     /** The shipper now (a snapshot: taking it changes nothing), or the last one when it does not answer. */
     private ShipperSnapshot shipperSnapshot() {
+        lastShipper = answerOr(shipper.snapshot(), lastShipper, "shipper");
+        return lastShipper;
+    }
+
+    /** The answer within 2 s, else {@code last}. */
+    private static <T> T answerOr(java.util.concurrent.Future<T> answer, T last, String who) {
         try {
-            lastShipper = shipper.snapshot().get(2, TimeUnit.SECONDS);
+            return answer.get(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            LOG.debug("shipper snapshot: {}", e.toString());
+            LOG.debug("{} snapshot: {}", who, e.toString());
         }
-        return lastShipper;
+        return last;
     }
 
     /**
