@@ -42,6 +42,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +83,7 @@ public final class Agent implements AutoCloseable {
     private final Shipper shipper;
     private final Checkpointer checkpointer;
     private final TaskSource taskSource;
+    private final CompletableFuture<Throwable> died = new CompletableFuture<>();
     private final Thread tailerThread;
     private final Thread discoveryThread;
     private final ScheduledExecutorService checkpointExecutor;
@@ -171,10 +173,8 @@ public final class Agent implements AutoCloseable {
             checkpointer.openMinute(loaded.openMinute()).afterWrite(tailer::persisted);
         }
         this.taskSource = new TaskSource(config.tasks(), config.host(), config.labels(), this::onTasks);
-        this.tailerThread = new Thread(tailer, "ds-agent-tailer");
-        this.discoveryThread = new Thread(discovery, "ds-agent-discovery");
-        tailerThread.setDaemon(true);
-        discoveryThread.setDaemon(true);
+        this.tailerThread = core(tailer, "ds-agent-tailer", died);
+        this.discoveryThread = core(discovery, "ds-agent-discovery", died);
         this.checkpointExecutor = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ds-agent-checkpointer"));
         this.statusExecutor = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ds-agent-status"));
         this.metrics = new AgentMetrics(this::metricsStatus);
@@ -218,6 +218,29 @@ public final class Agent implements AutoCloseable {
             reports.read(b);
         }
         shipper.submit(b);
+    }
+
+    /**
+     * A thread the agent cannot work without (the tailer, discovery): when it dies of an exception
+     * its own loop did not survive (an {@link Error}, such as a stack overflow), {@code died} is
+     * completed with it, and the agent's process exits ({@link #died()}) so that a supervisor starts
+     * it again from its checkpoint instead of an agent that runs on without reading.
+     */
+    static Thread core(Runnable r, String name, CompletableFuture<Throwable> died) {
+        Thread t = daemon(r, name);
+        t.setUncaughtExceptionHandler((thread, e) -> {
+            LOG.error("thread {} died; the agent cannot go on without it", thread.getName(), e);
+            died.complete(e);
+        });
+        return t;
+    }
+
+    /**
+     * Completed when a thread the agent cannot work without died (with what killed it); never while
+     * the agent works. {@code ds agent} exits with status 70 then (its shutdown closes the agent).
+     */
+    public CompletableFuture<Throwable> died() {
+        return died;
     }
 
     private static Thread daemon(Runnable r, String name) {

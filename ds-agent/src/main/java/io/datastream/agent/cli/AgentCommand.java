@@ -26,6 +26,9 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--check", description = "validate the config and exit")
     boolean check;
 
+    /** The exit status when a thread the agent cannot work without died (EX_SOFTWARE of sysexits.h). */
+    static final int EXIT_DIED = 70;
+
     @Override
     public Integer call() throws Exception {
         AgentConfig cfg;
@@ -46,6 +49,9 @@ public final class AgentCommand implements Callable<Integer> {
             agent.close();
             stopped.countDown();
         }, "ds-agent-shutdown"));
+        // a thread the agent cannot work without died: exit (from a thread of its own, so that the
+        // shutdown's close does not wait for the dying thread) and be started again from the checkpoint
+        agent.died().thenRun(() -> new Thread(() -> System.exit(EXIT_DIED), "ds-agent-exit").start());
         stopped.await();
         return 0;
     }

@@ -51,6 +51,8 @@ final class BatchAssembler implements AutoCloseable {
     private final FileTable.Handles handles;
     private final ReadScheduler scheduler;
     private final RecordReader reader;
+    /** The cursor of the stream being read as it was before the read (a failed read puts it back). */
+    private final StreamCursor mark = new StreamCursor(0);
     private final CompressionPool<Pending> pool;
     /** The batches in the pool, in submission order (the pool hands them back in this order). */
     private final ArrayDeque<Pending> inPool = new ArrayDeque<>();
@@ -62,6 +64,8 @@ final class BatchAssembler implements AutoCloseable {
     private BatchBuilder builder;
     /** Batches whose compression failed since the agent started (their lines were read again); paces the warnings. */
     private long compressionFailures;
+    /** Reads that failed with an unexpected exception since the agent started (their lines are read again); paces the log. */
+    private long readFailures;
     /** The clock at the latest read or drain. */
     private long lastNow;
     /** Lines and bytes counted as read since the last push, per task and minute (handed to the checkpointer with the counted offsets). */
@@ -98,7 +102,7 @@ final class BatchAssembler implements AutoCloseable {
      */
     BatchAssembler(AgentConfig config, BatchOutlet outlet, SendWindow window, ReadMinutes minutes, FileTable table,
                    FileTable.Handles handles, ReadScheduler scheduler, Runnable wake, ByteBufAllocator allocator,
-                   Runnable pushCounts) {
+                   RecordReader reader, Runnable pushCounts) {
         this.config = config;
         this.pushCounts = pushCounts;
         this.agentId = config.id();
@@ -109,7 +113,7 @@ final class BatchAssembler implements AutoCloseable {
         this.table = table;
         this.handles = handles;
         this.scheduler = scheduler;
-        this.reader = new RecordReader(config.files().readBufferBytes());
+        this.reader = reader;
         int threads = config.batch().compressionThreads();
         this.pool = new CompressionPool<>(threads, maxInFlight(threads), allocator,
                 config.batch().maxBytes() + TaskSpec.MAX_LINE_BYTES + 64, config.batch().maxRecords(), "ds-agent-compress",
@@ -156,6 +160,7 @@ final class BatchAssembler implements AutoCloseable {
         FileStream s = f.stream();
         TaskRuntime t = f.task;
         StreamCursor c = s.cursor;
+        mark.copyFrom(c);
         long records0 = c.records;
         long consumed0 = c.consumedBytes;
         long dl0 = c.droppedLines;
@@ -193,6 +198,9 @@ final class BatchAssembler implements AutoCloseable {
         } catch (IOException e) {
             outcome = null;
             table.fileError(f, e);
+        } catch (RuntimeException e) {
+            readFailed(f, c, e, now);
+            return false;
         }
         if (builder.isEmpty()) {
             pool.giveBack(builder);
@@ -229,6 +237,27 @@ final class BatchAssembler implements AutoCloseable {
             return false;
         }
         return c.consumedBytes != consumed0 || outcome != RecordReader.Outcome.EOF;
+    }
+
+    /**
+     * A read that failed part-way with an unexpected exception (a bug, not the file's fault): the
+     * records it cut are not handed on (the builder goes back to the pool), the stream's cursor goes back to where the read began (its
+     * counters too, so nothing is counted twice), the failure counts as an error of the task, and the
+     * file is closed and opened again after 5 s, when the same bytes are read again. Nothing is lost;
+     * a failure that repeats stalls only this file, visibly (its error and the task's error count).
+     */
+    private void readFailed(TrackedFile f, StreamCursor c, RuntimeException e, long now) {
+        c.copyFrom(mark); // the builder goes back to the pool unsent (read's finally)
+        readFailures++;
+        String msg = "reading " + f.path + " from offset " + mark.offset() + " failed (" + e
+                + "); reading it again from there in 5 s";
+        f.error = msg;
+        f.task.error(msg);
+        if (Long.bitCount(readFailures) == 1) { // 1st, 2nd, 4th, ...: a failure that repeats does not flood the log
+            LOG.error("task {}: {} (failure {})", f.task.id, msg, readFailures, e);
+        }
+        f.retryAtMillis = now + 5_000;
+        handles.close(f);
     }
 
     /**

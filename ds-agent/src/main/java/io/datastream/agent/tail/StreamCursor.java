@@ -43,6 +43,21 @@ public final class StreamCursor {
         skipInLine = false;
     }
 
+    /** Takes every field of {@code other}: its position, its skip state and its counters. */
+    void copyFrom(StreamCursor other) {
+        offset = other.offset;
+        skipping = other.skipping;
+        skipPos = other.skipPos;
+        skipLines = other.skipLines;
+        skipInLine = other.skipInLine;
+        skipEnd = other.skipEnd;
+        records = other.records;
+        consumedBytes = other.consumedBytes;
+        droppedLines = other.droppedLines;
+        droppedBytes = other.droppedBytes;
+        splitRecords = other.splitRecords;
+    }
+
     public boolean skipping() {
         return skipping;
     }

@@ -92,12 +92,16 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
         // chunks for reuse. PooledByteBufAllocator.DEFAULT destroyed a chunk each time its batches were
         // all acknowledged and made a new one (allocateDirect: zeroed, page-faulted) on the compressing
         // thread: a third of that thread's CPU with codec none (perf, 2026-12-03).
-        this(config, outlet, window, checkpoints, clockMillis, ByteBufAllocator.DEFAULT);
+        this(config, outlet, window, checkpoints, clockMillis, ByteBufAllocator.DEFAULT,
+                new RecordReader(config.files().readBufferBytes()));
     }
 
-    /** @param allocator where finished batches are allocated (tests inject allocation failures) */
+    /**
+     * @param allocator where finished batches are allocated (tests inject allocation failures)
+     * @param reader    cuts the files' bytes into records (tests inject a failure part-way through a read)
+     */
     Tailer(AgentConfig config, BatchOutlet outlet, SendWindow window, List<CheckpointEntry> checkpoints, LongSupplier clockMillis,
-           ByteBufAllocator allocator) {
+           ByteBufAllocator allocator, RecordReader reader) {
         this.config = config;
         this.opts = config.files();
         this.clock = clockMillis;
@@ -115,7 +119,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
                 f.retryAtMillis = now + 5_000;
             }
         });
-        this.assembler = new BatchAssembler(config, outlet, window, minutes, table, this, scheduler, inbox::room, allocator,
+        this.assembler = new BatchAssembler(config, outlet, window, minutes, table, this, scheduler, inbox::room, allocator, reader,
                 () -> pushProgress(clock.getAsLong(), true));
         this.tasks = new TailerTasks(checkpoints, table, this, config.send().parkRetryMs());
         this.reports = new TailerReports(config.discovery().maxFilesPerTask());

@@ -79,7 +79,8 @@ class TailerCompressionFailureTest {
         List<Path> files = List.of(logs.resolve("a.log"), logs.resolve("b.log"));
         TaskSpec spec = new TaskSpec("app", List.of(logs + "/*.log"), null, "logs", null, null, null, null, null, null, "lz4", null, null,
                 null);
-        Tailer tailer = new Tailer(config, outlet, window, List.of(), () -> now[0], allocator);
+        Tailer tailer = new Tailer(config, outlet, window, List.of(), () -> now[0], allocator,
+                new RecordReader(config.files().readBufferBytes()));
         TaskReport report;
         try {
             tailer.setTasks(Map.of("app", spec));
