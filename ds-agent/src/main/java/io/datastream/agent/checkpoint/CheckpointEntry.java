@@ -45,7 +45,21 @@ public record CheckpointEntry(String taskId, long streamId, long fingerprint, in
                 countedOffset, ranges.stream().filter(r -> r.endOffset() > newOffset).toList());
     }
 
-    /** Entries are unique per task and stream id. */
+    /**
+     * Entries are unique per task and stream id. Also the shipper's ledger's key. equals and
+     * hashCode are written out (the same values as a record's own): a record's are built from
+     * method handles at run time, which C1, the JIT the agent runs with, does not inline; they were
+     * 2 % of the agent's CPU samples at 10 MB/s (perf, 2026-12-04).
+     */
     public record Key(String taskId, long streamId) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && streamId == k.streamId && java.util.Objects.equals(taskId, k.taskId);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * java.util.Objects.hashCode(taskId) + Long.hashCode(streamId);
+        }
     }
 }

@@ -27,7 +27,16 @@ public record MinuteCounts(String taskId, long minute, long linesRead, long byte
                 bytesAcked + o.bytesAcked);
     }
 
-    /** Counts are unique per task and minute. */
+    /** Counts are unique per task and minute. equals and hashCode written out, as {@link CheckpointEntry.Key}'s (C1). */
     public record Key(String taskId, long minute) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && minute == k.minute && java.util.Objects.equals(taskId, k.taskId);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * java.util.Objects.hashCode(taskId) + Long.hashCode(minute);
+        }
     }
 }

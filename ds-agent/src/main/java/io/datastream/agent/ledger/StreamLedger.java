@@ -2,6 +2,7 @@ package io.datastream.agent.ledger;
 
 import io.datastream.agent.batch.OutBatch;
 import io.datastream.agent.checkpoint.AckedOffset;
+import io.datastream.agent.checkpoint.CheckpointEntry;
 import io.datastream.agent.checkpoint.MinuteCounts;
 import io.datastream.agent.checkpoint.Progress;
 import java.util.ArrayDeque;
@@ -57,9 +58,6 @@ public final class StreamLedger {
         }
     }
 
-    private record StreamKey(String taskId, long streamId) {
-    }
-
     /** A stream's acknowledged offset and its batches not yet acknowledged, in offset order. */
     private static final class Stream {
         final long fingerprint;
@@ -92,12 +90,12 @@ public final class StreamLedger {
     private final Consumer<LedgerOut> out;
     private final ArrayDeque<Entry> unsent = new ArrayDeque<>();
     private final LinkedHashMap<Long, Entry> inFlight = new LinkedHashMap<>();
-    private final Map<StreamKey, Stream> streams = new HashMap<>();
+    private final Map<CheckpointEntry.Key, Stream> streams = new HashMap<>();
     /** Streams sent back to be read again from an offset: batches built before the rewind are dropped. */
-    private final Map<StreamKey, Long> awaitingRewind = new HashMap<>();
+    private final Map<CheckpointEntry.Key, Long> awaitingRewind = new HashMap<>();
     private final Map<String, Task> tasks = new HashMap<>();
     /** Acknowledged offsets that moved since the last {@link #takeProgress()}. */
-    private final Map<StreamKey, AckedOffset> ackedChanged = new LinkedHashMap<>();
+    private final Map<CheckpointEntry.Key, AckedOffset> ackedChanged = new LinkedHashMap<>();
     /** Lines and bytes the acknowledged offsets passed since the last {@link #takeProgress()}, per task and minute. */
     private final Map<MinuteCounts.Key, MinuteCounts> ackedCounts = new HashMap<>();
     private long nextSeq;
@@ -125,7 +123,7 @@ public final class StreamLedger {
             forgetIfDone(b.taskId(), task);
             return false;
         }
-        StreamKey key = new StreamKey(b.taskId(), b.streamId());
+        CheckpointEntry.Key key = new CheckpointEntry.Key(b.taskId(), b.streamId());
         Long rewoundTo = awaitingRewind.get(key);
         if (rewoundTo != null) {
             if (b.startOffset() != rewoundTo) {
@@ -212,7 +210,7 @@ public final class StreamLedger {
         task.acked++;
         task.lines += b.records();
         task.bytes += sourceBytes(b);
-        StreamKey key = new StreamKey(b.taskId(), b.streamId());
+        CheckpointEntry.Key key = new CheckpointEntry.Key(b.taskId(), b.streamId());
         Stream s = streams.get(key);
         if (s != null) {
             long before = s.acked;
@@ -272,7 +270,7 @@ public final class StreamLedger {
      */
     public void tooLarge(Entry e) {
         OutBatch b = e.batch;
-        StreamKey key = new StreamKey(b.taskId(), b.streamId());
+        CheckpointEntry.Key key = new CheckpointEntry.Key(b.taskId(), b.streamId());
         List<Entry> dropped = new ArrayList<>();
         unsent.remove(e);
         dropped.add(e);
@@ -418,7 +416,7 @@ public final class StreamLedger {
     /** Drops a batch the ledger holds (already out of the queue and the in-flight map). */
     private void dropOutstanding(Entry e) {
         OutBatch b = e.batch;
-        StreamKey key = new StreamKey(b.taskId(), b.streamId());
+        CheckpointEntry.Key key = new CheckpointEntry.Key(b.taskId(), b.streamId());
         Stream s = streams.get(key);
         if (s != null) {
             s.outstanding.remove(e);

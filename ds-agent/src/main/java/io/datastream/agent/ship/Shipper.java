@@ -32,7 +32,11 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -75,6 +79,8 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
     private final LongSupplier clock;
     private final EventLoopGroup group;
     private final EventLoop loop;
+    /** Netty's native epoll transport where it loads (Linux), else NIO: same bytes, fewer Java steps per wake-up. */
+    private final Class<? extends SocketChannel> channelType;
     private final RouterPicker picker;
     private final Backoff backoff;
     private final SslContext ssl;
@@ -120,7 +126,10 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
         this.window = window;
         this.parker = parker;
         this.clock = clockMillis;
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("ds-agent-shipper", true), NioIoHandler.newFactory());
+        boolean epoll = Epoll.isAvailable();
+        this.channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("ds-agent-shipper", true),
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.loop = group.next();
         List<RouterAddress> fixed = new ArrayList<>();
         for (String r : config.routers()) {
@@ -229,7 +238,7 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
         }
         state = State.CONNECTING;
         router = target;
-        Bootstrap b = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        Bootstrap b = new Bootstrap().group(loop).channel(channelType)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, config.send().connectTimeoutMs().intValue())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))

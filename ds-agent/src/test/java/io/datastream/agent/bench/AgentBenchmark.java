@@ -25,6 +25,8 @@ import java.util.function.LongSupplier;
  * --mode footprint   --files 4 --rate-mb 10 --seconds 60 --warmup 20[,180] --sink counting|router
  * --mode manyfiles   --files 100000 --sink counting
  * --mode hotpath     --files 8 --mb 64 --rounds 5
+ * modes that start an agent: --compression-threads N, --linger-ms N, --fast-poll-ms N (the agent's
+ * batch.compressionThreads, batch.lingerMs, files.fastPollMs; each only when given)
  * </pre>
  */
 public final class AgentBenchmark {
@@ -130,6 +132,7 @@ public final class AgentBenchmark {
                 + "paths: {allow: [\"" + work.toAbsolutePath() + "\"]}\n"
                 + (arg("sink", "counting").equals("router") && arg("mode", "").equals("throughput") ? "status: {intervalMs: 200}\n" : "")
                 + extra
+                + (args.containsKey("fast-poll-ms") ? "files: {fastPollMs: " + intArg("fast-poll-ms", 20) + "}\n" : "")
                 + batchOptions()
                 + "tasks:\n  - id: bench\n    paths: [\"" + glob + "\"]\n    topic: bench\n    codec: " + arg("codec", "lz4") + "\n");
         return cfg;
