@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Direct memory for whole batches, reused: a request for a direct buffer of fixed size between half
- * of {@code bufferBytes} and {@code bufferBytes} (a large batch, e.g. of codec none) gets a buffer
+ * Direct memory for whole batches, reused: a request for a direct buffer of fixed size between seven
+ * eighths of {@code bufferBytes} and {@code bufferBytes} (a full batch, e.g. of codec none) gets a buffer
  * of that exact size over a block of {@code bufferBytes} that goes back to a free list when the
  * batch is released (by the shipper, on its thread), for the next batch; everything else goes to
  * the {@code fallback} allocator.
@@ -42,8 +42,8 @@ public final class BatchBuffers extends AbstractByteBufAllocator {
      */
     public BatchBuffers(ByteBufAllocator fallback, int bufferBytes, int keep) {
         super(true);
-        if (bufferBytes < 2 || keep < 1) {
-            throw new IllegalArgumentException("bufferBytes must be >= 2 and keep >= 1, were " + bufferBytes + ", " + keep);
+        if (bufferBytes < 8 || keep < 1) {
+            throw new IllegalArgumentException("bufferBytes must be >= 8 and keep >= 1, were " + bufferBytes + ", " + keep);
         }
         this.fallback = fallback;
         this.bufferBytes = bufferBytes;
@@ -52,7 +52,7 @@ public final class BatchBuffers extends AbstractByteBufAllocator {
 
     @Override
     protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
-        if (initialCapacity != maxCapacity || maxCapacity > bufferBytes || maxCapacity < bufferBytes / 2) {
+        if (initialCapacity != maxCapacity || maxCapacity > bufferBytes || maxCapacity < bufferBytes - bufferBytes / 8) {
             return fallback.directBuffer(initialCapacity, maxCapacity);
         }
         ByteBuffer block = free.poll();

@@ -23,22 +23,22 @@ class BatchBuffersTest {
 
     @Test
     void aReleasedBlockServesTheNextBatchAtItsExactSize() {
-        ByteBuf a = buffers.directBuffer(40_000, 40_000);
-        assertThat(a.capacity()).isEqualTo(40_000);
-        assertThat(a.maxCapacity()).isEqualTo(40_000);
-        a.writeBytes(new byte[40_000]);
-        a.setByte(39_999, 7);
+        ByteBuf a = buffers.directBuffer(58_000, 58_000);
+        assertThat(a.capacity()).isEqualTo(58_000);
+        assertThat(a.maxCapacity()).isEqualTo(58_000);
+        a.writeBytes(new byte[58_000]);
+        a.setByte(57_999, 7);
         assertThat(fallback.metric().usedDirectMemory()).as("not from the fallback").isZero();
         a.release();
         assertThat(buffers.free()).isEqualTo(1);
 
-        ByteBuf b = buffers.directBuffer(60_000, 60_000);
+        ByteBuf b = buffers.directBuffer(64_000, 64_000);
         try {
             assertThat(buffers.allocated()).as("one block, reused").isEqualTo(1);
             assertThat(buffers.reused()).isEqualTo(1);
-            assertThat(b.capacity()).isEqualTo(60_000);
+            assertThat(b.capacity()).isEqualTo(64_000);
             assertThat(b.writerIndex()).isZero();
-            b.writeBytes(new byte[60_000]);
+            b.writeBytes(new byte[64_000]);
             assertThat(b.isWritable()).isFalse();
         } finally {
             b.release();
@@ -47,12 +47,12 @@ class BatchBuffersTest {
 
     @Test
     void smallLargeAndGrowableBuffersGoToTheFallback() {
-        List<ByteBuf> bufs = List.of(buffers.directBuffer(1000, 1000), buffers.directBuffer(100_000, 100_000),
-                buffers.directBuffer(40_000), buffers.heapBuffer(40_000, 40_000));
+        List<ByteBuf> bufs = List.of(buffers.directBuffer(1000, 1000), buffers.directBuffer(50_000, 50_000),
+                buffers.directBuffer(100_000, 100_000), buffers.directBuffer(60_000), buffers.heapBuffer(60_000, 60_000));
         try {
             assertThat(buffers.allocated()).isZero();
-            assertThat(fallback.metric().usedDirectMemory()).isEqualTo(1000 + 100_000 + 40_000);
-            assertThat(fallback.metric().usedHeapMemory()).isEqualTo(40_000);
+            assertThat(fallback.metric().usedDirectMemory()).isEqualTo(1000 + 50_000 + 100_000 + 60_000);
+            assertThat(fallback.metric().usedHeapMemory()).isEqualTo(60_000);
         } finally {
             bufs.forEach(ByteBuf::release);
         }
@@ -62,14 +62,14 @@ class BatchBuffersTest {
     void atMostKeepBlocksAreKeptAndBlocksComeBackFromAnyThread() throws Exception {
         List<ByteBuf> inUse = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            inUse.add(buffers.directBuffer(50_000, 50_000));
+            inUse.add(buffers.directBuffer(60_000, 60_000));
         }
         assertThat(buffers.allocated()).isEqualTo(5);
         Thread releaser = new Thread(() -> inUse.forEach(ByteBuf::release), "shipper-like");
         releaser.start();
         releaser.join();
         assertThat(buffers.free()).as("two kept, three freed").isEqualTo(2);
-        ByteBuf again = buffers.directBuffer(50_000, 50_000);
+        ByteBuf again = buffers.directBuffer(60_000, 60_000);
         again.release();
         assertThat(buffers.allocated()).isEqualTo(5);
         assertThat(buffers.reused()).isEqualTo(1);
@@ -81,14 +81,14 @@ class BatchBuffersTest {
         try {
             List<ByteBuf> burst = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                burst.add(many.directBuffer(50_000, 50_000));
+                burst.add(many.directBuffer(60_000, 60_000));
             }
             burst.forEach(ByteBuf::release);
             assertThat(many.free()).isEqualTo(6);
             many.trim(); // starts the first interval: nothing measured yet
             for (int round = 0; round < 3; round++) { // steady: two in flight at once
-                ByteBuf a = many.directBuffer(50_000, 50_000);
-                ByteBuf b = many.directBuffer(50_000, 50_000);
+                ByteBuf a = many.directBuffer(60_000, 60_000);
+                ByteBuf b = many.directBuffer(60_000, 60_000);
                 a.release();
                 b.release();
             }
@@ -103,14 +103,14 @@ class BatchBuffersTest {
 
     @Test
     void aBufferWhoseCapacityChangedStillGivesItsBlockBackOnce() {
-        ByteBuf a = buffers.directBuffer(50_000, 50_000);
+        ByteBuf a = buffers.directBuffer(60_000, 60_000);
         a.writeBytes(new byte[100]);
         a.capacity(100); // Netty copies into memory of its own; the block stays ours
         assertThat(a.capacity()).isEqualTo(100);
         a.release();
         assertThat(buffers.free()).isEqualTo(1);
-        ByteBuf b = buffers.directBuffer(50_000, 50_000);
-        ByteBuf c = buffers.directBuffer(50_000, 50_000);
+        ByteBuf b = buffers.directBuffer(60_000, 60_000);
+        ByteBuf c = buffers.directBuffer(60_000, 60_000);
         try {
             assertThat(buffers.allocated()).as("the block came back once: one reuse, one new").isEqualTo(2);
             b.setByte(0, 1);
