@@ -6,6 +6,7 @@ import io.datastream.agent.batch.OutBatch;
 import io.datastream.agent.batch.SendWindow;
 import io.datastream.agent.checkpoint.CountedRange;
 import io.datastream.agent.checkpoint.MinuteCounts;
+import io.datastream.agent.compression.BatchBuffers;
 import io.datastream.agent.compression.CompressionPool;
 import io.datastream.protocol.batch.BatchBuilder;
 import io.datastream.protocol.batch.BatchSource;
@@ -40,6 +41,10 @@ import org.slf4j.LoggerFactory;
  */
 final class BatchAssembler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchAssembler.class);
+    /** Room for a batch's header (and LZ4's worst-case growth) beyond batch.maxBytes in a reused block. */
+    private static final int BATCH_HEADER_ROOM = 8 << 10;
+    /** How often the reused blocks that stayed free are given back. */
+    private static final long TRIM_MILLIS = 10_000;
 
     private final AgentConfig config;
     private final String agentId;
@@ -54,6 +59,8 @@ final class BatchAssembler implements AutoCloseable {
     /** The cursor of the stream being read as it was before the read (a failed read puts it back). */
     private final StreamCursor mark = new StreamCursor(0);
     private final CompressionPool<Pending> pool;
+    /** Where the pool's builders allocate batches. */
+    private final BatchBuffers buffers;
     /** The batches in the pool, in submission order (the pool hands them back in this order). */
     private final ArrayDeque<Pending> inPool = new ArrayDeque<>();
     /** A worker finished a batch and the tailer was told; cleared when the tailer drains. */
@@ -68,6 +75,8 @@ final class BatchAssembler implements AutoCloseable {
     private long readFailures;
     /** The clock at the latest read or drain. */
     private long lastNow;
+    /** The clock when the reused batch blocks were last trimmed. */
+    private long lastTrim;
     /** Lines and bytes counted as read since the last push, per task and minute (handed to the checkpointer with the counted offsets). */
     private final Map<MinuteCounts.Key, MinuteCounts> readCounts = new HashMap<>();
 
@@ -115,7 +124,12 @@ final class BatchAssembler implements AutoCloseable {
         this.scheduler = scheduler;
         this.reader = reader;
         int threads = config.batch().compressionThreads();
-        this.pool = new CompressionPool<>(threads, maxInFlight(threads), allocator,
+        // large batches (codec none) in reused blocks: see BatchBuffers; the rest from the allocator
+        // kept: as many as the send window and the pool can hold at once, trimmed every 10 s to what was used
+        int keep = (int) Math.min(config.send().windowBatches(), config.send().windowBytes() / config.batch().maxBytes() + 1)
+                + maxInFlight(threads);
+        this.buffers = new BatchBuffers(allocator, config.batch().maxBytes() + BATCH_HEADER_ROOM, keep);
+        this.pool = new CompressionPool<>(threads, maxInFlight(threads), buffers,
                 config.batch().maxBytes() + TaskSpec.MAX_LINE_BYTES + 64, config.batch().maxRecords(), "ds-agent-compress",
                 threads == 0 ? () -> { } : () -> {
                     if (wakeSent.compareAndSet(false, true)) {
@@ -293,6 +307,10 @@ final class BatchAssembler implements AutoCloseable {
         lastNow = now;
         wakeSent.set(false);
         pool.drain(this::done);
+        if (now - lastTrim >= TRIM_MILLIS) {
+            lastTrim = now;
+            buffers.trim();
+        }
     }
 
     /** Waits for every batch in the pool and hands them all to the outlet (shutdown; deterministic test steps). */
@@ -378,6 +396,7 @@ final class BatchAssembler implements AutoCloseable {
             drainAll();
         } finally {
             pool.close();
+            buffers.clear(); // blocks of batches still being sent come back to the list and go with it
         }
     }
 
