@@ -25,8 +25,8 @@ import java.util.function.LongSupplier;
  * --mode footprint   --files 4 --rate-mb 10 --seconds 60 --warmup 20[,180] --sink counting|router
  * --mode manyfiles   --files 100000 --sink counting
  * --mode hotpath     --files 8 --mb 64 --rounds 5
- * modes that start an agent: --compression-threads N, --linger-ms N, --fast-poll-ms N (the agent's
- * batch.compressionThreads, batch.lingerMs, files.fastPollMs; each only when given)
+ * modes that start an agent: --compression-threads N, --linger-ms N, --max-bytes N, --fast-poll-ms N (the
+ * agent's batch.compressionThreads, batch.lingerMs, batch.maxBytes, files.fastPollMs; each only when given)
  * </pre>
  */
 public final class AgentBenchmark {
@@ -138,7 +138,7 @@ public final class AgentBenchmark {
         return cfg;
     }
 
-    /** The agent's batch options from --compression-threads N and --linger-ms N (each only when given). */
+    /** The agent's batch options from --compression-threads N, --linger-ms N and --max-bytes N (each only when given). */
     private String batchOptions() {
         List<String> b = new ArrayList<>();
         if (args.containsKey("compression-threads")) {
@@ -146,6 +146,9 @@ public final class AgentBenchmark {
         }
         if (args.containsKey("linger-ms")) {
             b.add("lingerMs: " + intArg("linger-ms", 100));
+        }
+        if (args.containsKey("max-bytes")) {
+            b.add("maxBytes: " + intArg("max-bytes", 524_288));
         }
         return b.isEmpty() ? "" : "batch: {" + String.join(", ", b) + "}\n";
     }
