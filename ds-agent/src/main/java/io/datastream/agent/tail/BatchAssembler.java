@@ -174,12 +174,7 @@ final class BatchAssembler implements AutoCloseable {
         FileStream s = f.stream();
         TaskRuntime t = f.task;
         StreamCursor c = s.cursor;
-        mark.copyFrom(c);
-        long records0 = c.records;
-        long consumed0 = c.consumedBytes;
-        long dl0 = c.droppedLines;
-        long db0 = c.droppedBytes;
-        long split0 = c.splitRecords;
+        mark.copyFrom(c); // the counters before the read, and where a failed read goes back to
         long start = c.offset();
         // Batches and records must fit the router's limit whatever the config says (a record over
         // it is cut at the limit, and counted, like any over-long line).
@@ -222,16 +217,16 @@ final class BatchAssembler implements AutoCloseable {
             submit(t, s, start, sink.now, outcome == RecordReader.Outcome.EOF);
         }
         builder = null;
-        t.linesRead += c.records - records0;
-        t.bytesRead += c.consumedBytes - consumed0;
-        if (c.droppedLines != dl0 || c.droppedBytes != db0) {
-            t.drops.add(DropReason.OVER_LONG_LINE, c.droppedLines - dl0, c.droppedBytes - db0);
+        t.linesRead += c.records - mark.records;
+        t.bytesRead += c.consumedBytes - mark.consumedBytes;
+        if (c.droppedLines != mark.droppedLines || c.droppedBytes != mark.droppedBytes) {
+            t.drops.add(DropReason.OVER_LONG_LINE, c.droppedLines - mark.droppedLines, c.droppedBytes - mark.droppedBytes);
         }
-        t.splitRecords += c.splitRecords - split0;
+        t.splitRecords += c.splitRecords - mark.splitRecords;
         if (t.bucket != null) {
-            t.bucket.consume(c.consumedBytes - consumed0);
+            t.bucket.consume(c.consumedBytes - mark.consumedBytes);
         }
-        if (c.droppedLines > dl0 && !f.dropLogged) {
+        if (c.droppedLines > mark.droppedLines && !f.dropLogged) {
             f.dropLogged = true;
             LOG.warn("{}: truncated a record longer than maxLineBytes ({}); the rest is counted as dropped (logged once per file)",
                     f.path, t.rules.maxLineBytes());
@@ -250,7 +245,7 @@ final class BatchAssembler implements AutoCloseable {
             handles.close(f); // retried when discovery sees the file change again
             return false;
         }
-        return c.consumedBytes != consumed0 || outcome != RecordReader.Outcome.EOF;
+        return c.consumedBytes != mark.consumedBytes || outcome != RecordReader.Outcome.EOF;
     }
 
     /**
