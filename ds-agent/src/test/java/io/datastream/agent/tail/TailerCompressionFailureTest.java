@@ -81,23 +81,10 @@ class TailerCompressionFailureTest {
                 null);
         Tailer tailer = new Tailer(config, outlet, window, List.of(), () -> now[0], allocator,
                 new RecordReader(config.files().readBufferBytes()));
-        TaskReport report;
-        try {
-            tailer.setTasks(Map.of("app", spec));
-            written.addAll(TailerFixture.writeLines(files, 2_000));
-            TailerFixture.scan(tailer, spec, files);
-            for (int round = 0; round < 2_000 && !ledger.missing(written).isEmpty(); round++) {
-                now[0] += 10;
-                tailer.doWork(now[0]);
-                tailer.awaitCompressed();
-            }
-            tailer.awaitCompressed();
-            java.util.concurrent.CompletableFuture<TailerSnapshot> snapshot = tailer.snapshot();
-            tailer.doWork(now[0] += 10); // answers it
-            report = snapshot.getNow(null).tasks().get("app");
-        } finally {
-            tailer.close();
-        }
+        tailer.setTasks(Map.of("app", spec));
+        written.addAll(TailerFixture.writeLines(files, 2_000));
+        TailerFixture.scan(tailer, spec, files);
+        TaskReport report = TailerFixture.driveUntilDelivered(tailer, now, ledger, written, 2_000, "app");
         assertThat(allocator.failures.get()).as("the injected failures happened").isEqualTo(FAILING_CALLS.size());
         ledger.assertExactlyOnceAfterDedup(written);
         assertThat(ledger.duplicates()).as("a failed batch's lines are sent once, after it is read again").isZero();

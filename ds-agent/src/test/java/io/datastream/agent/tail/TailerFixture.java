@@ -96,6 +96,28 @@ final class TailerFixture implements AutoCloseable {
         tailer.onScan(new io.datastream.agent.discovery.ScanResult(spec, found, false, List.of()));
     }
 
+    /**
+     * Steps {@code tailer} on a manual clock ({@code now[0]}, 10 ms per round, waiting for its
+     * compressing threads each round) until {@code ledger} holds every written line or
+     * {@code maxRounds} passed, then returns task {@code taskId}'s report from a snapshot. Closes the tailer.
+     */
+    static TaskReport driveUntilDelivered(Tailer tailer, long[] now, io.datastream.agent.testing.LineLedger ledger,
+                                          List<String> written, int maxRounds, String taskId) throws Exception {
+        try {
+            for (int round = 0; round < maxRounds && !ledger.missing(written).isEmpty(); round++) {
+                now[0] += 10;
+                tailer.doWork(now[0]);
+                tailer.awaitCompressed();
+            }
+            tailer.awaitCompressed();
+            java.util.concurrent.CompletableFuture<TailerSnapshot> snapshot = tailer.snapshot();
+            tailer.doWork(now[0] += 10); // answers it
+            return snapshot.getNow(null).tasks().get(taskId);
+        } finally {
+            tailer.close();
+        }
+    }
+
     /** {@code extra}'s keys over {@code base}'s, section by section (the configuration refuses a section given twice). */
     static String merge(String base, String extra) {
         try {

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -75,24 +74,11 @@ class TailerReadFailureTest {
         TaskSpec spec = new TaskSpec("app", List.of(logs + "/*.log"), null, "logs", null, null, null, null, null, null, "lz4", null, null,
                 null);
         Tailer tailer = new Tailer(config, outlet, window, List.of(), () -> now[0], io.netty.buffer.ByteBufAllocator.DEFAULT, reader);
-        TaskReport report;
-        try {
-            tailer.setTasks(Map.of("app", spec));
-            written.addAll(TailerFixture.writeLines(files, 2_000));
-            TailerFixture.scan(tailer, spec, files);
-            // a failed file is opened again after 5 s: 10 ms per round leaves room for every failure
-            for (int round = 0; round < 5_000 && !ledger.missing(written).isEmpty(); round++) {
-                now[0] += 10;
-                tailer.doWork(now[0]);
-                tailer.awaitCompressed();
-            }
-            tailer.awaitCompressed();
-            CompletableFuture<TailerSnapshot> snapshot = tailer.snapshot();
-            tailer.doWork(now[0] += 10); // answers it
-            report = snapshot.getNow(null).tasks().get("app");
-        } finally {
-            tailer.close();
-        }
+        tailer.setTasks(Map.of("app", spec));
+        written.addAll(TailerFixture.writeLines(files, 2_000));
+        TailerFixture.scan(tailer, spec, files);
+        // a failed file is opened again after 5 s: 10 ms per round leaves room for every failure
+        TaskReport report = TailerFixture.driveUntilDelivered(tailer, now, ledger, written, 5_000, "app");
         assertThat(reader.failures.get()).as("the injected failures happened").isEqualTo(FAILING_OFFERS.size());
         ledger.assertExactlyOnceAfterDedup(written);
         assertThat(ledger.duplicates()).as("the records cut by a failed read are sent once, after they are read again").isZero();
