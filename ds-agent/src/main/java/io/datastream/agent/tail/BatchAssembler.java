@@ -211,6 +211,10 @@ final class BatchAssembler implements AutoCloseable {
             readFailed(f, c, e, now);
             return false;
         }
+        Tailer.Check check = moved(c) ? recheck(f, c, size, outcome == null, now) : Tailer.Check.SAME;
+        if (check != Tailer.Check.SAME) {
+            return check == Tailer.Check.CHANGED;
+        }
         if (builder.isEmpty()) {
             pool.giveBack(builder);
         } else {
@@ -246,6 +250,46 @@ final class BatchAssembler implements AutoCloseable {
             return false;
         }
         return c.consumedBytes != mark.consumedBytes || outcome != RecordReader.Outcome.EOF;
+    }
+
+    /** Whether the read moved the cursor (cut records, or went on skipping an over-long one). */
+    private boolean moved(StreamCursor c) {
+        return c.offset != mark.offset || c.skipping != mark.skipping || c.skipPos != mark.skipPos || c.skipEnd != mark.skipEnd;
+    }
+
+    /**
+     * Whether the bytes just read were still the stream's: the file's first bytes are checked again
+     * after the read. A file truncated (copytruncate) and written again between two looks, to the
+     * size the tailer last saw or past it, shows no shrink, and a check before the read would leave
+     * a moment in which it could happen; only the first bytes after the read tell. If they changed
+     * ({@link Tailer.Check#CHANGED}), the read is undone (its records go back to the pool unsent, the
+     * cursor and its counters back to where the read began) and the stream leaves the file
+     * ({@link RotationRules#contentChanged}: its copy continues it from there, and the new content
+     * is read as a new stream). If the check fails ({@link Tailer.Check#FAILED}), the read is undone
+     * and the file closed.
+     *
+     * @param failed the read itself ended in an I/O error (already counted as the file's error)
+     */
+    private Tailer.Check recheck(TrackedFile f, StreamCursor c, long size, boolean failed, long now) {
+        long streamSize = Math.max(f.verifiedSize, mark.offset);
+        boolean same;
+        try {
+            same = table.verify(f);
+        } catch (IOException e) {
+            c.copyFrom(mark); // the builder goes back to the pool unsent (read's finally)
+            if (!failed) {
+                table.fileError(f, e);
+            }
+            handles.close(f);
+            return Tailer.Check.FAILED;
+        }
+        if (same) {
+            f.verifiedSize = Math.max(f.verifiedSize, Math.max(size, c.offset));
+            return Tailer.Check.SAME;
+        }
+        c.copyFrom(mark); // as above
+        table.contentChanged(f, size, streamSize, now);
+        return Tailer.Check.CHANGED;
     }
 
     /**

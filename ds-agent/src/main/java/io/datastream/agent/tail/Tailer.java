@@ -412,7 +412,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
         if (size > f.size) {
             scheduler.grew(f, size, now);
         }
-        if (f.verifyNow) {
+        if (f.verifyNow) { // rewritten in place to the same size while nothing was left to read? (FileTable)
             f.verifyNow = false;
             f.verifiedSize = -1;
             Check c = verify(f, size, streamSize, now);
@@ -438,18 +438,12 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
         if (budget <= 0) {
             return false;
         }
-        // Truncated and written again past the old size between two looks? The first bytes tell.
-        if (size > f.verifiedSize) {
-            Check c = verify(f, size, streamSize, now);
-            if (c != Check.SAME) {
-                return c == Check.CHANGED;
-            }
-        }
+        // Truncated and written again between two looks? The first bytes, checked after the read, tell (BatchAssembler).
         return assembler.read(f, size, budget, finalFlush, timeoutFlush, now);
     }
 
     /** What a look at a file's first bytes found. */
-    private enum Check {
+    enum Check {
         /** Still its stream's first bytes. */
         SAME,
         /** Other bytes: its content is no longer the stream's ({@link RotationRules#contentChanged} was applied). */

@@ -48,11 +48,24 @@ class TailerCopytruncateRaceTest {
     }
 
     private Tailer start() throws IOException {
+        return start("", null);
+    }
+
+    /** With {@code extraYaml} over the fast timings, and the task's rate limit ({@code null}: none). */
+    private Tailer start(String extraYaml, Long rateLimitBytesPerSec) throws IOException {
+        return start(extraYaml, rateLimitBytesPerSec, null);
+    }
+
+    /** As above, reading with {@code reader} ({@code null}: the tailer's own). */
+    private Tailer start(String extraYaml, Long rateLimitBytesPerSec, RecordReader reader) throws IOException {
         AgentConfig config = AgentConfig.fromYaml(TailerFixture.merge(TailerFixture.FAST_TIMINGS + "dataDir: " + dir.resolve("data") + "\n",
-                "batch: {compressionThreads: 0}\n")); // each round's batches reach the outlet in that round
+                "batch: {compressionThreads: 0}\n" + extraYaml)); // each round's batches reach the outlet in that round
         SendWindow window = new SendWindow(config.send().windowBatches(), config.send().windowBytes());
-        tailer = new Tailer(config, new CollectingOutlet(window, ledger), window, List.of(), clock::get);
-        spec = new TaskSpec("app", List.of(logs() + "/*.log"), null, "logs", null, null, null, null, null, null, null, null, null, null);
+        CollectingOutlet outlet = new CollectingOutlet(window, ledger);
+        tailer = reader == null ? new Tailer(config, outlet, window, List.of(), clock::get)
+                : new Tailer(config, outlet, window, List.of(), clock::get, io.netty.buffer.ByteBufAllocator.DEFAULT, reader);
+        spec = new TaskSpec("app", List.of(logs() + "/*.log"), null, "logs", null, null, null, null, null, rateLimitBytesPerSec, null, null,
+                null, null);
         tailer.setTasks(Map.of("app", spec));
         return tailer;
     }
@@ -285,6 +298,78 @@ class TailerCopytruncateRaceTest {
             inFiles.addAll(lines(log));
             assertThat(inFiles).containsAll(beforeCopy).containsAll(afterTruncation);
             ledger.assertExactlyOnceAfterDedup(inFiles);
+            assertThat(report().droppedBytesByReason()).isEmpty();
+        }
+    }
+
+    /**
+     * The agent is behind (its rate limit), and between two of its looks logrotate copies the file
+     * and truncates it and the writer writes it again to exactly the size the agent last saw: no
+     * shrink to see and no growth to check, yet the bytes past the read offset are another
+     * generation's. They must not be read as the stream's (the first generation's lines there would
+     * be lost, and the second's delivered under the first's identity): the copy continues the stream
+     * from the read offset, and the new content is read as a file of its own.
+     */
+    @Test
+    void aFileTruncatedAndWrittenAgainToTheSizeTheAgentLastSawWhileItIsBehindIsContinuedByItsCopy() throws Exception {
+        Path log = logs().resolve("access.log");
+        Path copy = logs().resolve("access.log.1");
+        try (LogWriter first = new LogWriter(log, "gen-a"); Tailer t = start("files: {readBufferBytes: 4096}\n", 1000L)) {
+            first.write(300);
+            scan(log);
+            run(50); // a burst of 4 KiB, then 1000 bytes a second
+            assertThat(ledger.distinctLines()).isPositive();
+            assertThat(ledger.missing(first.written())).isNotEmpty();
+            Files.copy(log, copy);
+            truncate(log);
+            try (LogWriter second = new LogWriter(log, "gen-b")) { // lines as long as the first generation's
+                second.write(300);
+                assertThat(Files.size(log)).isEqualTo(Files.size(copy));
+                run(60_000);
+                List<String> all = new ArrayList<>(first.written());
+                all.addAll(second.written());
+                ledger.assertExactlyOnceAfterDedup(all);
+            }
+            assertThat(report().droppedBytesByReason()).isEmpty();
+        }
+    }
+
+    /**
+     * As above, in the moment between the tailer's look at the file and its read: logrotate copies
+     * and truncates it, and the writer writes it again past the read offset, as the read begins (the
+     * test does it from inside the reader). A check of the first bytes before the read cannot see
+     * that; the check after the read does, and the read is undone.
+     */
+    @Test
+    void aFileTruncatedAndWrittenAgainAsAReadBeginsIsContinuedByItsCopy() throws Exception {
+        Path log = logs().resolve("access.log");
+        Path copy = logs().resolve("access.log.1");
+        List<String> second = new ArrayList<>();
+        RecordReader rotating = new RecordReader(4096) {
+            private boolean rotated;
+
+            @Override
+            public Outcome read(FileChannel channel, StreamCursor cursor, LineRules rules, RecordSink sink, long budget, boolean finalFlush,
+                                boolean timeoutFlush, long nowMillis) throws IOException {
+                if (!rotated && cursor.offset() > 0) {
+                    rotated = true;
+                    Files.copy(log, copy);
+                    truncate(log);
+                    try (LogWriter w = new LogWriter(log, "gen-b")) {
+                        second.addAll(w.write(400));
+                    }
+                }
+                return super.read(channel, cursor, rules, sink, budget, finalFlush, timeoutFlush, nowMillis);
+            }
+        };
+        try (LogWriter first = new LogWriter(log, "gen-a"); Tailer t = start("files: {readBufferBytes: 4096}\n", 1000L, rotating)) {
+            first.write(300);
+            scan(log);
+            run(60_000);
+            assertThat(second).as("rotated while a read began").isNotEmpty();
+            List<String> all = new ArrayList<>(first.written());
+            all.addAll(second);
+            ledger.assertExactlyOnceAfterDedup(all);
             assertThat(report().droppedBytesByReason()).isEmpty();
         }
     }
