@@ -237,7 +237,9 @@ final class BatchAssembler implements AutoCloseable {
         }
         if (outcome == RecordReader.Outcome.EOF) {
             f.idleSize = size;
-            f.firstPendingMillis = c.offset() >= size ? -1 : f.firstPendingMillis;
+            if (c.offset() >= size) {
+                scheduler.caughtUp(f, c.offset(), now);
+            }
             if (timeoutFlush) {
                 f.timeoutFlushedSize = size;
             }

@@ -38,7 +38,7 @@ final class PendingIdentity {
      * had a fingerprint are counted.
      */
     void watchSize(TrackedFile f, long now) {
-        boolean fast = !f.present() || now - f.sizeChangedMillis < options.slowAfterMs();
+        boolean fast = watchedFast(f, now, options);
         if (!f.isOpen() || now - f.sizeCheckedMillis < (fast ? options.fastPollMs() : options.slowPollMs())) {
             return;
         }
@@ -55,6 +55,11 @@ final class PendingIdentity {
         } catch (IOException e) {
             // the next look, or the fingerprint's read, reports it
         }
+    }
+
+    /** Whether the size of {@code f} (no fingerprint yet) is looked at every files.fastPollMs now (else every files.slowPollMs). */
+    static boolean watchedFast(TrackedFile f, long now, AgentConfig.FileOptions options) {
+        return !f.present() || now - f.sizeChangedMillis < options.slowAfterMs();
     }
 
     /**

@@ -33,8 +33,21 @@ final class ReadScheduler {
     private final Set<Path> woken = new HashSet<>();
     /** The last round found the send window (or the compression pool) full: reading stopped for the rest of it. */
     private boolean windowFull;
-    private boolean anyFast;
-    private boolean lingering;
+    /** The last round left a fast file that waits on no linger: it is looked at again a files.fastPollMs later. */
+    private boolean pollFast;
+    /**
+     * The earliest moment a linger of the last round ends, a lingering file is expected to hold a
+     * full batch, or a fast file found with nothing unread would end a linger of its next bytes;
+     * MAX_VALUE: none.
+     */
+    private long lingerDue = Long.MAX_VALUE;
+    /** The file being looked at lingered in this look. */
+    private boolean lingered;
+    /**
+     * This round came at a linger's end: growth that has lingered half of batch.lingerMs is read
+     * with it, so the files of a steady writer come to linger in step (one wake-up for all).
+     */
+    private boolean lingerEnded;
 
     ReadScheduler(AgentConfig.FileOptions opts, AgentConfig.BatchOptions batch, SendWindow window) {
         this.opts = opts;
@@ -63,29 +76,37 @@ final class ReadScheduler {
     /** One round over the open files (a file closed during its turn leaves the list). True if any look did work. */
     boolean round(List<TrackedFile> open, long now, java.util.function.BooleanSupplier running, Turn turn) {
         windowFull = false;
-        anyFast = false;
-        lingering = false;
+        pollFast = false;
+        lingerEnded = now >= lingerDue;
+        lingerDue = Long.MAX_VALUE;
         boolean worked = false;
         for (int i = 0; i < open.size() && running.getAsBoolean(); i++) {
             TrackedFile f = open.get(i);
             if (f.stream() == null || f.task.parked) {
+                // no fingerprint yet: its size is watched (FileTable) every files.fastPollMs while it changes
+                pollFast |= f.state() == FileState.PENDING_IDENTITY && PendingIdentity.watchedFast(f, now, opts);
                 continue;
             }
             if (f.fileClass == FileClass.SLOW && !woken.contains(f.path) && now - f.lastCheckMillis < opts.slowPollMs()) {
                 continue;
             }
             f.lastCheckMillis = now;
+            lingered = false;
             if (!windowFull) {
                 worked |= turn.look(f, now);
-            }
-            if (f.firstPendingMillis >= 0) {
-                lingering = true;
             }
             turn.after(f, now);
             if (f.channel == null) {
                 i--; // removed from the open list
-            } else if (f.fileClass == FileClass.FAST) {
-                anyFast = true;
+            } else if (f.fileClass == FileClass.FAST && !lingered) {
+                if (f.caughtUpAtMillis == now && f.drained() && batch.lingerMs() > opts.fastPollMs()) {
+                    // nothing unread: what it gets next lingers from now; looked at again when that
+                    // linger would end, or when it is expected to hold a full batch (not before a files.fastPollMs)
+                    long fill = f.fillMillis > 0 ? f.fillMillis : batch.lingerMs();
+                    lingerDue = Math.min(lingerDue, now + Math.max(opts.fastPollMs(), Math.min(fill, batch.lingerMs())));
+                } else {
+                    pollFast = true;
+                }
             }
         }
         woken.clear();
@@ -121,13 +142,45 @@ final class ReadScheduler {
 
     /**
      * Whether {@code pending} bytes wait for more: less than a batch, and its first bytes pending for
-     * less than batch.lingerMs (unless a flush is due). Starts the linger clock.
+     * less than batch.lingerMs (unless a flush is due). Starts the linger clock, at the last time the
+     * tailer found nothing of the file unread (its unread bytes arrived after that; the files read to
+     * their end in one round linger together), else now. A file that lingers is not looked at again
+     * before its linger ends, or before it is expected to hold a full batch at the rate it grew
+     * between its last two catch-ups ({@link #idleWaitMillis}): a steady writer's file is looked at
+     * about once per batch, not every files.fastPollMs. In a round that comes at a linger's end,
+     * growth that has lingered half of batch.lingerMs is read too, so files come to linger in step.
      */
     boolean lingers(TrackedFile f, long pending, boolean flush, long now) {
         if (f.firstPendingMillis < 0) {
-            f.firstPendingMillis = now;
+            f.firstPendingMillis = f.caughtUpAtMillis >= 0 && f.caughtUpAtMillis <= now ? f.caughtUpAtMillis : now;
         }
-        return pending < batch.maxBytes() && now - f.firstPendingMillis < batch.lingerMs() && !flush;
+        long lingered = now - f.firstPendingMillis;
+        if (pending >= batch.maxBytes() || lingered >= batch.lingerMs() || (lingerEnded && lingered >= batch.lingerMs() / 2) || flush) {
+            return false;
+        }
+        long end = f.firstPendingMillis + batch.lingerMs();
+        long due = end;
+        if (f.fillMillis > 0 && f.caughtUpAtMillis >= 0) {
+            due = Math.min(due, f.caughtUpAtMillis + f.fillMillis); // full by then, at the rate of its last catch-up
+        }
+        // an estimate never makes it look more often than every files.fastPollMs
+        lingerDue = Math.min(lingerDue, Math.max(due, Math.min(now + opts.fastPollMs(), end)));
+        this.lingered = true;
+        return true;
+    }
+
+    /**
+     * The tailer found nothing of {@code f} unread at {@code now} (a look, or a read that cut
+     * everything; {@code offset}: its stream's offset then): what it gets next lingers from now. The
+     * rate it grew at since it was last caught up with says how soon it will hold a full batch.
+     */
+    void caughtUp(TrackedFile f, long offset, long now) {
+        if (f.caughtUpAtMillis >= 0 && now > f.caughtUpAtMillis && offset > f.caughtUpOffset) {
+            f.fillMillis = (long) Math.ceil((now - f.caughtUpAtMillis) * (double) batch.maxBytes() / (offset - f.caughtUpOffset));
+        }
+        f.caughtUpAtMillis = now;
+        f.caughtUpOffset = offset;
+        f.firstPendingMillis = -1;
     }
 
     /** More is ready after a read: the next look does not linger. */
@@ -162,11 +215,19 @@ final class ReadScheduler {
         windowFull = true;
     }
 
-    /** How long the tailer may wait for a message after a round that did nothing. */
-    long idleWaitMillis(boolean handlesWanted) {
-        long wait = anyFast ? opts.fastPollMs() : Math.min(opts.slowPollMs(), 1000);
-        if (lingering) {
-            wait = Math.min(wait, Math.max(1, batch.lingerMs() / 2));
+    /**
+     * How long the tailer may wait for a message after a round that did nothing ({@code now}): until
+     * the first linger of the round ends, a files.fastPollMs while a fast file waits on no linger
+     * (its growth starts one) or a file without a fingerprint is watched fast, at most
+     * min(files.slowPollMs, 1 s).
+     */
+    long idleWaitMillis(boolean handlesWanted, long now) {
+        long wait = Math.min(opts.slowPollMs(), 1000);
+        if (pollFast) {
+            wait = Math.min(wait, opts.fastPollMs());
+        }
+        if (lingerDue != Long.MAX_VALUE) {
+            wait = Math.min(wait, Math.max(1, lingerDue - now));
         }
         if (handlesWanted && !windowFull) {
             wait = Math.min(wait, opts.fastPollMs());

@@ -319,7 +319,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
      * writer would otherwise wake the tailer for every write.
      */
     private void idle(long now) throws InterruptedException {
-        long deadline = now + scheduler.idleWaitMillis(pool.hasWanted());
+        long deadline = now + scheduler.idleWaitMillis(pool.hasWanted(), now);
         if (progressWaiting()) {
             deadline = Math.min(deadline, Math.max(now + 1, lastPushMillis + PUSH_INTERVAL_MS));
         }
@@ -425,7 +425,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
         boolean timeoutFlush = f.task.rules.multiline() && idle >= f.task.rules.flushTimeoutMs() && f.timeoutFlushedSize != size;
         long pending = size - s.cursor.offset();
         if (pending <= 0 && !s.cursor.skipping()) {
-            f.firstPendingMillis = -1;
+            scheduler.caughtUp(f, s.cursor.offset(), now);
             return false;
         }
         if (size == f.idleSize && !finalFlush && !timeoutFlush) {

@@ -64,6 +64,15 @@ final class TrackedFile {
     boolean verifyNow;
     long timeoutFlushedSize = -1;
     long firstPendingMillis = -1;
+    /**
+     * The last time the tailer found nothing of it unread (a look, or a read that cut everything): its
+     * unread bytes arrived after that, so their linger counts from there; -1: not yet.
+     */
+    long caughtUpAtMillis = -1;
+    /** Its stream's offset at {@link #caughtUpAtMillis}. */
+    long caughtUpOffset;
+    /** How long it took to grow by batch.maxBytes at the rate between its last two catch-ups; -1: unknown. */
+    long fillMillis = -1;
     boolean wantOpen;
     /** In the task's queue of files to fingerprint. */
     boolean pendingResolve;

@@ -217,8 +217,156 @@ class TailerPiecesTest {
         task.bucket = null;
         window.take(100);
         assertThat(scheduler.budget(f, now)).isZero();
-        assertThat(scheduler.idleWaitMillis(true)).as("handles wanted, but the window is full")
+        assertThat(scheduler.idleWaitMillis(true, now)).as("handles wanted, but the window is full")
                 .isEqualTo(Math.min(config.files().slowPollMs(), 1000));
+    }
+
+    /** A scheduler with batch.lingerMs 100, batch.maxBytes 64 KiB, files.fastPollMs 20 and files.slowPollMs 500. */
+    private ReadScheduler lingering() {
+        AgentConfig c = AgentConfig.fromYaml(TailerFixture.merge(TailerFixture.FAST_TIMINGS + "dataDir: " + dir.resolve("data") + "\n",
+                "batch: {lingerMs: 100, maxBytes: 65536}\nfiles: {fastPollMs: 20, slowPollMs: 500}\n"));
+        return new ReadScheduler(c.files(), c.batch(), new SendWindow(4, 1 << 20));
+    }
+
+    /** What Tailer.turn does before it would read: {@code pending} bytes per file; records the files it would read. */
+    private static final class LingerLooks implements ReadScheduler.Turn {
+        final ReadScheduler scheduler;
+        final Map<TrackedFile, Long> pending = new java.util.HashMap<>();
+        final List<TrackedFile> read = new ArrayList<>();
+
+        LingerLooks(ReadScheduler scheduler) {
+            this.scheduler = scheduler;
+        }
+
+        @Override
+        public boolean look(TrackedFile f, long t) {
+            long p = pending.getOrDefault(f, 0L);
+            if (p <= 0) {
+                if (f.drained()) {
+                    scheduler.caughtUp(f, f.stream().cursor.offset(), t);
+                }
+                return false;
+            }
+            if (f.idleSize == f.size || scheduler.lingers(f, p, false, t)) {
+                return false; // only a partial line, or lingering
+            }
+            read.add(f);
+            return true;
+        }
+
+        @Override
+        public void after(TrackedFile f, long t) {
+        }
+    }
+
+    private TrackedFile openFast(HandlePool pool, String name, int bytes, long offset) throws Exception {
+        TrackedFile f = file(name, bytes, offset);
+        pool.want(f);
+        pool.openWanted(now);
+        f.fileClass = FileClass.FAST;
+        return f;
+    }
+
+    /**
+     * After a round that read nothing, the tailer sleeps until the first linger ends, or until a
+     * lingering file is expected to hold a full batch at the rate it grew between its last two
+     * catch-ups; a fast file found with nothing unread is looked at again when a linger of its next
+     * bytes would end; a files.fastPollMs only while a fast file has unread bytes that do not linger
+     * (a partial line) or a file without a fingerprint is watched fast.
+     */
+    @Test
+    void anIdleRoundWaitsUntilTheFirstLingerEnds() throws Exception {
+        ReadScheduler scheduler = lingering();
+        HandlePool pool = pool(4);
+        TrackedFile a = openFast(pool, "a.log", 10, 10); // read to its end
+        TrackedFile b = openFast(pool, "b.log", 10, 0);
+        LingerLooks looks = new LingerLooks(scheduler);
+
+        looks.pending.put(b, 1_000L); // never caught up with: its linger starts now
+        assertThat(scheduler.round(pool.open(), now, () -> true, looks)).isFalse();
+        assertThat(b.firstPendingMillis).isEqualTo(now);
+        assertThat(a.caughtUpAtMillis).isEqualTo(now);
+        assertThat(scheduler.idleWaitMillis(false, now)).as("b's linger, and a linger of what a gets next, end at now + 100").isEqualTo(100);
+        assertThat(scheduler.idleWaitMillis(true, now)).as("a handle is wanted").isEqualTo(20);
+
+        long t1 = now + 20; // woken early
+        looks.pending.put(a, 1_000L); // written since the look at now: its linger counts from then, as b's
+        assertThat(scheduler.round(pool.open(), t1, () -> true, looks)).isFalse();
+        assertThat(a.firstPendingMillis).isEqualTo(now);
+        assertThat(scheduler.idleWaitMillis(false, t1)).as("until both lingers end").isEqualTo(80);
+
+        a.fillMillis = 40; // it filled a batch in 40 ms between its last two catch-ups
+        assertThat(scheduler.round(pool.open(), t1, () -> true, looks)).isFalse();
+        assertThat(scheduler.idleWaitMillis(false, t1)).as("until a is expected to hold a full batch").isEqualTo(20);
+        a.fillMillis = 30;
+        assertThat(scheduler.round(pool.open(), t1, () -> true, looks)).isFalse();
+        assertThat(scheduler.idleWaitMillis(false, t1)).as("an estimate: not sooner than a files.fastPollMs").isEqualTo(20);
+
+        looks.pending.put(a, 5L);
+        a.stream().cursor.reset(5); // a partial line: no linger, polled
+        a.idleSize = a.size;
+        assertThat(scheduler.round(pool.open(), t1, () -> true, looks)).isFalse();
+        assertThat(scheduler.idleWaitMillis(false, t1)).isEqualTo(20);
+        a.idleSize = -1;
+        a.stream().cursor.reset(10);
+        looks.pending.put(a, 0L);
+
+        assertThat(scheduler.round(pool.open(), now + 100, () -> true, looks)).as("b's linger is over: it is read").isTrue();
+        assertThat(looks.read).containsExactly(b);
+        a.fileClass = FileClass.SLOW;
+        b.fileClass = FileClass.SLOW;
+        looks.pending.clear();
+        assertThat(scheduler.round(pool.open(), now + 1_000, () -> true, looks)).isFalse();
+        assertThat(scheduler.idleWaitMillis(false, now + 1_000)).as("slow files only").isEqualTo(500);
+
+        TrackedFile unknown = file("c.log", 10, -1);
+        pool.want(unknown);
+        pool.openWanted(now + 1_000);
+        assertThat(unknown.state()).isEqualTo(FileState.PENDING_IDENTITY);
+        unknown.sizeChangedMillis = now + 1_000;
+        assertThat(scheduler.round(pool.open(), now + 1_000, () -> true, looks)).isFalse();
+        assertThat(scheduler.idleWaitMillis(false, now + 1_000)).as("a file without a fingerprint that just changed").isEqualTo(20);
+        pool.closeAll();
+    }
+
+    /** How long a file took to grow by a batch, from its last two catch-ups; a look that finds nothing new changes nothing of it. */
+    @Test
+    void aCatchUpMeasuresHowFastAFileFillsABatch() throws Exception {
+        ReadScheduler scheduler = lingering();
+        TrackedFile f = file("a.log", 10, 0);
+        scheduler.caughtUp(f, 1_000, now);
+        assertThat(f.fillMillis).isEqualTo(-1);
+        scheduler.caughtUp(f, 1_000 + 32_768, now + 50);
+        assertThat(f.fillMillis).isEqualTo(100);
+        scheduler.caughtUp(f, 1_000 + 32_768, now + 60);
+        assertThat(f.fillMillis).isEqualTo(100);
+        assertThat(f.caughtUpAtMillis).isEqualTo(now + 60);
+        assertThat(f.firstPendingMillis).isEqualTo(-1);
+    }
+
+    /**
+     * A round that comes at a linger's end also reads growth that has lingered half of
+     * batch.lingerMs: files whose lingers ended apart come to linger in step (one wake-up for all).
+     */
+    @Test
+    void aRoundAtALingersEndReadsGrowthThatLingeredHalfOfIt() throws Exception {
+        ReadScheduler scheduler = lingering();
+        HandlePool pool = pool(4);
+        TrackedFile a = openFast(pool, "a.log", 10, 0);
+        TrackedFile b = openFast(pool, "b.log", 10, 0);
+        TrackedFile c = openFast(pool, "c.log", 10, 0);
+        LingerLooks looks = new LingerLooks(scheduler);
+        looks.pending.put(a, 1_000L);
+        looks.pending.put(b, 1_000L);
+        b.caughtUpAtMillis = now - 40; // its linger started 40 ms earlier
+        assertThat(scheduler.round(pool.open(), now, () -> true, looks)).isFalse();
+        looks.pending.put(c, 1_000L); // c's linger starts 20 ms after a's
+        assertThat(scheduler.round(pool.open(), now + 20, () -> true, looks)).isFalse();
+        assertThat(scheduler.idleWaitMillis(false, now + 20)).isEqualTo(40);
+        assertThat(scheduler.round(pool.open(), now + 55, () -> true, looks)).as("woken early: no linger ended").isFalse();
+        assertThat(scheduler.round(pool.open(), now + 60, () -> true, looks)).isTrue();
+        assertThat(looks.read).as("b's linger ended; a lingered 60 ms, c 40 ms").containsExactly(a, b);
+        pool.closeAll();
     }
 
     @Test
