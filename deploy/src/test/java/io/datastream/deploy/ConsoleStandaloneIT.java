@@ -93,6 +93,8 @@ class ConsoleStandaloneIT {
         browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build(), options);
         until = new WebDriverWait(browser, PATIENCE);
+        // the page re-renders on every refresh: an element found just before may be gone when it is read
+        until.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
         Files.createDirectories(SCREENSHOTS);
     }
 
@@ -254,9 +256,17 @@ class ConsoleStandaloneIT {
         return t.matches("\\d+") ? Long.parseLong(t) : -1;
     }
 
-    /** The value next to a label in a two-column facts table. */
+    /** The value next to a label in a two-column facts table (looked up again if a refresh re-rendered it meanwhile). */
     private static String fact(String table, String label) {
-        return browser.findElement(By.id(table)).findElement(By.cssSelector("td[data-field='" + label + "']")).getText();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return browser.findElement(By.id(table)).findElement(By.cssSelector("td[data-field='" + label + "']")).getText();
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static String text(String id) {

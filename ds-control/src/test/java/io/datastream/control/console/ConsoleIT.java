@@ -97,6 +97,8 @@ class ConsoleIT {
                 .usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
         until = new WebDriverWait(browser, Duration.ofSeconds(30));
+        // the page re-renders on every refresh: an element found just before may be gone when it is read
+        until.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
         Files.createDirectories(SCREENSHOTS);
     }
 
