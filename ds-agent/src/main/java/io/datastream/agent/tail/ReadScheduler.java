@@ -144,7 +144,7 @@ final class ReadScheduler {
      * Whether {@code pending} bytes wait for more: less than a batch, and its first bytes pending for
      * less than batch.lingerMs (unless a flush is due). Starts the linger clock, at the last time the
      * tailer found nothing of the file unread (its unread bytes arrived after that; the files read to
-     * their end in one round linger together), else now. A file that lingers is not looked at again
+     * their end in one round linger together) but no earlier than one linger back, else now. A file that lingers is not looked at again
      * before its linger ends, or before it is expected to hold a full batch at the rate it grew
      * between its last two catch-ups ({@link #idleWaitMillis}): a steady writer's file is looked at
      * about once per batch, not every files.fastPollMs. In a round that comes at a linger's end,
@@ -152,7 +152,9 @@ final class ReadScheduler {
      */
     boolean lingers(TrackedFile f, long pending, boolean flush, long now) {
         if (f.firstPendingMillis < 0) {
-            f.firstPendingMillis = f.caughtUpAtMillis >= 0 && f.caughtUpAtMillis <= now ? f.caughtUpAtMillis : now;
+            // no earlier than one linger back: the task's oldest-unread age (status) stays within a linger of the truth
+            f.firstPendingMillis = f.caughtUpAtMillis >= 0 && f.caughtUpAtMillis <= now
+                    ? Math.max(f.caughtUpAtMillis, now - batch.lingerMs()) : now;
         }
         long lingered = now - f.firstPendingMillis;
         if (pending >= batch.maxBytes() || lingered >= batch.lingerMs() || (lingerEnded && lingered >= batch.lingerMs() / 2) || flush) {

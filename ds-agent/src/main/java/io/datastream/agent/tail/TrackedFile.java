@@ -58,7 +58,7 @@ final class TrackedFile {
     long lastCheckMillis;
     /** Size at which the last read found nothing more to cut (a partial line waits). */
     long idleSize = -1;
-    /** Size when the first bytes were last checked against the stream's fingerprint. */
+    /** Bytes known to be the stream's: the size (or the offset read to) when the first bytes were last found to be its own. */
     long verifiedSize = -1;
     /** Discovery saw the modification time change: check the first bytes even if the size did not grow. */
     boolean verifyNow;

@@ -342,6 +342,8 @@ class TailerPiecesTest {
         assertThat(f.fillMillis).isEqualTo(100);
         assertThat(f.caughtUpAtMillis).isEqualTo(now + 60);
         assertThat(f.firstPendingMillis).isEqualTo(-1);
+        assertThat(scheduler.lingers(f, 100, false, now + 60_000)).as("quiet for a minute: read at once").isFalse();
+        assertThat(f.firstPendingMillis).as("its lines are not taken for a minute old").isEqualTo(now + 60_000 - 100);
     }
 
     /**
