@@ -243,6 +243,9 @@ final class BatchAssembler implements AutoCloseable {
             if (timeoutFlush) {
                 f.timeoutFlushedSize = size;
             }
+        } else if (outcome == RecordReader.Outcome.FULL && sink.limit == Long.MAX_VALUE && !finalFlush && !timeoutFlush) {
+            f.idleSize = -1;
+            scheduler.readFull(f, c.offset(), size - c.offset(), now); // the rest starts the next batch
         } else if (outcome != null) {
             f.idleSize = -1;
             scheduler.noLinger(f, now); // more is ready: no linger

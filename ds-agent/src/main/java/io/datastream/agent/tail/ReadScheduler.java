@@ -163,7 +163,11 @@ final class ReadScheduler {
         long end = f.firstPendingMillis + batch.lingerMs();
         long due = end;
         if (f.fillMillis > 0 && f.caughtUpAtMillis >= 0) {
-            due = Math.min(due, f.caughtUpAtMillis + f.fillMillis); // full by then, at the rate of its last catch-up
+            long full = f.caughtUpAtMillis + f.fillMillis; // full by then, at the rate of its last catch-up
+            if (now >= full) {
+                return false; // as full as the rate says it would be: read it now rather than poll until it is
+            }
+            due = Math.min(due, full);
         }
         // an estimate never makes it look more often than every files.fastPollMs
         lingerDue = Math.min(lingerDue, Math.max(due, Math.min(now + opts.fastPollMs(), end)));
@@ -188,6 +192,28 @@ final class ReadScheduler {
     /** More is ready after a read: the next look does not linger. */
     void noLinger(TrackedFile f, long now) {
         f.firstPendingMillis = now - batch.lingerMs();
+    }
+
+    /**
+     * A read stopped at a full batch, {@code offset} in the stream, with {@code rest} bytes of the
+     * file still unread. Less than a batch left, and the rate the file grows at known: the rest is
+     * the start of the next batch. It lingers from when it is estimated to have begun to arrive at
+     * that rate (no earlier than one linger back, nor before the file's last catch-up), which
+     * counts as the file's catch-up at {@code offset}, so the next look comes when the next batch
+     * is expected to be full: a file that fills batch.maxBytes before its linger ends is read one
+     * full batch at a time, not a full batch and then the small rest. A batch or more left, or no
+     * rate yet: the next look reads on at once ({@link #noLinger}).
+     */
+    void readFull(TrackedFile f, long offset, long rest, long now) {
+        if (rest <= 0 || rest >= batch.maxBytes() || f.fillMillis <= 0 || f.caughtUpAtMillis < 0) {
+            noLinger(f, now);
+            return;
+        }
+        long age = Math.min(batch.lingerMs(), (long) (rest * (double) f.fillMillis / batch.maxBytes()));
+        long from = Math.min(now, Math.max(now - age, f.caughtUpAtMillis));
+        f.caughtUpAtMillis = from;
+        f.caughtUpOffset = offset;
+        f.firstPendingMillis = from;
     }
 
     /** Bytes a look at {@code f} may read now: 0 when its task's rate limit or the send window says wait. */

@@ -66,7 +66,9 @@ final class TrackedFile {
     long firstPendingMillis = -1;
     /**
      * The last time the tailer found nothing of it unread (a look, or a read that cut everything): its
-     * unread bytes arrived after that, so their linger counts from there; -1: not yet.
+     * unread bytes arrived after that, so their linger counts from there; -1: not yet. After a read
+     * that stopped at a full batch with less than a batch left, the time the rest is estimated to
+     * have begun to arrive ({@link ReadScheduler#readFull}).
      */
     long caughtUpAtMillis = -1;
     /** Its stream's offset at {@link #caughtUpAtMillis}. */

@@ -347,6 +347,40 @@ class TailerPiecesTest {
     }
 
     /**
+     * A file that fills batch.maxBytes before its linger ends is read a full batch at a time: the
+     * rest after a full batch starts the next one (it lingers from when it began to arrive, at the
+     * file's rate), and a look at the time the rate says a batch is full reads it.
+     */
+    @Test
+    void aFileThatFillsABatchBeforeItsLingerEndsIsReadAFullBatchAtATime() throws Exception {
+        ReadScheduler scheduler = lingering(); // lingerMs 100, maxBytes 65536
+        TrackedFile f = file("a.log", 10, 0);
+        scheduler.caughtUp(f, 0, now);
+        scheduler.caughtUp(f, 32_768, now + 20); // 32 KiB in 20 ms: a batch in 40 ms
+        assertThat(f.fillMillis).isEqualTo(40);
+
+        scheduler.readFull(f, 32_768 + 65_536, 16_384, now + 62); // a full batch read, 16 KiB left: 10 ms of growth
+        assertThat(f.firstPendingMillis).isEqualTo(now + 52);
+        assertThat(f.caughtUpAtMillis).isEqualTo(now + 52);
+        assertThat(f.caughtUpOffset).isEqualTo(32_768 + 65_536);
+        assertThat(scheduler.lingers(f, 16_384, false, now + 62)).as("the rest waits for the next batch").isTrue();
+        assertThat(scheduler.idleWaitMillis(false, now + 62)).as("until it is expected full").isEqualTo(30);
+        assertThat(scheduler.lingers(f, 60_000, false, now + 92)).as("full by the rate: read, not polled").isFalse();
+
+        scheduler.readFull(f, 200_000, 70_000, now + 100);
+        assertThat(f.firstPendingMillis).as("a batch or more left: read on").isEqualTo(now);
+        TrackedFile g = file("b.log", 10, 0);
+        scheduler.readFull(g, 65_536, 100, now);
+        assertThat(g.firstPendingMillis).as("no rate known yet: read on").isEqualTo(now - 100);
+
+        TrackedFile h = file("c.log", 10, 0);
+        scheduler.caughtUp(h, 0, now);
+        scheduler.caughtUp(h, 65_536, now + 1_000); // slow: a batch a second
+        scheduler.readFull(h, 131_072, 65_000, now + 1_500);
+        assertThat(h.firstPendingMillis).as("no earlier than one linger back").isEqualTo(now + 1_400);
+    }
+
+    /**
      * A round that comes at a linger's end also reads growth that has lingered half of
      * batch.lingerMs: files whose lingers ended apart come to linger in step (one wake-up for all).
      */
