@@ -7,4 +7,15 @@ public interface BatchOutlet {
      * Never blocks.
      */
     void submit(OutBatch batch);
+
+    /**
+     * Takes ownership of every batch of {@code batches}, in their order, like {@link #submit} one by
+     * one; the list stays the caller's. Never blocks. The shipper takes them in one hand-over (one
+     * wake-up of its thread, one write to the router for all of them).
+     */
+    default void submitAll(java.util.List<OutBatch> batches) {
+        for (OutBatch b : batches) {
+            submit(b);
+        }
+    }
 }

@@ -173,10 +173,43 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
         }
     }
 
+    /** The batches a tailer round finished, in one event-loop task: one wake-up and one flush for all. */
+    @Override
+    public void submitAll(java.util.List<OutBatch> batches) {
+        if (batches.size() == 1) {
+            submit(batches.get(0));
+            return;
+        }
+        OutBatch[] all = batches.toArray(new OutBatch[0]);
+        try {
+            loop.execute(() -> acceptAll(all));
+        } catch (RuntimeException e) {
+            for (OutBatch b : all) { // shut down: as in submit
+                outcomes.discarded(b);
+                b.release();
+                window.give(b.size());
+            }
+        }
+    }
+
     private void accept(OutBatch b) {
         if (closing) {
             ledger.refuse(b);
         } else if (ledger.submit(b)) {
+            pump();
+        }
+    }
+
+    private void acceptAll(OutBatch[] all) {
+        boolean send = false;
+        for (OutBatch b : all) {
+            if (closing) {
+                ledger.refuse(b);
+            } else {
+                send |= ledger.submit(b);
+            }
+        }
+        if (send) {
             pump();
         }
     }

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * to a {@link BatchBuilder} up to batch.maxBytes, batch.maxRecords and the router's limit, has the
  * batch compressed with the task's codec on the {@link CompressionPool} (batch.compressionThreads;
  * zero: right here) and hands the finished batches, in the order they were read, to the outlet as
- * {@link OutBatch}es, taking their room in the send window. With every builder of the pool in
+ * {@link OutBatch}es, taking their room in the send window: together at the end of the tailer's
+ * round ({@link #handOver}), or every {@value #HAND_OVER_BATCHES} batches. With every builder of the pool in
  * flight it reads nothing ({@link ReadScheduler#compressionFull}) until a batch comes back.
  *
  * <p>Keeps the read counts of the audit when a batch is read (not when it is compressed): a batch
@@ -63,6 +64,10 @@ final class BatchAssembler implements AutoCloseable {
     private final BatchBuffers buffers;
     /** The batches in the pool, in submission order (the pool hands them back in this order). */
     private final ArrayDeque<Pending> inPool = new ArrayDeque<>();
+    /** Batches handed to the outlet at once, at most: a longer round hands over as it goes. */
+    static final int HAND_OVER_BATCHES = 8;
+    /** Finished batches not yet handed to the outlet ({@link #handOver}); their room in the window is taken. */
+    private final List<OutBatch> ready = new ArrayList<>();
     /** A worker finished a batch and the tailer was told; cleared when the tailer drains. */
     private final AtomicBoolean wakeSent = new AtomicBoolean();
     private final BatchSink sink = new BatchSink();
@@ -361,6 +366,7 @@ final class BatchAssembler implements AutoCloseable {
     void drainAll() {
         wakeSent.set(false);
         pool.drainAll(this::done);
+        handOver();
     }
 
     private void done(CompressionPool.Done<Pending> d) {
@@ -385,7 +391,26 @@ final class BatchAssembler implements AutoCloseable {
             pushCounts.run(); // the checkpointer has the counts before the shipper can have the acknowledgement
         }
         window.take(b.size());
-        outlet.submit(b);
+        ready.add(b);
+        if (ready.size() >= HAND_OVER_BATCHES) {
+            handOver(); // a round over many files with data waiting: the shipper does not wait for all of it
+        }
+    }
+
+    /**
+     * Hands the batches finished since the last call to the outlet, in the order they were read, in
+     * one hand-over: the tailer calls it at the end of each round, so the batches of the files read
+     * in step in one round reach the shipper together (one wake-up of its thread and one write to
+     * the router instead of one per batch).
+     */
+    void handOver() {
+        if (!ready.isEmpty()) {
+            try {
+                outlet.submitAll(ready);
+            } finally {
+                ready.clear();
+            }
+        }
     }
 
     /**

@@ -284,6 +284,7 @@ public final class Tailer implements Runnable, DiscoveryListener, TaskParker, Fi
             publishBusyDirectories();
         }
         pushProgress(now, false);
+        assembler.handOver(); // the round's batches to the shipper together
         return worked;
     }
 

@@ -129,6 +129,43 @@ class ShipperTest {
         assertThat(ackedOffset(2)).isEqualTo(30 * 10 * 100);
     }
 
+    /** A tailer round's batches handed over together arrive in order, within credit, and are all acknowledged. */
+    @Test
+    void batchesHandedOverTogetherAreSentInOrderWithinCredit() throws Exception {
+        FakeRouter r = router();
+        r.initialCredit = 3_000; // room for about one small batch at a time: most of a group waits for credit
+        start("\"" + r.address() + "\"");
+        List<byte[]> order = new ArrayList<>();
+        for (int round = 0; round < 10; round++) {
+            List<OutBatch> group = List.of(batch(1, 0, 20), batch(2, 0, 10), batch(1, 0, 5), batch(3, 0, 10));
+            group.forEach(b -> order.add(io.netty.buffer.ByteBufUtil.getBytes(b.bytes())));
+            shipper.submitAll(group);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> window.batches() == 0);
+        collectAcks();
+        assertThat(r.violations).isEmpty();
+        assertThat(r.received).hasSize(40);
+        for (int i = 0; i < 40; i++) {
+            assertThat(r.received.get(i).bytes()).as("batch %d in the order handed over", i).isEqualTo(order.get(i));
+        }
+        assertThat(ackedOffset(1)).isEqualTo(10 * 25 * 100);
+        assertThat(ackedOffset(2)).isEqualTo(10 * 10 * 100);
+        assertThat(ackedOffset(3)).isEqualTo(10 * 10 * 100);
+    }
+
+    /** A group handed over after the shipper closed is discarded: buffers freed, its room in the window given back. */
+    @Test
+    void aGroupHandedOverAfterCloseGivesItsRoomBack() throws Exception {
+        FakeRouter r = router();
+        start("\"" + r.address() + "\"");
+        shipper.close();
+        List<OutBatch> group = List.of(batch(1, 0, 10), batch(2, 0, 10));
+        shipper.submitAll(group);
+        assertThat(window.batches()).isZero();
+        assertThat(group).allSatisfy(b -> assertThat(b.bytes().refCnt()).isZero());
+        shipper = null;
+    }
+
     @Test
     void retryLaterSendsTheSameBytesAgain() throws Exception {
         FakeRouter r = router();
