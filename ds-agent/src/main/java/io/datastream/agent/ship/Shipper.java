@@ -163,28 +163,17 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
 
     @Override
     public void submit(OutBatch batch) {
-        try {
-            loop.execute(() -> accept(batch));
-        } catch (RuntimeException e) {
-            // shut down: the batch is not acknowledged, so it is read again after a restart
-            outcomes.discarded(batch);
-            batch.release();
-            window.give(batch.size());
-        }
+        submitAll(java.util.List.of(batch));
     }
 
     /** The batches a tailer round finished, in one event-loop task: one wake-up and one flush for all. */
     @Override
     public void submitAll(java.util.List<OutBatch> batches) {
-        if (batches.size() == 1) {
-            submit(batches.get(0));
-            return;
-        }
         OutBatch[] all = batches.toArray(new OutBatch[0]);
         try {
-            loop.execute(() -> acceptAll(all));
+            loop.execute(() -> accept(all));
         } catch (RuntimeException e) {
-            for (OutBatch b : all) { // shut down: as in submit
+            for (OutBatch b : all) { // shut down: not acknowledged, so read again after a restart
                 outcomes.discarded(b);
                 b.release();
                 window.give(b.size());
@@ -192,15 +181,7 @@ public final class Shipper implements BatchOutlet, AutoCloseable {
         }
     }
 
-    private void accept(OutBatch b) {
-        if (closing) {
-            ledger.refuse(b);
-        } else if (ledger.submit(b)) {
-            pump();
-        }
-    }
-
-    private void acceptAll(OutBatch[] all) {
+    private void accept(OutBatch[] all) {
         boolean send = false;
         for (OutBatch b : all) {
             if (closing) {

@@ -249,8 +249,9 @@ final class BatchAssembler implements AutoCloseable {
                 f.timeoutFlushedSize = size;
             }
         } else if (outcome == RecordReader.Outcome.FULL && sink.limit == Long.MAX_VALUE && !finalFlush && !timeoutFlush) {
+            // a full batch of new lines (no re-read cut at a counted range, no flush): the rest starts the next batch
             f.idleSize = -1;
-            scheduler.readFull(f, c.offset(), size - c.offset(), now); // the rest starts the next batch
+            scheduler.readFull(f, c.offset(), size - c.offset(), now);
         } else if (outcome != null) {
             f.idleSize = -1;
             scheduler.noLinger(f, now); // more is ready: no linger
