@@ -486,5 +486,13 @@ final class BatchAssembler implements AutoCloseable {
             }
             return builder.tryAppend(buf, index, length, gap, now);
         }
+
+        /** The lines {@link #accept} would take, appended in the builder's one loop. */
+        @Override
+        public long acceptLines(byte[] buf, int from, int to, int maxLength) {
+            int before = builder.recordCount();
+            int end = builder.appendLines(buf, from, to, maxLength, target - 16, config.batch().maxRecords(), limit, now);
+            return RecordSink.taken(builder.recordCount() - before, end);
+        }
     }
 }

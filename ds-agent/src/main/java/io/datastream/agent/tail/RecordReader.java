@@ -1,18 +1,18 @@
 package io.datastream.agent.tail;
 
 import com.google.re2j.Pattern;
+import io.datastream.protocol.batch.Lines;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 
 /**
  * Cuts a file into records, from a {@link StreamCursor}'s offset, into a {@link RecordSink}.
  * One reader per thread: it owns a read buffer that it reuses for every file. Nothing is
  * allocated per line: lines are found by a word-at-a-time newline search in the buffer and
- * handed to the sink as (buffer, index, length, gap).
+ * handed to the sink as (buffer, index, length, gap); without multiline rules, the whole lines
+ * from a line's start are offered in one call first ({@link RecordSink#acceptLines}), and the
+ * line it stops at goes on alone.
  *
  * <ul>
  *   <li>A record is complete only when its newline is read; a partial last line stays in the
@@ -36,11 +36,6 @@ public class RecordReader { // not final: tests inject a failure part-way throug
         /** The sink refused a record (batch full). */
         FULL
     }
-
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
 
     private static final int UNKNOWN = -1;
     private static final int CONT = 0;
@@ -78,24 +73,6 @@ public class RecordReader { // not final: tests inject a failure part-way throug
     /** Bytes held by the read buffer now (it grows for long records and shrinks back later). */
     public int capacity() {
         return buf.length;
-    }
-
-    /** Index of the first '\n' in {@code b[from, to)}, or -1. */
-    static int indexOfNewline(byte[] b, int from, int to) {
-        int i = from;
-        for (; i + 8 <= to; i += 8) {
-            long w = (long) LONG.get(b, i) ^ NEWLINES;
-            long t = (w - ONES) & ~w & HIGHS;
-            if (t != 0) {
-                return i + (Long.numberOfTrailingZeros(t) >>> 3);
-            }
-        }
-        for (; i < to; i++) {
-            if (b[i] == '\n') {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /**
@@ -209,7 +186,22 @@ public class RecordReader { // not final: tests inject a failure part-way throug
         final int max = rules.maxLineBytes();
         final boolean multi = rules.multiline();
         while (true) {
-            int nl = indexOfNewline(buf, scan, len);
+            if (!multi && scan == recStart) {
+                // The whole lines from here in one call (a loop in the sink instead of calls per
+                // line); the line it stops at, if any, goes on below as before.
+                long taken = sink.acceptLines(buf, recStart, len, max);
+                int lines = RecordSink.lines(taken);
+                if (lines > 0) {
+                    int end = RecordSink.end(taken);
+                    c.records += lines;
+                    c.consumedBytes += end - recStart;
+                    c.offset = pos + end;
+                    recStart = end;
+                    lineStart = end;
+                    scan = end;
+                }
+            }
+            int nl = Lines.indexOfNewline(buf, scan, len);
             if (nl < 0) {
                 scan = len;
                 if (multi && lineEval == UNKNOWN && len - lineStart >= rules.evalPrefix()) {
@@ -328,7 +320,7 @@ public class RecordReader { // not final: tests inject a failure part-way throug
     private int scanSkip() throws IOException {
         final boolean multi = rules.multiline();
         while (true) {
-            int nl = indexOfNewline(buf, scan, len);
+            int nl = Lines.indexOfNewline(buf, scan, len);
             if (nl < 0) {
                 scan = len;
                 if (multi && lineStart >= 0 && lineEval == UNKNOWN && len - lineStart >= rules.evalPrefix()) {

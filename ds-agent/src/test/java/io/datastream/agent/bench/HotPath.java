@@ -62,7 +62,7 @@ final class HotPath implements AutoCloseable {
     double run(List<Path> files, Stage stage) throws IOException {
         long bytes = 0;
         long cpu0 = mx.getCurrentThreadCpuTime();
-        RecordSink sink = stage == Stage.READ_CUT ? (buf, index, length, gap) -> true : this::append;
+        RecordSink sink = stage == Stage.READ_CUT ? (buf, index, length, gap) -> true : append;
         target = builder;
         for (Path p : files) {
             BatchSource source = new BatchSource("bench", "agent", "host", p.toString(), p.hashCode(), Map.of());
@@ -88,13 +88,23 @@ final class HotPath implements AutoCloseable {
         return bytes / 1e6 / ((mx.getCurrentThreadCpuTime() - cpu0) / 1e9);
     }
 
-    /** As the tailer's sink: the batch ends at batch.maxBytes. */
-    private boolean append(byte[] buf, int index, int length, long gap) {
-        if (!target.isEmpty() && target.uncompressedBytes() + length + 16 > batchBytes) {
-            return false;
+    /** As the tailer's sink: the batch ends at batch.maxBytes; whole lines go in the builder's one loop. */
+    private final RecordSink append = new RecordSink() {
+        @Override
+        public boolean accept(byte[] buf, int index, int length, long gap) {
+            if (!target.isEmpty() && target.uncompressedBytes() + length + 16 > batchBytes) {
+                return false;
+            }
+            return target.tryAppend(buf, index, length, gap, 0);
         }
-        return target.tryAppend(buf, index, length, gap, 0);
-    }
+
+        @Override
+        public long acceptLines(byte[] buf, int from, int to, int maxLength) {
+            int before = target.recordCount();
+            int end = target.appendLines(buf, from, to, maxLength, batchBytes - 16, Integer.MAX_VALUE, Long.MAX_VALUE, 0);
+            return RecordSink.taken(target.recordCount() - before, end);
+        }
+    };
 
     /**
      * The LZ4 stage with batches finished on {@link CompressionPool} workers ({@code threads}, one
@@ -124,7 +134,7 @@ final class HotPath implements AutoCloseable {
                             pool.drain(done);
                         }
                         target.begin(source, c.offset());
-                        RecordReader.Outcome o = reader.read(ch, c, rules, this::append, TURN_BUDGET, false, false, 0);
+                        RecordReader.Outcome o = reader.read(ch, c, rules, append, TURN_BUDGET, false, false, 0);
                         if (target.isEmpty()) {
                             pool.giveBack(target);
                         } else {

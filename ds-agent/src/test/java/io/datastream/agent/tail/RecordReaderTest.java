@@ -3,6 +3,7 @@ package io.datastream.agent.tail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.re2j.Pattern;
+import io.datastream.protocol.batch.Lines;
 import io.datastream.registry.task.Multiline;
 import io.datastream.registry.task.TaskSpec;
 import java.io.IOException;
@@ -28,11 +29,16 @@ class RecordReaderTest {
         }
     }
 
-    /** Collects records with their offsets, refusing after {@code capacity} records per read. */
+    /**
+     * Collects records with their offsets, refusing after {@code capacity} records per read, and
+     * taking at most {@code linesPerCall} lines per {@link #acceptLines} (a sink may take fewer than
+     * it could: the reader goes on with the line it stopped at).
+     */
     static final class Collector implements RecordSink {
         final List<Rec> records = new ArrayList<>();
         StreamCursor cursor;
         int capacity = Integer.MAX_VALUE;
+        int linesPerCall = Integer.MAX_VALUE;
         int taken;
 
         @Override
@@ -43,6 +49,25 @@ class RecordReaderTest {
             taken++;
             records.add(new Rec(cursor.offset(), Arrays.copyOfRange(buf, index, index + length), gap));
             return true;
+        }
+
+        /** The cursor stays at {@code from} during the call: each line's offset is counted from it. */
+        @Override
+        public long acceptLines(byte[] buf, int from, int to, int maxLength) {
+            long at = cursor.offset();
+            int p = from;
+            int lines = 0;
+            while (lines < linesPerCall && taken < capacity) {
+                int nl = Lines.indexOfNewline(buf, p, to);
+                if (nl < 0 || nl - p > maxLength) {
+                    break;
+                }
+                taken++;
+                records.add(new Rec(at + (p - from), Arrays.copyOfRange(buf, p, nl), 1));
+                lines++;
+                p = nl + 1;
+            }
+            return RecordSink.taken(lines, p);
         }
 
         List<String> texts() {
@@ -241,26 +266,6 @@ class RecordReaderTest {
         assertThat(new String(out.records.get(0).content(), StandardCharsets.UTF_8)).isEqualTo("début x\nsuite");
     }
 
-    @Test
-    void newlineSearchFindsEveryPosition() {
-        Random rnd = new Random(7);
-        for (int n = 0; n < 2000; n++) {
-            byte[] b = new byte[rnd.nextInt(40) + 1];
-            for (int i = 0; i < b.length; i++) {
-                b[i] = (byte) (rnd.nextInt(5) == 0 ? '\n' : rnd.nextInt(256));
-            }
-            int from = rnd.nextInt(b.length);
-            int expected = -1;
-            for (int i = from; i < b.length; i++) {
-                if (b[i] == '\n') {
-                    expected = i;
-                    break;
-                }
-            }
-            assertThat(RecordReader.indexOfNewline(b, from, b.length)).isEqualTo(expected);
-        }
-    }
-
     /**
      * Random content written in random pieces and read with random budgets, sink capacities and
      * rules: records are contiguous, every record's bytes are the file's bytes, and in split mode
@@ -284,6 +289,7 @@ class RecordReaderTest {
                 write(Arrays.copyOfRange(content, written, written + n));
                 written += n;
                 out.capacity = rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(3) : Integer.MAX_VALUE;
+                out.linesPerCall = rnd.nextInt(3) == 0 ? rnd.nextInt(4) : Integer.MAX_VALUE;
                 for (int k = 0; k < 50; k++) {
                     out.cursor = c;
                     out.taken = 0;
@@ -297,12 +303,15 @@ class RecordReaderTest {
                 }
             }
             out.capacity = Integer.MAX_VALUE;
+            out.linesPerCall = Integer.MAX_VALUE;
             RecordReader.Outcome o;
             do {
                 o = read(r, c, rules, true, true);
             } while (o != RecordReader.Outcome.EOF);
             assertContiguous(out.records, 0);
             assertThat(c.offset()).isEqualTo(content.length);
+            assertThat(c.records()).isEqualTo(out.records.size());
+            assertThat(c.consumedBytes()).isEqualTo(out.records.stream().mapToLong(rec -> rec.content().length + rec.gap()).sum());
             for (Rec rec : out.records) {
                 assertThat(rec.content().length).isLessThanOrEqualTo(max);
                 assertThat(rec.content()).isEqualTo(Arrays.copyOfRange(content, (int) rec.offset(), (int) rec.offset() + rec.content().length));

@@ -107,6 +107,68 @@ public final class BatchBuilder implements AutoCloseable {
     }
 
     /**
+     * Appends the whole lines of {@code src} from {@code from} as records, each with a gap of 1
+     * (its newline), in one loop: the records {@link #tryAppend} would append one by one, when the
+     * caller refuses, for a batch that is not empty, a record of {@code length} content bytes once
+     * {@code uncompressedBytes() + length > maxContentBytes}, or {@code recordCount() >= maxLines},
+     * or {@code endOffset() + length + 1 > endLimit}. Stops before the first line that does not end
+     * in '\n' before {@code to}, has more than {@code maxLength} content bytes, or is refused.
+     *
+     * @return the index after the last line appended ({@code from} when none)
+     */
+    public int appendLines(byte[] src, int from, int to, int maxLength, int maxContentBytes, int maxLines, long endLimit,
+                           long eventTimeMillis) {
+        if (source == null) {
+            throw new IllegalStateException("begin() was not called");
+        }
+        Objects.checkFromToIndex(from, to, src.length);
+        int longest = Math.min(maxLength, maxUncompressedBytes - MAX_RECORD_OVERHEAD); // a longer one goes to tryAppend
+        int mostRecords = Math.min(maxLines, maxRecords);
+        byte[] out = records;
+        int at = size;
+        int count = recordCount;
+        long end = endOffset;
+        int p = from;
+        while (true) {
+            int nl = Lines.indexOfNewline(src, p, to);
+            if (nl < 0) {
+                break;
+            }
+            int length = nl - p;
+            if (length > longest || end > Long.MAX_VALUE - 1 - length) {
+                break;
+            }
+            int framed = Varint.size(length) + 1 + length;
+            if (count != 0 && (count >= mostRecords || at + framed > maxUncompressedBytes || (long) at + length > maxContentBytes
+                    || end + length + 1 > endLimit)) {
+                break;
+            }
+            if (at + framed > out.length) {
+                size = at;
+                grow(at + framed);
+                out = records;
+            }
+            at = Varint.put(out, at, length);
+            out[at++] = 1; // the gap
+            System.arraycopy(src, p, out, at, length);
+            at += length;
+            if (count == 0) {
+                firstEventTime = eventTimeMillis;
+            }
+            count++;
+            end += length + 1;
+            p = nl + 1;
+        }
+        if (count != recordCount) {
+            lastEventTime = eventTimeMillis;
+        }
+        size = at;
+        recordCount = count;
+        endOffset = end;
+        return p;
+    }
+
+    /**
      * Checks a record and, when it fits, writes its framing (two varints) at the end of the
      * records and returns where its content goes; -1 when it does not fit.
      */

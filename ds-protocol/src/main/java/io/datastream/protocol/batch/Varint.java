@@ -17,6 +17,14 @@ final class Varint {
 
     /** Bytes {@link #put} writes for {@code v} (1 to 10; {@code v} is read as unsigned). */
     static int size(long v) {
-        return (63 - Long.numberOfLeadingZeros(v | 1)) / 7 + 1; // highest set bit / 7 + 1, without a loop
+        // A line's gap and length (1 and 2 bytes) without a call: the agent runs C1 only, where
+        // numberOfLeadingZeros is a call, twice per record.
+        if ((v & ~0x7FL) == 0) {
+            return 1;
+        }
+        if ((v & ~0x3FFFL) == 0) {
+            return 2;
+        }
+        return (63 - Long.numberOfLeadingZeros(v)) / 7 + 1; // highest set bit / 7 + 1, without a loop
     }
 }
