@@ -107,12 +107,13 @@ public final class BatchBuilder implements AutoCloseable {
     }
 
     /**
-     * Appends the whole lines of {@code src} from {@code from} as records, each with a gap of 1
-     * (its newline), in one loop: the records {@link #tryAppend} would append one by one, when the
-     * caller refuses, for a batch that is not empty, a record of {@code length} content bytes once
-     * {@code uncompressedBytes() + length > maxContentBytes}, or {@code recordCount() >= maxLines},
-     * or {@code endOffset() + length + 1 > endLimit}. Stops before the first line that does not end
-     * in '\n' before {@code to}, has more than {@code maxLength} content bytes, or is refused.
+     * Appends, in one loop, the whole lines of {@code src} from {@code from} as records with a gap
+     * of 1 (the newline): the same records, byte for byte, as {@link #tryAppend} line by line for a
+     * caller that, once the batch is not empty, refuses a line of {@code length} content bytes when
+     * {@code uncompressedBytes() + length > maxContentBytes}, {@code recordCount() >= maxLines} or
+     * {@code endOffset() + length + 1 > endLimit}. Stops before the first line that does not end in
+     * '\n' before {@code to}, has more than {@code maxLength} content bytes (or more than a batch
+     * holds, which {@link #tryAppend} rejects with an exception), or is refused.
      *
      * @return the index after the last line appended ({@code from} when none)
      */
