@@ -19,8 +19,8 @@ public interface RecordSink {
      * maxLength} content bytes, in order, up to the first that is not whole, is longer, or is
      * refused. The reader offers the line it stopped at to {@link #accept} next, so a sink may
      * take fewer than it could; it must not take a line {@code accept} would refuse. The reader's
-     * cursor stays at {@code from} until the call returns. This default
-     * offers them to {@code accept} one by one; the tailer's sink appends them in one loop.
+     * cursor stays at {@code from} until the call returns. This default offers them to {@code
+     * accept} one by one; the tailer's sink appends them in one loop.
      *
      * @return the lines taken and the index after the last of them ({@code from} when none), as
      *         {@link #taken}

@@ -264,4 +264,49 @@ class TailerDoWorkTest {
             ledger.assertExactlyOnceAfterDedup(w.written());
         }
     }
+
+    /**
+     * The batches keep batch.maxRecords and batch.maxBytes and fill up to them: a read appends the
+     * whole lines it holds in one loop, which checks both per line as a line-by-line append does.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"maxRecords: 7", "maxBytes: 4096"})
+    void batchesKeepBatchMaxRecordsAndMaxBytesAndFillUpToThem(String limit) throws Exception {
+        tailer.close();
+        AgentConfig small = AgentConfig.fromYaml(TailerFixture.merge(TailerFixture.FAST_TIMINGS + "dataDir: " + dir.resolve("data") + "\n",
+                "batch: {compressionThreads: 0, " + limit + "}\n"));
+        SendWindow window = new SendWindow(small.send().windowBatches(), small.send().windowBytes());
+        CollectingOutlet collecting = new CollectingOutlet(window, ledger);
+        List<int[]> sizes = new ArrayList<>(); // per batch: records, uncompressed bytes (from its header)
+        tailer = new Tailer(small, b -> {
+            try {
+                io.datastream.protocol.batch.Batch h = io.datastream.protocol.batch.Batch.parse(b.bytes().duplicate(),
+                        io.datastream.protocol.ProtocolLimits.DEFAULT);
+                sizes.add(new int[] {h.recordCount(), h.uncompressedLength()});
+            } catch (io.datastream.protocol.CorruptBatchException e) {
+                throw new AssertionError(e);
+            }
+            collecting.submit(b);
+        }, window, List.of(), () -> now);
+        tailer.setTasks(Map.of("app", spec));
+        try (LogWriter w = appLog("limits", 2000)) {
+            run(3000);
+            w.write(500);
+            scan(log); // as discovery would report the file after a quiet while
+            run(3000);
+            ledger.assertExactlyOnceAfterDedup(w.written());
+            assertThat(collecting.gaps()).isEmpty();
+            assertThat(sizes).hasSizeGreaterThan(10);
+            int lineBytes = w.line(0).length() + 3; // a line's content and its framing
+            for (int[] b : sizes) {
+                assertThat(b[0]).isLessThanOrEqualTo(small.batch().maxRecords());
+                assertThat(b[1]).isLessThanOrEqualTo(small.batch().maxBytes());
+            }
+            if (limit.startsWith("maxRecords")) {
+                assertThat(sizes).filteredOn(b -> b[0] == 7).hasSizeGreaterThan(sizes.size() / 2);
+            } else {
+                assertThat(sizes).filteredOn(b -> b[1] > 4096 - 16 - lineBytes).hasSizeGreaterThan(sizes.size() / 2);
+            }
+        }
+    }
 }
