@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -34,8 +35,10 @@ import java.util.function.Consumer;
  *
  * <p>Bounded: at most {@code maxInFlight} batches exist, built or being compressed or waiting to
  * be drained; each builder holds its records array and its codec scratch buffer. With zero
- * threads a submit compresses at once on the owner's thread (the same order and API), and
- * {@link #submitHere} does so with threads too when nothing is in flight.
+ * threads a submit compresses at once on the owner's thread (the same order and API). With
+ * threads, a submit finds a free worker or, when all are busy, compresses on the owner's thread
+ * (so an owner catching up compresses too instead of waiting), and {@link #submitHere} always
+ * compresses on the owner's thread (an owner with nothing more to read: no hand-over).
  *
  * @param <T> what the owner wants back with each batch (its stream, offsets, clock reading)
  */
@@ -62,6 +65,10 @@ public final class CompressionPool<T> implements AutoCloseable {
     private final CodecSet ownerCodecs;
     private long nextSubmit;
     private long nextDrain;
+    /** Jobs put in {@link #jobs} (owner's count) and jobs the workers finished (theirs). */
+    private long handedToWorkers;
+    private final AtomicLong workersFinished = new AtomicLong();
+    private long finishedHere;
     private boolean closed;
     /** The owner while it waits in {@link #drainAll}: a worker that finishes a batch unparks it. */
     private volatile Thread waiter;
@@ -117,37 +124,61 @@ public final class CompressionPool<T> implements AutoCloseable {
         free.add(builder);
     }
 
-    /** Hands a filled builder over to be finished with {@code codec}; it comes back through {@link #drain}. */
-    public void submit(BatchBuilder builder, CodecType codec, T context) {
+    /**
+     * Hands a filled builder over to be finished with {@code codec}; it comes back through {@link #drain}.
+     * A worker finishes it when one is free; when every worker is busy the owner finishes it here
+     * at once (the caller runs it) rather than queueing it behind them: an owner that reads faster
+     * than its workers compress then compresses too instead of waiting for a free builder, and the
+     * batches it finishes are compressed while their bytes are still in its core's cache. Returns
+     * whether it finished the batch here (then no {@code onReady} call follows: the owner drains).
+     */
+    public boolean submit(BatchBuilder builder, CodecType codec, T context) {
         checkOpen();
         checkOurs(builder);
         Job<T> job = new Job<>(nextSubmit++, builder, Objects.requireNonNull(codec, "codec"), context);
         if (workers.isEmpty()) {
             complete(job, ownerCodecs);
             onReady.run();
-            return;
+            return true;
         }
+        if (busyWorkers() >= workers.size()) {
+            complete(job, ownerCodecs);
+            finishedHere++;
+            return true;
+        }
+        handedToWorkers++;
         if (!jobs.offer(job)) {
             throw new IllegalStateException("more jobs than builders: a builder was submitted twice");
         }
+        return false;
     }
 
     /**
-     * Like {@link #submit}, but finishes the batch at once on the owner's thread when no batch is in
-     * flight (so none is ahead of it): for an owner that would otherwise only wait for it, e.g. a
-     * tailer that read all there was. Saves the hand-over (two thread wake-ups per batch); the
-     * result goes the same way as any other, through {@link #drain}, in submission order. With
-     * batches in flight it is an ordinary {@link #submit}. Returns whether it finished the batch here.
+     * Like {@link #submit}, but finishes the batch here on the owner's thread whatever the workers
+     * are doing: for an owner that has nothing more of this batch's source to read (a tailer that
+     * read all there was), for which a hand-over would only add two thread wake-ups and move the
+     * batch's bytes to another core. The result goes the same way as any other, through
+     * {@link #drain}, in submission order. Returns true (kept for the symmetry with {@link #submit}).
      */
     public boolean submitHere(BatchBuilder builder, CodecType codec, T context) {
-        if (workers.isEmpty() || inFlight() != 0) {
-            submit(builder, codec, context);
-            return workers.isEmpty();
+        if (workers.isEmpty()) {
+            return submit(builder, codec, context);
         }
         checkOpen();
         checkOurs(builder);
         complete(new Job<>(nextSubmit++, builder, Objects.requireNonNull(codec, "codec"), context), ownerCodecs);
+        finishedHere++;
         return true; // drained by the owner: no onReady wake-up
+    }
+
+    /** Batches handed to the workers that they have not finished yet. */
+    private int busyWorkers() {
+        return (int) (handedToWorkers - workersFinished.get());
+    }
+
+    /** Batches finished on the owner's thread although the pool has workers (its own share of the compression). */
+    public long finishedHere() {
+        return finishedHere;
     }
 
     /** Batches submitted and not yet drained. */
@@ -203,6 +234,7 @@ public final class CompressionPool<T> implements AutoCloseable {
                     return;
                 }
                 complete(job, codecs);
+                workersFinished.incrementAndGet();
                 onReady.run();
                 Thread w = waiter;
                 if (w != null) {

@@ -327,9 +327,11 @@ final class BatchAssembler implements AutoCloseable {
     /**
      * Counts the batch read (the audit) and hands it to the pool; it reaches the outlet through
      * {@link #drain}. A batch that ended at the end of its file ({@code atEnd}: the tailer has
-     * nothing more of this file to read now) is compressed right here when the pool is idle:
-     * handing it to a compressing thread would only add two thread wake-ups while the tailer
-     * waits (a steady, slow writer); batches read while more is waiting go to the pool.
+     * nothing more of this file to read now) is compressed right here: handing it to a
+     * compressing thread would only add two thread wake-ups and move its bytes to another core (a
+     * steady writer). A batch read while more is waiting goes to a free compressing thread, or is
+     * compressed here when all of them are busy (catching up: the tailer compresses too instead of
+     * waiting for a builder).
      */
     private void submit(TaskRuntime t, FileStream s, long start, long now, boolean atEnd) {
         long end = builder.endOffset();

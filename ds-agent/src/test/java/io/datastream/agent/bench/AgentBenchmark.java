@@ -290,9 +290,9 @@ public final class AgentBenchmark {
                 double cpu = agent.cpuSeconds();
                 Map<String, Double> threads = agent.threadCpuSeconds();
                 double steadyCpu = cpu - measured.cpu;
-                double steadyJit = jit(threads, measured.threads);
+                double steadyJit = jit(cpu - measured.cpu, threads, measured.threads);
                 double runCpu = cpu - run.cpu;
-                double runJit = jit(threads, run.threads);
+                double runJit = jit(cpu - run.cpu, threads, run.threads);
                 double agentRate = total / 1e6 / steadyCpu;
                 double runRate = (warmTotal + total) / 1e6 / runCpu;
                 print("agent CPU: %.2f s since start; measured window %.2f s = %.2f CPU-s/GB; whole run from the first batch %.2f s = %.2f CPU-s/GB",
@@ -329,15 +329,21 @@ public final class AgentBenchmark {
         }
     }
 
-    /** CPU-seconds of the JIT compiler threads since {@code threads0}. */
-    private static double jit(Map<String, Double> threads, Map<String, Double> threads0) {
-        double jit = 0;
+    /**
+     * CPU-seconds of the JIT compiler threads since {@code threads0}: the process's CPU in the window
+     * ({@code processCpu}) less that of every other thread alive at its end. Not the compiler threads'
+     * own deltas: the JVM starts and stops compiler threads as the queue grows and shrinks, and a
+     * thread that has ended is gone from {@code /proc/<pid>/task} with its CPU time (the sum of the
+     * deltas went below zero). The agent's other threads live as long as it does.
+     */
+    private static double jit(double processCpu, Map<String, Double> threads, Map<String, Double> threads0) {
+        double others = 0;
         for (Map.Entry<String, Double> e : threads.entrySet()) {
-            if (e.getKey().startsWith("C1 Compiler") || e.getKey().startsWith("C2 Compiler")) {
-                jit += e.getValue() - threads0.getOrDefault(e.getKey(), 0.0);
+            if (!e.getKey().startsWith("C1 Compiler") && !e.getKey().startsWith("C2 Compiler")) {
+                others += e.getValue() - threads0.getOrDefault(e.getKey(), 0.0);
             }
         }
-        return jit;
+        return Math.max(0, processCpu - others);
     }
 
     private static String loadAverage() {

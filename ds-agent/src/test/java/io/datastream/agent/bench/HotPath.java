@@ -130,8 +130,9 @@ final class HotPath implements AutoCloseable {
                 try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
                     while (true) {
                         while ((target = pool.acquire()) == null) {
-                            ready.acquire();
-                            pool.drain(done);
+                            if (pool.drain(done) == 0) {
+                                ready.acquire(); // the next in order is on the worker
+                            }
                         }
                         target.begin(source, c.offset());
                         RecordReader.Outcome o = reader.read(ch, c, rules, append, TURN_BUDGET, false, false, 0);
@@ -149,8 +150,9 @@ final class HotPath implements AutoCloseable {
                 bytes += c.consumedBytes();
             }
             while (pool.inFlight() > 0) {
-                ready.acquire();
-                pool.drain(done);
+                if (pool.drain(done) == 0) {
+                    ready.acquire();
+                }
             }
         }
         double wall = (System.nanoTime() - t0) / 1e9;

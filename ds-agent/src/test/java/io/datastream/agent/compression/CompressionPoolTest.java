@@ -24,7 +24,56 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** CompressionPool: batches finished by its workers come back whole, in submission order, within its bounds. */
 class CompressionPoolTest {
     /** Instrumented: its metric shows any batch buffer or scratch buffer not released. */
-    private final UnpooledByteBufAllocator alloc = new UnpooledByteBufAllocator(true, true);
+    private final GatedAllocator alloc = new GatedAllocator();
+
+    /**
+     * Holds a compressing worker inside its batch's allocation while closed, so that a test can
+     * make "every worker is busy" happen without the clock. The owner's thread never waits here.
+     */
+    private static final class GatedAllocator extends io.netty.buffer.AbstractByteBufAllocator {
+        /** Where the bytes come from; instrumented, for {@link #noLeaks}. */
+        final UnpooledByteBufAllocator unpooled = new UnpooledByteBufAllocator(true, true);
+        private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        private volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
+
+        void holdWorkers() {
+            gate = new java.util.concurrent.CountDownLatch(1);
+        }
+
+        void releaseWorkers() {
+            gate.countDown();
+        }
+
+        void awaitWorkerStopped() throws InterruptedException {
+            stopped.await();
+        }
+
+        @Override
+        protected io.netty.buffer.ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+            if (Thread.currentThread().getName().startsWith("test-compress")) {
+                java.util.concurrent.CountDownLatch g = gate;
+                if (g.getCount() > 0) {
+                    stopped.countDown();
+                    try {
+                        g.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+            return unpooled.directBuffer(initialCapacity, maxCapacity);
+        }
+
+        @Override
+        protected io.netty.buffer.ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+            return unpooled.heapBuffer(initialCapacity, maxCapacity);
+        }
+
+        @Override
+        public boolean isDirectBufferPooled() {
+            return false;
+        }
+    }
     private final CodecSet codecs = new CodecSet();
     /** Released once per finished batch by the pool's onReady: the test waits on it, never on the clock. */
     private final Semaphore ready = new Semaphore(0);
@@ -35,7 +84,7 @@ class CompressionPoolTest {
     @AfterEach
     void noLeaks() {
         codecs.close();
-        assertThat(alloc.metric().usedDirectMemory()).as("direct bytes still allocated").isZero();
+        assertThat(alloc.unpooled.metric().usedDirectMemory()).as("direct bytes still allocated").isZero();
     }
 
     private CompressionPool<Ctx> pool(int threads, int maxInFlight) {
@@ -81,8 +130,10 @@ class CompressionPoolTest {
             while (submitted < batches) {
                 BatchBuilder b = pool.acquire();
                 if (b == null) {
-                    ready.acquire(); // all 4 in flight: wait for one to finish, then take it
-                    pool.drain(done::add);
+                    // all 4 in flight: take the finished ones; if the first is still compressing, wait for a worker
+                    if (pool.drain(done::add) == 0) {
+                        ready.acquire();
+                    }
                     continue;
                 }
                 int stream = submitted % 2;
@@ -93,10 +144,9 @@ class CompressionPoolTest {
                 submitted++;
             }
             while (done.size() < batches) {
-                if (threads > 0) {
-                    ready.acquire();
+                if (pool.drain(done::add) == 0) {
+                    ready.acquire(); // the next in order is on a worker (batches finished here need no wait)
                 }
-                pool.drain(done::add);
             }
             assertThat(pool.inFlight()).isZero();
         }
@@ -151,34 +201,80 @@ class CompressionPoolTest {
     }
 
     @Test
-    void submitHereFinishesOnTheOwnersThreadOnlyWhenNothingIsInFlight() throws Exception {
+    void submitHereFinishesOnTheOwnersThreadWhateverTheWorkersDo() throws Exception {
         List<CompressionPool.Done<Ctx>> done = new ArrayList<>();
         try (CompressionPool<Ctx> pool = pool(1, 3)) {
-            BatchBuilder a = pool.acquire();
-            fill(a, 0, 0, 0, 10);
-            assertThat(pool.submitHere(a, CodecType.LZ4, new Ctx(0, 0))).as("idle pool: finished here").isTrue();
-            assertThat(ready.availablePermits()).as("no worker involved, no wake-up").isZero();
-            assertThat(pool.drain(done::add)).isEqualTo(1);
+            try {
+                BatchBuilder a = pool.acquire();
+                fill(a, 0, 0, 0, 10);
+                assertThat(pool.submitHere(a, CodecType.LZ4, new Ctx(0, 0))).as("idle pool: finished here").isTrue();
+                assertThat(ready.availablePermits()).as("no worker involved, no wake-up").isZero();
+                assertThat(pool.drain(done::add)).isEqualTo(1);
 
-            BatchBuilder b = pool.acquire();
-            long end = fill(b, 0, 1, done.get(0).endOffset(), 20);
-            pool.submit(b, CodecType.LZ4, new Ctx(0, 1));
-            BatchBuilder c = pool.acquire();
-            fill(c, 0, 2, end, 30);
-            assertThat(pool.submitHere(c, CodecType.ZSTD, new Ctx(0, 2))).as("a batch ahead of it: to the worker").isFalse();
-            while (done.size() < 3) {
-                ready.acquire();
-                pool.drain(done::add);
+                alloc.holdWorkers(); // the worker stops in its next batch's allocation
+                BatchBuilder b = pool.acquire();
+                long end = fill(b, 0, 1, done.get(0).endOffset(), 20);
+                assertThat(pool.submit(b, CodecType.LZ4, new Ctx(0, 1))).as("a free worker takes it").isFalse();
+                alloc.awaitWorkerStopped();
+                BatchBuilder c = pool.acquire();
+                fill(c, 0, 2, end, 30);
+                assertThat(pool.submitHere(c, CodecType.ZSTD, new Ctx(0, 2))).as("a batch ahead of it: still here").isTrue();
+                assertThat(pool.finishedHere()).isEqualTo(2);
+                assertThat(pool.drain(done::add)).as("finished, but behind the worker's batch").isZero();
+                alloc.releaseWorkers();
+                while (done.size() < 3) {
+                    ready.acquire();
+                    pool.drain(done::add);
+                }
+            } finally {
+                alloc.releaseWorkers(); // a failed assertion must not leave the worker held (close() joins it)
             }
         }
-        try {
-            assertThat(done).extracting(d -> d.context().n()).containsExactly(0, 1, 2);
-            for (int n = 0; n < 3; n++) {
-                assertThat(done.get(n).failed()).isFalse();
-                assertThat(lines(done.get(n))).hasSize(10 * (n + 1)).first().isEqualTo(line(0, n, 0));
+        assertInOrder(done, 3);
+    }
+
+    @Test
+    void submitFinishesHereWhenEveryWorkerIsBusyAndGivesTheNextToAFreedWorker() throws Exception {
+        List<CompressionPool.Done<Ctx>> done = new ArrayList<>();
+        try (CompressionPool<Ctx> pool = pool(1, 4)) {
+            try {
+                alloc.holdWorkers();
+                BatchBuilder a = pool.acquire();
+                long end = fill(a, 0, 0, 0, 10);
+                assertThat(pool.submit(a, CodecType.LZ4, new Ctx(0, 0))).as("a free worker takes it").isFalse();
+                alloc.awaitWorkerStopped();
+                BatchBuilder b = pool.acquire();
+                end = fill(b, 0, 1, end, 20);
+                assertThat(pool.submit(b, CodecType.LZ4, new Ctx(0, 1))).as("the only worker is busy: the caller runs it").isTrue();
+                assertThat(ready.availablePermits()).as("finished here: no wake-up").isZero();
+                assertThat(pool.drain(done::add)).as("behind the worker's batch").isZero();
+                alloc.releaseWorkers();
+                ready.acquire();
+                assertThat(pool.drain(done::add)).as("the worker's batch, then the one finished here").isEqualTo(2);
+                BatchBuilder c = pool.acquire();
+                fill(c, 0, 2, end, 30);
+                assertThat(pool.submit(c, CodecType.NONE, new Ctx(0, 2))).as("the worker is free again").isFalse();
+                ready.acquire();
+                assertThat(pool.drain(done::add)).isEqualTo(1);
+                assertThat(pool.finishedHere()).isEqualTo(1);
+            } finally {
+                alloc.releaseWorkers(); // a failed assertion must not leave the worker held (close() joins it)
             }
-            assertThat(done.get(1).startOffset()).isEqualTo(done.get(0).endOffset());
-            assertThat(done.get(2).startOffset()).isEqualTo(done.get(1).endOffset());
+        }
+        assertInOrder(done, 3);
+    }
+
+    /** {@code n} batches of stream 0, batch i with 10 * (i + 1) lines, each starting where the one before ended. */
+    private void assertInOrder(List<CompressionPool.Done<Ctx>> done, int n) throws Exception {
+        try {
+            assertThat(done).extracting(d -> d.context().n()).containsExactlyElementsOf(java.util.stream.IntStream.range(0, n).boxed().toList());
+            for (int i = 0; i < n; i++) {
+                assertThat(done.get(i).failed()).isFalse();
+                assertThat(lines(done.get(i))).hasSize(10 * (i + 1)).first().isEqualTo(line(0, i, 0));
+                if (i > 0) {
+                    assertThat(done.get(i).startOffset()).isEqualTo(done.get(i - 1).endOffset());
+                }
+            }
         } finally {
             done.forEach(d -> d.batch().release());
         }
@@ -194,8 +290,9 @@ class CompressionPoolTest {
             pool.submit(ok, CodecType.LZ4, new Ctx(0, 1));
             List<CompressionPool.Done<Ctx>> done = new ArrayList<>();
             while (done.size() < 2) {
-                ready.acquire();
-                pool.drain(done::add);
+                if (pool.drain(done::add) == 0) {
+                    ready.acquire();
+                }
             }
             assertThat(done.get(0).failed()).isTrue();
             assertThat(done.get(0).error()).isInstanceOf(IllegalStateException.class);
@@ -214,7 +311,7 @@ class CompressionPoolTest {
             fill(b, 0, n, n * 10_000L, 100);
             pool.submit(b, CodecType.ZSTD, new Ctx(0, n));
         }
-        ready.acquire(3);
+        ready.acquire(3 - (int) pool.finishedHere()); // every batch finished: by a worker, or here when both were busy
         pool.close();
         assertThatThrownBy(pool::acquire).isInstanceOf(IllegalStateException.class);
         // noLeaks() checks that the three batches and every scratch buffer were released
