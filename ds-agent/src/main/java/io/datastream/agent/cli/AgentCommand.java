@@ -43,6 +43,7 @@ public final class AgentCommand implements Callable<Integer> {
             System.out.println("config ok: agent " + cfg.id() + ", " + cfg.tasks().size() + " local tasks");
             return 0;
         }
+        nettyJfrOffUnlessAsked();
         Agent agent = Agent.start(cfg);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -54,6 +55,18 @@ public final class AgentCommand implements Callable<Integer> {
         agent.died().thenRun(() -> new Thread(() -> System.exit(EXIT_DIED), "ds-agent-exit").start());
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Netty's JFR events for its buffers stay off unless {@code -Dio.netty.jfr.enabled=true} asks for
+     * them: with them on, Netty loads about 100 JFR classes and has JFR generate event handlers, about
+     * 3 MiB of an agent's RSS (docs/agent.md, "JVM options"). Before Netty's first use: it reads the
+     * property once.
+     */
+    static void nettyJfrOffUnlessAsked() {
+        if (System.getProperty("io.netty.jfr.enabled") == null) {
+            System.setProperty("io.netty.jfr.enabled", "false");
+        }
     }
 
     /** The agent's version for --version. */
