@@ -181,12 +181,19 @@ final class ReadScheduler {
      * rate it grew at since it was last caught up with says how soon it will hold a full batch.
      */
     void caughtUp(TrackedFile f, long offset, long now) {
-        if (f.caughtUpAtMillis >= 0 && now > f.caughtUpAtMillis && offset > f.caughtUpOffset) {
-            f.fillMillis = (long) Math.ceil((now - f.caughtUpAtMillis) * (double) batch.maxBytes() / (offset - f.caughtUpOffset));
+        if (f.caughtUpAtMillis >= 0) {
+            measureFill(f, offset, now);
         }
         f.caughtUpAtMillis = now;
         f.caughtUpOffset = offset;
         f.firstPendingMillis = -1;
+    }
+
+    /** How long {@code f} takes to grow by batch.maxBytes, from its growth to {@code size} since its last catch-up. */
+    private void measureFill(TrackedFile f, long size, long now) {
+        if (now > f.caughtUpAtMillis && size > f.caughtUpOffset) {
+            f.fillMillis = (long) Math.ceil((now - f.caughtUpAtMillis) * (double) batch.maxBytes() / (size - f.caughtUpOffset));
+        }
     }
 
     /** More is ready after a read: the next look does not linger. */
@@ -203,12 +210,19 @@ final class ReadScheduler {
      * is expected to be full: a file that fills batch.maxBytes before its linger ends is read one
      * full batch at a time, not a full batch and then the small rest. A batch or more left, or no
      * rate yet: the next look reads on at once ({@link #noLinger}).
+     *
+     * <p>The rate is measured again here, from the file's size now ({@code offset + rest}) and its
+     * last catch-up or the estimate that stands for one: such a file never catches up, and a rate
+     * from a slower spell would otherwise stay. With it every look would come late, and the rest
+     * waiting at each read would settle at a fraction of a batch (half of one at half the true
+     * rate), which each line then waits on top of its batch's filling.
      */
     void readFull(TrackedFile f, long offset, long rest, long now) {
         if (rest <= 0 || rest >= batch.maxBytes() || f.fillMillis <= 0 || f.caughtUpAtMillis < 0) {
             noLinger(f, now);
             return;
         }
+        measureFill(f, offset + rest, now);
         long age = Math.min(batch.lingerMs(), (long) (rest * (double) f.fillMillis / batch.maxBytes()));
         long from = Math.min(now, Math.max(now - age, f.caughtUpAtMillis));
         f.caughtUpAtMillis = from;

@@ -359,13 +359,14 @@ class TailerPiecesTest {
         scheduler.caughtUp(f, 32_768, now + 20); // 32 KiB in 20 ms: a batch in 40 ms
         assertThat(f.fillMillis).isEqualTo(40);
 
-        scheduler.readFull(f, 32_768 + 65_536, 16_384, now + 62); // a full batch read, 16 KiB left: 10 ms of growth
-        assertThat(f.firstPendingMillis).isEqualTo(now + 52);
-        assertThat(f.caughtUpAtMillis).isEqualTo(now + 52);
+        scheduler.readFull(f, 32_768 + 65_536, 16_384, now + 70); // a full batch read, 16 KiB left: 10 ms of growth
+        assertThat(f.fillMillis).as("the same rate since the catch-up").isEqualTo(40);
+        assertThat(f.firstPendingMillis).isEqualTo(now + 60);
+        assertThat(f.caughtUpAtMillis).isEqualTo(now + 60);
         assertThat(f.caughtUpOffset).isEqualTo(32_768 + 65_536);
-        assertThat(scheduler.lingers(f, 16_384, false, now + 62)).as("the rest waits for the next batch").isTrue();
-        assertThat(scheduler.idleWaitMillis(false, now + 62)).as("until it is expected full").isEqualTo(30);
-        assertThat(scheduler.lingers(f, 60_000, false, now + 92)).as("full by the rate: read, not polled").isFalse();
+        assertThat(scheduler.lingers(f, 16_384, false, now + 70)).as("the rest waits for the next batch").isTrue();
+        assertThat(scheduler.idleWaitMillis(false, now + 70)).as("until it is expected full").isEqualTo(30);
+        assertThat(scheduler.lingers(f, 60_000, false, now + 100)).as("full by the rate: read, not polled").isFalse();
 
         scheduler.readFull(f, 200_000, 70_000, now + 100);
         assertThat(f.firstPendingMillis).as("a batch or more left: read on").isEqualTo(now);
@@ -378,6 +379,42 @@ class TailerPiecesTest {
         scheduler.caughtUp(h, 65_536, now + 1_000); // slow: a batch a second
         scheduler.readFull(h, 131_072, 65_000, now + 1_500);
         assertThat(h.firstPendingMillis).as("no earlier than one linger back").isEqualTo(now + 1_400);
+    }
+
+    /**
+     * A rate measured in a slower spell does not stay: a file read a full batch at a time never
+     * catches up, so each full read measures the rate again. Else the looks come late, the rest at
+     * each read settles at half a batch (at half the true rate), and every line waits for it too.
+     */
+    @Test
+    void aFileReadAFullBatchAtATimeCorrectsARateFromASlowerSpell() throws Exception {
+        ReadScheduler scheduler = lingering(); // lingerMs 100, maxBytes 65536
+        TrackedFile f = file("a.log", 10, 0);
+        scheduler.caughtUp(f, 0, now);
+        scheduler.caughtUp(f, 32_768, now + 40); // a slow spell: a batch in 80 ms
+        assertThat(f.fillMillis).isEqualTo(80);
+        long bytesPerMs = 65_536 / 40; // from now on: a batch in 40 ms
+        long t = now + 40;
+        long start = 32_768; // what the file held at t
+        long offset = 32_768;
+        long rest = 0;
+        for (int read = 0; read < 12; read++) {
+            assertThat(scheduler.lingers(f, rest, false, t)).as("read %d: less than a batch waits", read).isTrue();
+            // the next look: when the rate says the batch is full, not before a files.fastPollMs (idleWaitMillis, over a round)
+            t = Math.max(f.caughtUpAtMillis + f.fillMillis, t + 20);
+            long size = start + (t - (now + 40)) * bytesPerMs;
+            rest = size - offset;
+            assertThat(scheduler.lingers(f, rest, false, t)).as("read %d: due", read).isFalse();
+            offset += Math.min(rest, 65_536); // a full batch read (or all of it, if less)
+            rest = size - offset;
+            if (rest <= 0) {
+                scheduler.caughtUp(f, offset, t);
+            } else {
+                scheduler.readFull(f, offset, rest, t);
+            }
+        }
+        assertThat(f.fillMillis).as("the true rate").isBetween(40L, 42L);
+        assertThat(rest).as("the rest at the last read: a few ms of growth, not half a batch").isLessThan(65_536 / 8);
     }
 
     /**
