@@ -158,17 +158,17 @@ public final class CompressionPool<T> implements AutoCloseable {
      * are doing: for an owner that has nothing more of this batch's source to read (a tailer that
      * read all there was), for which a hand-over would only add two thread wake-ups and move the
      * batch's bytes to another core. The result goes the same way as any other, through
-     * {@link #drain}, in submission order. Returns true (kept for the symmetry with {@link #submit}).
+     * {@link #drain}, in submission order.
      */
-    public boolean submitHere(BatchBuilder builder, CodecType codec, T context) {
+    public void submitHere(BatchBuilder builder, CodecType codec, T context) {
         if (workers.isEmpty()) {
-            return submit(builder, codec, context);
+            submit(builder, codec, context);
+            return;
         }
         checkOpen();
         checkOurs(builder);
         complete(new Job<>(nextSubmit++, builder, Objects.requireNonNull(codec, "codec"), context), ownerCodecs);
-        finishedHere++;
-        return true; // drained by the owner: no onReady wake-up
+        finishedHere++; // drained by the owner: no onReady wake-up
     }
 
     /** Batches handed to the workers that they have not finished yet. */

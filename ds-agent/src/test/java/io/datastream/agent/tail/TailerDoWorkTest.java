@@ -10,6 +10,9 @@ import io.datastream.agent.checkpoint.StreamInfo;
 import io.datastream.agent.testing.CollectingOutlet;
 import io.datastream.agent.testing.LineLedger;
 import io.datastream.agent.testing.LogWriter;
+import io.datastream.protocol.CorruptBatchException;
+import io.datastream.protocol.ProtocolLimits;
+import io.datastream.protocol.batch.Batch;
 import io.datastream.registry.task.TaskSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The tailer driven round by round with {@link Tailer#doWork} and a manual clock, on the test's
@@ -269,8 +274,8 @@ class TailerDoWorkTest {
      * The batches keep batch.maxRecords and batch.maxBytes and fill up to them: a read appends the
      * whole lines it holds in one loop, which checks both per line as a line-by-line append does.
      */
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"maxRecords: 7", "maxBytes: 4096"})
+    @ParameterizedTest
+    @ValueSource(strings = {"maxRecords: 7", "maxBytes: 4096"})
     void batchesKeepBatchMaxRecordsAndMaxBytesAndFillUpToThem(String limit) throws Exception {
         tailer.close();
         AgentConfig small = AgentConfig.fromYaml(TailerFixture.merge(TailerFixture.FAST_TIMINGS + "dataDir: " + dir.resolve("data") + "\n",
@@ -280,10 +285,10 @@ class TailerDoWorkTest {
         List<int[]> sizes = new ArrayList<>(); // per batch: records, uncompressed bytes (from its header)
         tailer = new Tailer(small, b -> {
             try {
-                io.datastream.protocol.batch.Batch h = io.datastream.protocol.batch.Batch.parse(b.bytes().duplicate(),
-                        io.datastream.protocol.ProtocolLimits.DEFAULT);
+                Batch h = Batch.parse(b.bytes().duplicate(),
+                        ProtocolLimits.DEFAULT);
                 sizes.add(new int[] {h.recordCount(), h.uncompressedLength()});
-            } catch (io.datastream.protocol.CorruptBatchException e) {
+            } catch (CorruptBatchException e) {
                 throw new AssertionError(e);
             }
             collecting.submit(b);
