@@ -27,4 +27,17 @@ class LinesTest {
             assertThat(Lines.indexOfNewline(b, from, to)).isEqualTo(expected);
         }
     }
+
+    @Test
+    void lowestMarkedByteIsTheLowestHighBitWhateverIsAboveIt() {
+        Random rnd = new Random(11);
+        for (int k = 0; k < 8; k++) {
+            long lowest = 0x80L << (8 * k);
+            assertThat(Lines.lowestMarked(lowest)).isEqualTo(k);
+            for (int n = 0; n < 1_000; n++) {
+                long above = rnd.nextLong() & 0x8080808080808080L & -(lowest << 1);
+                assertThat(Lines.lowestMarked(lowest | above)).isEqualTo(k);
+            }
+        }
+    }
 }
