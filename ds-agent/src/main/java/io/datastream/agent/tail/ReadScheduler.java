@@ -160,17 +160,18 @@ final class ReadScheduler {
         if (pending >= batch.maxBytes() || lingered >= batch.lingerMs() || (lingerEnded && lingered >= batch.lingerMs() / 2) || flush) {
             return false;
         }
-        long end = f.firstPendingMillis + batch.lingerMs();
-        long due = end;
+        long due = f.firstPendingMillis + batch.lingerMs(); // the linger's end
         if (f.fillMillis > 0 && f.caughtUpAtMillis >= 0) {
             long full = f.caughtUpAtMillis + f.fillMillis; // full by then, at the rate of its last catch-up
             if (now >= full) {
                 return false; // as full as the rate says it would be: read it now rather than poll until it is
             }
-            due = Math.min(due, full);
+            // an estimate never brings a look sooner than a files.fastPollMs after the file's catch-up. Counted
+            // from the catch-up, not from this look: a round woken for another file's batch looks at this
+            // one too, and must not put its next look off past the time it is expected full
+            due = Math.min(due, Math.max(full, f.caughtUpAtMillis + opts.fastPollMs()));
         }
-        // an estimate never makes it look more often than every files.fastPollMs
-        lingerDue = Math.min(lingerDue, Math.max(due, Math.min(now + opts.fastPollMs(), end)));
+        lingerDue = Math.min(lingerDue, due);
         this.lingered = true;
         return true;
     }

@@ -300,7 +300,11 @@ class TailerPiecesTest {
         assertThat(scheduler.idleWaitMillis(false, t1)).as("until a is expected to hold a full batch").isEqualTo(20);
         a.fillMillis = 30;
         assertThat(scheduler.round(pool.open(), t1, () -> true, looks)).isFalse();
-        assertThat(scheduler.idleWaitMillis(false, t1)).as("an estimate: not sooner than a files.fastPollMs").isEqualTo(20);
+        assertThat(scheduler.idleWaitMillis(false, t1)).as("until a is expected full, though sooner than a files.fastPollMs after this look").isEqualTo(10);
+        scheduler.caughtUp(a, 10, t1); // read to its end at t1
+        a.fillMillis = 10;
+        assertThat(scheduler.round(pool.open(), t1 + 5, () -> true, looks)).isFalse();
+        assertThat(scheduler.idleWaitMillis(false, t1 + 5)).as("an estimate: not sooner than a files.fastPollMs after a's catch-up").isEqualTo(15);
 
         looks.pending.put(a, 5L);
         a.stream().cursor.reset(5); // a partial line: no linger, polled
@@ -415,6 +419,38 @@ class TailerPiecesTest {
         }
         assertThat(f.fillMillis).as("the true rate").isBetween(40L, 42L);
         assertThat(rest).as("the rest at the last read: a few ms of growth, not half a batch").isLessThan(65_536 / 8);
+    }
+
+    /**
+     * Files that fill batches at their own pace: a round woken for one file's full batch looks at
+     * the others too, and that look does not put off their next look past the time each is expected
+     * full (a look for another file's sake came every few ms at half the agent's capacity, and
+     * postponed each file's read by up to a files.fastPollMs).
+     */
+    @Test
+    void aLookForAnotherFilesBatchDoesNotPutOffAFilesExpectedRead() throws Exception {
+        ReadScheduler scheduler = lingering(); // lingerMs 100, maxBytes 65536, fastPollMs 20
+        HandlePool pool = pool(4);
+        TrackedFile a = openFast(pool, "a.log", 10, 10);
+        TrackedFile b = openFast(pool, "b.log", 10, 10);
+        LingerLooks looks = new LingerLooks(scheduler);
+        a.fillMillis = 30;
+        b.fillMillis = 30;
+        scheduler.caughtUp(a, 10, now);
+        scheduler.caughtUp(b, 10, now + 10);
+
+        looks.pending.put(a, 40_000L);
+        looks.pending.put(b, 20_000L);
+        assertThat(scheduler.round(pool.open(), now + 20, () -> true, looks)).isFalse();
+        assertThat(scheduler.idleWaitMillis(false, now + 20)).as("until a is expected full").isEqualTo(10);
+
+        looks.pending.put(a, 65_536L);
+        looks.pending.put(b, 40_000L);
+        assertThat(scheduler.round(pool.open(), now + 30, () -> true, looks)).isTrue();
+        assertThat(looks.read).containsExactly(a);
+        assertThat(scheduler.idleWaitMillis(false, now + 30)).as("b is expected full at now + 40, not put off by the look at now + 30").isEqualTo(10);
+        assertThat(b.firstPendingMillis).as("b's linger is unchanged").isEqualTo(now + 10);
+        pool.closeAll();
     }
 
     /**
