@@ -404,8 +404,8 @@ class TailerPiecesTest {
         long rest = 0;
         for (int read = 0; read < 12; read++) {
             assertThat(scheduler.lingers(f, rest, false, t)).as("read %d: less than a batch waits", read).isTrue();
-            // the next look: when the rate says the batch is full, not before a files.fastPollMs (idleWaitMillis, over a round)
-            t = Math.max(f.caughtUpAtMillis + f.fillMillis, t + 20);
+            // the next look: when the rate says the batch is full, not before a files.fastPollMs after the catch-up (lingers)
+            t = f.caughtUpAtMillis + Math.max(f.fillMillis, 20);
             long size = start + (t - (now + 40)) * bytesPerMs;
             rest = size - offset;
             assertThat(scheduler.lingers(f, rest, false, t)).as("read %d: due", read).isFalse();
