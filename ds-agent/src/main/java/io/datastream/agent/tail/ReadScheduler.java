@@ -144,10 +144,12 @@ final class ReadScheduler {
      * Whether {@code pending} bytes wait for more: less than a batch, and its first bytes pending for
      * less than batch.lingerMs (unless a flush is due). Starts the linger clock, at the last time the
      * tailer found nothing of the file unread (its unread bytes arrived after that; the files read to
-     * their end in one round linger together) but no earlier than one linger back, else now. A file that lingers is not looked at again
-     * before its linger ends, or before it is expected to hold a full batch at the rate it grew
-     * between its last two catch-ups ({@link #idleWaitMillis}): a steady writer's file is looked at
-     * about once per batch, not every files.fastPollMs. In a round that comes at a linger's end,
+     * their end in one round linger together) but no earlier than one linger back, else now. A file
+     * that lingers is due for its next look when its linger ends, or when it is expected to hold a
+     * full batch at the rate it grew between its last two catch-ups, though not sooner than a
+     * files.fastPollMs after the last of them ({@link #idleWaitMillis}); a look in a round woken for
+     * another file leaves that time where it was. A steady writer's file is read about once per
+     * batch, not every files.fastPollMs. In a round that comes at a linger's end,
      * growth that has lingered half of batch.lingerMs is read too, so files come to linger in step.
      */
     boolean lingers(TrackedFile f, long pending, boolean flush, long now) {

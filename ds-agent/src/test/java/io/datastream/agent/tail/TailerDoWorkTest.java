@@ -285,8 +285,7 @@ class TailerDoWorkTest {
         List<int[]> sizes = new ArrayList<>(); // per batch: records, uncompressed bytes (from its header)
         tailer = new Tailer(small, b -> {
             try {
-                Batch h = Batch.parse(b.bytes().duplicate(),
-                        ProtocolLimits.DEFAULT);
+                Batch h = Batch.parse(b.bytes().duplicate(), ProtocolLimits.DEFAULT);
                 sizes.add(new int[] {h.recordCount(), h.uncompressedLength()});
             } catch (CorruptBatchException e) {
                 throw new AssertionError(e);
