@@ -140,7 +140,9 @@ class LogrotateIT {
                         }
                     }
                 }
-                w.reopenIfAsked(); // lines of the last generation still queued go to the rotated file, as with nginx
+                // lines of the last generation still queued go to the rotated file, as with nginx; the reopen is done
+                // before this generation's rotation (else the writer would fill the next new file before the agent saw it empty)
+                w.awaitDone(w.reopenIfAsked());
                 for (int c = 0; c < CHUNKS; c++) {
                     w.write(CHUNK_LINES);
                 }
@@ -230,10 +232,21 @@ class LogrotateIT {
             }
         }
 
-        /** Reopens the log when postrotate has asked for it (after the chunks asked for before). */
-        void reopenIfAsked() {
+        /**
+         * Reopens the log when postrotate has asked for it (after the chunks asked for before).
+         *
+         * @return the number of chunks done once the reopen is, for {@link #awaitDone}
+         */
+        int reopenIfAsked() {
             requestedChunks++;
             chunks.add(0);
+            return requestedChunks;
+        }
+
+        /** Waits until the writer has done {@code n} chunks (every chunk is done in the order asked). */
+        void awaitDone(int n) {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1)).until(() -> failure != null || done.get() >= n);
+            assertThat(failure).isNull();
         }
 
         void write(int lines) {
