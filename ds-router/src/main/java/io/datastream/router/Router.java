@@ -122,7 +122,8 @@ public final class Router implements AutoCloseable {
         DeliveryProgress progress = new DeliveryProgress(clock);
         for (RouteMode mode : modesInUse(routes)) {
             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(ProducerSettings.forMode(cfg.id(), cfg.kafka(), cfg.pool(), cfg.limits(), mode));
-            senders.put(mode, new KafkaSender(prefix + "-sender-" + mode.configName(), producer, mode, 65_536, metrics, progress, clock).start());
+            senders.put(mode, new KafkaSender(prefix + "-sender-" + mode.configName(), producer, mode, cfg.kafka().linesHeaders(), 65_536,
+                    metrics, progress, clock).start());
         }
         CreditPolicy credit = new CreditPolicy(pool, cfg.pool().effectiveMinWindow(cfg.limits()), cfg.pool().effectiveMaxWindow());
         pump = new CreditPump(pool, Math.min(64 << 10, credit.minWindow()), scheduler, 20);

@@ -100,7 +100,7 @@ public record RouterConfig(
         limits = limits == null ? new LimitsConfig(null, null, null, null) : limits;
         heartbeat = heartbeat == null ? new HeartbeatConfig(null, null) : heartbeat;
         pool = pool == null ? new PoolConfig(null, null, null) : pool;
-        kafka = kafka == null ? new KafkaConfig(null, null, null, null, null) : kafka;
+        kafka = kafka == null ? new KafkaConfig(null, null, null, null, null, null) : kafka;
         zookeeper = zookeeper == null ? new ZooKeeperConfig(null, null, null, null, null, null) : zookeeper;
         routes = routes == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(routes));
         defaultRoute = defaultRoute == null ? new DefaultRouteConfig(null, null, null) : defaultRoute;

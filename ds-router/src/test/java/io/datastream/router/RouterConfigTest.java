@@ -88,6 +88,24 @@ class RouterConfigTest {
     }
 
     @Test
+    void linesHeadersDefaultToAllSixAndMustKeepTheLinesIdentity() throws Exception {
+        assertThat(RouterConfig.fromYaml("id: r\n").kafka().linesHeaders())
+                .containsExactly("ds.task", "ds.agent", "ds.host", "ds.path", "ds.fingerprint", "ds.offset");
+        assertThat(RouterConfig.fromYaml("kafka: {linesHeaders: [ds.offset, ds.agent, ds.path]}\n").kafka().linesHeaders())
+                .containsExactly("ds.offset", "ds.agent", "ds.path");
+        ConfigException e = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(() ->
+                RouterConfig.fromYaml("kafka: {linesHeaders: [ds.offset, ds.hostname, ds.offset]}\n"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("kafka.linesHeaders: must name headers among ds.task,")
+                .contains("was 'ds.hostname'"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("kafka.linesHeaders: names 'ds.offset' twice"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("kafka.linesHeaders: must include ds.agent"));
+        ConfigException empty = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(() ->
+                RouterConfig.fromYaml("kafka: {linesHeaders: []}\n"));
+        assertThat(empty.problems()).anySatisfy(p -> assertThat(p).startsWith("kafka.linesHeaders: must include ds.agent"))
+                .anySatisfy(p -> assertThat(p).startsWith("kafka.linesHeaders: must include ds.offset"));
+    }
+
+    @Test
     void unknownKeysWrongTypesAndBadValuesAreReportedTogether() {
         ConfigException e = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(() -> RouterConfig.fromYaml("""
                 listen: {prot: 7100, workerThreads: many}

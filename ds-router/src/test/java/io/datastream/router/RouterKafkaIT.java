@@ -208,10 +208,50 @@ class RouterKafkaIT {
 
     @Test
     void linesModeWritesOneRecordPerLineWithItsIdentity() throws Exception {
-        SimAgent agent = new SimAgent(group, SimAgent.Options.of("lines-agent", router.port())).start();
-        Sent sent = new Sent();
         Map<Long, byte[]> contentByOffset = new HashMap<>();
-        try (SourceStream s = stream("lines-task", "lines-agent", 77, Map.of())) {
+        List<ConsumerRecord<byte[], byte[]>> records = sendLines(router, "lines-agent", 77, "lines-out", contentByOffset);
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            assertThat(header(r, LineHeaders.TASK)).isEqualTo("lines-task");
+            assertThat(header(r, LineHeaders.AGENT)).isEqualTo("lines-agent");
+            assertThat(header(r, LineHeaders.HOST)).isEqualTo("host-lines-agent");
+            assertThat(header(r, LineHeaders.PATH)).isEqualTo("/var/log/lines-task-77.log");
+            assertThat(header(r, LineHeaders.FINGERPRINT)).isEqualTo("000000000000004d");
+            assertThat(r.value()).isEqualTo(contentByOffset.get(Long.parseLong(header(r, LineHeaders.OFFSET))));
+        }
+    }
+
+    /** {@code kafka.linesHeaders}: only the headers named, in the documented order; the key still holds task id and fingerprint. */
+    @Test
+    void linesModeWritesOnlyTheHeadersConfigured() throws Exception {
+        try (var admin = kafka.admin()) {
+            admin.createTopics(List.of(new NewTopic("lines-few", 2, (short) 1))).all().get();
+        }
+        String yaml = config("kafka-it-few", "")
+                .replace("  properties: {linger.ms: \"2\"}", "  linesHeaders: [ds.offset, ds.agent]\n  properties: {linger.ms: \"2\"}")
+                .replace("topic: lines-out", "topic: lines-few");
+        assertThat(yaml).contains("linesHeaders", "lines-few");
+        try (Router few = Router.start(RouterConfig.fromYaml(yaml))) {
+            Map<Long, byte[]> contentByOffset = new HashMap<>();
+            List<ConsumerRecord<byte[], byte[]>> records = sendLines(few, "lines-few-agent", 78, "lines-few", contentByOffset);
+            byte[] task = "lines-task".getBytes(StandardCharsets.UTF_8);
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                assertThat(r.headers().toArray()).extracting(Header::key).containsExactly(LineHeaders.AGENT, LineHeaders.OFFSET);
+                assertThat(header(r, LineHeaders.AGENT)).isEqualTo("lines-few-agent");
+                assertThat(r.key()).isEqualTo(ByteBuffer.allocate(task.length + 8).put(task).putLong(78).array());
+                assertThat(r.value()).isEqualTo(contentByOffset.get(Long.parseLong(header(r, LineHeaders.OFFSET))));
+            }
+        }
+    }
+
+    /**
+     * Sends 4 batches of 100 lines of task lines-task from one simulated agent through {@code via},
+     * waits for their ACKs, and returns the topic's records: one per line, each offset once.
+     */
+    private List<ConsumerRecord<byte[], byte[]>> sendLines(Router via, String agentId, long fingerprint, String topic,
+                                                          Map<Long, byte[]> contentByOffset) throws Exception {
+        SimAgent agent = new SimAgent(group, SimAgent.Options.of(agentId, via.port())).start();
+        Sent sent = new Sent();
+        try (SourceStream s = stream("lines-task", agentId, fingerprint, Map.of())) {
             for (int i = 0; i < 4; i++) {
                 SourceStream.Built b = s.next(100);
                 sent.lines().addAll(b.lines());
@@ -226,21 +266,15 @@ class RouterKafkaIT {
         await().atMost(WAIT).until(() -> agent.pending() == 0);
         assertThat(agent.acked()).isEqualTo(4);
         agent.close();
-        List<ConsumerRecord<byte[], byte[]>> records = KafkaRead.records(kafka.bootstrapServers(), "lines-out", new ByteArrayDeserializer(),
+        List<ConsumerRecord<byte[], byte[]>> records = KafkaRead.records(kafka.bootstrapServers(), topic, new ByteArrayDeserializer(),
                 l -> l.size() >= sent.lines().size(), WAIT);
         assertThat(records).hasSize(sent.lines().size());
         Set<Long> offsets = new HashSet<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            assertThat(header(r, LineHeaders.TASK)).isEqualTo("lines-task");
-            assertThat(header(r, LineHeaders.AGENT)).isEqualTo("lines-agent");
-            assertThat(header(r, LineHeaders.HOST)).isEqualTo("host-lines-agent");
-            assertThat(header(r, LineHeaders.PATH)).isEqualTo("/var/log/lines-task-77.log");
-            assertThat(header(r, LineHeaders.FINGERPRINT)).isEqualTo("000000000000004d");
-            long offset = Long.parseLong(header(r, LineHeaders.OFFSET));
-            assertThat(offsets.add(offset)).isTrue();
-            assertThat(r.value()).isEqualTo(contentByOffset.get(offset));
+            assertThat(offsets.add(Long.parseLong(header(r, LineHeaders.OFFSET)))).isTrue();
         }
         assertThat(offsets).containsExactlyInAnyOrderElementsOf(sent.lines().stream().map(LineIdentity::offset).toList());
+        return records;
     }
 
     @Test

@@ -2,6 +2,8 @@ package io.datastream.router.config;
 
 import io.datastream.config.Doc;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +19,11 @@ public record KafkaConfig(
         String partitioner,
         @Doc("`compression.type` of the lines-mode producer")
         String linesCompression,
+        @Doc(value = "the record headers of lines mode, among `ds.task`, `ds.agent`, `ds.host`, `ds.path`, `ds.fingerprint`, `ds.offset`; "
+                + "`ds.agent` and `ds.offset` are required (with the record key, task id and fingerprint, they are the line's identity); "
+                + "each header costs the producer work per line ([Kafka](#kafka))",
+                defaultText = "all six")
+        List<String> linesHeaders,
         @Doc("settings of the `load-aware` strategy")
         LoadAwareConfig loadAware,
         @Doc("producer properties (strings), applied over the router's defaults; checked like the producer would, unknown names are errors")
@@ -25,10 +32,16 @@ public record KafkaConfig(
     public static final Set<String> FIXED_PROPERTIES = Set.of("acks", "enable.idempotence", "key.serializer", "value.serializer",
             "bootstrap.servers", "transactional.id", "compression.type");
 
+    /** Every header lines mode can write, in the order it writes them ({@code ds.offset} last). */
+    public static final List<String> LINES_HEADERS = List.of("ds.task", "ds.agent", "ds.host", "ds.path", "ds.fingerprint", "ds.offset");
+    /** The headers lines mode always writes: with the record key (task id, fingerprint) they identify the line. */
+    public static final List<String> REQUIRED_LINES_HEADERS = List.of("ds.agent", "ds.offset");
+
     public KafkaConfig {
         bootstrapServers = bootstrapServers == null ? "localhost:9092" : bootstrapServers;
         partitioner = partitioner == null ? PartitionerKind.SOURCE.configName() : partitioner;
         linesCompression = linesCompression == null ? "lz4" : linesCompression.toLowerCase(Locale.ROOT);
+        linesHeaders = linesHeaders == null ? LINES_HEADERS : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(linesHeaders));
         loadAware = loadAware == null ? new LoadAwareConfig(null, null) : loadAware;
         properties = properties == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(properties));
     }
@@ -42,6 +55,16 @@ public record KafkaConfig(
         e.check(partitionerKind() != null, "kafka.partitioner", "must be source, round-robin or load-aware, was '" + partitioner + "'");
         e.check(Set.of("none", "gzip", "snappy", "lz4", "zstd").contains(linesCompression), "kafka.linesCompression",
                 "must be none, gzip, snappy, lz4 or zstd, was '" + linesCompression + "'");
+        Set<String> seen = new HashSet<>();
+        for (String h : linesHeaders) {
+            e.check(h != null && LINES_HEADERS.contains(h), "kafka.linesHeaders", "must name headers among " + String.join(", ", LINES_HEADERS)
+                    + ", was '" + h + "'");
+            e.check(h == null || seen.add(h), "kafka.linesHeaders", "names '" + h + "' twice");
+        }
+        for (String h : REQUIRED_LINES_HEADERS) {
+            e.check(linesHeaders.contains(h), "kafka.linesHeaders", "must include " + h
+                    + " (the line's identity: ds.agent and ds.offset with the record key's task id and fingerprint)");
+        }
         loadAware.validate(e);
         for (Map.Entry<String, String> p : properties.entrySet()) {
             String key = "kafka.properties." + p.getKey();

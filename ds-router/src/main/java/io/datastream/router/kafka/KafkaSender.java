@@ -43,12 +43,14 @@ public final class KafkaSender implements AutoCloseable {
     private final LongSupplier nanoClock;
     private final Thread thread;
     private final Map<String, Long> metadataFailedAt = new HashMap<>();
-    private final LineRecords lines = new LineRecords();
+    private final LineRecords lines;
     private volatile boolean stopping;
 
-    public KafkaSender(String threadName, Producer<byte[], byte[]> producer, RouteMode mode, int queueCapacity, RouterMetrics metrics,
-                       DeliveryProgress progress, LongSupplier nanoClock) {
+    /** @param linesHeaders the record headers of lines mode ({@code kafka.linesHeaders}) */
+    public KafkaSender(String threadName, Producer<byte[], byte[]> producer, RouteMode mode, List<String> linesHeaders, int queueCapacity,
+                       RouterMetrics metrics, DeliveryProgress progress, LongSupplier nanoClock) {
         this.producer = producer;
+        this.lines = new LineRecords(linesHeaders);
         this.mode = mode;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.metrics = metrics;

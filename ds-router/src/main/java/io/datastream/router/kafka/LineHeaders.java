@@ -2,12 +2,14 @@ package io.datastream.router.kafka;
 
 import io.datastream.protocol.batch.Batch;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
  * Record headers of lines mode, all UTF-8 text: the line's identity (agent, fingerprint,
- * offset) and where it comes from.
+ * offset) and where it comes from. {@code kafka.linesHeaders} chooses which are written
+ * ({@code ds.agent} and {@code ds.offset} always).
  *
  * <pre>
  * ds.task         task id
@@ -30,13 +32,32 @@ public final class LineHeaders {
     }
 
     /**
-     * The headers every line of the batch shares, built once per batch, with a free last slot
-     * for the line's {@link #offset(long)}.
+     * The headers every line of the batch shares that {@code names} ({@code kafka.linesHeaders}, which
+     * holds {@link #OFFSET}) selects, built once per batch in the order of the list in this class's
+     * description, with a free last slot for the line's {@link #offset(long)}.
      */
-    static Header[] common(Batch b) {
-        return new Header[]{
-            header(TASK, b.taskId()), header(AGENT, b.agentId()), header(HOST, b.host()), header(PATH, b.path()),
-            new RecordHeader(FINGERPRINT, hex16(b.fingerprint())), null};
+    static Header[] common(Batch b, List<String> names) {
+        Header[] h = new Header[names.size()];
+        int i = 0;
+        if (names.contains(TASK)) {
+            h[i++] = header(TASK, b.taskId());
+        }
+        if (names.contains(AGENT)) {
+            h[i++] = header(AGENT, b.agentId());
+        }
+        if (names.contains(HOST)) {
+            h[i++] = header(HOST, b.host());
+        }
+        if (names.contains(PATH)) {
+            h[i++] = header(PATH, b.path());
+        }
+        if (names.contains(FINGERPRINT)) {
+            h[i++] = new RecordHeader(FINGERPRINT, hex16(b.fingerprint()));
+        }
+        if (i != h.length - 1 || !names.contains(OFFSET)) {
+            throw new IllegalArgumentException("lines headers must be distinct names of this class and hold " + OFFSET + ": " + names);
+        }
+        return h;
     }
 
     /** {@code String.format("%016x", v)} as ASCII bytes (without the formatter's parsing, once per batch). */

@@ -15,7 +15,7 @@ import org.apache.kafka.common.header.Header;
 /**
  * Writes a batch's lines as records with {@link LineHeaders}; one sender thread owns it (and its
  * codecs). Per line it allocates only what the record itself holds: the line's bytes (Kafka takes
- * a {@code byte[]}), its offset header and the record. The five headers a batch's lines share are
+ * a {@code byte[]}), its offset header and the record. The headers a batch's lines share are
  * built once per batch, in one array whose last slot takes each line's offset: the
  * {@link ProducerRecord} constructor copies the headers it is given into a list of its own, so the
  * array can be reused for the next line.
@@ -28,12 +28,18 @@ final class LineRecords implements AutoCloseable {
      */
     private static final ByteBufAllocator HEAP = new PooledByteBufAllocator(false);
     private final CodecSet codecs = new CodecSet();
+    private final List<String> headerNames;
+
+    /** @param headerNames the headers to write ({@code kafka.linesHeaders}, holding {@code ds.offset}) */
+    LineRecords(List<String> headerNames) {
+        this.headerNames = List.copyOf(headerNames);
+    }
 
     /** Sends every line of the delivery's batch to {@code partition}. */
     void send(Producer<byte[], byte[]> producer, Delivery d, int partition, byte[] key, LinesAck ack) throws CorruptBatchException {
         Batch b = d.batch();
         String topic = d.topic();
-        Header[] headers = LineHeaders.common(b);
+        Header[] headers = LineHeaders.common(b, headerNames);
         List<Header> view = Arrays.asList(headers);
         int last = headers.length - 1;
         try (RecordCursor c = b.openRecords(codecs, HEAP)) {

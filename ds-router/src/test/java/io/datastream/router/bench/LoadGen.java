@@ -43,6 +43,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * throughput  [--agents 4] [--seconds 20] [--warmup 5] [--partitions 4] [--batch-kib 256] [--codec zstd]
  *             [--workers 2] [--queue 2048] [--threads y] [--route-mode envelope|lines] [--rounds 3] [--prime 10]
  *             [--producer linger.ms=20,batch.size=524288]   (more kafka.properties, for the router and the plain loop)
+ *             [--lines-headers ds.agent,ds.offset]   (kafka.linesHeaders, for the router and the plain loop)
  *             [--kafka host:port]     (default: an embedded KRaft broker in this JVM)
  * idle        --port P --http-port H [--connections 10000] [--seconds 30] [--pid ROUTER_PID]
  * </pre>
@@ -158,6 +159,9 @@ public final class LoadGen {
                     kafka: {bootstrapServers: "%s", properties: {max.request.size: "%d"%s}}
                     defaultRoute: {topic: bench-router, mode: %s}
                     """.formatted(id, intArg("workers", 2), Math.max(1 << 20, batchBytes + 65536), bootstrap, 8 << 20, producerProps(), routeMode.configName());
+            if (args.containsKey("lines-headers")) {
+                yaml = yaml.replace("kafka: {", "kafka: {linesHeaders: [" + args.get("lines-headers") + "], ");
+            }
             RouterConfig cfg = RouterConfig.fromYaml(yaml);
             int rounds = intArg("rounds", 3);
             int prime = intArg("prime", 10);
@@ -405,7 +409,7 @@ public final class LoadGen {
             byte[] key = ByteBuffer.allocate(task.length + 8).put(task).putLong(e.batch().fingerprint()).array();
             keys.add(key);
             if (mode == RouteMode.LINES) {
-                lineRecords.add(lineRecords(e.batch(), key));
+                lineRecords.add(lineRecords(e.batch(), key, cfg.kafka().linesHeaders()));
             }
         }
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
@@ -470,19 +474,29 @@ public final class LoadGen {
         }
     }
 
-    /** The records lines mode makes of a batch (bytes and headers as the router's, see router.md), built once. */
-    private static List<ProducerRecord<byte[], byte[]>> lineRecords(io.datastream.protocol.batch.Batch b, byte[] key) throws Exception {
+    /**
+     * The records lines mode makes of a batch (bytes and the headers {@code names} selects, in the router's order, see
+     * router.md), built once.
+     */
+    private static List<ProducerRecord<byte[], byte[]>> lineRecords(io.datastream.protocol.batch.Batch b, byte[] key, List<String> names)
+            throws Exception {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (io.datastream.protocol.codec.CodecSet codecs = new io.datastream.protocol.codec.CodecSet();
              io.datastream.protocol.batch.RecordCursor c = b.openRecords(codecs, io.netty.buffer.UnpooledByteBufAllocator.DEFAULT)) {
             while (c.next()) {
+                Map<String, String> all = new java.util.LinkedHashMap<>();
+                all.put(LineHeaders.TASK, b.taskId());
+                all.put(LineHeaders.AGENT, b.agentId());
+                all.put(LineHeaders.HOST, b.host());
+                all.put(LineHeaders.PATH, b.path());
+                all.put(LineHeaders.FINGERPRINT, String.format("%016x", b.fingerprint()));
+                all.put(LineHeaders.OFFSET, Long.toString(c.offset()));
                 List<org.apache.kafka.common.header.Header> h = new ArrayList<>();
-                h.add(header(LineHeaders.TASK, b.taskId()));
-                h.add(header(LineHeaders.AGENT, b.agentId()));
-                h.add(header(LineHeaders.HOST, b.host()));
-                h.add(header(LineHeaders.PATH, b.path()));
-                h.add(header(LineHeaders.FINGERPRINT, String.format("%016x", b.fingerprint())));
-                h.add(header(LineHeaders.OFFSET, Long.toString(c.offset())));
+                all.forEach((k, v) -> {
+                    if (names.contains(k)) {
+                        h.add(header(k, v));
+                    }
+                });
                 out.add(new ProducerRecord<>("bench-plain", null, null, key, c.contentBytes(), h));
             }
         }

@@ -2,7 +2,19 @@ package io.datastream.router.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.datastream.protocol.batch.Batch;
+import io.datastream.protocol.batch.BatchSource;
+import io.datastream.protocol.codec.CodecType;
+import io.datastream.protocol.envelope.Envelope;
+import io.datastream.router.config.KafkaConfig;
+import io.datastream.embedded.logs.LogKind;
+import io.datastream.router.sim.SourceStream;
+import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 
 class LineHeadersTest {
@@ -31,5 +43,34 @@ class LineHeadersTest {
     void theOffsetHeaderIsDsOffset() {
         assertThat(LineHeaders.offset(4096).key()).isEqualTo(LineHeaders.OFFSET);
         assertThat(new String(LineHeaders.offset(4096).value(), StandardCharsets.UTF_8)).isEqualTo("4096");
+    }
+
+    @Test
+    void theConfigNamesTheHeadersOfThisClassInItsOrder() {
+        assertThat(KafkaConfig.LINES_HEADERS).containsExactly(LineHeaders.TASK, LineHeaders.AGENT, LineHeaders.HOST, LineHeaders.PATH,
+                LineHeaders.FINGERPRINT, LineHeaders.OFFSET);
+    }
+
+    @Test
+    void theCommonHeadersAreTheOnesNamedInTheDocumentedOrderWithTheOffsetSlotLast() throws Exception {
+        Batch b = batch();
+        Header[] all = LineHeaders.common(b, KafkaConfig.LINES_HEADERS);
+        assertThat(all).hasSize(6);
+        assertThat(all[5]).isNull();
+        assertThat(Arrays.stream(all, 0, 5).map(h -> h.key() + "=" + new String(h.value(), StandardCharsets.UTF_8)))
+                .containsExactly("ds.task=t", "ds.agent=a-1", "ds.host=h", "ds.path=/var/log/x.log", "ds.fingerprint=00000000000004d2");
+        Header[] few = LineHeaders.common(b, List.of(LineHeaders.OFFSET, LineHeaders.PATH, LineHeaders.AGENT));
+        assertThat(few).hasSize(3);
+        assertThat(few[2]).isNull();
+        assertThat(Arrays.stream(few, 0, 2).map(Header::key)).containsExactly(LineHeaders.AGENT, LineHeaders.PATH);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LineHeaders.common(b, List.of(LineHeaders.AGENT, LineHeaders.PATH)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ds.offset");
+    }
+
+    private static Batch batch() throws Exception {
+        try (SourceStream s = new SourceStream(new BatchSource("t", "a-1", "h", "/var/log/x.log", 1234, Map.of()), CodecType.NONE,
+                LogKind.JAVA_APP, 1234, 64 << 10)) {
+            return Envelope.parse(ByteBufUtil.getBytes(s.next(3).bytes())).batch();
+        }
     }
 }
