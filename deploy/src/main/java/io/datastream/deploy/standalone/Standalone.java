@@ -153,7 +153,7 @@ public final class Standalone implements AutoCloseable {
                     .set(RouterConfig::id, "standalone-router")
                     .set(RouterConfig::listen, new ListenConfig(bind, cfg.routerPort(), null, null))
                     .set(RouterConfig::http, new HttpConfig(bind, cfg.routerHttpPort()))
-                    .set(RouterConfig::kafka, new KafkaConfig(kafka, null, null, null, null))
+                    .set(RouterConfig::kafka, new KafkaConfig(kafka, null, null, null, null, null))
                     .set(RouterConfig::zookeeper, new ZooKeeperConfig(zkConnect, null, null, null, null, null))
                     .set(RouterConfig::reports, routerReports())
                     .set(RouterConfig::httpSource, HttpSourceConfig.enabledDefaults().withAddress(bind, cfg.eventsPort()))
