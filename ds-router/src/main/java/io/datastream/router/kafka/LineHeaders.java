@@ -32,9 +32,23 @@ public final class LineHeaders {
     }
 
     /**
-     * The headers every line of the batch shares that {@code names} ({@code kafka.linesHeaders}, which
-     * holds {@link #OFFSET}) selects, built once per batch in the order of the list in this class's
-     * description, with a free last slot for the line's {@link #offset(long)}.
+     * {@code names} ({@code kafka.linesHeaders}, validated with the router's config) as
+     * {@link #common} takes them; checked once, at start-up.
+     *
+     * @throws IllegalArgumentException unless they are distinct names of this class holding {@link #OFFSET}
+     */
+    static List<String> checked(List<String> names) {
+        List<String> all = List.of(TASK, AGENT, HOST, PATH, FINGERPRINT, OFFSET);
+        if (!names.contains(OFFSET) || !all.containsAll(names) || new java.util.HashSet<>(names).size() != names.size()) {
+            throw new IllegalArgumentException("lines headers must be distinct names among " + all + " and hold " + OFFSET + ": " + names);
+        }
+        return List.copyOf(names);
+    }
+
+    /**
+     * The headers every line of the batch shares that {@code names} (from {@link #checked}) selects,
+     * built once per batch in the order of the list in this class's description, with a free last
+     * slot for the line's {@link #offset(long)}.
      */
     static Header[] common(Batch b, List<String> names) {
         Header[] h = new Header[names.size()];
@@ -52,10 +66,7 @@ public final class LineHeaders {
             h[i++] = header(PATH, b.path());
         }
         if (names.contains(FINGERPRINT)) {
-            h[i++] = new RecordHeader(FINGERPRINT, hex16(b.fingerprint()));
-        }
-        if (i != h.length - 1 || !names.contains(OFFSET)) {
-            throw new IllegalArgumentException("lines headers must be distinct names of this class and hold " + OFFSET + ": " + names);
+            h[i] = new RecordHeader(FINGERPRINT, hex16(b.fingerprint()));
         }
         return h;
     }

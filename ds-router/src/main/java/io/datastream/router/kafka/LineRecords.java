@@ -32,7 +32,7 @@ final class LineRecords implements AutoCloseable {
 
     /** @param headerNames the headers to write ({@code kafka.linesHeaders}, holding {@code ds.offset}) */
     LineRecords(List<String> headerNames) {
-        this.headerNames = List.copyOf(headerNames);
+        this.headerNames = LineHeaders.checked(headerNames);
     }
 
     /** Sends every line of the delivery's batch to {@code partition}. */

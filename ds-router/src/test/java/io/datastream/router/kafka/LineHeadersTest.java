@@ -63,8 +63,12 @@ class LineHeadersTest {
         assertThat(few).hasSize(3);
         assertThat(few[2]).isNull();
         assertThat(Arrays.stream(few, 0, 2).map(Header::key)).containsExactly(LineHeaders.AGENT, LineHeaders.PATH);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LineHeaders.common(b, List.of(LineHeaders.AGENT, LineHeaders.PATH)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ds.offset");
+        assertThat(LineHeaders.checked(KafkaConfig.LINES_HEADERS)).isEqualTo(KafkaConfig.LINES_HEADERS);
+        for (List<String> bad : List.of(List.of(LineHeaders.AGENT, LineHeaders.PATH), List.of(LineHeaders.OFFSET, LineHeaders.OFFSET),
+                List.of(LineHeaders.OFFSET, "ds.hostname"))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> LineHeaders.checked(bad)).as("%s", bad)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ds.offset");
+        }
     }
 
     private static Batch batch() throws Exception {
